@@ -1,0 +1,163 @@
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { EventSchema, type PlanEvent } from "../../src/model/schema.js";
+import type { Journal } from "../../src/plan/event-store.js";
+
+const CHUNK = 64 * 1024;
+
+export class HistoryLogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HistoryLogError";
+  }
+}
+
+/**
+ * The history: one JSON event per line, only ever appended. Appending costs the same whether the
+ * file holds a thousand events or a million, which is what keeps a change cheap as history grows.
+ */
+export class HistoryLog implements Journal {
+  private fd: number;
+  private size: number;
+
+  /** Bytes dropped from the end on open: an unfinished line from a crash, never acknowledged. */
+  readonly repairedBytes: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, "a+");
+    this.size = fstatSync(this.fd).size;
+    this.repairedBytes = this.dropUnfinishedLine();
+  }
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  private dropUnfinishedLine(): number {
+    if (this.size === 0) return 0;
+    let end = this.size;
+    const buffer = Buffer.alloc(Math.min(CHUNK, end));
+    while (end > 0) {
+      const start = Math.max(0, end - buffer.length);
+      const length = end - start;
+      readSync(this.fd, buffer, 0, length, start);
+      const newline = buffer.subarray(0, length).lastIndexOf(10);
+      if (newline >= 0) {
+        const keep = start + newline + 1;
+        return this.truncate(keep);
+      }
+      end = start;
+    }
+    return this.truncate(0);
+  }
+
+  private truncate(keep: number): number {
+    const dropped = this.size - keep;
+    if (dropped > 0) {
+      ftruncateSync(this.fd, keep);
+      fdatasyncSync(this.fd);
+      this.size = keep;
+    }
+    return dropped;
+  }
+
+  async append(events: readonly PlanEvent[]): Promise<void> {
+    const text = events.map((event) => JSON.stringify(event)).join("\n") + "\n";
+    const bytes = Buffer.from(text, "utf8");
+    let written = 0;
+    try {
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      // Leave no half line behind: the next append would glue onto it.
+      ftruncateSync(this.fd, this.size);
+      throw error;
+    }
+    this.size += bytes.length;
+  }
+
+  /** Events written from byte `offset` on, oldest first, each checked against the schema. */
+  async *from(offset: number): AsyncIterable<PlanEvent> {
+    if (offset > this.size) {
+      throw new HistoryLogError(`${this.path} is shorter (${this.size} bytes) than the state file expects (${offset} bytes)`);
+    }
+    const file = await open(this.path, "r");
+    try {
+      let position = offset;
+      let carry = Buffer.alloc(0);
+      let lineNumber = 0;
+      const buffer = Buffer.alloc(CHUNK);
+      const end = this.size;
+      while (position < end) {
+        const { bytesRead } = await file.read(buffer, 0, Math.min(CHUNK, end - position), position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        // Split in bytes, not text: a chunk boundary may fall inside a multi-byte character.
+        const block = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
+        const lastNewline = block.lastIndexOf(10);
+        carry = Buffer.from(block.subarray(lastNewline + 1));
+        if (lastNewline < 0) continue;
+        for (const line of block.toString("utf8", 0, lastNewline).split("\n")) {
+          lineNumber++;
+          if (line) yield parseLine(line, `${this.path} (line ${lineNumber} after byte ${offset})`);
+        }
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
+  async *newestFirst(): AsyncIterable<PlanEvent> {
+    const file = await open(this.path, "r");
+    try {
+      let end = this.size;
+      let carry = Buffer.alloc(0);
+      const buffer = Buffer.alloc(CHUNK);
+      while (end > 0) {
+        const start = Math.max(0, end - CHUNK);
+        const { bytesRead } = await file.read(buffer, 0, end - start, start);
+        end = start;
+        // Work in bytes: a chunk boundary may split a multi-byte character.
+        let block = Buffer.concat([buffer.subarray(0, bytesRead), carry]);
+        const lines: Buffer[] = [];
+        for (let newline = newlineBeforeLast(block); newline >= 0; newline = newlineBeforeLast(block)) {
+          lines.push(block.subarray(newline + 1));
+          block = block.subarray(0, newline + 1);
+        }
+        carry = Buffer.from(block);
+        for (const line of lines) {
+          const text = line.toString("utf8").trimEnd();
+          if (text) yield parseLine(text, this.path);
+        }
+      }
+      const first = carry.toString("utf8").trimEnd();
+      if (first) yield parseLine(first, this.path);
+    } finally {
+      await file.close();
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** The newline that ends the second-to-last line, ignoring the block's own final newline. */
+function newlineBeforeLast(block: Buffer): number {
+  return block.length < 2 ? -1 : block.lastIndexOf(10, block.length - 2);
+}
+
+function parseLine(line: string, where: string): PlanEvent {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    throw new HistoryLogError(`${where}: not a JSON line: ${line.slice(0, 80)}`);
+  }
+  const parsed = EventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HistoryLogError(`${where}: not a valid event (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"})`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,176 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Low } from "lowdb";
+import { loadState } from "../../src/model/migrations.js";
+import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
+import { EventSourcedStore } from "../../src/plan/event-store.js";
+import { applyChange } from "../../src/plan/reducer.js";
+import { systemClock, type Clock, type Logger } from "../../src/ports.js";
+import { DurableJsonFile } from "./durable-file.js";
+import { HistoryLog, HistoryLogError } from "./history-log.js";
+import { FileLock } from "./lock.js";
+
+export class StoreLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreLoadError";
+  }
+}
+
+export interface LowdbStoreOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Take a snapshot of the state after this many events (default 1000). */
+  snapshotEvery?: number;
+  /** And when this many milliseconds pass with no change after the last one (default 5000). */
+  snapshotIdleMs?: number;
+}
+
+/** What the lowdb file holds: the state, and how much of the history it already includes. */
+interface Snapshot extends PlanState {
+  historyBytes: number;
+}
+
+/**
+ * The embedded default store. `data/stocktake.json` (lowdb) holds a snapshot of the state;
+ * `data/stocktake.history.jsonl` holds every change, appended and fsynced before a change is
+ * acknowledged. On open, the events written after the snapshot are replayed, so a crash between a
+ * change and the next snapshot loses nothing.
+ */
+export class LowdbStore extends EventSourcedStore {
+  private sinceSnapshot = 0;
+  private snapshotting: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    state: PlanState,
+    private readonly db: Low<unknown>,
+    private readonly log: HistoryLog,
+    private readonly lock: FileLock,
+    clock: Clock,
+    private readonly options: Required<Pick<LowdbStoreOptions, "snapshotEvery" | "snapshotIdleMs">> & { logger?: Logger },
+  ) {
+    super(state, log, clock);
+  }
+
+  static historyPathFor(dataFile: string): string {
+    return dataFile.replace(/\.json$/, "") + ".history.jsonl";
+  }
+
+  static async open(dataFile: string, options: LowdbStoreOptions = {}): Promise<LowdbStore> {
+    const path = resolve(dataFile);
+    mkdirSync(dirname(path), { recursive: true });
+    const lock = new FileLock(`${path}.lock`);
+    lock.acquire();
+    let log: HistoryLog | undefined;
+    try {
+      // Built explicitly: lowdb's JSONFilePreset silently keeps data in memory under NODE_ENV=test.
+      const db = new Low<unknown>(new DurableJsonFile(path), null);
+      await db.read();
+      const { state, historyBytes } = parseSnapshot(db.data, path);
+      log = new HistoryLog(LowdbStore.historyPathFor(path));
+      if (log.repairedBytes > 0) {
+        options.logger?.warn({ file: log.path, bytes: log.repairedBytes }, "dropped an unfinished last line (a crash mid-write; it was never acknowledged)");
+      }
+      const replayed = await replay(state, log, historyBytes);
+      const store = new LowdbStore(state, db, log, lock, options.clock ?? systemClock, {
+        snapshotEvery: options.snapshotEvery ?? 1000,
+        snapshotIdleMs: options.snapshotIdleMs ?? 5000,
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+      if (replayed > 0 || db.data === null) await store.snapshot();
+      return store;
+    } catch (error) {
+      log?.close();
+      lock.release();
+      if (error instanceof HistoryLogError) throw new StoreLoadError(error.message);
+      throw error;
+    }
+  }
+
+  get historyFile(): string {
+    return this.log.path;
+  }
+
+  protected override async committed(events: readonly PlanEvent[]): Promise<void> {
+    this.sinceSnapshot += events.length;
+    if (this.sinceSnapshot >= this.options.snapshotEvery) {
+      void this.snapshotInBackground();
+    } else {
+      this.armIdleSnapshot();
+    }
+  }
+
+  private armIdleSnapshot(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.snapshotInBackground(), this.options.snapshotIdleMs);
+    this.idleTimer.unref();
+  }
+
+  private snapshotInBackground(): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    this.snapshotting = this.snapshot()
+      .catch((error: unknown) => this.options.logger?.error({ err: error }, "snapshot failed; the history still has every change"))
+      .finally(() => {
+        this.snapshotting = undefined;
+      });
+    return this.snapshotting;
+  }
+
+  /** Writes the whole state; the history already holds every change, so this only speeds up start. */
+  async snapshot(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.sinceSnapshot = 0;
+    const data: Snapshot = { ...this.state, historyBytes: this.log.bytes };
+    this.db.data = data;
+    await this.db.write();
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.drain();
+    await this.snapshotting;
+    clearTimeout(this.idleTimer);
+    await this.snapshot();
+    this.log.close();
+    this.lock.release();
+  }
+}
+
+function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number } {
+  if (raw === null) return { state: emptyState(), historyBytes: 0 };
+  let historyBytes = 0;
+  if (raw && typeof raw === "object" && "historyBytes" in raw) {
+    const { historyBytes: bytes, ...rest } = raw as Record<string, unknown>;
+    if (typeof bytes !== "number" || !Number.isInteger(bytes) || bytes < 0) {
+      throw new StoreLoadError(`${path}: historyBytes: expected a whole number of bytes`);
+    }
+    historyBytes = bytes;
+    raw = rest;
+  }
+  const loaded = loadState(raw);
+  if (!loaded.ok) {
+    throw new StoreLoadError(`${path} is not a valid Stocktake data file, so it was left untouched:\n${loaded.error.message}`);
+  }
+  return { state: loaded.value, historyBytes };
+}
+
+async function replay(state: PlanState, log: HistoryLog, fromByte: number): Promise<number> {
+  let count = 0;
+  for await (const event of log.from(fromByte)) {
+    if (event.seq <= state.seq) continue;
+    if (event.seq !== state.seq + 1) {
+      throw new StoreLoadError(`${log.path}: event ${event.seq} follows ${state.seq}; the history has a gap`);
+    }
+    try {
+      applyChange(state, event);
+    } catch (error) {
+      throw new StoreLoadError(`${log.path}: event ${event.seq} cannot be applied: ${(error as Error).message}`);
+    }
+    state.seq = event.seq;
+    count++;
+  }
+  return count;
+}

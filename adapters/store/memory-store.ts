@@ -1,0 +1,22 @@
+import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
+import { EventSourcedStore, type Journal } from "../../src/plan/event-store.js";
+import { systemClock, type Clock } from "../../src/ports.js";
+
+class MemoryJournal implements Journal {
+  readonly events: PlanEvent[] = [];
+
+  async append(events: readonly PlanEvent[]): Promise<void> {
+    this.events.push(...structuredClone(events));
+  }
+
+  async *newestFirst(): AsyncIterable<PlanEvent> {
+    for (let i = this.events.length - 1; i >= 0; i--) yield this.events[i] as PlanEvent;
+  }
+}
+
+/** A store that forgets everything on exit: for tests and throwaway demos. */
+export class MemoryStore extends EventSourcedStore {
+  constructor(clock: Clock = systemClock, state: PlanState = emptyState()) {
+    super(state, new MemoryJournal(), clock);
+  }
+}

@@ -1,0 +1,204 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { MemoryStore } from "../adapters/store/memory-store.js";
+import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
+import { LockedError } from "../adapters/store/lock.js";
+import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
+import { adaptersFromConfig, startApp } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config/config.js";
+import { loadDemo } from "./demo.js";
+import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
+import { importIntoStore } from "./mail/import-into.js";
+import { MAX_IMPORT_BYTES } from "./mail/import.js";
+import { createLogger } from "./logging.js";
+import { systemClock } from "./ports.js";
+
+const HELP = `Stocktake: the release-planning bot.
+
+Usage: stocktake [command] [options]
+
+Commands:
+  console              Chat with Stocktake in this terminal (the default)
+  run                  Start every adapter the config enables, over one data file
+  import FILE          Read a release-status mail into the plan
+  export               Print the current release (--format text|markdown|json)
+  check-config [FILE]  Check a config file and report every problem in it
+
+Options:
+  --config FILE        Config file (default: stocktake.yaml, .yml or .json if present)
+  --data FILE          Data file (default: data/stocktake.json)
+  --demo               console: start with the Xen 4.3 example plan, kept in memory only
+  --project ID         import/export: the project (import guesses it from the mail's subject)
+  --release ID         import/export: the release (default: the project's current one)
+  --format FORMAT      export: text (mail-ready, default), markdown or json
+  --help               This text
+`;
+
+const FIXTURE = fileURLToPath(new URL("../tests/fixtures/xen-4.3-taking-stock.txt", import.meta.url));
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: "string" },
+      data: { type: "string" },
+      demo: { type: "boolean", default: false },
+      project: { type: "string" },
+      release: { type: "string" },
+      format: { type: "string", default: "text" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command = "console", ...rest] = positionals;
+  if (values.help || command === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === "check-config") return checkConfig(rest[0] ?? values.config);
+
+  const { config: loaded, source } = loadConfig(values.config);
+  const config: Config = values.data ? { ...loaded, dataFile: values.data } : loaded;
+
+  switch (command) {
+    case "console":
+      return runConsole(config, values.demo);
+    case "run":
+      return runAll(config, source);
+    case "import": {
+      const file = rest[0];
+      if (!file) throw new UsageError("import needs a FILE: stocktake import status-mail.txt");
+      return runImport(config, file, values.project, values.release);
+    }
+    case "export": {
+      const format = values.format.toLowerCase();
+      if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is one of ${EXPORT_FORMATS.join(", ")}`);
+      return runExport(config, format as ExportFormat, values.project, values.release);
+    }
+    default:
+      throw new UsageError(`unknown command “${command}”`);
+  }
+}
+
+function checkConfig(path: string | undefined): number {
+  const { config, source } = loadConfig(path);
+  const adapters = adaptersFromConfig(config).map((adapter) => adapter.name);
+  process.stdout.write(
+    `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
+  );
+  return 0;
+}
+
+async function runConsole(config: Config, demo: boolean): Promise<number> {
+  const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
+  const store = demo ? new MemoryStore(systemClock) : undefined;
+  if (store) {
+    const loaded = await loadDemo(store, readFileSync(FIXTURE, "utf8"), systemClock);
+    if (!loaded.ok) throw new Error(loaded.error.message);
+  }
+  const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
+  const adapter = new ConsoleAdapter({
+    user: config.console.user,
+    greeting:
+      `Stocktake console on ${where}. Type commands with or without the ${config.prefix}: ` +
+      (demo ? "try stock, stock at risk, show blktap3, schedule." : "start with project new NAME, then release new VERSION, add TITLE, stock.") +
+      " help lists everything; Ctrl-D or quit leaves.\n",
+  });
+  const app = await startApp({ config, logger, adapters: [adapter], ...(store ? { store } : {}) });
+  const stop = () => void app.stop();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  await adapter.closed();
+  await app.stop();
+  return 0;
+}
+
+async function runAll(config: Config, source: string): Promise<number> {
+  const logger = createLogger(config.log.level);
+  const app = await startApp({ config, logger });
+  if (app.adapters.length === 0) {
+    logger.error({ config: source }, "no adapter is enabled in the config (console.enabled, …); nothing to run");
+    await app.stop();
+    return 1;
+  }
+  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), data: config.dataFile }, "stocktake running");
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "stopping: finishing commands in flight");
+      void app.stop().then(resolve);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    const console = app.adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
+    void console?.closed().then(() => stop("console closed"));
+  });
+  return 0;
+}
+
+async function runImport(config: Config, file: string, project: string | undefined, release: string | undefined): Promise<number> {
+  const text = readFileSync(file, "utf8");
+  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) throw new UsageError(`${file} is over ${MAX_IMPORT_BYTES / 1_000_000} MB`);
+  const store = await LowdbStore.open(config.dataFile);
+  try {
+    const result = await importIntoStore(store, text, { by: "cli:import", ...(project ? { project } : {}), ...(release ? { release } : {}) }, systemClock);
+    if (!result.ok) {
+      process.stderr.write(`${result.error.message}\n`);
+      return 1;
+    }
+    const { mail, added, skipped } = result.value;
+    const out = [`Imported ${added} features into ${result.value.project} ${result.value.release} (${config.dataFile}).`];
+    if (mail.milestones.length > 0) out.push(`Timeline: ${mail.milestones.map((milestone) => `${milestone.label} ${milestone.date}`).join(", ")}.`);
+    if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
+    if (skipped.length > 0) out.push(`Already on the list, left as they are: ${skipped.join("; ")}.`);
+    if (mail.problems.length > 0) {
+      out.push(`${mail.problems.length} line${mail.problems.length === 1 ? "" : "s"} not understood:`);
+      for (const problem of mail.problems) out.push(`  line ${problem.line}: ${problem.text}  (${problem.reason})`);
+    }
+    process.stdout.write(`${out.join("\n")}\n`);
+    return added === 0 && mail.problems.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+async function runExport(config: Config, format: ExportFormat, projectId: string | undefined, releaseId: string | undefined): Promise<number> {
+  const store = await LowdbStore.open(config.dataFile);
+  try {
+    const state = store.read();
+    const projects = Object.values(state.projects);
+    const project = projectId ? state.projects[projectId] : projects.length === 1 ? projects[0] : undefined;
+    if (!project) {
+      throw new UsageError(
+        projects.length === 0 ? `${config.dataFile} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
+      );
+    }
+    const id = releaseId ?? project.currentRelease;
+    const release = id ? project.releases[id] : undefined;
+    if (!release) throw new UsageError(`${project.id} has no release ${id ?? "(none is current)"}`);
+    process.stdout.write(exportRelease(format, project, release, systemClock.now()));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`The config has problems:\n${error.message}\n`);
+    process.exitCode = 1;
+  } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    process.stderr.write(`stocktake: ${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+  } else if (error instanceof StoreLoadError || error instanceof LockedError) {
+    process.stderr.write(`stocktake: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

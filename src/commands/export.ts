@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { EXPORT_FORMATS, exportRelease } from "../mail/export.js";
+import { failureReply } from "../reply/reply.js";
+import { scopeFor } from "./scope.js";
+import { defineCommand } from "./spec.js";
+
+export const exportCommand = defineCommand({
+  path: ["export"],
+  summary: "The release as a mail-ready text, markdown or JSON.",
+  params: [{ name: "format", kind: "word", description: "text (default), markdown or json", required: false, choices: EXPORT_FORMATS }],
+  args: z.object({
+    format: z
+      .string()
+      .toLowerCase()
+      .transform((word) => (word === "md" ? "markdown" : word === "txt" || word === "mail" ? "text" : word))
+      .pipe(z.enum(EXPORT_FORMATS, { error: `formats: ${EXPORT_FORMATS.join(", ")}` }))
+      .default("text"),
+  }),
+  permission: "read",
+  examples: ["!export", "!export markdown"],
+  run: (ctx, args) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const text = exportRelease(args.format, scope.value.project, scope.value.release, ctx.clock.now());
+    return { tone: "info", blocks: [{ type: "pre", text: text.trimEnd() }], full: true };
+  },
+});

@@ -1,0 +1,381 @@
+import { z } from "zod";
+import { BUCKETS, BUCKET_INFO } from "../model/buckets.js";
+import { LIMITS, type Feature } from "../model/schema.js";
+import type { ChangeRequest } from "../plan/reducer.js";
+import { resolveFeature, slugFor } from "../plan/resolve.js";
+import { childrenByParent, featureLabel, sortedFeatures } from "../plan/summary.js";
+import { parseItemLabel } from "../plan/labels.js";
+import { failureReply, type Reply } from "../reply/reply.js";
+import { ago } from "../util/dates.js";
+import { fail, ok } from "../util/result.js";
+import { bucketArg, featureArg, nameArg, noteArg, switchArg, titleArg, valueFlag } from "./args.js";
+import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, who, withFeature } from "./helpers.js";
+import { scopeFor } from "./scope.js";
+import { defineCommand } from "./spec.js";
+
+const badge = (feature: Feature, text: string): Reply => ({
+  tone: "ok",
+  blocks: [{ type: "list", items: [{ text, badge: feature.bucket }] }],
+});
+
+export const statusCommand = defineCommand({
+  path: ["status"],
+  aliases: [["set"]],
+  summary: "Move a feature to another bucket (how likely it is to make the release).",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
+    { name: "bucket", kind: "bucket", description: "done, on-track, fair, at-risk, deferred or dropped", choices: BUCKETS },
+  ],
+  flags: [{ name: "probability", value: "PERCENT", description: "How likely it is, 0–100" }],
+  args: z.object({
+    feature: featureArg,
+    bucket: bucketArg,
+    probability: valueFlag("probability").pipe(
+      z
+        .string()
+        .regex(/^\d{1,3}%?$/, "--probability is a percentage such as 60")
+        .transform((text) => Number(text.replace("%", "")))
+        .refine((n) => n <= 100, "--probability is at most 100")
+        .optional(),
+    ),
+  }),
+  permission: "change",
+  examples: ["!status blktap3 at-risk", "!status persistent grants for net fair", "!status vtpm done --probability 100"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id);
+      if (children && children.length > 0) {
+        return fail(
+          "invalid",
+          `${featureLabel(feature)} has sub-items; set their status instead:`,
+          children.map((child) => `${featureLabel(child)} (${child.id}): ${BUCKET_INFO[child.bucket].label}`),
+        );
+      }
+      const probability = args.probability ?? feature.probability;
+      if (feature.bucket === args.bucket && probability === feature.probability) {
+        return unchanged(`${featureLabel(feature)} is already ${BUCKET_INFO[args.bucket].label}.`);
+      }
+      const from = BUCKET_INFO[feature.bucket].label;
+      const to = BUCKET_INFO[args.bucket].label;
+      const odds = args.probability === undefined ? "" : ` (${args.probability}%)`;
+      return ok({
+        changes: [updateFeature(scope, feature, { bucket: args.bucket, ...(probability === feature.probability ? {} : { probability }), ...stamp(ctx) })],
+        value: badge({ ...feature, bucket: args.bucket }, `${featureLabel(feature)}: ${from} → ${to}${odds}`),
+      });
+    }),
+});
+
+export const addCommand = defineCommand({
+  path: ["add"],
+  summary: "Add a feature to the current release.",
+  params: [{ name: "title", kind: "text", description: "Title, with an optional qualifier: Persistent grants for blk (Linux)" }],
+  flags: [
+    { name: "bucket", value: "BUCKET", description: "Where it starts (default fair)" },
+    { name: "owner", value: "NAME", description: "Who works on it" },
+    { name: "under", value: "PARENT", description: "Make it a sub-item of another feature" },
+    { name: "note", value: "TEXT", description: "A status note" },
+    { name: "external", description: "Work that happens outside the project (Linux, qemu…)" },
+  ],
+  args: z.object({
+    title: titleArg,
+    bucket: valueFlag("bucket").pipe(bucketArg.optional()),
+    owner: valueFlag("owner").pipe(nameArg.optional()),
+    under: valueFlag("under").pipe(featureArg.optional()),
+    note: valueFlag("note").pipe(noteArg.optional()),
+    external: switchArg,
+  }),
+  permission: "change",
+  examples: ["!add blktap3 --bucket at-risk --owner Thanos", "!add Persistent grants for net (Linux) --bucket fair", "!add pci pass-thru --under qemu-upstream --external"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const scope = scopeFor(state, ctx.conversation, ctx.config);
+      if (!scope.ok) return scope;
+      const { release } = scope.value;
+      const label = parseItemLabel(args.title);
+      if (!label.title) return fail("usage", "Give the feature a title.");
+      let parent: Feature | undefined;
+      if (args.under !== undefined) {
+        const found = resolveFeature(release, args.under);
+        if (!found.ok) return found;
+        parent = found.value;
+        if (parent.parent !== null) return fail("invalid", `${featureLabel(parent)} is itself a sub-item; sub-items cannot have their own.`);
+      }
+      const features = Object.values(release.features);
+      const duplicate = features.find(
+        (feature) => feature.title.toLowerCase() === label.title.toLowerCase() && (feature.qualifier ?? "").toLowerCase() === (label.qualifier ?? "").toLowerCase(),
+      );
+      if (duplicate) return fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`);
+      const now = ctx.clock.now().toISOString();
+      const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => candidate in release.features);
+      const feature: Feature = {
+        id,
+        title: label.title,
+        qualifier: label.qualifier,
+        external: label.external || args.external,
+        bucket: args.bucket ?? "fair",
+        owners: args.owner ? [args.owner] : [],
+        note: args.note || null,
+        probability: null,
+        links: [],
+        aliases: [],
+        parent: parent?.id ?? null,
+        order: features.reduce((max, item) => Math.max(max, item.order), 0) + 1,
+        createdAt: now,
+        createdBy: ctx.invoker.id,
+        updatedAt: now,
+        updatedBy: ctx.invoker.id,
+      };
+      const under = parent ? `, under ${featureLabel(parent)}` : "";
+      return ok({
+        changes: [{ ...featureTarget(scope.value, feature), op: "create", value: feature }],
+        value: badge(feature, `Added ${featureLabel(feature)} as ${BUCKET_INFO[feature.bucket].label}${under} (id ${id}).`),
+      });
+    }),
+});
+
+export const removeCommand = defineCommand({
+  path: ["remove"],
+  aliases: [["rm"], ["delete"]],
+  summary: "Take a feature (and its sub-items) off the list. Asks to confirm first.",
+  params: [{ name: "feature", kind: "feature", description: "Feature name, alias or id" }],
+  flags: [{ name: "yes", description: "Confirm the removal" }],
+  args: z.object({ feature: featureArg, yes: switchArg }),
+  permission: "change",
+  examples: ["!remove blktap3", "!remove blktap3 --yes"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id) ?? [];
+      const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
+      if (!args.yes) {
+        return noChange({
+          tone: "info",
+          blocks: [
+            {
+              type: "text",
+              text: `This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${ctx.config.prefix}remove ${feature.id} --yes (\`!undo\` brings it back).`,
+            },
+          ],
+        });
+      }
+      const changes: ChangeRequest[] = [...children, feature].map((item) => ({ ...featureTarget(scope, item), op: "delete" }));
+      return ok({ changes, value: { tone: "ok", blocks: [{ type: "text", text: `Removed ${featureLabel(feature)}${also}. \`!undo\` brings it back.` }] } });
+    }),
+});
+
+export const renameCommand = defineCommand({
+  path: ["rename"],
+  summary: "Give a feature a new title (its id and aliases stay).",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
+    { name: "title", kind: "text", description: "The new title" },
+  ],
+  separator: "to",
+  args: z.object({ feature: featureArg, title: titleArg }),
+  permission: "change",
+  examples: ["!rename blktap3 to blktap3 (disk backend)", '!rename "xl vm-{export,import}" to "xl vm export/import"'],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const label = parseItemLabel(args.title);
+      if (!label.title) return fail("usage", "Give the new title.");
+      const before = featureLabel(feature);
+      const fields = { title: label.title, qualifier: label.qualifier, external: feature.external || label.external };
+      if (fields.title === feature.title && fields.qualifier === feature.qualifier && fields.external === feature.external) {
+        return unchanged(`${before} already has that title.`);
+      }
+      const after = featureLabel({ ...feature, ...fields });
+      return ok({ changes: [updateFeature(scope, feature, { ...fields, ...stamp(ctx) })], value: badge(feature, `Renamed ${before} → ${after}.`) });
+    }),
+});
+
+/** "alice, bob and carol" → ["alice", "bob", "carol"]. */
+function splitOwners(text: string): string[] {
+  return text
+    .split(/\s*,\s*|\s+and\s+|\s*&\s*/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
+export const ownerCommand = defineCommand({
+  path: ["owner"],
+  summary: "Say who works on a feature (several: separate with commas; `none` clears).",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
+    { name: "owners", kind: "text", description: "Names, comma-separated, or none" },
+  ],
+  args: z.object({
+    feature: featureArg,
+    owners: z
+      .string({ error: "who owns it? Give one or more names, or none" })
+      .trim()
+      .min(1, "who owns it? Give one or more names, or none")
+      .transform((text) => (/^(none|nobody|-)$/i.test(text) ? [] : splitOwners(text)))
+      .pipe(z.array(z.string().max(LIMITS.name, `names are at most ${LIMITS.name} characters`)).max(LIMITS.listEntries, `at most ${LIMITS.listEntries} owners`)),
+  }),
+  permission: "change",
+  examples: ["!owner blktap3 Thanos Makatos", "!owner pvh Mukesh, George", "!owner blktap3 none"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      if (args.owners.join("\n") === feature.owners.join("\n")) return unchanged(`${featureLabel(feature)} already has those owners.`);
+      const text = args.owners.length === 0 ? `${featureLabel(feature)} has no owner now.` : `${featureLabel(feature)}: owner ${args.owners.join(", ")}.`;
+      return ok({ changes: [updateFeature(scope, feature, { owners: args.owners, ...stamp(ctx) })], value: badge(feature, text) });
+    }),
+});
+
+export const noteCommand = defineCommand({
+  path: ["note"],
+  summary: "Set a feature's status note (what is happening with it).",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id (end it with a colon)" },
+    { name: "text", kind: "text", description: "The note", required: false },
+  ],
+  separator: ":",
+  flags: [{ name: "clear", description: "Remove the note" }],
+  args: z.object({ feature: featureArg, text: noteArg.optional(), clear: switchArg }),
+  permission: "change",
+  examples: ["!note blktap3: v2 of the series posted, waiting for review", "!note blktap3 --clear"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const note = args.clear ? null : args.text || null;
+      if (note === null && !args.clear) return fail("usage", "What should the note say? (`--clear` removes it.)");
+      if (note === feature.note) return unchanged(`${featureLabel(feature)} already has that note.`);
+      const text = note === null ? `${featureLabel(feature)}: note cleared.` : `${featureLabel(feature)}: ${note}`;
+      return ok({ changes: [updateFeature(scope, feature, { note, ...stamp(ctx) })], value: badge(feature, text) });
+    }),
+});
+
+export const aliasCommand = defineCommand({
+  path: ["alias"],
+  summary: "Give a feature a short name people can use in commands.",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
+    { name: "alias", kind: "word", description: "The short name" },
+  ],
+  flags: [{ name: "remove", description: "Remove this alias instead" }],
+  args: z.object({
+    feature: featureArg,
+    alias: z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`),
+    remove: switchArg,
+  }),
+  permission: "change",
+  examples: ["!alias persistent grants for net pgnet", "!alias pgnet --remove"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const lower = args.alias.toLowerCase();
+      if (args.remove) {
+        if (!feature.aliases.some((alias) => alias.toLowerCase() === lower)) return unchanged(`${featureLabel(feature)} has no alias “${args.alias}”.`);
+        const aliases = feature.aliases.filter((alias) => alias.toLowerCase() !== lower);
+        return ok({ changes: [updateFeature(scope, feature, { aliases, ...stamp(ctx) })], value: badge(feature, `${featureLabel(feature)}: alias “${args.alias}” removed.`) });
+      }
+      const clash = Object.values(scope.release.features).find(
+        (other) => other.id !== feature.id && (other.id === lower || other.aliases.some((alias) => alias.toLowerCase() === lower)),
+      );
+      if (clash) return fail("conflict", `“${args.alias}” already names ${featureLabel(clash)} (${clash.id}).`);
+      if (feature.aliases.some((alias) => alias.toLowerCase() === lower)) return unchanged(`${featureLabel(feature)} already has the alias “${args.alias}”.`);
+      if (feature.aliases.length >= LIMITS.listEntries) return fail("invalid", `${featureLabel(feature)} has ${LIMITS.listEntries} aliases already.`);
+      return ok({
+        changes: [updateFeature(scope, feature, { aliases: [...feature.aliases, args.alias], ...stamp(ctx) })],
+        value: badge(feature, `${featureLabel(feature)} can now be called “${args.alias}”.`),
+      });
+    }),
+});
+
+export const linkCommand = defineCommand({
+  path: ["link"],
+  summary: "Attach a link (patch series, design doc, tracker) to a feature.",
+  params: [
+    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
+    { name: "url", kind: "word", description: "An http(s) link" },
+  ],
+  flags: [{ name: "remove", description: "Remove this link instead" }],
+  args: z.object({
+    feature: featureArg,
+    url: z.url({ protocol: /^https?$/, error: "give an http:// or https:// link" }).max(LIMITS.link, `links are at most ${LIMITS.link} characters`),
+    remove: switchArg,
+  }),
+  permission: "change",
+  examples: ["!link blktap3 https://lists.xen.org/archives/html/xen-devel/2013-01/msg01234.html"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const has = feature.links.includes(args.url);
+      if (args.remove ? !has : has) return unchanged(`${featureLabel(feature)} ${has ? "already has" : "has no"} that link.`);
+      if (!args.remove && feature.links.length >= LIMITS.listEntries) return fail("invalid", `${featureLabel(feature)} has ${LIMITS.listEntries} links already.`);
+      const links = args.remove ? feature.links.filter((link) => link !== args.url) : [...feature.links, args.url];
+      return ok({
+        changes: [updateFeature(scope, feature, { links, ...stamp(ctx) })],
+        value: badge(feature, `${featureLabel(feature)}: link ${args.remove ? "removed" : "added"}.`),
+      });
+    }),
+});
+
+const TOP = /^(top|none|nothing|-)$/i;
+
+export const moveCommand = defineCommand({
+  path: ["move"],
+  summary: "Make a feature a sub-item of another (`top` makes it a feature of its own again).",
+  params: [
+    { name: "feature", kind: "feature", description: "The feature to move" },
+    { name: "parent", kind: "feature", description: "The feature it belongs under, or top" },
+  ],
+  separator: "under",
+  args: z.object({ feature: featureArg, parent: featureArg }),
+  permission: "change",
+  examples: ["!move linux-based qemu stubdom under Default to QEMU upstream", "!move pci pass-thru under top"],
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
+      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id) ?? [];
+      if (TOP.test(args.parent)) {
+        if (feature.parent === null) return unchanged(`${featureLabel(feature)} is already a feature of its own.`);
+        return ok({ changes: [updateFeature(scope, feature, { parent: null, ...stamp(ctx) })], value: badge(feature, `${featureLabel(feature)} is a feature of its own now.`) });
+      }
+      const found = resolveFeature(scope.release, args.parent);
+      if (!found.ok) return found;
+      const parent = found.value;
+      if (parent.id === feature.id) return fail("invalid", "A feature cannot be its own sub-item.");
+      if (parent.parent !== null) return fail("invalid", `${featureLabel(parent)} is itself a sub-item; sub-items cannot have their own.`);
+      if (children.length > 0) return fail("invalid", `${featureLabel(feature)} has sub-items of its own, so it cannot become one.`);
+      if (feature.parent === parent.id) return unchanged(`${featureLabel(feature)} is already under ${featureLabel(parent)}.`);
+      return ok({
+        changes: [updateFeature(scope, feature, { parent: parent.id, ...stamp(ctx) })],
+        value: badge(feature, `${featureLabel(feature)} is now under ${featureLabel(parent)}.`),
+      });
+    }),
+});
+
+export const showCommand = defineCommand({
+  path: ["show"],
+  aliases: [["info"]],
+  summary: "Everything about one feature.",
+  params: [{ name: "feature", kind: "feature", description: "Feature name, alias or id" }],
+  args: z.object({ feature: featureArg }),
+  permission: "read",
+  examples: ["!show blktap3"],
+  run: (ctx, args) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const found = resolveFeature(scope.value.release, args.feature);
+    if (!found.ok) return failureReply(found.error);
+    const feature = found.value;
+    const release = scope.value.release;
+    const children = childrenByParent(sortedFeatures(release), release).get(feature.id) ?? [];
+    const parent = feature.parent === null ? undefined : release.features[feature.parent];
+    const now = ctx.clock.now();
+    const lines = [
+      `id: ${feature.id}`,
+      `status: ${BUCKET_INFO[feature.bucket].label}${feature.probability === null ? "" : ` (${feature.probability}%)`}`,
+      `owner: ${feature.owners.length > 0 ? feature.owners.join(", ") : "nobody yet"}`,
+    ];
+    if (feature.note) lines.push(`note: ${feature.note}`);
+    if (parent) lines.push(`part of: ${featureLabel(parent)}`);
+    if (children.length > 0) lines.push(`sub-items: ${children.map((child) => `${featureLabel(child)} (${BUCKET_INFO[child.bucket].label})`).join("; ")}`);
+    if (feature.aliases.length > 0) lines.push(`aliases: ${feature.aliases.join(", ")}`);
+    for (const link of feature.links) lines.push(`link: ${link}`);
+    lines.push(`updated ${ago(new Date(feature.updatedAt), now)} by ${who(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${who(feature.createdBy)}`);
+    return {
+      tone: "info",
+      blocks: [
+        { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, badge: feature.bucket }] },
+        { type: "text", text: lines.join("\n") },
+      ],
+    };
+  },
+});

@@ -1,0 +1,158 @@
+import { isDeepStrictEqual } from "node:util";
+import { z } from "zod";
+import type { PlanEvent, PlanState } from "../model/schema.js";
+import { describeEvent } from "../plan/describe-event.js";
+import type { ChangeRequest, Target } from "../plan/reducer.js";
+import { resolveFeature } from "../plan/resolve.js";
+import { failureReply, type Reply } from "../reply/reply.js";
+import { ago } from "../util/dates.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { countFlag, featureArg } from "./args.js";
+import { changeAndReply, who } from "./helpers.js";
+import { projectFor, scopeFor } from "./scope.js";
+import { defineCommand } from "./spec.js";
+
+/** How far back `!undo` looks for the person's last change. */
+const UNDO_WINDOW = 5_000;
+
+export function historyLines(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): string[] {
+  return events.map((event) => `${ago(new Date(event.at), now)}, ${who(event.by)}: ${describeEvent(event, state)}`);
+}
+
+export const historyCommand = defineCommand({
+  path: ["history"],
+  aliases: [["log"]],
+  summary: "Recent changes, to the release or to one feature: who, when, before → after.",
+  params: [{ name: "feature", kind: "feature", description: "Only this feature", required: false }],
+  flags: [{ name: "limit", value: "N", description: "How many changes (default 10, at most 50)" }],
+  args: z.object({
+    feature: featureArg.optional(),
+    limit: countFlag("limit", 50),
+  }),
+  permission: "read",
+  examples: ["!history", "!history blktap3", "!history --limit 30"],
+  run: async (ctx, args) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const { project, release } = scope.value;
+    let feature: string | undefined;
+    let title = `Recent changes to ${project.name} ${release.id}`;
+    if (args.feature !== undefined) {
+      const found = resolveFeature(release, args.feature);
+      if (!found.ok) return failureReply(found.error);
+      feature = found.value.id;
+      title = `History of ${found.value.title}`;
+    }
+    const events = await ctx.history({
+      project: project.id,
+      ...(feature === undefined ? {} : { release: release.id, feature }),
+      limit: args.limit ?? 10,
+    });
+    if (events.length === 0) return { tone: "info", blocks: [{ type: "text", text: `${title}: none yet.` }] };
+    return {
+      tone: "info",
+      blocks: [
+        { type: "heading", text: title },
+        { type: "list", items: historyLines(events, ctx.plan, ctx.clock.now()).map((text) => ({ text })) },
+      ],
+    };
+  },
+});
+
+function targetOf(event: PlanEvent): Target {
+  switch (event.entity) {
+    case "project":
+      return { entity: "project", project: event.project };
+    case "release":
+      return { entity: "release", project: event.project, release: event.release };
+    case "feature":
+      return { entity: "feature", project: event.project, release: event.release, feature: event.feature };
+    case "conversation":
+      return { entity: "conversation", conversation: event.conversation };
+  }
+}
+
+function current(state: Readonly<PlanState>, event: PlanEvent): Record<string, unknown> | undefined {
+  switch (event.entity) {
+    case "project":
+      return state.projects[event.project];
+    case "release":
+      return state.projects[event.project]?.releases[event.release];
+    case "feature":
+      return state.projects[event.project]?.releases[event.release]?.features[event.feature];
+    case "conversation":
+      return state.conversations[event.conversation];
+  }
+}
+
+/** Has anything touched this entity since the event? Then undoing it would overwrite that. */
+function stillAsLeft(state: Readonly<PlanState>, event: PlanEvent): boolean {
+  const now = current(state, event);
+  if (event.after === null) return now === undefined;
+  if (!now) return false;
+  return Object.entries(event.after).every(([field, value]) => isDeepStrictEqual(now[field] ?? null, value ?? null));
+}
+
+function inverse(event: PlanEvent): ChangeRequest {
+  const target = targetOf(event);
+  if (event.before === null) return { ...target, op: "delete" };
+  if (event.after === null) return { ...target, op: "create", value: event.before };
+  return { ...target, op: "update", fields: event.before };
+}
+
+/** The person's latest change in the project that is not an undo and not undone yet. */
+function lastUndoable(events: readonly PlanEvent[]): PlanEvent[] | undefined {
+  const undone = new Set<number>();
+  let txn: number | undefined;
+  const picked: PlanEvent[] = [];
+  for (const event of events) {
+    if (txn !== undefined) {
+      if (event.txn !== txn) break;
+      picked.push(event);
+      continue;
+    }
+    if (event.undoes !== undefined) {
+      undone.add(event.undoes);
+      continue;
+    }
+    if (undone.has(event.txn)) continue;
+    txn = event.txn;
+    picked.push(event);
+  }
+  return txn === undefined ? undefined : picked;
+}
+
+export const undoCommand = defineCommand({
+  path: ["undo"],
+  summary: "Take back your last change (if nobody changed the same thing since).",
+  params: [],
+  args: z.object({}),
+  permission: "change",
+  examples: ["!undo"],
+  run: async (ctx) => {
+    const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!project.ok) return failureReply(project.error);
+    const mine = await ctx.history({ project: project.value.id, by: ctx.invoker.id, limit: UNDO_WINDOW });
+    const picked = lastUndoable(mine);
+    if (!picked) return { tone: "info", blocks: [{ type: "text", text: "You have no change here to undo." }], private: true };
+    const txn = picked[0]!.txn;
+    return changeAndReply(ctx, (state): Result<{ changes: ChangeRequest[]; value: Reply; undoes: number }> => {
+      const moved = picked.filter((event) => !stillAsLeft(state, event));
+      if (moved.length > 0) {
+        return fail(
+          "conflict",
+          `Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See \`!history\`; set it by hand instead.`,
+          moved.map((event) => describeEvent(event, state)),
+        );
+      }
+      // Oldest last: undo in the reverse order the command made its changes.
+      const changes = [...picked].sort((a, b) => b.seq - a.seq).map(inverse);
+      const what = picked
+        .slice()
+        .reverse()
+        .map((event) => describeEvent(event, state))
+        .join("; ");
+      return ok({ changes, undoes: txn, value: { tone: "ok", blocks: [{ type: "text", text: `Undone: ${what}` }] } });
+    });
+  },
+});

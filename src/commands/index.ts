@@ -1,0 +1,50 @@
+import { exportCommand } from "./export.js";
+import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
+import { helpCommand } from "./help.js";
+import { historyCommand, undoCommand } from "./history.js";
+import { checkRegistry } from "./registry.js";
+import {
+  freezeCommand,
+  milestoneRemoveCommand,
+  milestoneSetCommand,
+  projectListCommand,
+  projectNewCommand,
+  projectUseCommand,
+  releaseListCommand,
+  releaseNewCommand,
+  releaseUseCommand,
+  scheduleCommand,
+} from "./releases.js";
+import type { CommandSpec } from "./spec.js";
+import { stockCommand } from "./stock.js";
+
+/** Every command, in the order help lists them. An explicit list: greppable and type-checked. */
+export const CORE_COMMANDS: readonly CommandSpec[] = [
+  stockCommand,
+  statusCommand,
+  addCommand,
+  removeCommand,
+  renameCommand,
+  ownerCommand,
+  noteCommand,
+  aliasCommand,
+  linkCommand,
+  moveCommand,
+  showCommand,
+  historyCommand,
+  undoCommand,
+  scheduleCommand,
+  freezeCommand,
+  milestoneSetCommand,
+  milestoneRemoveCommand,
+  releaseNewCommand,
+  releaseUseCommand,
+  releaseListCommand,
+  projectNewCommand,
+  projectUseCommand,
+  projectListCommand,
+  exportCommand,
+  helpCommand,
+];
+
+checkRegistry(CORE_COMMANDS);

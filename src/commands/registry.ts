@@ -1,0 +1,43 @@
+import { commandName, type CommandSpec } from "./spec.js";
+
+export interface Found {
+  spec: CommandSpec;
+  /** How many words the command's name took. */
+  length: number;
+}
+
+/** The command whose name (or alias) is the longest match for the first words. */
+export function findCommand(commands: readonly CommandSpec[], words: readonly string[]): Found | undefined {
+  const lower = words.map((word) => word.toLowerCase());
+  let best: Found | undefined;
+  for (const spec of commands) {
+    for (const path of [spec.path, ...(spec.aliases ?? [])]) {
+      if (path.length > lower.length || (best && path.length <= best.length)) continue;
+      if (path.every((part, i) => part === lower[i])) best = { spec, length: path.length };
+    }
+  }
+  return best;
+}
+
+/** Refuses duplicate names and alias collisions at start-up, not when someone types them. */
+export function checkRegistry(commands: readonly CommandSpec[]): void {
+  const seen = new Map<string, string>();
+  for (const spec of commands) {
+    for (const path of [spec.path, ...(spec.aliases ?? [])]) {
+      const key = path.join(" ");
+      const owner = seen.get(key);
+      if (owner !== undefined) throw new Error(`command name “${key}” is used by both ${owner} and ${commandName(spec)}`);
+      seen.set(key, commandName(spec));
+    }
+    const flags = new Set<string>();
+    for (const flag of spec.flags ?? []) {
+      if (flags.has(flag.name)) throw new Error(`${commandName(spec)} declares --${flag.name} twice`);
+      flags.add(flag.name);
+    }
+  }
+}
+
+/** Top-level names (the first word of each command), for "did you mean". */
+export function topLevelNames(commands: readonly CommandSpec[]): string[] {
+  return [...new Set(commands.flatMap((spec) => [spec.path, ...(spec.aliases ?? [])].map((path) => path[0]!)))];
+}

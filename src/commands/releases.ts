@@ -1,0 +1,338 @@
+import { z } from "zod";
+import { IdSchema, isKnownTimeZone, type Milestone, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
+import { emptyRelease } from "../plan/release.js";
+import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
+import { bucketCounts, describeCounts } from "../plan/summary.js";
+import { failureReply, type ListItem, type Reply } from "../reply/reply.js";
+import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { nameArg, valueFlag } from "./args.js";
+import { changeAndReply, noChange } from "./helpers.js";
+import { projectFor, projectIdFor, scopeFor } from "./scope.js";
+import { defineCommand } from "./spec.js";
+import type { Token } from "./tokenize.js";
+
+const projectId = z
+  .string({ error: "which project? Give a short name such as xen" })
+  .trim()
+  .toLowerCase()
+  .pipe(IdSchema.max(32, "project names are at most 32 characters"));
+
+const releaseId = z
+  .string({ error: "which release? Give its version, such as 4.3" })
+  .trim()
+  .min(1, "which release? Give its version, such as 4.3")
+  .max(32, "release names are at most 32 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "release names are letters, digits, '.', '_', '+' and '-'");
+
+const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const done = (text: string): Reply => ({ tone: "ok", blocks: [{ type: "text", text }] });
+
+export const projectNewCommand = defineCommand({
+  path: ["project", "new"],
+  summary: "Start planning a project, and use it in this room.",
+  params: [
+    { name: "id", kind: "word", description: "Short name: xen" },
+    { name: "name", kind: "text", description: "Display name: Xen Project", required: false },
+  ],
+  args: z.object({ id: projectId, name: nameArg.optional() }),
+  permission: "admin",
+  examples: ["!project new xen Xen Project"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      if (state.projects[args.id]) return fail("conflict", `There is already a project ${args.id}. Use it here with \`!project use ${args.id}\`.`);
+      const now = ctx.clock.now().toISOString();
+      const project: ProjectMeta = {
+        id: args.id,
+        name: args.name ?? args.id.charAt(0).toUpperCase() + args.id.slice(1),
+        currentRelease: null,
+        lastStockAt: null,
+        createdAt: now,
+        createdBy: ctx.invoker.id,
+      };
+      return ok({
+        changes: [
+          { entity: "project", project: args.id, op: "create", value: project },
+          { entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } },
+        ],
+        value: done(`Created ${project.name} (${args.id}); this room uses it now. Next: \`!release new VERSION\`.`),
+      });
+    }),
+});
+
+export const projectUseCommand = defineCommand({
+  path: ["project", "use"],
+  summary: "Make this room talk about another project.",
+  params: [{ name: "id", kind: "word", description: "Project name" }],
+  args: z.object({ id: projectId }),
+  permission: "manage",
+  examples: ["!project use xen"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const project = state.projects[args.id];
+      if (!project) {
+        const ids = Object.keys(state.projects).sort();
+        return fail("not-found", `There is no project ${args.id}.${ids.length > 0 ? ` Projects: ${ids.join(", ")}.` : " Start one with `!project new NAME`."}`);
+      }
+      if (state.conversations[ctx.conversation]?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
+      return ok({
+        changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } }],
+        value: done(`This room now uses ${project.name}.`),
+      });
+    }),
+});
+
+export const projectListCommand = defineCommand({
+  path: ["project", "list"],
+  aliases: [["projects"]],
+  summary: "The projects Stocktake plans.",
+  params: [],
+  args: z.object({}),
+  permission: "read",
+  run: (ctx) => {
+    const here = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
+    const items: ListItem[] = Object.values(ctx.plan.projects)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((project) => ({
+        text: `${project.name} (${project.id})${project.currentRelease ? `, release ${project.currentRelease}` : ""}${project.id === here ? " — this room" : ""}`,
+      }));
+    if (items.length === 0) return info("No projects yet. Start one with `!project new NAME`.");
+    return { tone: "info", blocks: [{ type: "list", items }] };
+  },
+});
+
+export const releaseNewCommand = defineCommand({
+  path: ["release", "new"],
+  summary: "Start planning a release and make it the current one.",
+  params: [{ name: "version", kind: "word", description: "Version: 4.3" }],
+  flags: [
+    { name: "cycle", value: "MONTHS", description: "Length of the release cycle in months" },
+    { name: "start", value: "DATE", description: "When the cycle started (default today)" },
+  ],
+  args: z.object({
+    version: releaseId,
+    cycle: valueFlag("cycle").pipe(
+      z.string().regex(/^\d{1,2}$/, "--cycle is a number of months").transform(Number).pipe(z.number().min(1).max(60, "--cycle is at most 60 months")).optional(),
+    ),
+    start: valueFlag("start"),
+  }),
+  permission: "manage",
+  examples: ["!release new 4.3 --cycle 9", "!release new 4.4 --cycle 9 --start 2013-07-09"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const project = projectFor(state, ctx.conversation, ctx.config);
+      if (!project.ok) return project;
+      const { id, name, releases, currentRelease } = project.value;
+      if (releases[args.version]) return fail("conflict", `${name} ${args.version} exists already. Switch to it with \`!release use ${args.version}\`.`);
+      const now = ctx.clock.now();
+      const today = now.toISOString().slice(0, 10);
+      let start: string | null = args.cycle === undefined ? null : today;
+      if (args.start !== undefined) {
+        const parsed = parseDate(args.start, today);
+        if (!parsed) return fail("usage", `--start: “${args.start}” is not a date I can read; try 2013-03-25.`);
+        start = parsed;
+      }
+      const release: ReleaseMeta = { ...emptyRelease(args.version, ctx.invoker.id, now), cycleMonths: args.cycle ?? null, cycleStart: start };
+      const was = currentRelease ? ` (was ${currentRelease})` : "";
+      return ok({
+        changes: [
+          { entity: "release", project: id, release: args.version, op: "create", value: release },
+          { entity: "project", project: id, op: "update", fields: { currentRelease: args.version } },
+        ],
+        value: done(`${name} ${args.version} is the current release now${was}. Next: \`!add FEATURE\` and \`!milestone set feature-freeze DATE\`.`),
+      });
+    }),
+});
+
+export const releaseUseCommand = defineCommand({
+  path: ["release", "use"],
+  summary: "Switch the project's current release.",
+  params: [{ name: "version", kind: "word", description: "Version" }],
+  args: z.object({ version: releaseId }),
+  permission: "manage",
+  examples: ["!release use 4.3"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const project = projectFor(state, ctx.conversation, ctx.config);
+      if (!project.ok) return project;
+      const { id, name, releases, currentRelease } = project.value;
+      if (!releases[args.version]) {
+        const known = Object.keys(releases);
+        return fail("not-found", `${name} has no release ${args.version}.${known.length > 0 ? ` Releases: ${known.join(", ")}.` : ""}`);
+      }
+      if (currentRelease === args.version) return noChange(info(`${name} ${args.version} is already the current release.`));
+      return ok({
+        changes: [{ entity: "project", project: id, op: "update", fields: { currentRelease: args.version } }],
+        value: done(`${name} ${args.version} is the current release now.`),
+      });
+    }),
+});
+
+export const releaseListCommand = defineCommand({
+  path: ["release", "list"],
+  aliases: [["releases"]],
+  summary: "The project's releases.",
+  params: [],
+  args: z.object({}),
+  permission: "read",
+  run: (ctx) => {
+    const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!project.ok) return failureReply(project.error);
+    const releases = Object.values(project.value.releases);
+    if (releases.length === 0) return info(`${project.value.name} has no releases yet. Start one with \`!release new VERSION\`.`);
+    return {
+      tone: "info",
+      blocks: [
+        {
+          type: "list",
+          items: releases.map((release) => ({
+            text: `${release.id}: ${Object.keys(release.features).length} features${release.id === project.value.currentRelease ? " (current)" : ""}`,
+          })),
+        },
+      ],
+    };
+  },
+});
+
+/** "feature freeze 25 March 2013 AoE" → name, date text, zone: the date is the longest ending that reads as one. */
+function bindMilestone(words: readonly Token[]): Result<Record<string, string>> {
+  const values: Record<string, string> = {};
+  let end = words.length;
+  const last = words[end - 1];
+  if (last && end > 2 && isKnownTimeZone(last.text) && !/^\d/.test(last.text)) {
+    values["zone"] = last.text;
+    end--;
+  }
+  for (let width = Math.min(4, end - 1); width >= 1; width--) {
+    const date = words.slice(end - width, end).map((word) => word.text).join(" ");
+    if (parseDate(date, "2000-01-01") !== undefined) {
+      values["date"] = date;
+      values["name"] = words.slice(0, end - width).map((word) => word.text).join(" ");
+      return ok(values);
+    }
+  }
+  if (end >= 2) {
+    values["name"] = words.slice(0, end - 1).map((word) => word.text).join(" ");
+    values["date"] = words[end - 1]!.text;
+  } else if (end === 1) {
+    values["name"] = words[0]!.text;
+  }
+  return ok(values);
+}
+
+export const milestoneSetCommand = defineCommand({
+  path: ["milestone", "set"],
+  summary: "Set a milestone's date: last-posting, feature-freeze, code-freeze, hard-code-freeze, rc1…, release.",
+  params: [
+    { name: "name", kind: "text", description: "feature-freeze, code-freeze, rc1, release…" },
+    { name: "date", kind: "date", description: "2013-03-25, 25 March 2013, +14d" },
+    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
+  ],
+  bind: bindMilestone,
+  args: z.object({
+    name: z.string({ error: "which milestone? feature-freeze, code-freeze, rc1, release…" }).trim().min(1).max(64, "milestone names are at most 64 characters"),
+    date: z.string({ error: "when? Give a date such as 2013-03-25" }).trim().min(1),
+    zone: z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London").optional(),
+  }),
+  permission: "manage",
+  examples: ["!milestone set feature-freeze 2013-03-25 AoE", "!milestone set code freeze 15 April 2013 Europe/London", "!milestone set rc1 +6w"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const scope = scopeFor(state, ctx.conversation, ctx.config);
+      if (!scope.ok) return scope;
+      const { project, release } = scope.value;
+      const name = milestoneName(args.name);
+      if (!name) return fail("usage", `“${args.name}” is not a milestone name I can use.`);
+      const zone = args.zone === undefined ? "UTC" : args.zone.toLowerCase() === "aoe" ? "AoE" : args.zone;
+      const date = parseDate(args.date, dateInZone(ctx.clock.now(), zone));
+      if (!date) return fail("usage", `“${args.date}” is not a date I can read; try 2013-03-25 or 25 March 2013.`);
+      const milestone: Milestone = { key: name.key, label: name.label, date, timeZone: zone };
+      const existing = release.milestones.find((item) => item.key === name.key);
+      if (existing && existing.date === date && existing.timeZone === zone) return noChange(info(`${name.label} is already ${formatLongDate(date)}.`));
+      const milestones = sortMilestones([...release.milestones.filter((item) => item.key !== name.key), milestone]);
+      const was = existing ? ` (was ${formatLongDate(existing.date)})` : "";
+      return ok({
+        changes: [{ entity: "release", project: project.id, release: release.id, op: "update", fields: { milestones } }],
+        value: done(`${project.name} ${release.id}: ${name.label} on ${formatLongDate(date)}${zone === "UTC" ? "" : ` (${displayZone(zone)})`}${was}.`),
+      });
+    }),
+});
+
+export const milestoneRemoveCommand = defineCommand({
+  path: ["milestone", "remove"],
+  summary: "Remove a milestone from the schedule.",
+  params: [{ name: "name", kind: "text", description: "The milestone" }],
+  args: z.object({ name: z.string({ error: "which milestone?" }).trim().min(1).max(64) }),
+  permission: "manage",
+  examples: ["!milestone remove rc3"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const scope = scopeFor(state, ctx.conversation, ctx.config);
+      if (!scope.ok) return scope;
+      const { project, release } = scope.value;
+      const name = milestoneName(args.name);
+      const existing = name && release.milestones.find((item) => item.key === name.key);
+      if (!existing) return fail("not-found", `${release.id} has no milestone “${args.name}”. \`!schedule\` lists them.`);
+      return ok({
+        changes: [
+          { entity: "release", project: project.id, release: release.id, op: "update", fields: { milestones: release.milestones.filter((item) => item !== existing) } },
+        ],
+        value: done(`Removed ${existing.label} (${formatLongDate(existing.date)}).`),
+      });
+    }),
+});
+
+export const scheduleCommand = defineCommand({
+  path: ["schedule"],
+  aliases: [["milestones"], ["timeline"]],
+  summary: "The release's milestones, and where we are.",
+  params: [],
+  args: z.object({}),
+  permission: "read",
+  run: (ctx) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const { project, release } = scope.value;
+    const now = ctx.clock.now();
+    const blocks: Reply["blocks"] = [{ type: "heading", text: `${project.name} ${release.id} schedule` }];
+    const where = describeSchedule(release, now);
+    if (where) blocks.push({ type: "text", text: `${where}.` });
+    if (release.milestones.length === 0) {
+      blocks.push({ type: "text", text: "No milestones yet. Set one with `!milestone set feature-freeze DATE [AoE]`." });
+      return { tone: "info", blocks };
+    }
+    const next = nextMilestone(release, now);
+    const items = sortMilestones(release.milestones).map((milestone) => {
+      const passed = endOfDate(milestone.date, milestone.timeZone).getTime() <= now.getTime();
+      const days = daysBetween(dateInZone(now, milestone.timeZone), milestone.date);
+      const zone = milestone.timeZone === "UTC" ? "" : ` ${displayZone(milestone.timeZone)}`;
+      const here = next?.milestone.key === milestone.key ? " ← next" : "";
+      return { text: `${milestone.label}: ${formatLongDate(milestone.date)}${zone} (${passed ? "passed" : relativeDays(days)})${here}` };
+    });
+    blocks.push({ type: "list", items });
+    return { tone: "info", blocks };
+  },
+});
+
+export const freezeCommand = defineCommand({
+  path: ["freeze"],
+  summary: "Countdown to the next milestone, with what is at risk.",
+  params: [],
+  args: z.object({}),
+  permission: "read",
+  run: (ctx) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const { project, release } = scope.value;
+    const next = nextMilestone(release, ctx.clock.now());
+    if (!next) {
+      const hint = release.milestones.length === 0 ? " Set one with `!milestone set feature-freeze DATE`." : "";
+      return info(`${project.name} ${release.id} has no milestone ahead.${hint}`);
+    }
+    const counts = bucketCounts(release);
+    return {
+      tone: "info",
+      blocks: [{ type: "text", text: `${project.name} ${release.id}: ${describeCountdown(next)}. ${describeCounts(counts)}.` }],
+    };
+  },
+});

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
+import type { PlanEvent, Project, Release } from "../model/schema.js";
+import { describeEvent } from "../plan/describe-event.js";
+import { describeSchedule } from "../plan/schedule.js";
+import { bucketCounts, describeCounts, summarize } from "../plan/summary.js";
+import { failureReply, type Block, type Reply } from "../reply/reply.js";
+import { formatLongDate, parseSince } from "../util/dates.js";
+import { ok } from "../util/result.js";
+import { bucketArg, valueFlag } from "./args.js";
+import { scopeFor } from "./scope.js";
+import { defineCommand, type CommandContext } from "./spec.js";
+
+const MAX_CHANGE_LINES = 15;
+
+export interface StockOptions {
+  only?: Bucket;
+  since?: { at: Date; events: readonly PlanEvent[] };
+}
+
+/** The "taking stock" summary as a reply: where the release stands, then the buckets. */
+export function stockReply(project: Project, release: Release, now: Date, options: StockOptions = {}): Reply {
+  const blocks: Block[] = [{ type: "heading", text: `${project.name} ${release.id}: taking stock` }];
+  const counts = bucketCounts(release);
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const where = describeSchedule(release, now);
+  const tally = total === 0 ? "No features on the list yet: add one with `!add TITLE`." : `${total} features: ${describeCounts(counts)}.`;
+  blocks.push({ type: "text", text: where ? `${where}. ${tally}` : tally });
+  if (options.since) {
+    const lines = options.since.events
+      .filter((event) => event.entity === "feature" || event.entity === "release")
+      .slice()
+      .reverse()
+      .map((event) => describeEvent(event, undefined));
+    const heading = `Changes since ${formatLongDate(options.since.at.toISOString().slice(0, 10))}`;
+    if (lines.length === 0) {
+      blocks.push({ type: "text", text: `${heading}: none.` });
+    } else {
+      const shown = lines.slice(-MAX_CHANGE_LINES);
+      const more = lines.length - shown.length;
+      blocks.push({ type: "text", text: `${heading}${more > 0 ? ` (latest ${shown.length} of ${lines.length})` : ""}:` });
+      blocks.push({ type: "list", items: shown.map((text) => ({ text })) });
+    }
+  }
+  const sections = summarize(release, options.only ? [options.only] : undefined);
+  if (sections.length > 0) blocks.push({ type: "sections", sections });
+  else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
+  return { tone: "info", blocks };
+}
+
+export const stockCommand = defineCommand({
+  path: ["stock"],
+  aliases: [["summary"]],
+  summary: "The release summary: every feature by how likely it is to make it.",
+  params: [
+    { name: "bucket", kind: "bucket", description: "Only this bucket", required: false, choices: BUCKETS },
+    { name: "full", kind: "word", description: "The whole list, even where only a few lines fit", required: false, choices: ["full"], accepts: (word) => word.toLowerCase() === "full" },
+  ],
+  flags: [{ name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" }],
+  args: z.object({
+    bucket: bucketArg.optional(),
+    full: z
+      .string()
+      .optional()
+      .transform((word) => word !== undefined),
+    since: valueFlag("since"),
+  }),
+  permission: "read",
+  examples: ["!stock", "!stock at risk", "!stock --since last", "!stock --since 2013-01-01"],
+  run: async (ctx: CommandContext, args) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const { project, release } = scope.value;
+    const now = ctx.clock.now();
+    let since: StockOptions["since"];
+    if (args.since !== undefined) {
+      const at = args.since.toLowerCase() === "last" ? (project.lastStockAt ? new Date(project.lastStockAt) : undefined) : parseSince(args.since, now);
+      if (!at && args.since.toLowerCase() !== "last") {
+        return failureReply({ code: "usage", message: `--since: “${args.since}” is not a date I can read; try 2013-03-25, 7d, 2w or last.` });
+      }
+      if (at) {
+        const events = await ctx.history({ project: project.id, release: release.id, since: at, limit: 500 });
+        since = { at, events };
+      }
+    }
+    const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
+    if (args.full) reply.full = true;
+    if (!args.bucket) {
+      // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history.
+      await ctx.change(() =>
+        ok({
+          changes: [{ entity: "project", project: project.id, op: "update", fields: { lastStockAt: now.toISOString() } }],
+          value: undefined,
+          quiet: true,
+        }),
+      );
+    }
+    return reply;
+  },
+});

@@ -1,0 +1,78 @@
+import type { Project, Release } from "../model/schema.js";
+import { describeSchedule, sortMilestones } from "../plan/schedule.js";
+import { bucketCounts, describeCounts, summarize } from "../plan/summary.js";
+import { renderSections } from "../reply/render-plain.js";
+import type { ListItem } from "../reply/reply.js";
+import { displayZone, formatLongDate } from "../util/dates.js";
+
+export const EXPORT_FORMATS = ["text", "markdown", "json"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/**
+ * A mail-ready summary in the form release managers send: subject, where we stand, the timeline,
+ * then the buckets. `importMail` reads it back.
+ */
+export function exportText(project: Project, release: Release, now: Date): string {
+  const parts: string[] = [`[${project.name}] ${release.id} Planning: Taking stock`];
+  const where = describeSchedule(release, now);
+  const counts = bucketCounts(release);
+  parts.push([where ? `${where}.` : "", `Features: ${describeCounts(counts)}.`].filter(Boolean).join(" "));
+  const timeline = timelineLines(release);
+  if (timeline.length > 0) {
+    const cycle = release.cycleMonths ? [`We are planning on a ${release.cycleMonths}-month release cycle.`, ""] : [];
+    parts.push(["= Timeline =", "", ...cycle, ...timeline].join("\n"));
+  }
+  const sections = summarize(release);
+  if (sections.length > 0) parts.push(renderSections(sections));
+  return `${parts.join("\n\n")}\n`;
+}
+
+function timelineLines(release: Release): string[] {
+  return sortMilestones(release.milestones).map(
+    (milestone) => `* ${milestone.label}: ${formatLongDate(milestone.date)}${milestone.timeZone === "UTC" ? "" : ` (${displayZone(milestone.timeZone)})`}`,
+  );
+}
+
+export function exportMarkdown(project: Project, release: Release, now: Date): string {
+  const out: string[] = [`# ${project.name} ${release.id}: taking stock`, ""];
+  const where = describeSchedule(release, now);
+  if (where) out.push(`${where}.`, "");
+  out.push(`Features: ${describeCounts(bucketCounts(release))}.`, "");
+  const timeline = timelineLines(release);
+  if (timeline.length > 0) out.push("## Timeline", "", ...timeline.map((line) => `-${line.slice(1)}`), "");
+  for (const section of summarize(release)) {
+    out.push(`## ${section.heading}`, "");
+    for (const item of section.items) {
+      out.push(`- ${markdownText(item)}`);
+      for (const child of item.children ?? []) out.push(`  - ${markdownText(child)}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+function markdownText(item: ListItem): string {
+  const details = item.details && item.details.length > 0 ? ` — ${item.details.join("; ")}` : "";
+  return escapeMarkdown(item.text + details);
+}
+
+/** Markdown's own characters in titles are shown as typed, not as formatting. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>|~])/g, "\\$1");
+}
+
+export function exportJson(project: Project, release: Release): string {
+  const { releases: _releases, ...meta } = project;
+  return `${JSON.stringify({ project: meta, release }, null, 2)}\n`;
+}
+
+export function exportRelease(format: ExportFormat, project: Project, release: Release, now: Date): string {
+  switch (format) {
+    case "text":
+      return exportText(project, release, now);
+    case "markdown":
+      return exportMarkdown(project, release, now);
+    case "json":
+      return exportJson(project, release);
+  }
+}

@@ -1,0 +1,169 @@
+import { z } from "zod";
+import { BucketSchema } from "./buckets.js";
+
+/**
+ * The stored shape of the plan. These schemas are the single source of truth: the TypeScript types
+ * are inferred from them, and everything read from disk is parsed with them, never cast.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export const LIMITS = {
+  message: 4_000,
+  title: 200,
+  qualifier: 40,
+  note: 1_000,
+  name: 64,
+  link: 500,
+  listEntries: 20,
+} as const;
+
+const Timestamp = z.iso.datetime({ offset: true });
+export const IsoDate = z.iso.date();
+
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' and '-' only");
+
+export const FeatureSchema = z.object({
+  id: IdSchema,
+  title: z.string().min(1).max(LIMITS.title),
+  qualifier: z.string().min(1).max(LIMITS.qualifier).nullable(),
+  external: z.boolean(),
+  bucket: BucketSchema,
+  owners: z.array(z.string().min(1).max(LIMITS.name)).max(LIMITS.listEntries),
+  note: z.string().max(LIMITS.note).nullable(),
+  probability: z.number().int().min(0).max(100).nullable(),
+  links: z.array(z.string().max(LIMITS.link)).max(LIMITS.listEntries),
+  aliases: z.array(z.string().min(1).max(LIMITS.name)).max(LIMITS.listEntries),
+  parent: IdSchema.nullable(),
+  /** Position in the plan; a summary lists each bucket in this order. */
+  order: z.number().int(),
+  createdAt: Timestamp,
+  createdBy: z.string(),
+  updatedAt: Timestamp,
+  updatedBy: z.string(),
+});
+export type Feature = z.infer<typeof FeatureSchema>;
+
+/** "AoE" (anywhere on earth, UTC-12) or an IANA zone such as "Europe/London". */
+export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "unknown time zone (use an IANA name such as Europe/London, or AoE)");
+
+export const MilestoneSchema = z.object({
+  /** Stable key: "feature-freeze", "rc1", "release". */
+  key: IdSchema,
+  label: z.string().min(1).max(LIMITS.name),
+  date: IsoDate,
+  timeZone: TimeZoneSchema,
+});
+export type Milestone = z.infer<typeof MilestoneSchema>;
+
+export const ReleaseMetaSchema = z.object({
+  id: z.string().min(1).max(32),
+  /** Length of the release cycle in months ("9-month release schedule"). */
+  cycleMonths: z.number().int().min(1).max(60).nullable(),
+  cycleStart: IsoDate.nullable(),
+  milestones: z.array(MilestoneSchema).max(50),
+  createdAt: Timestamp,
+  createdBy: z.string(),
+});
+export type ReleaseMeta = z.infer<typeof ReleaseMetaSchema>;
+
+export const ReleaseSchema = ReleaseMetaSchema.extend({
+  features: z.record(z.string(), FeatureSchema),
+});
+export type Release = z.infer<typeof ReleaseSchema>;
+
+export const ProjectMetaSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1).max(LIMITS.name),
+  currentRelease: z.string().nullable(),
+  /** When a full summary was last posted: what `!stock --since last` compares against. */
+  lastStockAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+  createdBy: z.string(),
+});
+export type ProjectMeta = z.infer<typeof ProjectMetaSchema>;
+
+export const ProjectSchema = ProjectMetaSchema.extend({
+  releases: z.record(z.string(), ReleaseSchema),
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
+/** Per room or channel settings, keyed by the adapter's conversation id. */
+export const ConversationSchema = z.object({
+  id: z.string().min(1).max(300),
+  project: IdSchema.nullable(),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const PlanStateSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  /** Sequence number of the last event folded into this state. */
+  seq: z.number().int().min(0),
+  projects: z.record(z.string(), ProjectSchema),
+  conversations: z.record(z.string(), ConversationSchema),
+});
+export type PlanState = z.infer<typeof PlanStateSchema>;
+
+export function emptyState(): PlanState {
+  return { schemaVersion: SCHEMA_VERSION, seq: 0, projects: {}, conversations: {} };
+}
+
+/**
+ * One change. `before` and `after` hold the changed fields only (whole objects when the entity is
+ * created or deleted), so undo is the same event with the two swapped.
+ */
+const Fields = z.record(z.string(), z.unknown());
+
+export const ChangeSchema = z.discriminatedUnion("entity", [
+  z.object({ entity: z.literal("project"), project: z.string(), before: Fields.nullable(), after: Fields.nullable() }),
+  z.object({
+    entity: z.literal("release"),
+    project: z.string(),
+    release: z.string(),
+    before: Fields.nullable(),
+    after: Fields.nullable(),
+  }),
+  z.object({
+    entity: z.literal("feature"),
+    project: z.string(),
+    release: z.string(),
+    feature: z.string(),
+    before: Fields.nullable(),
+    after: Fields.nullable(),
+  }),
+  z.object({ entity: z.literal("conversation"), conversation: z.string(), before: Fields.nullable(), after: Fields.nullable() }),
+]);
+export type Change = z.infer<typeof ChangeSchema>;
+
+export const EventSchema = z.intersection(
+  ChangeSchema,
+  z.object({
+    seq: z.number().int().min(1),
+    /** Sequence number of the first event of the command that made it: undo works per command. */
+    txn: z.number().int().min(1),
+    at: Timestamp,
+    by: z.string(),
+    /** What the person typed, shortened; shown by `!history`. */
+    command: z.string().max(200),
+    /** Set on the events of an undo: the txn they revert. */
+    undoes: z.number().int().min(1).optional(),
+    /** Bookkeeping (such as lastStockAt) that history and undo skip. */
+    quiet: z.boolean().optional(),
+  }),
+);
+export type PlanEvent = z.infer<typeof EventSchema>;
+
+export function isKnownTimeZone(zone: string): boolean {
+  if (zone.toLowerCase() === "aoe") return true;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

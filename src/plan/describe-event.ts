@@ -1,0 +1,68 @@
+import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
+import type { PlanEvent, PlanState } from "../model/schema.js";
+import { featureLabel } from "./summary.js";
+
+const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order"]);
+
+function show(field: string, value: unknown): string {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "—";
+  if (field === "bucket" && typeof value === "string" && value in BUCKET_INFO) return BUCKET_INFO[value as Bucket].label;
+  if (field === "parent") return String(value);
+  if (Array.isArray(value)) {
+    if (field === "milestones") return `${value.length} milestone${value.length === 1 ? "" : "s"}`;
+    return value.join(", ");
+  }
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  const text = String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  bucket: "status",
+  owners: "owner",
+  note: "note",
+  currentRelease: "current release",
+  cycleMonths: "cycle",
+  cycleStart: "cycle start",
+  parent: "part of",
+};
+
+/** "bucket fair → at risk; owner — → Alice" for the fields a change touched. */
+export function describeFields(before: Record<string, unknown>, after: Record<string, unknown>): string {
+  return Object.keys(after)
+    .filter((field) => !QUIET_FIELDS.has(field) && show(field, before[field]) !== show(field, after[field]))
+    .map((field) => `${FIELD_NAMES[field] ?? field} ${show(field, before[field])} → ${show(field, after[field])}`)
+    .join("; ");
+}
+
+/** What a feature event is about, named as people know it. */
+export function eventSubject(event: PlanEvent, state?: Readonly<PlanState>): string {
+  if (event.entity !== "feature") return event.entity === "conversation" ? "this room" : event.entity === "release" ? `release ${event.release}` : `project ${event.project}`;
+  const whole = (event.after ?? event.before) as Record<string, unknown> | null;
+  if (whole && typeof whole["title"] === "string" && (event.before === null || event.after === null)) {
+    return featureLabel({
+      title: whole["title"],
+      qualifier: typeof whole["qualifier"] === "string" ? whole["qualifier"] : null,
+      external: whole["external"] === true,
+    });
+  }
+  const current = state?.projects[event.project]?.releases[event.release]?.features[event.feature];
+  return current ? featureLabel(current) : event.feature;
+}
+
+/** One line for a change: "blktap3: status fair → at risk", "added PVH mode (on track)". */
+export function describeEvent(event: PlanEvent, state?: Readonly<PlanState>): string {
+  const subject = eventSubject(event, state);
+  const undo = event.undoes === undefined ? "" : "undo: ";
+  if (event.before === null) {
+    if (event.entity === "feature") {
+      const bucket = event.after?.["bucket"];
+      return `${undo}added ${subject}${typeof bucket === "string" ? ` (${show("bucket", bucket)})` : ""}`;
+    }
+    if (event.entity === "conversation") return `${undo}room bound to ${show("project", event.after?.["project"])}`;
+    return `${undo}created ${subject}`;
+  }
+  if (event.after === null) return `${undo}removed ${subject}`;
+  const fields = describeFields(event.before, event.after);
+  return `${undo}${subject}: ${fields || "updated"}`;
+}

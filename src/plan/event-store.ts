@@ -1,0 +1,130 @@
+import type { PlanEvent, PlanState } from "../model/schema.js";
+import type { Clock, Draft, HistoryQuery, PlanStore, UpdateMeta } from "../ports.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "./reducer.js";
+import type { Change } from "../model/schema.js";
+
+/** Where a store keeps its events: an array in memory, an append-only file on disk. */
+export interface Journal {
+  /** Resolves once the events are durable. */
+  append(events: readonly PlanEvent[]): Promise<void>;
+  /** Every event, newest first. */
+  newestFirst(): AsyncIterable<PlanEvent>;
+}
+
+/**
+ * The part every store shares: updates run one at a time on the live state, changes are applied
+ * and checked first (and rolled back if anything is wrong), then written to the journal, and only
+ * then is the caller told it worked.
+ */
+export class EventSourcedStore implements PlanStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    protected readonly state: PlanState,
+    private readonly journal: Journal,
+    private readonly clock: Clock,
+  ) {}
+
+  read(): Readonly<PlanState> {
+    return this.state;
+  }
+
+  update<T>(
+    meta: UpdateMeta,
+    fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
+  ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+    const run = this.queue.then(() => this.commit(meta, fn));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit<T>(
+    meta: UpdateMeta,
+    fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
+  ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+    const drafted = fn(this.state);
+    if (!drafted.ok) return drafted;
+    const draft = drafted.value;
+    if (draft.changes.length === 0) return ok({ value: draft.value, events: [] });
+
+    const applied: Change[] = [];
+    try {
+      for (const request of draft.changes) {
+        const change = prepare(this.state, request);
+        applyChange(this.state, change);
+        applied.push(change);
+        const problem = validateAfter(this.state, change);
+        if (problem) throw new ChangeError(problem);
+      }
+    } catch (error) {
+      this.rollback(applied);
+      if (error instanceof ChangeError) return fail("invalid", `That change was refused: ${error.message}.`);
+      throw error;
+    }
+
+    const at = this.clock.now().toISOString();
+    const txn = this.state.seq + 1;
+    const events: PlanEvent[] = applied.map((change, index) => ({
+      ...change,
+      seq: txn + index,
+      txn,
+      at,
+      by: meta.by,
+      command: meta.command.slice(0, 200),
+      ...(draft.undoes === undefined ? {} : { undoes: draft.undoes }),
+      ...(draft.quiet ? { quiet: true } : {}),
+    }));
+    const previousSeq = this.state.seq;
+    this.state.seq = txn + events.length - 1;
+    try {
+      await this.journal.append(events);
+    } catch (error) {
+      this.rollback(applied);
+      this.state.seq = previousSeq;
+      throw error;
+    }
+    await this.committed(events);
+    return ok({ value: draft.value, events });
+  }
+
+  private rollback(applied: Change[]): void {
+    for (const change of applied.reverse()) applyChange(this.state, invertChange(change));
+  }
+
+  /** Hook for stores that do something after a commit, such as taking a snapshot. */
+  protected async committed(_events: readonly PlanEvent[]): Promise<void> {}
+
+  async history(query: HistoryQuery): Promise<PlanEvent[]> {
+    const found: PlanEvent[] = [];
+    if (query.limit <= 0) return found;
+    const since = query.since?.toISOString();
+    for await (const event of this.journal.newestFirst()) {
+      if (since !== undefined && event.at < since) break;
+      if (matches(event, query)) {
+        found.push(event);
+        if (found.length >= query.limit) break;
+      }
+    }
+    return found;
+  }
+
+  /** Waits for updates already queued. */
+  async drain(): Promise<void> {
+    await this.queue;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+  }
+}
+
+function matches(event: PlanEvent, query: HistoryQuery): boolean {
+  if (event.quiet && !query.includeQuiet) return false;
+  if (query.by !== undefined && event.by !== query.by) return false;
+  if (event.entity === "conversation") return query.project === undefined && query.feature === undefined;
+  if (query.project !== undefined && event.project !== query.project) return false;
+  if (query.release !== undefined && (event.entity === "project" || event.release !== query.release)) return false;
+  if (query.feature !== undefined && (event.entity !== "feature" || event.feature !== query.feature)) return false;
+  return true;
+}

@@ -1,0 +1,189 @@
+import {
+  ConversationSchema,
+  FeatureSchema,
+  ProjectMetaSchema,
+  ReleaseMetaSchema,
+  type Change,
+  type PlanState,
+} from "../model/schema.js";
+
+/**
+ * Changes are made in two steps. A command asks for one (`ChangeRequest`: create, update these
+ * fields, delete); `prepare` turns it into a `Change` with the exact `before` and `after`, read
+ * from the state rather than trusted from the command, so history and undo are always right.
+ * `applyChange` then folds it in. Stores use both, and replaying the history on start-up with
+ * `applyChange` rebuilds exactly the state people were told about.
+ */
+
+export type Target =
+  | { entity: "project"; project: string }
+  | { entity: "release"; project: string; release: string }
+  | { entity: "feature"; project: string; release: string; feature: string }
+  | { entity: "conversation"; conversation: string };
+
+type Fields = Record<string, unknown>;
+
+export type ChangeRequest = Target &
+  ({ op: "create"; value: Fields } | { op: "update"; fields: Fields } | { op: "delete" });
+
+/** What each entity holds besides its own fields; changes never carry these. */
+const CHILDREN: Record<Target["entity"], string | null> = {
+  project: "releases",
+  release: "features",
+  feature: null,
+  conversation: null,
+};
+
+function lookup(state: PlanState, target: Target): Fields | undefined {
+  switch (target.entity) {
+    case "project":
+      return state.projects[target.project];
+    case "release":
+      return state.projects[target.project]?.releases[target.release];
+    case "feature":
+      return state.projects[target.project]?.releases[target.release]?.features[target.feature];
+    case "conversation":
+      return state.conversations[target.conversation];
+  }
+}
+
+function container(state: PlanState, target: Target): Record<string, Fields> {
+  switch (target.entity) {
+    case "project":
+      return state.projects;
+    case "release": {
+      const project = state.projects[target.project];
+      if (!project) throw new ChangeError(`project ${target.project} does not exist`);
+      return project.releases;
+    }
+    case "feature": {
+      const release = state.projects[target.project]?.releases[target.release];
+      if (!release) throw new ChangeError(`release ${target.project} ${target.release} does not exist`);
+      return release.features;
+    }
+    case "conversation":
+      return state.conversations;
+  }
+}
+
+function keyOf(target: Target): string {
+  switch (target.entity) {
+    case "project":
+      return target.project;
+    case "release":
+      return target.release;
+    case "feature":
+      return target.feature;
+    case "conversation":
+      return target.conversation;
+  }
+}
+
+function targetOf(change: Change): Target {
+  const { before: _before, after: _after, ...target } = change;
+  return target as Target;
+}
+
+function withoutChildren(entity: Fields, target: Target): Fields {
+  const children = CHILDREN[target.entity];
+  if (!children) return structuredClone(entity);
+  const { [children]: _children, ...own } = entity;
+  return structuredClone(own);
+}
+
+/** Turns a request into a change with `before` taken from the state. Throws `ChangeError`. */
+export function prepare(state: PlanState, request: ChangeRequest): Change {
+  const { op, ...rest } = request;
+  const target = stripPayload(rest);
+  const existing = lookup(state, target);
+  if (op === "create") {
+    if (existing) throw new ChangeError(`${describe(target)} already exists`);
+    return { ...target, before: null, after: structuredClone(request.value) } as Change;
+  }
+  if (op === "delete") {
+    if (!existing) throw new ChangeError(`${describe(target)} does not exist`);
+    const children = CHILDREN[target.entity];
+    if (children && Object.keys(existing[children] as object).length > 0) {
+      throw new ChangeError(`${describe(target)} is not empty`);
+    }
+    return { ...target, before: withoutChildren(existing, target), after: null } as Change;
+  }
+  if (!existing) {
+    // A room's settings spring into being on first use.
+    if (target.entity === "conversation") {
+      const value = { id: target.conversation, project: null, settings: {}, ...request.fields };
+      return { ...target, before: null, after: structuredClone(value) } as Change;
+    }
+    throw new ChangeError(`${describe(target)} does not exist`);
+  }
+  const before: Fields = {};
+  for (const key of Object.keys(request.fields)) before[key] = structuredClone(existing[key] ?? null);
+  return { ...target, before, after: structuredClone(request.fields) } as Change;
+}
+
+function stripPayload(rest: Record<string, unknown>): Target {
+  const { value: _value, fields: _fields, ...target } = rest;
+  return target as Target;
+}
+
+/** Folds a prepared change into the state, in place. */
+export function applyChange(state: PlanState, change: Change): void {
+  const target = targetOf(change);
+  const entities = container(state, target);
+  const key = keyOf(target);
+  // The state must never share objects with the event: a later change would rewrite history.
+  const after = change.after === null ? null : structuredClone(change.after);
+  if (after === null) {
+    delete entities[key];
+  } else if (change.before === null) {
+    const children = CHILDREN[target.entity];
+    entities[key] = children ? { [children]: {}, ...after } : after;
+  } else {
+    const existing = entities[key];
+    if (!existing) throw new ChangeError(`${describe(target)} does not exist`);
+    Object.assign(existing, after);
+  }
+}
+
+/** The same change the other way round: what rolling back applies. */
+export function invertChange(change: Change): Change {
+  return { ...change, before: change.after, after: change.before } as Change;
+}
+
+/** Checks the entity a change leaves behind against its schema. Returns the problem, if any. */
+export function validateAfter(state: PlanState, change: Change): string | undefined {
+  if (change.after === null) return undefined;
+  const target = targetOf(change);
+  const entity = lookup(state, target);
+  if (!entity) return `${describe(target)} is missing after the change`;
+  const schema = {
+    project: ProjectMetaSchema,
+    release: ReleaseMetaSchema,
+    feature: FeatureSchema,
+    conversation: ConversationSchema,
+  }[target.entity];
+  const parsed = schema.safeParse(withoutChildren(entity, target));
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  return `${describe(target)}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`;
+}
+
+export function describe(target: Target): string {
+  switch (target.entity) {
+    case "project":
+      return `project ${target.project}`;
+    case "release":
+      return `release ${target.project} ${target.release}`;
+    case "feature":
+      return `feature ${target.feature} of ${target.project} ${target.release}`;
+    case "conversation":
+      return `conversation ${target.conversation}`;
+  }
+}
+
+export class ChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChangeError";
+  }
+}

@@ -1,0 +1,138 @@
+import type { Feature, Release } from "../model/schema.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { featureLabel } from "./summary.js";
+
+/** Lower case, one space, no surrounding punctuation: how names are compared. */
+export function normalizeName(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Letter pairs of a name, for typo-tolerant matching. */
+function bigrams(text: string): Map<string, number> {
+  const squashed = ` ${text.replace(/[^a-z0-9]+/g, " ").trim()} `;
+  const pairs = new Map<string, number>();
+  for (let i = 0; i < squashed.length - 1; i++) {
+    const pair = squashed.slice(i, i + 2);
+    pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+  }
+  return pairs;
+}
+
+/** Sørensen–Dice similarity of the two names' letter pairs: 1 is identical, 0 shares nothing. */
+export function similarity(a: string, b: string): number {
+  const left = bigrams(a);
+  const right = bigrams(b);
+  let shared = 0;
+  let total = 0;
+  for (const [pair, count] of left) {
+    shared += Math.min(count, right.get(pair) ?? 0);
+    total += count;
+  }
+  for (const count of right.values()) total += count;
+  return total === 0 ? 0 : (2 * shared) / total;
+}
+
+const MAX_CANDIDATES = 5;
+const ACCEPT = 0.72;
+const MARGIN = 0.1;
+const SUGGEST = 0.4;
+
+function candidateLine(feature: Feature): string {
+  return `${featureLabel(feature)} (${feature.id})`;
+}
+
+/**
+ * Finds a feature by id, alias, exact title, a unique part of its title, then by a close spelling.
+ * Several equally good matches, or none, give a reply that lists the candidates.
+ */
+export function resolveFeature(release: Pick<Release, "id" | "features">, name: string): Result<Feature> {
+  const wanted = normalizeName(name);
+  if (!wanted) return fail("usage", "Which feature? Give its name or id.");
+  const byId = release.features[wanted];
+  if (byId) return ok(byId);
+
+  const features = Object.values(release.features);
+  const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
+  const stages: ((feature: Feature) => boolean)[] = [
+    (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
+    (feature) => normalizeName(featureLabel(feature)) === wanted,
+    (feature) => normalizeName(feature.title) === wanted,
+  ];
+  for (const stage of stages) {
+    const found = exact(stage);
+    if (found.length === 1) return ok(found[0]!);
+    if (found.length > 1) return ambiguous(name, found);
+  }
+
+  if (wanted.length >= 3) {
+    const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+    if (containing.length === 1) return ok(containing[0]!);
+    if (containing.length > 1) return ambiguous(name, containing);
+  }
+
+  const scored = features
+    .map((feature) => ({
+      feature,
+      score: Math.max(
+        similarity(wanted, normalizeName(featureLabel(feature))),
+        similarity(wanted, feature.id),
+        ...feature.aliases.map((alias) => similarity(wanted, normalizeName(alias))),
+      ),
+    }))
+    .sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  const second = scored[1];
+  if (best && best.score >= ACCEPT && (!second || best.score - second.score >= MARGIN)) return ok(best.feature);
+  const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
+  if (suggestions.length > 0) {
+    return fail(
+      "not-found",
+      `No feature called “${name}” in release ${release.id}. Did you mean:`,
+      suggestions.map((entry) => candidateLine(entry.feature)),
+    );
+  }
+  return fail("not-found", `No feature called “${name}” in release ${release.id}. \`!stock\` lists them all.`);
+}
+
+function ambiguous(name: string, found: Feature[]): Result<Feature> {
+  const shown = found.slice(0, MAX_CANDIDATES).map(candidateLine);
+  if (found.length > MAX_CANDIDATES) shown.push(`… and ${found.length - MAX_CANDIDATES} more`);
+  return fail("ambiguous", `“${name}” matches ${found.length} features; say which one (by id or full name):`, shown);
+}
+
+/** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
+export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
+  const wanted = normalizeName(name);
+  const byId = release.features[wanted];
+  if (byId) return byId;
+  const matches = Object.values(release.features).filter(
+    (feature) =>
+      normalizeName(featureLabel(feature)) === wanted ||
+      normalizeName(feature.title) === wanted ||
+      feature.aliases.some((alias) => normalizeName(alias) === wanted),
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */
+export function slugFor(text: string, taken: (id: string) => boolean): string {
+  const base =
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 48)
+      .replace(/-+$/, "") || "feature";
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) {
+    const id = `${base}-${n}`;
+    if (!taken(id)) return id;
+  }
+}

@@ -1,0 +1,87 @@
+import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
+import type { Feature, Release } from "../model/schema.js";
+import type { ListItem, Section } from "../reply/reply.js";
+
+/** "Persistent grants for blk (Linux)", "Multi-page net protocol (external)". */
+export function featureLabel(feature: Pick<Feature, "title" | "qualifier" | "external">): string {
+  let text = feature.title;
+  if (feature.qualifier) text += ` (${feature.qualifier})`;
+  if (feature.external) text += " (external)";
+  return text;
+}
+
+export function sortedFeatures(release: Pick<Release, "features">): Feature[] {
+  return Object.values(release.features).sort((a, b) => a.order - b.order);
+}
+
+/** Sub-items of each feature, in plan order. */
+export function childrenByParent(features: readonly Feature[], release: Pick<Release, "features">): Map<string, Feature[]> {
+  const children = new Map<string, Feature[]>();
+  for (const feature of features) {
+    if (feature.parent === null || !release.features[feature.parent]) continue;
+    const list = children.get(feature.parent);
+    if (list) list.push(feature);
+    else children.set(feature.parent, [feature]);
+  }
+  return children;
+}
+
+/** A feature's children count as the features; a parent only groups them. */
+export function isCounted(feature: Feature, children: ReadonlyMap<string, Feature[]>): boolean {
+  return !children.has(feature.id);
+}
+
+function itemFor(feature: Feature, text = featureLabel(feature)): ListItem {
+  const details: string[] = [];
+  if (feature.owners.length > 0) details.push(`owner: ${feature.owners.join(", ")}`);
+  if (feature.note) details.push(`status: ${feature.note}`);
+  return details.length > 0 ? { text, details } : { text };
+}
+
+/**
+ * The summary's sections. A parent appears in every bucket its sub-items are in, with those
+ * sub-items, and is marked "(partial)" among the finished ones while some sub-items are not.
+ * Empty buckets are left out.
+ */
+export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[]): Section[] {
+  const features = sortedFeatures(release);
+  const children = childrenByParent(features, release);
+  const topLevel = features.filter((feature) => feature.parent === null || !release.features[feature.parent]);
+  const sections: Section[] = [];
+  for (const bucket of only ?? BUCKETS) {
+    const entries: { order: number; item: ListItem }[] = [];
+    for (const feature of topLevel) {
+      const kids = children.get(feature.id);
+      if (!kids) {
+        if (feature.bucket === bucket) entries.push({ order: feature.order, item: itemFor(feature) });
+        continue;
+      }
+      const here = kids.filter((kid) => kid.bucket === bucket);
+      if (here.length === 0) continue;
+      const partial = bucket === "done" && kids.some((kid) => kid.bucket !== "done" && kid.bucket !== "dropped");
+      const item = itemFor(feature, featureLabel(feature) + (partial ? " (partial)" : ""));
+      item.children = here.map((kid) => itemFor(kid));
+      entries.push({ order: Math.min(...here.map((kid) => kid.order)), item });
+    }
+    if (entries.length === 0) continue;
+    entries.sort((a, b) => a.order - b.order);
+    sections.push({ bucket, heading: BUCKET_INFO[bucket].heading, items: entries.map((entry) => entry.item) });
+  }
+  return sections;
+}
+
+/** How many features (sub-items, not their parents) sit in each bucket. */
+export function bucketCounts(release: Pick<Release, "features">): Record<Bucket, number> {
+  const features = Object.values(release.features);
+  const parents = new Set(features.map((feature) => feature.parent).filter((id) => id !== null && release.features[id]));
+  const counts = Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>;
+  for (const feature of features) if (!parents.has(feature.id)) counts[feature.bucket]++;
+  return counts;
+}
+
+/** "7 finished, 13 on track, 5 fair, 16 at risk" (deferred and dropped only when there are some). */
+export function describeCounts(counts: Record<Bucket, number>): string {
+  return BUCKETS.filter((bucket) => ACTIVE_BUCKETS.includes(bucket) || counts[bucket] > 0)
+    .map((bucket) => `${counts[bucket]} ${BUCKET_INFO[bucket].label}`)
+    .join(", ");
+}

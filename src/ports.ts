@@ -1,0 +1,92 @@
+import type { PlanEvent, PlanState } from "./model/schema.js";
+import type { ChangeRequest } from "./plan/reducer.js";
+import type { Reply } from "./reply/reply.js";
+import type { Result } from "./util/result.js";
+
+/** The few ways the core reaches the outside world. Adapters implement them. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The subset of pino the core uses, so tests can pass a silent or recording logger. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}
+
+export interface Draft<T> {
+  changes: ChangeRequest[];
+  value: T;
+  /** The txn an undo reverts. */
+  undoes?: number;
+  /** Bookkeeping that history and undo skip. */
+  quiet?: boolean;
+}
+
+export interface UpdateMeta {
+  by: string;
+  command: string;
+}
+
+export interface HistoryQuery {
+  project?: string;
+  release?: string;
+  feature?: string;
+  by?: string;
+  /** Only events at or after this instant. */
+  since?: Date;
+  /** At most this many events, newest first. */
+  limit: number;
+  includeQuiet?: boolean;
+}
+
+export interface PlanStore {
+  /** The current state. Read-only: change it through `update`. */
+  read(): Readonly<PlanState>;
+  /**
+   * Runs `fn` on the latest state, one update at a time, and durably records the changes it asks
+   * for before resolving. When `fn` returns a failure nothing is written.
+   */
+  update<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>>;
+  /** Events matching the query, newest first. */
+  history(query: HistoryQuery): Promise<PlanEvent[]>;
+  close(): Promise<void>;
+}
+
+/** A person on some platform, as the core sees them. */
+export interface Invoker {
+  /** Platform-qualified and stable: "matrix:@alice:example.org", "discord:81234", "console:local". */
+  id: string;
+  displayName: string;
+  /** Roles the adapter grants from platform facts (a room power level, a Discord role). */
+  grants?: readonly Role[];
+}
+
+export type Role = "admin" | "release-manager" | "maintainer";
+
+export interface IncomingMessage {
+  text: string;
+  invoker: Invoker;
+  /** Platform-qualified room or channel id. */
+  conversation: string;
+  /** The message was addressed to the bot by name ("stocktake: stock"), so no prefix is needed. */
+  addressed?: boolean;
+}
+
+/** Answers one message; undefined when it was not a command. */
+export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undefined>;
+
+/** A chat platform: turns its events into `IncomingMessage`s and renders `Reply`s. */
+export interface ChatAdapter {
+  readonly name: string;
+  start(onMessage: MessageHandler): Promise<void>;
+  /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
+  send(conversation: string, reply: Reply): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,204 @@
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { bindWords } from "./commands/bind.js";
+import { CORE_COMMANDS } from "./commands/index.js";
+import { findCommand, topLevelNames } from "./commands/registry.js";
+import { isPermitted, projectIdFor, refusal, roleOf, scopeFor } from "./commands/scope.js";
+import { commandName, usage, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { extractFlags, tokenize } from "./commands/tokenize.js";
+import type { CoreConfig } from "./config/core-config.js";
+import { LIMITS, type PlanEvent } from "./model/schema.js";
+import { findExact, similarity } from "./plan/resolve.js";
+import { systemClock, type Clock, type IncomingMessage, type Logger, type PlanStore } from "./ports.js";
+import { failureReply, type Reply } from "./reply/reply.js";
+import { formatIssues } from "./util/zod-errors.js";
+import { silentLogger } from "./util/silent-logger.js";
+
+export interface StocktakeOptions {
+  store: PlanStore;
+  config: CoreConfig;
+  clock?: Clock;
+  logger?: Logger;
+  commands?: readonly CommandSpec[];
+}
+
+export type ChangeListener = (events: readonly PlanEvent[]) => void;
+
+/** Where a command came from and who sent it; the same for typed and slash commands. */
+export type Origin = Omit<IncomingMessage, "text" | "addressed">;
+
+/**
+ * The planning bot without a platform: text in, `Reply` out. Adapters call `handle` with what
+ * people type and `execute` with structured commands (Discord slash commands).
+ */
+export class Stocktake {
+  readonly commands: readonly CommandSpec[];
+  readonly config: CoreConfig;
+  readonly store: PlanStore;
+  readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(options: StocktakeOptions) {
+    this.store = options.store;
+    this.config = options.config;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.commands = options.commands ?? CORE_COMMANDS;
+  }
+
+  /** Called with every committed change, for announcements and the web page. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Answers a chat message. Returns undefined for messages that are not commands, so adapters stay
+   * quiet in conversation.
+   */
+  async handle(message: IncomingMessage): Promise<Reply | undefined> {
+    const text = message.text.trim();
+    const { prefix } = this.config;
+    let body: string;
+    if (text.startsWith(prefix)) body = text.slice(prefix.length);
+    else if (message.addressed) body = text;
+    else return undefined;
+    // "!!!", "! foo" and "!1" are not commands.
+    if (!/^[a-z]/i.test(body)) return message.addressed && body.trim() === "" ? this.hint() : undefined;
+    if (text.length > LIMITS.message) {
+      return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; commands are at most ${LIMITS.message.toLocaleString("en")}.` });
+    }
+    const tokens = tokenize(body);
+    if (!tokens.ok) return failureReply(tokens.error);
+    const found = findCommand(
+      this.commands,
+      tokens.value.map((token) => (token.quoted ? "\u0000" : token.text)),
+    );
+    if (!found) return this.unknown(tokens.value[0]?.text ?? body, message.addressed === true);
+    const { spec } = found;
+    const valued = new Set((spec.flags ?? []).filter((flag) => flag.value).map((flag) => flag.name));
+    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued);
+    const known = new Set((spec.flags ?? []).map((flag) => flag.name));
+    const unknownFlag = [...flags.keys()].find((flag) => !known.has(flag));
+    if (unknownFlag !== undefined) {
+      const options = [...known].map((flag) => `--${flag}`).join(", ");
+      return this.usageError(spec, `${prefix}${commandName(spec)} has no --${unknownFlag} option${options ? ` (options: ${options})` : ""}.`);
+    }
+    return this.run(spec, message, `${prefix}${body}`, () => {
+      const scope = scopeFor(this.store.read(), message.conversation, this.config);
+      const isFeature = (name: string) => scope.ok && findExact(scope.value.release, name) !== undefined;
+      const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, isFeature);
+      if (!bound.ok) return bound;
+      return { ok: true, value: { ...Object.fromEntries(flags), ...bound.value } };
+    });
+  }
+
+  /** Runs a command whose arguments arrive already split (a slash command's options). */
+  execute(path: readonly string[], args: Record<string, unknown>, origin: Origin): Promise<Reply> {
+    const found = findCommand(this.commands, path);
+    if (!found || found.length !== path.length) {
+      return Promise.resolve(failureReply({ code: "usage", message: `There is no command “${path.join(" ")}”.` }));
+    }
+    const shown = [`/${path.join(" ")}`, ...Object.entries(args).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
+    return this.run(found.spec, origin, shown, () => ({ ok: true, value: args }));
+  }
+
+  private async run(
+    spec: CommandSpec,
+    origin: Origin,
+    shown: string,
+    parse: () => { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } },
+  ): Promise<Reply> {
+    const started = performance.now();
+    const name = commandName(spec);
+    let outcome = "ok";
+    try {
+      const state = this.store.read();
+      if (spec.permission !== "read") {
+        const project = projectIdFor(state, origin.conversation, this.config);
+        const role = roleOf(origin.invoker, project, this.config);
+        if (!isPermitted(spec.permission, role)) {
+          outcome = "forbidden";
+          return failureReply(refusal(`${this.config.prefix}${name}`, spec.permission, origin.invoker, project));
+        }
+      }
+      const raw = parse();
+      if (!raw.ok) {
+        outcome = "usage";
+        return this.usageError(spec, raw.error.message);
+      }
+      const args = spec.args.safeParse(raw.value);
+      if (!args.success) {
+        outcome = "usage";
+        return this.usageError(spec, formatIssues(args.error, 3));
+      }
+      const reply = await spec.run(this.context(origin, shown), args.data);
+      outcome = reply.tone === "error" ? "refused" : "ok";
+      return reply;
+    } catch (error) {
+      outcome = "error";
+      const ref = randomBytes(3).toString("hex");
+      this.logger.error({ err: error, ref, command: name, who: origin.invoker.id, where: origin.conversation }, "command failed");
+      return {
+        tone: "error",
+        blocks: [{ type: "text", text: `Sorry, something went wrong on my side while running ${this.config.prefix}${name} (ref ${ref}). It is in the log; try again in a moment.` }],
+      };
+    } finally {
+      this.logger.info(
+        { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
+        "command",
+      );
+    }
+  }
+
+  private context(origin: Origin, shown: string): CommandContext {
+    return {
+      invoker: origin.invoker,
+      conversation: origin.conversation,
+      clock: this.clock,
+      config: this.config,
+      plan: this.store.read(),
+      commands: this.commands,
+      history: (query) => this.store.history(query),
+      change: async (fn) => {
+        const result = await this.store.update({ by: origin.invoker.id, command: shown }, fn);
+        if (!result.ok) return result;
+        if (result.value.events.length > 0) this.notify(result.value.events);
+        return { ok: true, value: result.value.value };
+      },
+    };
+  }
+
+  private notify(events: readonly PlanEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.logger.error({ err: error }, "change listener failed");
+      }
+    }
+  }
+
+  private usageError(spec: CommandSpec, message: string): Reply {
+    const prefix = this.config.prefix;
+    return failureReply({ code: "usage", message: `${message}\nUsage: ${usage(spec, prefix)} (more: ${prefix}help ${commandName(spec)})` });
+  }
+
+  private unknown(word: string, addressed: boolean): Reply | undefined {
+    const names = topLevelNames(this.commands);
+    const guess = names
+      .map((name) => ({ name, score: similarity(word.toLowerCase(), name) }))
+      .sort((a, b) => b.score - a.score)[0];
+    const prefix = this.config.prefix;
+    // Other bots share rooms: an unknown "!word" far from ours is not for us.
+    if (guess && guess.score >= 0.5) {
+      return failureReply({ code: "usage", message: `There is no command ${prefix}${word}. Did you mean ${prefix}${guess.name}? (${prefix}help lists them.)` });
+    }
+    return addressed ? failureReply({ code: "usage", message: `There is no command “${word}”. ${prefix}help lists them.` }) : undefined;
+  }
+
+  private hint(): Reply {
+    return { tone: "info", blocks: [{ type: "text", text: `Hello! Try ${this.config.prefix}stock for the release summary, or ${this.config.prefix}help.` }] };
+  }
+}
