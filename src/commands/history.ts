@@ -8,7 +8,7 @@ import { failureReply, type Reply } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { countFlag, featureArg } from "./args.js";
-import { changeAndReply, who } from "./helpers.js";
+import { changeAndReply, stamp, who } from "./helpers.js";
 import { projectFor, scopeFor } from "./scope.js";
 import { defineCommand } from "./spec.js";
 
@@ -85,19 +85,23 @@ function current(state: Readonly<PlanState>, event: PlanEvent): Record<string, u
   }
 }
 
-/** Has anything touched this entity since the event? Then undoing it would overwrite that. */
+/** Who touched a feature last and when: restamped by the undo, not restored, and not a conflict. */
+const STAMPS = new Set(["updatedAt", "updatedBy"]);
+
+/** Has anything touched what the event changed since? Then undoing it would overwrite that. */
 function stillAsLeft(state: Readonly<PlanState>, event: PlanEvent): boolean {
   const now = current(state, event);
   if (event.after === null) return now === undefined;
   if (!now) return false;
-  return Object.entries(event.after).every(([field, value]) => isDeepStrictEqual(now[field] ?? null, value ?? null));
+  return Object.entries(event.after).every(([field, value]) => STAMPS.has(field) || isDeepStrictEqual(now[field] ?? null, value ?? null));
 }
 
-function inverse(event: PlanEvent): ChangeRequest {
+function inverse(event: PlanEvent, stamp: { updatedAt: string; updatedBy: string }): ChangeRequest {
   const target = targetOf(event);
   if (event.before === null) return { ...target, op: "delete" };
   if (event.after === null) return { ...target, op: "create", value: event.before };
-  return { ...target, op: "update", fields: event.before };
+  const fields = Object.fromEntries(Object.entries(event.before).filter(([field]) => !STAMPS.has(field)));
+  return { ...target, op: "update", fields: event.entity === "feature" ? { ...fields, ...stamp } : fields };
 }
 
 /** The person's latest change in the project that is not an undo and not undone yet. */
@@ -146,7 +150,7 @@ export const undoCommand = defineCommand({
         );
       }
       // Oldest last: undo in the reverse order the command made its changes.
-      const changes = [...picked].sort((a, b) => b.seq - a.seq).map(inverse);
+      const changes = [...picked].sort((a, b) => b.seq - a.seq).map((event) => inverse(event, stamp(ctx)));
       const what = picked
         .slice()
         .reverse()

@@ -74,7 +74,8 @@ export const stockCommand = defineCommand({
     const now = ctx.clock.now();
     let since: StockOptions["since"];
     if (args.since !== undefined) {
-      const at = args.since.toLowerCase() === "last" ? (project.lastStockAt ? new Date(project.lastStockAt) : undefined) : parseSince(args.since, now);
+      // "last" means after the last summary, not at it: what it showed is not news.
+      const at = args.since.toLowerCase() === "last" ? (project.lastStockAt ? new Date(Date.parse(project.lastStockAt) + 1) : undefined) : parseSince(args.since, now);
       if (!at && args.since.toLowerCase() !== "last") {
         return failureReply({ code: "usage", message: `--since: “${args.since}” is not a date I can read; try 2013-03-25, 7d, 2w or last.` });
       }

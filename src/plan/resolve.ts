@@ -88,6 +88,11 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
   const best = scored[0];
   const second = scored[1];
   if (best && best.score >= ACCEPT && (!second || best.score - second.score >= MARGIN)) return ok(best.feature);
+  // Letter pairs miss swapped letters ("blktpa3"); one slip in a longer name is still that name.
+  if (wanted.length >= 5) {
+    const near = features.filter((feature) => namesOf(feature).some((known) => editDistance(wanted, known) <= 1));
+    if (near.length === 1) return ok(near[0]!);
+  }
   const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
   if (suggestions.length > 0) {
     return fail(
@@ -97,6 +102,26 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
     );
   }
   return fail("not-found", `No feature called “${name}” in release ${release.id}. \`!stock\` lists them all.`);
+}
+
+function namesOf(feature: Feature): string[] {
+  return [feature.id, normalizeName(featureLabel(feature)), normalizeName(feature.title), ...feature.aliases.map(normalizeName)];
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) between two names; 3 stands for "more than 2". */
+export function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = value;
+    }
+  }
+  return Math.min(3, rows[a.length]![b.length]!);
 }
 
 function ambiguous(name: string, found: Feature[]): Result<Feature> {
