@@ -33,7 +33,16 @@ export function withConsoleAdmin(config: Config, consoleUserId: string): Config 
   return { ...config, admins: [...config.admins, consoleUserId] };
 }
 
-export function adaptersFromConfig(config: Config): ChatAdapter[] {
+/** The adapters the config turns on, by name. */
+export function enabledAdapters(config: Config): string[] {
+  return config.console.enabled ? ["console"] : [];
+}
+
+/**
+ * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
+ * console session never loads a chat SDK.
+ */
+export async function createAdapters(config: Config, _logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
   return adapters;
@@ -43,7 +52,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await LowdbStore.open(options.config.dataFile, { clock, logger: logger.child({ part: "store" }) }));
-  const adapters = options.adapters ?? adaptersFromConfig(options.config);
+  const adapters = options.adapters ?? (await createAdapters(options.config, logger));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
   const bot = new Stocktake({ store, config, clock, logger });

@@ -5,7 +5,7 @@ import { MemoryStore } from "../adapters/store/memory-store.js";
 import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
 import { LockedError } from "../adapters/store/lock.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
-import { adaptersFromConfig, startApp } from "./app.js";
+import { enabledAdapters, startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { loadDemo } from "./demo.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
 
 function checkConfig(path: string | undefined): number {
   const { config, source } = loadConfig(path);
-  const adapters = adaptersFromConfig(config).map((adapter) => adapter.name);
+  const adapters = enabledAdapters(config);
   process.stdout.write(
     `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
   );

@@ -32,6 +32,8 @@ export interface Draft<T> {
 export interface UpdateMeta {
   by: string;
   command: string;
+  /** The chat message behind the change, recorded so a redelivery is recognised. */
+  origin?: string;
 }
 
 export interface HistoryQuery {
@@ -56,6 +58,8 @@ export interface PlanStore {
   update<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>>;
   /** Events matching the query, newest first. */
   history(query: HistoryQuery): Promise<PlanEvent[]>;
+  /** Whether a change from this chat message was already recorded (recent messages only). */
+  hasOrigin(origin: string): boolean;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,11 @@ export interface IncomingMessage {
   conversation: string;
   /** The message was addressed to the bot by name ("stocktake: stock"), so no prefix is needed. */
   addressed?: boolean;
+  /**
+   * The platform's id for the message ("matrix:$event"), when it has one. A message whose change was
+   * already recorded is not applied again, so a platform redelivering after a crash is harmless.
+   */
+  id?: string;
 }
 
 /** Answers one message; undefined when it was not a command. */

@@ -69,6 +69,11 @@ export class Stocktake {
     if (text.length > LIMITS.message) {
       return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; commands are at most ${LIMITS.message.toLocaleString("en")}.` });
     }
+    // Redelivered after a crash or reconnect, and already applied: answering again would repeat it.
+    if (message.id !== undefined && this.store.hasOrigin(message.id)) {
+      this.logger.info({ where: message.conversation, origin: message.id }, "message already applied; ignored");
+      return undefined;
+    }
     const tokens = tokenize(body);
     if (!tokens.ok) return failureReply(tokens.error);
     const found = findCommand(
@@ -162,7 +167,7 @@ export class Stocktake {
       commands: this.commands,
       history: (query) => this.store.history(query),
       change: async (fn) => {
-        const result = await this.store.update({ by: origin.invoker.id, command: shown }, fn);
+        const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, fn);
         if (!result.ok) return result;
         if (result.value.events.length > 0) this.notify(result.value.events);
         return { ok: true, value: result.value.value };

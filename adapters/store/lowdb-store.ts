@@ -80,6 +80,7 @@ export class LowdbStore extends EventSourcedStore {
         ...(options.logger ? { logger: options.logger } : {}),
       });
       if (replayed > 0 || db.data === null) await store.snapshot();
+      await store.recallOrigins();
       return store;
     } catch (error) {
       log?.close();

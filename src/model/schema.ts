@@ -150,6 +150,8 @@ export const EventSchema = z.intersection(
     by: z.string(),
     /** What the person typed, shortened; shown by `!history`. */
     command: z.string().max(200),
+    /** The chat message that asked for it (platform-qualified id): a redelivered message is not applied twice. */
+    origin: z.string().max(300).optional(),
     /** Set on the events of an undo: the txn they revert. */
     undoes: z.number().int().min(1).optional(),
     /** Bookkeeping (such as lastStockAt) that history and undo skip. */

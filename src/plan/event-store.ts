@@ -17,8 +17,12 @@ export interface Journal {
  * and checked first (and rolled back if anything is wrong), then written to the journal, and only
  * then is the caller told it worked.
  */
+/** How many recent chat messages a store remembers having applied. */
+export const REMEMBERED_ORIGINS = 10_000;
+
 export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly origins = new Set<string>();
 
   constructor(
     protected readonly state: PlanState,
@@ -72,6 +76,7 @@ export class EventSourcedStore implements PlanStore {
       at,
       by: meta.by,
       command: meta.command.slice(0, 200),
+      ...(meta.origin === undefined ? {} : { origin: meta.origin }),
       ...(draft.undoes === undefined ? {} : { undoes: draft.undoes }),
       ...(draft.quiet ? { quiet: true } : {}),
     }));
@@ -84,8 +89,34 @@ export class EventSourcedStore implements PlanStore {
       this.state.seq = previousSeq;
       throw error;
     }
+    if (meta.origin !== undefined) this.remember(meta.origin);
     await this.committed(events);
     return ok({ value: draft.value, events });
+  }
+
+  hasOrigin(origin: string): boolean {
+    return this.origins.has(origin);
+  }
+
+  /** Keeps the most recent origins only: a Set iterates in insertion order, oldest first. */
+  protected remember(origin: string): void {
+    this.origins.delete(origin);
+    this.origins.add(origin);
+    if (this.origins.size > REMEMBERED_ORIGINS) {
+      const oldest = this.origins.values().next();
+      if (!oldest.done) this.origins.delete(oldest.value);
+    }
+  }
+
+  /** Fills the memory of applied messages from the newest part of the history (on open). */
+  protected async recallOrigins(): Promise<void> {
+    const found: string[] = [];
+    let scanned = 0;
+    for await (const event of this.journal.newestFirst()) {
+      if (event.origin !== undefined && event.seq === event.txn) found.push(event.origin);
+      if (found.length >= REMEMBERED_ORIGINS || ++scanned >= REMEMBERED_ORIGINS * 5) break;
+    }
+    for (const origin of found.reverse()) this.remember(origin);
   }
 
   private rollback(applied: Change[]): void {
