@@ -14,6 +14,9 @@ interface Owner {
   since: string;
 }
 
+/** Locks this process holds, so a second store on the same file in this process is refused too. */
+const heldHere = new Set<string>();
+
 /**
  * One process owns a data file. The lock file names the owner, so a second process can say who
  * holds it; a lock left by a process that no longer runs is taken over.
@@ -26,17 +29,22 @@ export class FileLock {
 
   acquire(): void {
     const me: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    if (heldHere.has(this.path)) {
+      throw new LockedError(`${this.path.replace(/\.lock$/, "")} is already open in this process.`);
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         writeFileSync(this.path, JSON.stringify(me), { flag: "wx" });
         this.held = true;
+        heldHere.add(this.path);
         process.once("exit", this.releaseOnExit);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       }
       const owner = readOwner(this.path);
-      if (owner && owner.host === me.host && isAlive(owner.pid) && owner.pid !== process.pid) {
+      // The same pid as ours, not held here: a previous process that got our pid (pid 1 in containers).
+      if (owner && owner.host === me.host && owner.pid !== process.pid && isAlive(owner.pid)) {
         throw new LockedError(
           `${this.path.replace(/\.lock$/, "")} is in use by process ${owner.pid} (since ${owner.since}). ` +
             `Stop that Stocktake first, or point this one at another file with --data.`,
@@ -54,6 +62,7 @@ export class FileLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
+    heldHere.delete(this.path);
     process.removeListener("exit", this.releaseOnExit);
     try {
       unlinkSync(this.path);
