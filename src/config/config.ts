@@ -74,14 +74,16 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   const problems: string[] = [];
   const interpolated = interpolate(raw ?? {}, env, [], problems);
   const parsed = ConfigSchema.safeParse(interpolated);
-  if (!parsed.success) problems.push(...parsed.error.issues.map(issueLine));
+  // A value whose variable is missing is already reported; its emptiness is not news.
+  const unset = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(": "))));
+  if (!parsed.success) problems.push(...parsed.error.issues.filter((issue) => !unset.has(issue.path.map(String).join("."))).map(issueLine));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return parsed.data;
 }
 
 /** Reads a YAML or JSON config file; with no path, the first of stocktake.yaml/.yml/.json that exists, else defaults. */
 export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env): { config: Config; source: string } {
-  const chosen = path ?? env["STOCKTAKE_CONFIG"] ?? CONFIG_CANDIDATES.find((candidate) => existsSync(candidate));
+  const chosen = path ?? (env["STOCKTAKE_CONFIG"] || undefined) ?? CONFIG_CANDIDATES.find((candidate) => existsSync(candidate));
   if (chosen === undefined) return { config: parseConfig({}, "defaults", env), source: "defaults (no config file)" };
   let text: string;
   try {

@@ -51,7 +51,7 @@ export interface MilestoneCountdown {
 }
 
 /** The first milestone whose date has not yet ended in its own zone. */
-export function nextMilestone(release: Pick<ReleaseMeta, "milestones">, now: Date): MilestoneCountdown | undefined {
+export function nextMilestone(release: { readonly milestones: readonly Milestone[] }, now: Date): MilestoneCountdown | undefined {
   for (const milestone of sortMilestones(release.milestones)) {
     const deadline = endOfDate(milestone.date, milestone.timeZone);
     if (deadline.getTime() > now.getTime()) {
@@ -63,7 +63,7 @@ export function nextMilestone(release: Pick<ReleaseMeta, "milestones">, now: Dat
 }
 
 /** The last milestone already behind us. */
-export function lastMilestone(release: Pick<ReleaseMeta, "milestones">, now: Date): Milestone | undefined {
+export function lastMilestone(release: { readonly milestones: readonly Milestone[] }, now: Date): Milestone | undefined {
   let passed: Milestone | undefined;
   for (const milestone of sortMilestones(release.milestones)) {
     if (endOfDate(milestone.date, milestone.timeZone).getTime() <= now.getTime()) passed = milestone;
