@@ -3,7 +3,7 @@ import { BUCKETS, BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature, slugFor } from "../plan/resolve.js";
-import { childrenByParent, featureLabel, sortedFeatures } from "../plan/summary.js";
+import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { failureReply, type Reply } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
@@ -43,8 +43,8 @@ export const statusCommand = defineCommand({
   examples: ["!status blktap3 at-risk", "!status persistent grants for net fair", "!status vtpm done --probability 100"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
-      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id);
-      if (children && children.length > 0) {
+      const children = childrenOf(scope.release, feature.id);
+      if (children.length > 0) {
         return fail(
           "invalid",
           `${featureLabel(feature)} has sub-items; set their status instead:`,
@@ -144,7 +144,7 @@ export const removeCommand = defineCommand({
   examples: ["!remove blktap3", "!remove blktap3 --yes"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
-      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id) ?? [];
+      const children = childrenOf(scope.release, feature.id);
       const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
       if (!args.yes) {
         return noChange({
@@ -322,7 +322,7 @@ export const moveCommand = defineCommand({
   examples: ["!move linux-based qemu stubdom under Default to QEMU upstream", "!move pci pass-thru under top"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
-      const children = childrenByParent(sortedFeatures(scope.release), scope.release).get(feature.id) ?? [];
+      const children = childrenOf(scope.release, feature.id);
       if (TOP.test(args.parent)) {
         if (feature.parent === null) return unchanged(`${featureLabel(feature)} is already a feature of its own.`);
         return ok({ changes: [updateFeature(scope, feature, { parent: null, ...stamp(ctx) })], value: badge(feature, `${featureLabel(feature)} is a feature of its own now.`) });
@@ -356,7 +356,7 @@ export const showCommand = defineCommand({
     if (!found.ok) return failureReply(found.error);
     const feature = found.value;
     const release = scope.value.release;
-    const children = childrenByParent(sortedFeatures(release), release).get(feature.id) ?? [];
+    const children = childrenOf(release, feature.id);
     const parent = feature.parent === null ? undefined : release.features[feature.parent];
     const now = ctx.clock.now();
     const lines = [

@@ -6,6 +6,7 @@ import {
   type Change,
   type PlanState,
 } from "../model/schema.js";
+import { parentChanged } from "./children-index.js";
 
 /**
  * Changes are made in two steps. A command asks for one (`ChangeRequest`: create, update these
@@ -133,6 +134,7 @@ export function applyChange(state: PlanState, change: Change): void {
   const key = keyOf(target);
   // The state must never share objects with the event: a later change would rewrite history.
   const after = change.after === null ? null : structuredClone(change.after);
+  if (target.entity === "feature") trackParent(entities, key, entities[key], after);
   if (after === null) {
     delete entities[key];
   } else if (change.before === null) {
@@ -143,6 +145,12 @@ export function applyChange(state: PlanState, change: Change): void {
     if (!existing) throw new ChangeError(`${describe(target)} does not exist`);
     Object.assign(existing, after);
   }
+}
+
+function trackParent(features: object, id: string, existing: Fields | undefined, after: Fields | null): void {
+  const parentOf = (fields: Fields | undefined | null) => (typeof fields?.["parent"] === "string" ? (fields["parent"] as string) : null);
+  if (after !== null && existing !== undefined && !("parent" in after)) return;
+  parentChanged(features, id, parentOf(existing), parentOf(after));
 }
 
 /** The same change the other way round: what rolling back applies. */

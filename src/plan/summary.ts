@@ -1,6 +1,7 @@
 import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
+import { childIds } from "./children-index.js";
 
 /** "Persistent grants for blk (Linux)", "Multi-page net protocol (external)". */
 export function featureLabel(feature: Pick<Feature, "title" | "qualifier" | "external">): string {
@@ -26,9 +27,12 @@ export function childrenByParent(features: readonly Feature[], release: Pick<Rel
   return children;
 }
 
-/** A feature's children count as the features; a parent only groups them. */
-export function isCounted(feature: Feature, children: ReadonlyMap<string, Feature[]>): boolean {
-  return !children.has(feature.id);
+/** One feature's sub-items, in plan order: a single pass, no sorting of the whole release. */
+export function childrenOf(release: Pick<Release, "features">, id: string): Feature[] {
+  return [...childIds(release.features, id)]
+    .map((child) => release.features[child])
+    .filter((feature): feature is Feature => feature !== undefined)
+    .sort((a, b) => a.order - b.order);
 }
 
 function itemFor(feature: Feature, text = featureLabel(feature)): ListItem {
