@@ -1,19 +1,26 @@
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
+import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
 import type { Config } from "./config/config.js";
-import type { ChatAdapter, Clock, Logger, PlanStore } from "./ports.js";
+import type { ChatAdapter, Clock, Logger, MessageHandler, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
+import type { Reply } from "./reply/reply.js";
+import { Scheduler, type Timer } from "./schedule/scheduler.js";
 import { Stocktake } from "./stocktake.js";
 
 /**
- * The composition root: the one place that builds the store, the bot and the adapters and wires
- * them together. Platform adapters are imported lazily, so a console session never loads a chat SDK.
+ * The composition root: the one place that builds the store, the bot, the scheduler and the
+ * adapters and wires them together. Platform adapters are imported lazily, so a console session
+ * never loads a chat SDK.
  */
 
 export interface App {
   bot: Stocktake;
   store: PlanStore;
+  scheduler: Scheduler;
+  /** Every adapter the app runs, connected or still retrying. */
   adapters: ChatAdapter[];
+  /** Finishes commands in flight, stops the adapters and the scheduler, and closes the store. */
   stop(): Promise<void>;
 }
 
@@ -25,6 +32,10 @@ export interface AppOptions {
   store?: PlanStore;
   /** Adapters to run; by default the ones the config enables. */
   adapters?: ChatAdapter[];
+  /** The scheduler's wake-ups; croner by default. */
+  timer?: Timer;
+  /** First retry delay for an adapter that fails to start; doubles up to five minutes. */
+  retryMs?: number;
 }
 
 /** The console user holds the terminal and so the data file: an admin, like the file's owner. */
@@ -38,46 +49,90 @@ export function enabledAdapters(config: Config): string[] {
   return config.console.enabled ? ["console"] : [];
 }
 
-/**
- * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
- * console session never loads a chat SDK.
- */
+/** Builds the adapters the config turns on. Platform adapters are imported here, lazily. */
 export async function createAdapters(config: Config, _logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
   return adapters;
 }
 
+const MAX_RETRY_MS = 5 * 60_000;
+
 export async function startApp(options: AppOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
+  const timer = options.timer ?? cronerTimer;
   const store = options.store ?? (await LowdbStore.open(options.config.dataFile, { clock, logger: logger.child({ part: "store" }) }));
   const adapters = options.adapters ?? (await createAdapters(options.config, logger));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
   const bot = new Stocktake({ store, config, clock, logger });
 
-  const started: ChatAdapter[] = [];
-  for (const adapter of adapters) {
+  // Commands in flight, so a shutdown can let them finish and be written first.
+  const inFlight = new Set<Promise<unknown>>();
+  let accepting = true;
+  const onMessage: MessageHandler = (message) => {
+    if (!accepting) return Promise.resolve(undefined);
+    const handled = bot.handle(message);
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled)).catch(() => undefined);
+    return handled;
+  };
+
+  const send = async (conversation: string, reply: Reply): Promise<void> => {
+    const adapter = adapters.find((candidate) => conversation.startsWith(`${candidate.name}:`));
+    if (!adapter) throw new Error(`no adapter for ${conversation}`);
+    await adapter.send(conversation, reply);
+  };
+  const scheduler = new Scheduler({
+    store,
+    config,
+    clock,
+    timer,
+    logger: logger.child({ part: "scheduler" }),
+    send,
+    standingTargets: () => adapters.flatMap((adapter) => adapter.standingTargets?.() ?? []),
+  });
+  bot.onChange((events) => {
+    if (events.some((event) => event.entity !== "feature")) scheduler.reschedule();
+  });
+
+  // One platform being down must not keep the others from working: each retries on its own.
+  const retries = new Set<{ cancel(): void }>();
+  let stopped = false;
+  const startAdapter = async (adapter: ChatAdapter, delay: number): Promise<void> => {
     try {
-      await adapter.start((message) => bot.handle(message));
-      started.push(adapter);
+      await adapter.start(onMessage);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
-      // One platform being down must not keep the others from working.
-      logger.error({ err: error, adapter: adapter.name }, "adapter failed to start");
+      if (stopped) return;
+      logger.error({ err: error, adapter: adapter.name, retryInMs: delay }, "adapter failed to start; retrying");
+      const retry = timer.at(new Date(clock.now().getTime() + delay), () => {
+        retries.delete(retry);
+        void startAdapter(adapter, Math.min(delay * 2, MAX_RETRY_MS));
+      });
+      retries.add(retry);
     }
-  }
+  };
+  await Promise.all(adapters.map((adapter) => startAdapter(adapter, options.retryMs ?? 1_000)));
+  await scheduler.start();
+  const stopHourly = options.timer ? () => undefined : hourly(() => void scheduler.runDue());
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      for (const adapter of started) {
+      stopped = true;
+      accepting = false;
+      for (const retry of retries) retry.cancel();
+      stopHourly();
+      await scheduler.stop();
+      await Promise.allSettled([...inFlight]);
+      for (const adapter of adapters) {
         await adapter.stop().catch((error: unknown) => logger.error({ err: error, adapter: adapter.name }, "adapter failed to stop"));
       }
       await store.close();
     })();
     return stopping;
   };
-  return { bot, store, adapters: started, stop };
+  return { bot, store, scheduler, adapters, stop };
 }

@@ -133,8 +133,8 @@ async function runAll(config: Config, source: string): Promise<number> {
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
-    const console = app.adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
-    void console?.closed().then(() => stop("console closed"));
+    const terminal = app.adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
+    void terminal?.closed().then(() => stop("console closed"));
   });
   return 0;
 }

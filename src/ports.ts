@@ -1,6 +1,7 @@
 import type { PlanEvent, PlanState } from "./model/schema.js";
 import type { ChangeRequest } from "./plan/reducer.js";
 import type { Reply } from "./reply/reply.js";
+import type { StandingTarget } from "./schedule/scheduler.js";
 import type { Result } from "./util/result.js";
 
 /** The few ways the core reaches the outside world. Adapters implement them. */
@@ -98,4 +99,6 @@ export interface ChatAdapter {
   /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
   send(conversation: string, reply: Reply): Promise<void>;
   stop(): Promise<void>;
+  /** Conversations that get scheduled posts without asking (a Discord announcements channel). */
+  standingTargets?(): readonly StandingTarget[];
 }

@@ -1,3 +1,11 @@
+import {
+  countdownMuteCommand,
+  countdownOffCommand,
+  countdownOnCommand,
+  countdownPreviewCommand,
+  countdownStatusCommand,
+  countdownUnmuteCommand,
+} from "./countdown.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
@@ -35,6 +43,12 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   undoCommand,
   scheduleCommand,
   freezeCommand,
+  countdownStatusCommand,
+  countdownOnCommand,
+  countdownOffCommand,
+  countdownPreviewCommand,
+  countdownMuteCommand,
+  countdownUnmuteCommand,
   milestoneSetCommand,
   milestoneRemoveCommand,
   releaseNewCommand,

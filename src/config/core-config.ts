@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SubscriptionSchema } from "../schedule/subscription.js";
 
 /** The part of the configuration the planning core reads: roles, room bindings, the prefix. */
 export const ProjectConfigSchema = z.strictObject({
@@ -12,6 +13,16 @@ export const ProjectConfigSchema = z.strictObject({
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 
+export const ScheduleConfigSchema = z.strictObject({
+  /** A post missed while the bot was down is still made on start if it is at most this old. */
+  graceHours: z.number().min(0).max(168).default(6),
+  /** With the auto cadence, countdowns go daily this many days before a milestone. */
+  tightenDays: z.number().int().min(0).max(60).default(7),
+  /** Rooms subscribed by config ("matrix:!abc:example.org": { cadence: auto, day: mon, time: "09:00", zone: UTC }). */
+  subscriptions: z.record(z.string().min(1), SubscriptionSchema).default({}),
+});
+export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
+
 export const CoreConfigSchema = z.object({
   /** What starts a command in chat. */
   prefix: z.string().min(1).max(5).default("!"),
@@ -22,6 +33,7 @@ export const CoreConfigSchema = z.object({
   /** The project a room uses when nothing else says which. */
   defaultProject: z.string().min(1).optional(),
   projects: z.record(z.string(), ProjectConfigSchema).default({}),
+  schedule: ScheduleConfigSchema.default({ graceHours: 6, tightenDays: 7, subscriptions: {} }),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

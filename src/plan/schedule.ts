@@ -50,13 +50,17 @@ export interface MilestoneCountdown {
   deadline: Date;
 }
 
-/** The first milestone whose date has not yet ended in its own zone. */
-export function nextMilestone(release: { readonly milestones: readonly Milestone[] }, now: Date): MilestoneCountdown | undefined {
+/**
+ * The first milestone whose date has not yet ended in its own zone. Days are counted on the
+ * reader's calendar when their zone is known (a room's schedule), else on the milestone's; an AoE
+ * deadline that has not passed yet is "today" even where the calendar has moved on.
+ */
+export function nextMilestone(release: { readonly milestones: readonly Milestone[] }, now: Date, readerZone?: string): MilestoneCountdown | undefined {
   for (const milestone of sortMilestones(release.milestones)) {
     const deadline = endOfDate(milestone.date, milestone.timeZone);
     if (deadline.getTime() > now.getTime()) {
-      const today = dateInZone(now, milestone.timeZone);
-      return { milestone, days: daysBetween(today, milestone.date), deadline };
+      const today = dateInZone(now, readerZone ?? milestone.timeZone);
+      return { milestone, days: Math.max(0, daysBetween(today, milestone.date)), deadline };
     }
   }
   return undefined;

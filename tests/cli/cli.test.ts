@@ -86,6 +86,32 @@ describe("the stocktake command line", () => {
     expect(example.stdout).toContain(": OK");
   });
 
+  it("runs the adapters from the config and shuts down cleanly on SIGTERM, with logs on stderr", async () => {
+    const file = join(temp.dir, "run.json");
+    const configFile = join(temp.dir, "run.yaml");
+    writeFileSync(configFile, `dataFile: ${JSON.stringify(file)}\nconsole:\n  enabled: true\n  user: release-manager\n`);
+    const child = spawn(process.execPath, [BIN, "run", "--config", configFile], { stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+    const answered = new Promise<void>((resolve) =>
+      child.stdout.on("data", (data: Buffer) => {
+        stdout += data.toString();
+        if (stdout.includes("Added blktap3")) resolve();
+      }),
+    );
+    child.stdin.write("project new xen\nrelease new 4.3\nadd blktap3 --bucket at-risk\n");
+    await answered;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const lines = stderr.trim().split("\n").map((line) => JSON.parse(line) as { msg: string; command?: string; outcome?: string; who?: string; ms?: number });
+    expect(lines.find((line) => line.msg === "command" && line.command === "add")).toMatchObject({ outcome: "ok", who: "console:release-manager", ms: expect.any(Number) });
+    expect(lines.some((line) => line.msg.startsWith("stopping"))).toBe(true);
+    const exported = await stocktake(["export", "--data", file]);
+    expect(exported.stdout).toContain("== Features at risk ==\n\n* blktap3");
+  });
+
   it("explains usage mistakes instead of crashing", async () => {
     const unknown = await stocktake(["frobnicate"]);
     expect(unknown.code).toBe(2);

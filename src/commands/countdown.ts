@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { isKnownTimeZone } from "../model/schema.js";
+import { renderPlain } from "../reply/render-plain.js";
+import { failureReply, type Reply } from "../reply/reply.js";
+import { nextSlots, postFor } from "../schedule/posts.js";
+import {
+  CADENCES,
+  SETTING,
+  SubscriptionSchema,
+  WEEKDAYS,
+  describeSubscription,
+  mutedUntil,
+  subscriptionOf,
+  subscriptionSettings,
+  type Subscription,
+} from "../schedule/subscription.js";
+import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { changeAndReply, noChange } from "./helpers.js";
+import { projectFor, scopeFor } from "./scope.js";
+import { defineCommand, type CommandContext } from "./spec.js";
+import type { Token } from "./tokenize.js";
+
+const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+
+/** "daily 09:00 Europe/London", "weekly fri 16:30", "AoE mon": the words may come in any order. */
+function bindSubscription(words: readonly Token[]): Result<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const { text } of words) {
+    const lower = text.toLowerCase();
+    if ((CADENCES as readonly string[]).includes(lower)) values["cadence"] = lower;
+    else if (WEEKDAYS.some((day) => lower.startsWith(day)) && /^[a-z]+$/.test(lower)) values["day"] = lower.slice(0, 3);
+    else if (/^\d{1,2}:\d{2}$/.test(lower)) values["time"] = text.padStart(5, "0");
+    else if (isKnownTimeZone(text)) values["zone"] = lower === "aoe" ? "AoE" : text;
+    else return fail("usage", `“${text}” is not a cadence (auto, daily, weekly), a weekday, a time (09:00) or a time zone.`);
+  }
+  return ok(values);
+}
+
+function settingsOf(ctx: CommandContext) {
+  return ctx.plan.conversations[ctx.conversation]?.settings;
+}
+
+function currentSubscription(ctx: CommandContext): Subscription | undefined {
+  return subscriptionOf(settingsOf(ctx), ctx.config.schedule.subscriptions[ctx.conversation]);
+}
+
+function slotTime(at: Date, zone: string): string {
+  const date = dateInZone(at, zone);
+  const minutes = (at.getUTCHours() * 60 + at.getUTCMinutes() + zoneOffsetMinutes(at, zone) + 1440) % 1440;
+  const time = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  return `${formatShortDate(date)} ${time} ${displayZone(zone)}`;
+}
+
+export const countdownStatusCommand = defineCommand({
+  path: ["countdown"],
+  summary: "What this room gets posted: the weekly summary and countdowns to the next milestone.",
+  params: [],
+  args: z.object({}),
+  permission: "read",
+  run: (ctx) => {
+    const subscription = currentSubscription(ctx);
+    if (!subscription) return info("This room gets no scheduled posts. `!countdown on` subscribes it (see `!help countdown on`).");
+    const muted = mutedUntil(settingsOf(ctx));
+    const mute = muted && muted > ctx.clock.now() ? ` Muted until ${slotTime(muted, subscription.zone)}.` : "";
+    return info(`This room gets ${describeSubscription(subscription)}.${mute} \`!countdown preview\` shows the next posts.`);
+  },
+});
+
+export const countdownOnCommand = defineCommand({
+  path: ["countdown", "on"],
+  summary: "Subscribe this room to the weekly summary and milestone countdowns.",
+  params: [
+    { name: "cadence", kind: "word", description: "auto (weekly, daily in the last week), daily or weekly", required: false, choices: CADENCES },
+    { name: "day", kind: "word", description: "Weekday of the summary (default mon)", required: false, choices: WEEKDAYS },
+    { name: "time", kind: "word", description: "Time of day, 24h (default 09:00)", required: false },
+    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
+  ],
+  bind: bindSubscription,
+  args: z.object({
+    cadence: z.enum(CADENCES).optional(),
+    day: z.enum(WEEKDAYS).optional(),
+    time: z.string().optional(),
+    zone: z.string().optional(),
+  }),
+  permission: "manage",
+  examples: ["!countdown on", "!countdown on daily 09:00 Europe/London", "!countdown on weekly fri 16:00 AoE"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const project = projectFor(state, ctx.conversation, ctx.config);
+      if (!project.ok) return project;
+      const parsed = SubscriptionSchema.safeParse({ ...currentSubscription(ctx), ...args });
+      if (!parsed.success) return fail("usage", parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
+      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), ...subscriptionSettings(parsed.data) };
+      // Nothing before now counts as missed.
+      settings[SETTING.lastSlot] = ctx.clock.now().toISOString();
+      return ok({
+        changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
+        value: { tone: "ok", blocks: [{ type: "text", text: `This room now gets ${describeSubscription(parsed.data)} (${project.value.name}). \`!countdown preview\` shows what is next.` }] },
+      });
+    }),
+});
+
+export const countdownOffCommand = defineCommand({
+  path: ["countdown", "off"],
+  summary: "Stop scheduled posts in this room.",
+  params: [],
+  args: z.object({}),
+  permission: "manage",
+  run: (ctx) =>
+    changeAndReply(ctx, (state) => {
+      if (!currentSubscription(ctx)) return noChange(info("This room gets no scheduled posts already."));
+      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.state]: "off" };
+      return ok({
+        changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
+        value: { tone: "ok", blocks: [{ type: "text", text: "No more scheduled posts here. `!countdown on` brings them back." }] },
+      });
+    }),
+});
+
+export const countdownMuteCommand = defineCommand({
+  path: ["countdown", "mute"],
+  summary: "Pause scheduled posts here for a while (3d, 2w) — or `unmute`.",
+  params: [{ name: "for", kind: "word", description: "How long: 12h, 3d, 2w" }],
+  args: z.object({ for: z.string({ error: "for how long? 12h, 3d or 2w" }).regex(/^\d{1,3}\s*[hdw]$/i, "a span such as 12h, 3d or 2w") }),
+  permission: "manage",
+  examples: ["!countdown mute 3d"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const now = ctx.clock.now();
+      const back = parseSince(args.for, now)!;
+      const until = new Date(2 * now.getTime() - back.getTime());
+      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.mutedUntil]: until.toISOString() };
+      const zone = currentSubscription(ctx)?.zone ?? "UTC";
+      return ok({
+        changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
+        value: { tone: "ok", blocks: [{ type: "text", text: `Muted until ${slotTime(until, zone)}. \`!countdown unmute\` ends it sooner.` }] },
+      });
+    }),
+});
+
+export const countdownUnmuteCommand = defineCommand({
+  path: ["countdown", "unmute"],
+  summary: "Resume scheduled posts here.",
+  params: [],
+  args: z.object({}),
+  permission: "manage",
+  run: (ctx) =>
+    changeAndReply(ctx, (state) => {
+      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}) };
+      if (settings[SETTING.mutedUntil] === undefined) return noChange(info("This room is not muted."));
+      delete settings[SETTING.mutedUntil];
+      return ok({
+        changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
+        value: { tone: "ok", blocks: [{ type: "text", text: "Scheduled posts resume." }] },
+      });
+    }),
+});
+
+export const countdownPreviewCommand = defineCommand({
+  path: ["countdown", "preview"],
+  summary: "The next scheduled posts here, with their times and text, without posting them.",
+  params: [{ name: "count", kind: "word", description: "How many (default 3, at most 10)", required: false }],
+  args: z.object({ count: z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)).optional() }),
+  permission: "read",
+  examples: ["!countdown preview", "!countdown preview 7"],
+  run: (ctx, args) => {
+    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    if (!scope.ok) return failureReply(scope.error);
+    const { project, release } = scope.value;
+    const subscribed = currentSubscription(ctx);
+    const subscription = subscribed ?? SubscriptionSchema.parse({});
+    const slots = nextSlots(subscription, release, ctx.clock.now(), args.count ?? 3, ctx.config.schedule.tightenDays);
+    const intro = subscribed ? "Next posts here:" : "This room is not subscribed; with `!countdown on` it would get:";
+    if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
+    const items = slots.map((slot) => {
+      const post = postFor(slot, project, release);
+      const text = slot.kind === "summary" ? "the taking-stock summary" : post ? renderPlain(post) : "(nothing to say)";
+      return { text: `${slotTime(slot.at, subscription.zone)}: ${text}` };
+    });
+    return { tone: "info", blocks: [{ type: "text", text: intro }, { type: "list", items }] };
+  },
+});
