@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
-import type { ChangeRequest, Target } from "../plan/reducer.js";
+import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
 import { failureReply, type Reply } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
@@ -59,38 +59,12 @@ export const historyCommand = defineCommand({
   },
 });
 
-function targetOf(event: PlanEvent): Target {
-  switch (event.entity) {
-    case "project":
-      return { entity: "project", project: event.project };
-    case "release":
-      return { entity: "release", project: event.project, release: event.release };
-    case "feature":
-      return { entity: "feature", project: event.project, release: event.release, feature: event.feature };
-    case "conversation":
-      return { entity: "conversation", conversation: event.conversation };
-  }
-}
-
-function current(state: Readonly<PlanState>, event: PlanEvent): Record<string, unknown> | undefined {
-  switch (event.entity) {
-    case "project":
-      return state.projects[event.project];
-    case "release":
-      return state.projects[event.project]?.releases[event.release];
-    case "feature":
-      return state.projects[event.project]?.releases[event.release]?.features[event.feature];
-    case "conversation":
-      return state.conversations[event.conversation];
-  }
-}
-
 /** Who touched a feature last and when: restamped by the undo, not restored, and not a conflict. */
 const STAMPS = new Set(["updatedAt", "updatedBy"]);
 
 /** Has anything touched what the event changed since? Then undoing it would overwrite that. */
 function stillAsLeft(state: Readonly<PlanState>, event: PlanEvent): boolean {
-  const now = current(state, event);
+  const now = lookup(state, targetOf(event));
   if (event.after === null) return now === undefined;
   if (!now) return false;
   return Object.entries(event.after).every(([field, value]) => STAMPS.has(field) || isDeepStrictEqual(now[field] ?? null, value ?? null));

@@ -35,7 +35,8 @@ const CHILDREN: Record<Target["entity"], string | null> = {
   conversation: null,
 };
 
-function lookup(state: PlanState, target: Target): Fields | undefined {
+/** The entity a target names, if it exists. */
+export function lookup(state: Readonly<PlanState>, target: Target): Fields | undefined {
   switch (target.entity) {
     case "project":
       return state.projects[target.project];
@@ -80,9 +81,18 @@ function keyOf(target: Target): string {
   }
 }
 
-function targetOf(change: Change): Target {
-  const { before: _before, after: _after, ...target } = change;
-  return target as Target;
+/** What a change (or an event) is about: the target alone, nothing else it carries. */
+export function targetOf(change: Target): Target {
+  switch (change.entity) {
+    case "project":
+      return { entity: "project", project: change.project };
+    case "release":
+      return { entity: "release", project: change.project, release: change.release };
+    case "feature":
+      return { entity: "feature", project: change.project, release: change.release, feature: change.feature };
+    case "conversation":
+      return { entity: "conversation", conversation: change.conversation };
+  }
 }
 
 function withoutChildren(entity: Fields, target: Target): Fields {
@@ -94,8 +104,8 @@ function withoutChildren(entity: Fields, target: Target): Fields {
 
 /** Turns a request into a change with `before` taken from the state. Throws `ChangeError`. */
 export function prepare(state: PlanState, request: ChangeRequest): Change {
-  const { op, ...rest } = request;
-  const target = stripPayload(rest);
+  const { op } = request;
+  const target = targetOf(request);
   const existing = lookup(state, target);
   if (op === "create") {
     if (existing) throw new ChangeError(`${describe(target)} already exists`);
@@ -120,11 +130,6 @@ export function prepare(state: PlanState, request: ChangeRequest): Change {
   const before: Fields = {};
   for (const key of Object.keys(request.fields)) before[key] = structuredClone(existing[key] ?? null);
   return { ...target, before, after: structuredClone(request.fields) } as Change;
-}
-
-function stripPayload(rest: Record<string, unknown>): Target {
-  const { value: _value, fields: _fields, ...target } = rest;
-  return target as Target;
 }
 
 /** Folds a prepared change into the state, in place. */

@@ -305,3 +305,24 @@ describe("help", () => {
     expect(await chat.say("!help nothing")).toMatch(/There is no command/);
   });
 });
+
+describe("events", () => {
+  it("carry only what belongs to them: an undo does not inherit the original message's id", async () => {
+    const chat = await xenRoom();
+    await chat.bot.handle({ text: "!status blktap3 fair", invoker: ADMIN, conversation: chat.conversation, id: "test:$original" });
+    await chat.say("!undo");
+    const [undo, original] = await chat.store.history({ limit: 2 });
+    expect(original).toMatchObject({ origin: "test:$original", command: "!status blktap3 fair" });
+    expect(undo?.undoes).toBe(original?.txn);
+    expect(Object.keys(undo ?? {}).sort()).toEqual(["after", "at", "before", "by", "command", "entity", "feature", "project", "release", "seq", "txn", "undoes"]);
+  });
+
+  it("ignores a message that was already applied when the platform delivers it again", async () => {
+    const chat = await xenRoom();
+    const message = { text: "!status blktap3 fair", invoker: ADMIN, conversation: chat.conversation, id: "test:$once" };
+    expect((await chat.bot.handle(message))?.tone).toBe("ok");
+    await chat.say("!status blktap3 done");
+    expect(await chat.bot.handle(message)).toBeUndefined();
+    expect(feature(chat, "blktap3")?.bucket).toBe("done");
+  });
+});
