@@ -2,8 +2,8 @@ import { z } from "zod";
 import { BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
-import { describeSchedule } from "../plan/schedule.js";
-import { bucketCounts, describeCounts, summarize } from "../plan/summary.js";
+import { describeSchedule, nextMilestone } from "../plan/schedule.js";
+import { bucketCounts, describeCounts, releaseHealth, summarize } from "../plan/summary.js";
 import { failureReply, type Block, type Reply } from "../reply/reply.js";
 import { formatLongDate, parseSince } from "../util/dates.js";
 import { ok } from "../util/result.js";
@@ -45,7 +45,13 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const sections = summarize(release, options.only ? [options.only] : undefined);
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
-  return { tone: "info", blocks };
+  const health = releaseHealth(counts);
+  const next = nextMilestone(release, now);
+  const overview = {
+    ...(health ? { health } : {}),
+    ...(next ? { next: { label: next.milestone.label, date: next.milestone.date, deadline: next.deadline.toISOString() } } : {}),
+  };
+  return { tone: "info", blocks, overview };
 }
 
 export const stockCommand = defineCommand({
