@@ -35,16 +35,20 @@ export function withConsoleAdmin(config: Config, consoleUserId: string): Config 
 
 /** The adapters the config turns on, by name. */
 export function enabledAdapters(config: Config): string[] {
-  return config.console.enabled ? ["console"] : [];
+  return [...(config.console.enabled ? ["console"] : []), ...(config.discord.enabled ? ["discord"] : [])];
 }
 
 /**
  * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
  * console session never loads a chat SDK.
  */
-export async function createAdapters(config: Config, _logger: Logger): Promise<ChatAdapter[]> {
+export async function createAdapters(config: Config, logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
+  if (config.discord.enabled) {
+    const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
+    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, logger: logger.child({ adapter: "discord" }) }));
+  }
   return adapters;
 }
 
@@ -60,7 +64,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const started: ChatAdapter[] = [];
   for (const adapter of adapters) {
     try {
-      await adapter.start((message) => bot.handle(message));
+      await adapter.start((message) => bot.handle(message), bot);
       started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
