@@ -76,7 +76,9 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   const problems: string[] = [];
   const interpolated = interpolate(raw ?? {}, env, [], problems);
   const parsed = ConfigSchema.safeParse(interpolated);
-  if (!parsed.success) problems.push(...parsed.error.issues.map(issueLine));
+  // A key whose variable is missing is reported once, not again for being empty.
+  const unset = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(": "))));
+  if (!parsed.success) problems.push(...parsed.error.issues.filter((issue) => !unset.has(issue.path.map(String).join("."))).map(issueLine));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return parsed.data;
 }
