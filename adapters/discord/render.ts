@@ -67,6 +67,9 @@ const BADGES: Record<Bucket, string> = {
   dropped: "⛔",
 };
 
+/** Characters escapeMarkdown and the extra rules below act on; without them text is left as it is. */
+const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[>]|^\s*-|^\s*\d+\./m;
+
 /** An em space: Discord keeps it at the start of a line, where it trims ordinary spaces in embeds. */
 const INDENT = "\u2003";
 
@@ -75,6 +78,8 @@ const INDENT = "\u2003";
  * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line.
  */
 export function escapeText(text: string): string {
+  // Most titles have nothing to escape; escapeMarkdown runs a dozen regexes over each line.
+  if (!MARKDOWN_SIGNIFICANT.test(text)) return text;
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
     .replace(/^(\s*)>/gm, "$1\\>")
     .replace(/^(\s*)-#/gm, "$1\\-#");

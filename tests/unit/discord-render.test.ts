@@ -1,4 +1,6 @@
 import type { APIEmbed } from "discord-api-types/v10";
+import { escapeMarkdown } from "discord.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DISCORD_MESSAGE_LIMITS as LIMITS, escapeText, pack, renderReply, splitLine, type DiscordMessage, type RenderOptions } from "../../adapters/discord/render.js";
 import { stockReply } from "../../src/commands/stock.js";
@@ -232,6 +234,15 @@ describe("escaping and splitting helpers", () => {
     ["[a](https://x.example)", "\\[a](https://x.example)"],
   ])("escapes %s", (text, escaped) => {
     expect(escapeText(text)).toBe(escaped);
+  });
+
+  it("escapes exactly as the full rules do, also where it takes its shortcut for plain text", () => {
+    const full = (text: string) =>
+      escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+        .replace(/^(\s*)>/gm, "$1\\>")
+        .replace(/^(\s*)-#/gm, "$1\\-#");
+    const markdownish = fc.string({ unit: fc.constantFrom(..."ab -#*_~`|>[]()\\.12\n\t<@:😀"), maxLength: 16 });
+    fc.assert(fc.property(markdownish, (text) => escapeText(text) === full(text)), { numRuns: 5_000 });
   });
 
   it("splits a long line at a space, never inside an escape or a surrogate pair", () => {
