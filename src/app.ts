@@ -2,9 +2,9 @@ import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
 import type { Config } from "./config/config.js";
-import type { ChatAdapter, Clock, Logger, MessageHandler, PlanStore } from "./ports.js";
+import type { BotHost, ChatAdapter, Clock, Logger, MessageHandler, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
-import type { Reply } from "./reply/reply.js";
+import { textReply, type Reply } from "./reply/reply.js";
 import { Scheduler, type Timer } from "./schedule/scheduler.js";
 import { Stocktake } from "./stocktake.js";
 
@@ -46,13 +46,20 @@ export function withConsoleAdmin(config: Config, consoleUserId: string): Config 
 
 /** The adapters the config turns on, by name. */
 export function enabledAdapters(config: Config): string[] {
-  return config.console.enabled ? ["console"] : [];
+  return [...(config.console.enabled ? ["console"] : []), ...(config.discord.enabled ? ["discord"] : [])];
 }
 
-/** Builds the adapters the config turns on. Platform adapters are imported here, lazily. */
-export async function createAdapters(config: Config, _logger: Logger): Promise<ChatAdapter[]> {
+/**
+ * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
+ * console session never loads a chat SDK.
+ */
+export async function createAdapters(config: Config, logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
+  if (config.discord.enabled) {
+    const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
+    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, logger: logger.child({ adapter: "discord" }) }));
+  }
   return adapters;
 }
 
@@ -68,15 +75,23 @@ export async function startApp(options: AppOptions): Promise<App> {
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
   const bot = new Stocktake({ store, config, clock, logger });
 
-  // Commands in flight, so a shutdown can let them finish and be written first.
+  // Commands in flight, typed or structured, so a shutdown can let them finish and be written first.
   const inFlight = new Set<Promise<unknown>>();
   let accepting = true;
-  const onMessage: MessageHandler = (message) => {
-    if (!accepting) return Promise.resolve(undefined);
-    const handled = bot.handle(message);
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled)).catch(() => undefined);
-    return handled;
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+  const onMessage: MessageHandler = (message) => (accepting ? track(bot.handle(message)) : Promise.resolve(undefined));
+  const host: BotHost = {
+    commands: bot.commands,
+    config: bot.config,
+    clock: bot.clock,
+    store: bot.store,
+    onChange: (listener) => bot.onChange(listener),
+    execute: (path, args, origin) =>
+      accepting ? track(bot.execute(path, args, origin)) : Promise.resolve(textReply("Stocktake is restarting; try again in a moment.", "error")),
   };
 
   const send = async (conversation: string, reply: Reply): Promise<void> => {
@@ -102,7 +117,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let stopped = false;
   const startAdapter = async (adapter: ChatAdapter, delay: number): Promise<void> => {
     try {
-      await adapter.start(onMessage);
+      await adapter.start(onMessage, host);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
       if (stopped) return;

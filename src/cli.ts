@@ -13,6 +13,7 @@ import { importIntoStore } from "./mail/import-into.js";
 import { MAX_IMPORT_BYTES } from "./mail/import.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
+import { CORE_COMMANDS } from "./commands/index.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -24,6 +25,8 @@ Commands:
   import FILE          Read a release-status mail into the plan
   export               Print the current release (--format text|markdown|json)
   check-config [FILE]  Check a config file and report every problem in it
+  discord deploy-commands [--guild ID]
+                       Register the slash commands with Discord (in one server: at once)
 
 Options:
   --config FILE        Config file (default: stocktake.yaml, .yml or .json if present)
@@ -32,6 +35,7 @@ Options:
   --project ID         import/export: the project (import guesses it from the mail's subject)
   --release ID         import/export: the release (default: the project's current one)
   --format FORMAT      export: text (mail-ready, default), markdown or json
+  --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
   --help               This text
 `;
 
@@ -51,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       project: { type: "string" },
       release: { type: "string" },
       format: { type: "string", default: "text" },
+      guild: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -74,6 +79,10 @@ async function main(argv: string[]): Promise<number> {
       if (!file) throw new UsageError("import needs a FILE: stocktake import status-mail.txt");
       return runImport(config, file, values.project, values.release);
     }
+    case "discord": {
+      if (rest[0] !== "deploy-commands") throw new UsageError(`discord: the subcommand is deploy-commands (got “${rest[0] ?? ""}”)`);
+      return runDeployCommands(config, values.guild);
+    }
     case "export": {
       const format = values.format.toLowerCase();
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is one of ${EXPORT_FORMATS.join(", ")}`);
@@ -90,6 +99,41 @@ function checkConfig(path: string | undefined): number {
   process.stdout.write(
     `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
   );
+  if (config.discord.enabled) process.stdout.write(describeDiscord(config));
+  return 0;
+}
+
+/** What the Discord section will do, and what looks like a mistake, for check-config. */
+function describeDiscord(config: Config): string {
+  const discord = config.discord;
+  const lines = [
+    `  discord: ${discord.prefixCommands ? `slash commands and ${config.prefix}commands (needs the Message Content intent)` : "slash commands (typed commands only when the bot is mentioned)"}`,
+    `  discord announcements: ${Object.entries(discord.announcements).map(([project, channel]) => `${project} → ${channel}`).join(", ") || "none"}`,
+  ];
+  const roles = Object.entries(discord.roles).filter(([, list]) => list.length > 0);
+  lines.push(`  discord roles: ${roles.map(([role, list]) => `${role} = ${list.join(", ")}`).join("; ") || "none"}${discord.administratorsAreMaintainers ? " (administrators are maintainers)" : ""}`);
+  const warnings: string[] = [];
+  if (discord.prefixCommands && config.prefix === "/") warnings.push("prefix “/” clashes with Discord's slash commands; pick another prefix");
+  for (const project of Object.keys(discord.announcements)) {
+    if (Object.keys(config.projects).length > 0 && !(project in config.projects)) warnings.push(`discord.announcements.${project}: no project ${project} in projects (fine if it was made in chat)`);
+  }
+  for (const warning of warnings) lines.push(`  warning: ${warning}`);
+  return `${lines.join("\n")}\n`;
+}
+
+async function runDeployCommands(config: Config, guild: string | undefined): Promise<number> {
+  if (guild !== undefined && !/^\d{17,20}$/.test(guild)) throw new UsageError(`--guild is a server id (17–20 digits), not “${guild}”`);
+  const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
+  let deployed: Awaited<ReturnType<typeof deployCommands>>;
+  try {
+    deployed = await deployCommands({ config: config.discord, commands: CORE_COMMANDS, ...(guild === undefined ? {} : { guildId: guild }) });
+  } catch (error) {
+    // A wrong token or id is an answer from Discord, not a crash: say it without a stack trace.
+    process.stderr.write(`stocktake: could not register the slash commands: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const where = deployed.scope === "guild" ? `in server ${deployed.guildId} (available now)` : "globally (Discord may take a while to show them everywhere)";
+  process.stdout.write(`Registered ${deployed.names.length} slash commands ${where}: ${deployed.names.map((name) => `/${name}`).join(" ")}\n`);
   return 0;
 }
 

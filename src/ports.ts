@@ -1,3 +1,5 @@
+import type { CommandSpec } from "./commands/spec.js";
+import type { CoreConfig } from "./config/core-config.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
 import type { ChangeRequest } from "./plan/reducer.js";
 import type { Reply } from "./reply/reply.js";
@@ -92,10 +94,24 @@ export interface IncomingMessage {
 /** Answers one message; undefined when it was not a command. */
 export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undefined>;
 
+/**
+ * The bot as adapters with structured commands see it: Discord slash commands run `execute`,
+ * autocomplete reads the plan, announcements follow `onChange`. `Stocktake` is one.
+ */
+export interface BotHost {
+  readonly commands: readonly CommandSpec[];
+  readonly config: CoreConfig;
+  readonly clock: Clock;
+  readonly store: Pick<PlanStore, "read">;
+  execute(path: readonly string[], args: Record<string, unknown>, origin: Omit<IncomingMessage, "text" | "addressed">): Promise<Reply>;
+  onChange(listener: (events: readonly PlanEvent[]) => void): () => void;
+}
+
 /** A chat platform: turns its events into `IncomingMessage`s and renders `Reply`s. */
 export interface ChatAdapter {
   readonly name: string;
-  start(onMessage: MessageHandler): Promise<void>;
+  /** `bot` is for adapters that need more than typed text (slash commands); others ignore it. */
+  start(onMessage: MessageHandler, bot?: BotHost): Promise<void>;
   /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
   send(conversation: string, reply: Reply): Promise<void>;
   stop(): Promise<void>;

@@ -105,6 +105,9 @@ export class Stocktake {
     if (!found || found.length !== path.length) {
       return Promise.resolve(failureReply({ code: "usage", message: `There is no command “${path.join(" ")}”.` }));
     }
+    if (origin.id !== undefined && this.store.hasOrigin(origin.id)) {
+      return Promise.resolve({ tone: "info", blocks: [{ type: "text", text: "That was done already." }], private: true });
+    }
     const shown = [`/${path.join(" ")}`, ...Object.entries(args).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
     return this.run(found.spec, origin, shown, () => ({ ok: true, value: args }));
   }

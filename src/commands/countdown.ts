@@ -53,7 +53,9 @@ function slotTime(at: Date, zone: string): string {
 }
 
 export const countdownStatusCommand = defineCommand({
-  path: ["countdown"],
+  path: ["countdown", "status"],
+  // Slash commands cannot be both a command and a group: `/countdown status`, but `!countdown` too.
+  aliases: [["countdown"]],
   summary: "What this room gets posted: the weekly summary and countdowns to the next milestone.",
   params: [],
   args: z.object({}),

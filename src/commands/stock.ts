@@ -2,8 +2,8 @@ import { z } from "zod";
 import { BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
-import { describeSchedule } from "../plan/schedule.js";
-import { bucketCounts, describeCounts, summarize } from "../plan/summary.js";
+import { describeSchedule, nextMilestone } from "../plan/schedule.js";
+import { bucketCounts, describeCounts, releaseHealth, summarize } from "../plan/summary.js";
 import { failureReply, type Block, type Reply } from "../reply/reply.js";
 import { formatLongDate, parseSince } from "../util/dates.js";
 import { ok } from "../util/result.js";
@@ -45,7 +45,13 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const sections = summarize(release, options.only ? [options.only] : undefined);
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
-  return { tone: "info", blocks };
+  const health = releaseHealth(counts);
+  const next = nextMilestone(release, now);
+  const overview = {
+    ...(health ? { health } : {}),
+    ...(next ? { next: { label: next.milestone.label, date: next.milestone.date, deadline: next.deadline.toISOString() } } : {}),
+  };
+  return { tone: "info", blocks, overview };
 }
 
 export const stockCommand = defineCommand({
@@ -87,14 +93,16 @@ export const stockCommand = defineCommand({
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
     if (args.full) reply.full = true;
     if (!args.bucket) {
-      // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history.
-      await ctx.change(() =>
+      // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history,
+      // and nothing the reply depends on: it is queued behind any change in flight but not awaited.
+      // A failing disk shows in the next real change, which is awaited.
+      void ctx.change(() =>
         ok({
           changes: [{ entity: "project", project: project.id, op: "update", fields: { lastStockAt: now.toISOString() } }],
           value: undefined,
           quiet: true,
         }),
-      );
+      ).catch(() => undefined);
     }
     return reply;
   },

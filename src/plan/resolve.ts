@@ -161,3 +161,32 @@ export function slugFor(text: string, taken: (id: string) => boolean): string {
     if (!taken(id)) return id;
   }
 }
+
+/**
+ * Features whose name fits what someone has typed so far, best first: for autocomplete. A name
+ * that starts with it beats one that contains it, which beats a close spelling; ties keep plan
+ * order. Nothing typed yet lists the plan from the top.
+ */
+export function suggestFeatures(release: Pick<Release, "features">, partial: string, limit: number): Feature[] {
+  const wanted = normalizeName(partial);
+  const features = Object.values(release.features).sort((a, b) => a.order - b.order);
+  if (!wanted) return features.slice(0, limit);
+  const scored: { feature: Feature; score: number }[] = [];
+  for (const feature of features) {
+    const names = namesOf(feature);
+    let score = 0;
+    if (names.some((name) => name.startsWith(wanted))) score = 3;
+    else if (names.some((name) => name.split(/[\s-]+/).some((word) => word.startsWith(wanted)))) score = 2.5;
+    else if (names.some((name) => name.includes(wanted))) score = 2;
+    else {
+      const close = Math.max(...names.map((name) => similarity(wanted, name)));
+      if (close >= SUGGEST) score = close;
+    }
+    if (score > 0) scored.push({ feature, score });
+  }
+  // A stable sort keeps plan order among equals.
+  return scored
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((entry) => entry.feature);
+}

@@ -89,3 +89,20 @@ export function describeCounts(counts: Record<Bucket, number>): string {
     .map((bucket) => `${counts[bucket]} ${BUCKET_INFO[bucket].label}`)
     .join(", ");
 }
+
+/** A release's overall health, named after the bucket whose colour shows it. */
+export type Health = "done" | "on-track" | "fair" | "at-risk";
+
+/**
+ * How a release is doing as a whole: finished when everything planned is, at risk when a quarter
+ * of the planned features are, fair when at-risk and fair together reach 40%, else on track.
+ * Undefined while nothing is planned (deferred and dropped features left the release).
+ */
+export function releaseHealth(counts: Record<Bucket, number>): Health | undefined {
+  const planned = ACTIVE_BUCKETS.reduce((sum, bucket) => sum + counts[bucket], 0);
+  if (planned === 0) return undefined;
+  if (counts.done === planned) return "done";
+  if (counts["at-risk"] / planned >= 0.25) return "at-risk";
+  if ((counts["at-risk"] + counts.fair) / planned >= 0.4) return "fair";
+  return "on-track";
+}

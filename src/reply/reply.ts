@@ -1,4 +1,5 @@
 import type { Bucket } from "../model/buckets.js";
+import type { Health } from "../plan/summary.js";
 import type { Failure } from "../util/result.js";
 
 /**
@@ -12,6 +13,16 @@ export interface Reply {
   private?: boolean;
   /** The person asked for all of it: do not condense it where space is short (IRC). */
   full?: boolean;
+  /** Set on a release summary: facts a renderer may show richly (a colour, a live countdown). */
+  overview?: ReleaseOverview;
+}
+
+/** How a release stands, beside its summary. Renderers that cannot use it ignore it. */
+export interface ReleaseOverview {
+  /** Overall health (see `releaseHealth`); absent while the release has no planned features. */
+  health?: Health;
+  /** The next milestone; `deadline` is the instant its date ends in its time zone (ISO 8601). */
+  next?: { label: string; date: string; deadline: string };
 }
 
 export type Block =

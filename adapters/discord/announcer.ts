@@ -1,0 +1,158 @@
+import { who } from "../../src/commands/helpers.js";
+import type { Milestone, PlanEvent, PlanState } from "../../src/model/schema.js";
+import { describeEvent } from "../../src/plan/describe-event.js";
+import type { Clock, Logger } from "../../src/ports.js";
+import type { ListItem, Reply } from "../../src/reply/reply.js";
+import { BucketSchema } from "../../src/model/buckets.js";
+import { formatLongDate } from "../../src/util/dates.js";
+
+/**
+ * Posts a project's release news to its announcements channel: status changes, batched so that
+ * ten quick changes make one post. (Scheduled summaries and countdowns reach the channel through
+ * the scheduler and the adapter's `send`.) Knows nothing of Discord
+ * beyond the channel ids in the config; `post` does the sending.
+ */
+
+export interface AnnouncerOptions {
+  /** Project id → channel id, from `discord.announcements`. */
+  channels: Readonly<Record<string, string>>;
+  /** Changes within this window of the first one make one post. */
+  batchMs: number;
+  read: () => Readonly<PlanState>;
+  post: (channelId: string, reply: Reply) => Promise<void>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * What is news for an announcements channel: a feature's status (its bucket or odds), features
+ * added or removed, new releases, the schedule, and which release is current. Owners, notes,
+ * aliases and links are the planners' business; bookkeeping (quiet events) is nobody's.
+ */
+export function isAnnounced(event: PlanEvent): boolean {
+  if (event.quiet) return false;
+  const created = event.before === null;
+  const deleted = event.after === null;
+  const touched = (field: string) => event.after !== null && field in event.after;
+  switch (event.entity) {
+    case "feature":
+      return created || deleted || touched("bucket") || touched("probability");
+    case "release":
+      return created || deleted || touched("milestones");
+    case "project":
+      return !created && touched("currentRelease");
+    case "conversation":
+      return false;
+  }
+}
+
+function projectOf(event: PlanEvent): string | undefined {
+  return event.entity === "conversation" ? undefined : event.project;
+}
+
+/** Discord shows `<@id>` as the person's name; other platforms' ids as people know them. */
+function byWhom(id: string): string {
+  const discord = /^discord:(\d+)$/.exec(id);
+  return discord ? `<@${discord[1]}>` : who(id);
+}
+
+/** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
+function milestoneLines(before: unknown, after: unknown): string[] {
+  const list = (value: unknown) => new Map((Array.isArray(value) ? (value as Milestone[]) : []).map((milestone) => [milestone.key, milestone]));
+  const was = list(before);
+  const now = list(after);
+  const lines: string[] = [];
+  for (const [key, milestone] of now) {
+    const old = was.get(key);
+    if (!old) lines.push(`${milestone.label} set for ${formatLongDate(milestone.date)}`);
+    else if (old.date !== milestone.date) lines.push(`${milestone.label} moved from ${formatLongDate(old.date)} to ${formatLongDate(milestone.date)}`);
+  }
+  for (const [key, milestone] of was) if (!now.has(key)) lines.push(`${milestone.label} (${formatLongDate(milestone.date)}) removed from the schedule`);
+  return lines;
+}
+
+function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
+  const by = ` — ${byWhom(event.by)}`;
+  if (event.entity === "release" && event.before !== null && event.after !== null) {
+    return milestoneLines(event.before["milestones"], event.after["milestones"]).map((text) => ({ text: `${event.release}: ${text}${by}` }));
+  }
+  const bucket = BucketSchema.safeParse(event.after?.["bucket"]);
+  return [{ text: `${describeEvent(event, state)}${by}`, ...(bucket.success ? { badge: bucket.data } : {}) }];
+}
+
+/** One post for a batch of changes to one project. */
+export function changesReply(projectId: string, events: readonly PlanEvent[], state: Readonly<PlanState>): Reply {
+  const project = state.projects[projectId];
+  const items = events.flatMap((event) => itemsFor(event, state));
+  const releases = [...new Set(events.flatMap((event) => (event.entity === "feature" || event.entity === "release" ? [event.release] : [])))];
+  const name = `${project?.name ?? projectId}${releases.length === 1 ? ` ${releases[0]}` : ""}`;
+  return {
+    tone: "info",
+    blocks: [
+      { type: "heading", text: `${name}: ${items.length} ${items.length === 1 ? "change" : "changes"}` },
+      { type: "list", items },
+    ],
+  };
+}
+
+interface Batch {
+  events: PlanEvent[];
+  timer: NodeJS.Timeout;
+}
+
+export class Announcer {
+  private readonly batches = new Map<string, Batch>();
+  /** Posts go out one at a time per project, so they arrive in the order the changes happened. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: AnnouncerOptions) {}
+
+  /** The `onChange` listener: never throws, never waits. */
+  receive(events: readonly PlanEvent[]): void {
+    for (const event of events) {
+      const project = projectOf(event);
+      if (project === undefined || this.options.channels[project] === undefined || !isAnnounced(event)) continue;
+      const batch = this.batches.get(project);
+      if (batch) {
+        batch.events.push(event);
+        continue;
+      }
+      // A fixed window from the first change, not a debounce: a steady stream still gets posted.
+      const timer = setTimeout(() => void this.flush(project), this.options.batchMs);
+      timer.unref?.();
+      this.batches.set(project, { events: [event], timer });
+    }
+  }
+
+  /** Posts what is waiting now: for one project, or for all (on shutdown). */
+  async flush(project?: string): Promise<void> {
+    const projects = project === undefined ? [...this.batches.keys()] : [project];
+    await Promise.all(
+      projects.map((id) => {
+        const batch = this.batches.get(id);
+        if (!batch) return this.queues.get(id);
+        clearTimeout(batch.timer);
+        this.batches.delete(id);
+        return this.enqueue(id, () => changesReply(id, batch.events, this.options.read()));
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+  }
+
+  private enqueue(project: string, build: () => Reply): Promise<void> {
+    const channel = this.options.channels[project]!;
+    const previous = this.queues.get(project) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await this.options.post(channel, build());
+      } catch (error) {
+        this.options.logger.error({ err: error, project, channel }, "announcement failed");
+      }
+    });
+    this.queues.set(project, next);
+    return next;
+  }
+}

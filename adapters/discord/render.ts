@@ -1,0 +1,384 @@
+import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
+import { escapeMarkdown } from "discord.js";
+import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
+import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
+import type { Block, ListItem, Reply, Section } from "../../src/reply/reply.js";
+import { formatLongDate } from "../../src/util/dates.js";
+
+/**
+ * A core `Reply` as Discord messages: a summary (a reply with bucket sections) becomes embeds,
+ * one field per bucket, coloured by the release's health; everything else is markdown text. Text
+ * people typed is escaped, and every message stays within Discord's limits, split across messages
+ * where it must be. Pure: the adapter sends what this returns.
+ */
+
+/** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
+export const DISCORD_MESSAGE_LIMITS = {
+  content: 2_000,
+  title: 256,
+  description: 4_096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1_024,
+  footer: 2_048,
+  /** Title, description, field names and values, footer and author of all embeds in one message. */
+  embedTotal: 6_000,
+} as const;
+
+const L = DISCORD_MESSAGE_LIMITS;
+
+/** Kept free in every embed for the "N more not shown" footer, so adding it never breaks a limit. */
+const FOOTER_RESERVE = 200;
+/** Longer preformatted text (an export) travels as a file rather than a dozen code blocks. */
+const PRE_AS_FILE = 4_000;
+/** How many messages a reply may become unless the person asked for all of it. */
+export const DEFAULT_MAX_MESSAGES = 3;
+
+export interface DiscordFile {
+  name: string;
+  data: Buffer;
+}
+
+export interface DiscordMessage {
+  content?: string;
+  embeds?: APIEmbed[];
+  files?: DiscordFile[];
+  /** Always empty: nothing Stocktake posts pings anyone, whatever a feature is called. */
+  allowedMentions: { parse: [] };
+}
+
+export interface RenderOptions {
+  /** False where the bot may not embed links in the channel: the summary falls back to markdown. */
+  embeds: boolean;
+  /** Show `!stock`-style hints as `/stock`, for people who use slash commands. */
+  slashHints: boolean;
+  /** The configured command prefix, to recognise hints. */
+  prefix: string;
+  /** At most this many messages unless the reply is `full` (default 3). */
+  maxMessages?: number;
+}
+
+const BADGES: Record<Bucket, string> = {
+  done: "✅",
+  "on-track": "🟢",
+  fair: "🟡",
+  "at-risk": "🔴",
+  deferred: "⏸️",
+  dropped: "⛔",
+};
+
+/** Characters escapeMarkdown and the extra rules below act on; without them text is left as it is. */
+const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[>]|^\s*-|^\s*\d+\./m;
+
+/** An em space: Discord keeps it at the start of a line, where it trims ordinary spaces in embeds. */
+const INDENT = "\u2003";
+
+/**
+ * Escapes everything markdown would act on, including what `escapeMarkdown` leaves alone by
+ * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line.
+ */
+export function escapeText(text: string): string {
+  // Most titles have nothing to escape; escapeMarkdown runs a dozen regexes over each line.
+  if (!MARKDOWN_SIGNIFICANT.test(text)) return text;
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(/^(\s*)>/gm, "$1\\>")
+    .replace(/^(\s*)-#/gm, "$1\\-#");
+}
+
+/** Escaped text with the core's `command hints` kept as inline code. */
+function inline(text: string, options: RenderOptions): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(/`([^`\n]+)`/g)) {
+    out += escapeText(text.slice(last, match.index));
+    out += `\`${hint(match[1]!, options)}\``;
+    last = match.index + match[0].length;
+  }
+  return out + escapeText(text.slice(last));
+}
+
+function hint(code: string, options: RenderOptions): string {
+  if (!options.slashHints || !code.startsWith(options.prefix)) return code;
+  const rest = code.slice(options.prefix.length);
+  return /^[a-z]/i.test(rest) ? `/${rest}` : code;
+}
+
+function badge(bucket: Bucket): string {
+  return BADGES[bucket];
+}
+
+/** One list item as lines: the item, its details, its sub-items. */
+function itemLines(item: ListItem, options: RenderOptions, withBadge: boolean, depth = 0): string[] {
+  const pad = INDENT.repeat(depth);
+  const mark = depth === 0 ? "•" : "◦";
+  const label = withBadge && item.badge ? `${badge(item.badge)} ${inline(item.text, options)} *(${BUCKET_INFO[item.badge].label})*` : `${mark} ${inline(item.text, options)}`;
+  const lines = [`${pad}${label}`];
+  for (const detail of item.details ?? []) lines.push(`${pad}${INDENT}${inline(detail, options)}`);
+  for (const child of item.children ?? []) lines.push(...itemLines(child, options, withBadge, depth + 1));
+  return lines;
+}
+
+/** Features a section holds: sub-items count, their parent only groups them. */
+function leafCount(items: readonly ListItem[]): number {
+  return items.reduce((sum, item) => sum + (item.children?.length ? item.children.length : 1), 0);
+}
+
+// ---- splitting ----
+
+/** Cuts one line into pieces of at most `max`, at a space where there is one in the second half. */
+export function splitLine(line: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = line;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf(" ", max);
+    if (cut < max / 2) cut = max;
+    // Never split a surrogate pair or separate a backslash from what it escapes.
+    while (cut > 1 && (isHighSurrogate(rest.charCodeAt(cut - 1)) || endsWithOddBackslashes(rest.slice(0, cut)))) cut--;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0 || pieces.length === 0) pieces.push(rest);
+  return pieces;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function endsWithOddBackslashes(text: string): boolean {
+  const match = /\\+$/.exec(text);
+  return match !== null && match[0].length % 2 === 1;
+}
+
+/**
+ * Packs groups of lines (one item with its details, say) into chunks of at most `max` characters,
+ * keeping a group together where it fits and splitting it where it does not.
+ */
+export function pack(groups: readonly (readonly string[])[], max: number): { text: string; groups: number }[] {
+  const chunks: { text: string; groups: number }[] = [];
+  let lines: string[] = [];
+  let length = 0;
+  let count = 0;
+  const flush = () => {
+    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+    if (lines.length > 0) chunks.push({ text: lines.join("\n"), groups: count });
+    lines = [];
+    length = 0;
+    count = 0;
+  };
+  const add = (line: string) => {
+    if (lines.length === 0 && line === "") return;
+    const extra = (lines.length > 0 ? 1 : 0) + line.length;
+    if (length + extra > max) flush();
+    if (lines.length === 0 && line === "") return;
+    length += (lines.length > 0 ? 1 : 0) + line.length;
+    lines.push(line);
+  };
+  for (const group of groups) {
+    const size = group.reduce((sum, line) => sum + line.length + 1, -1);
+    if (lines.length > 0 && size <= max && length + 1 + size > max) flush();
+    count++;
+    for (const line of group) for (const piece of splitLine(line, max)) add(piece);
+  }
+  flush();
+  return chunks;
+}
+
+// ---- markdown (content) ----
+
+type Unit = { kind: "lines"; groups: string[][] } | { kind: "fenced"; chunks: string[] };
+
+function preText(text: string): string {
+  // A ``` inside would close the block early.
+  return text.replace(/```/g, "`\u200b``");
+}
+
+function fenced(text: string, max: number): string[] {
+  const room = max - "```\n\n```".length;
+  return pack(
+    preText(text)
+      .split("\n")
+      .map((line) => [line]),
+    room,
+  ).map((chunk) => `\`\`\`\n${chunk.text}\n\`\`\``);
+}
+
+function markdownUnits(blocks: readonly Block[], options: RenderOptions): Unit[] {
+  const units: Unit[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case "heading":
+        units.push({ kind: "lines", groups: [[`**${escapeText(block.text)}**`]] });
+        break;
+      case "text":
+        units.push({ kind: "lines", groups: [block.text.split("\n").map((line) => inline(line, options))] });
+        break;
+      case "list":
+        units.push({ kind: "lines", groups: block.items.map((item) => itemLines(item, options, true)) });
+        break;
+      case "sections":
+        for (const section of block.sections) {
+          units.push({ kind: "lines", groups: [[`**${escapeText(section.heading)}**`], ...section.items.map((item) => itemLines(item, options, false))] });
+        }
+        break;
+      case "pre":
+        units.push({ kind: "fenced", chunks: fenced(block.text, L.content) });
+        break;
+    }
+  }
+  return units;
+}
+
+/** Markdown messages of at most 2 000 characters; blocks are separated by an empty line. */
+function markdownMessages(blocks: readonly Block[], options: RenderOptions): string[] {
+  const messages: string[] = [];
+  let current = "";
+  const push = (piece: string) => {
+    const joined = current === "" ? piece : `${current}\n\n${piece}`;
+    if (joined.length <= L.content) {
+      current = joined;
+      return;
+    }
+    if (current !== "") messages.push(current);
+    current = piece;
+  };
+  for (const unit of markdownUnits(blocks, options)) {
+    if (unit.kind === "fenced") {
+      for (const chunk of unit.chunks) push(chunk);
+      continue;
+    }
+    for (const chunk of pack(unit.groups, L.content)) push(chunk.text);
+  }
+  if (current !== "") messages.push(current);
+  return messages;
+}
+
+// ---- embeds ----
+
+function colourOf(reply: Reply): number | undefined {
+  const health = reply.overview?.health;
+  if (health) return Number.parseInt(BUCKET_COLOURS[health].slice(1), 16);
+  return reply.tone === "error" ? Number.parseInt(BUCKET_COLOURS["at-risk"].slice(1), 16) : undefined;
+}
+
+function shortenTo(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  while (cut > 0 && (isHighSurrogate(text.charCodeAt(cut - 1)) || endsWithOddBackslashes(text.slice(0, cut)))) cut--;
+  return `${text.slice(0, cut)}…`;
+}
+
+function embedSize(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
+}
+
+interface PackedField extends APIEmbedField {
+  /** Top-level items in the field, for the "N more not shown" count. */
+  items: number;
+}
+
+function sectionFields(section: Section, options: RenderOptions): PackedField[] {
+  const name = `${section.heading} (${leafCount(section.items)})`;
+  const chunks = pack(
+    section.items.map((item) => itemLines(item, options, false)),
+    L.fieldValue,
+  );
+  return chunks.map((chunk, index) => ({
+    name: shortenTo(escapeText(index === 0 ? name : `${section.heading} (continued)`), L.fieldName),
+    value: chunk.text,
+    inline: false,
+    items: chunk.groups,
+  }));
+}
+
+/** The summary as embeds: one message per embed, each within 6 000 characters and 25 fields. */
+function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed[]; hiddenItems: number[] } {
+  const colour = colourOf(reply);
+  const heading = reply.blocks.find((block): block is Extract<Block, { type: "heading" }> => block.type === "heading");
+  const next = reply.overview?.next;
+  const titleText = heading ? heading.text + (next ? ` · ${next.label} ${formatLongDate(next.date)}` : "") : undefined;
+
+  const descriptionLines: string[][] = [];
+  // Discord renders <t:…:R> as a live "in 3 weeks" in each reader's clock, but not in titles.
+  if (next) descriptionLines.push([`**${escapeText(next.label)}** <t:${Math.floor(Date.parse(next.deadline) / 1000)}:R>`]);
+  const rest = reply.blocks.filter((block) => block !== heading && block.type !== "sections");
+  for (const unit of markdownUnits(rest, options)) {
+    if (unit.kind === "fenced") for (const chunk of unit.chunks) descriptionLines.push([chunk]);
+    else descriptionLines.push(...unit.groups.map((group, index) => (index === 0 && descriptionLines.length > 0 ? ["", ...group] : group)));
+  }
+  const descriptions = pack(descriptionLines, L.description).map((chunk) => chunk.text);
+  const fields = reply.blocks.flatMap((block) => (block.type === "sections" ? block.sections.flatMap((section) => sectionFields(section, options)) : []));
+
+  const embeds: APIEmbed[] = [];
+  const hiddenItems: number[] = [];
+  const start = (description?: string) => {
+    const embed: APIEmbed = {};
+    if (embeds.length === 0 && titleText) embed.title = shortenTo(escapeText(titleText), L.title);
+    if (description) embed.description = description;
+    if (colour !== undefined) embed.color = colour;
+    embeds.push(embed);
+    hiddenItems.push(0);
+    return embed;
+  };
+  for (const description of descriptions) start(description);
+  let embed = embeds[embeds.length - 1] ?? start();
+  const budget = L.embedTotal - FOOTER_RESERVE;
+  for (const { items, ...field } of fields) {
+    const count = embed.fields?.length ?? 0;
+    if (count >= L.fields || embedSize(embed) + field.name.length + field.value.length > budget) embed = start();
+    (embed.fields ??= []).push(field);
+    hiddenItems[hiddenItems.length - 1]! += items;
+  }
+  return { embeds, hiddenItems };
+}
+
+function moreHint(hidden: number, options: RenderOptions): string {
+  const stock = options.slashHints ? "/stock full:True" : `${options.prefix}stock full`;
+  const bucket = options.slashHints ? "/stock bucket:…" : `${options.prefix}stock BUCKET`;
+  return `${hidden} more ${hidden === 1 ? "item" : "items"} not shown: ${stock} lists everything, ${bucket} one bucket.`;
+}
+
+function message(fields: Omit<DiscordMessage, "allowedMentions">): DiscordMessage {
+  return { ...fields, allowedMentions: { parse: [] } };
+}
+
+/** Renders a reply as one or more Discord messages, each within Discord's limits. */
+export function renderReply(reply: Reply, options: RenderOptions): DiscordMessage[] {
+  const max = reply.full ? Number.POSITIVE_INFINITY : Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
+  const hasSections = reply.blocks.some((block) => block.type === "sections");
+
+  if (hasSections && options.embeds) {
+    const { embeds, hiddenItems } = embedMessages(reply, options);
+    const kept = embeds.slice(0, max);
+    const hidden = hiddenItems.slice(max).reduce((sum, n) => sum + n, 0);
+    if (hidden > 0) kept[kept.length - 1]!.footer = { text: shortenTo(moreHint(hidden, options), FOOTER_RESERVE) };
+    return kept.map((embed) => message({ embeds: [embed] }));
+  }
+
+  // Long preformatted text (an export) is a file, with the rest of the reply as the message.
+  const files: DiscordFile[] = [];
+  const blocks = reply.blocks.map((block): Block => {
+    if (block.type !== "pre" || block.text.length <= PRE_AS_FILE) return block;
+    const name = /^\s*[[{]/.test(block.text) ? "stocktake.json" : "stocktake.txt";
+    files.push({ name, data: Buffer.from(`${block.text}\n`, "utf8") });
+    const lines = block.text.split("\n").length;
+    return { type: "text", text: `The full text is attached as ${name} (${lines.toLocaleString("en")} lines).` };
+  });
+  let contents = markdownMessages(blocks, options);
+  if (contents.length === 0) contents = ["(nothing to show)"];
+  if (contents.length > max) {
+    const dropped = contents.slice(max).reduce((sum, text) => sum + text.split("\n").length, 0);
+    contents = contents.slice(0, max);
+    const note = `\n… ${dropped} more ${dropped === 1 ? "line" : "lines"} not shown.`;
+    const last = contents[contents.length - 1]!;
+    const room = L.content - note.length;
+    const trimmed = last.length <= room ? last : last.slice(0, Math.max(0, last.lastIndexOf("\n", room)));
+    contents[contents.length - 1] = trimmed + note;
+  }
+  return contents.map((content, index) => message(index === 0 && files.length > 0 ? { content, files } : { content }));
+}
