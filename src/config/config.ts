@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CoreConfigSchema } from "./core-config.js";
+import { HttpConfigSchema } from "./http-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -20,6 +21,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
     })
     .default({ level: "info" }),
   console: ConsoleConfigSchema.default({ enabled: false, user: "local" }),
+  /** The read-only web page; absent means no web server. */
+  http: HttpConfigSchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -12,6 +12,17 @@ export interface Reply {
   private?: boolean;
   /** The person asked for all of it: do not condense it where space is short (IRC). */
   full?: boolean;
+  /**
+   * Where the whole of it can be seen: the project's web page. Renderers show it last; a condensed
+   * reply (IRC) points at it instead of the full list, and a Discord embed uses it as its URL.
+   */
+  link?: ReplyLink;
+}
+
+export interface ReplyLink {
+  /** "Web page" */
+  text: string;
+  url: string;
 }
 
 export type Block =
