@@ -45,8 +45,11 @@ export function renderChart(input: ChartInput): string {
   const last = points.at(-1);
   if (!first || !last) return "";
   const buckets = chartBuckets(points);
-  const milestones = input.milestones.filter((milestone) => milestone.date >= first.date);
-  const end = [today, last.date, ...milestones.map((milestone) => milestone.date)].reduce((a, b) => (a > b ? a : b));
+  // The time axis runs to the next milestone: far-off ones would squeeze the history into a corner
+  // (the schedule above lists them all).
+  const next = input.milestones.map((milestone) => milestone.date).filter((date) => date >= today).sort()[0];
+  const end = [today, last.date, next ?? today].reduce((a, b) => (a > b ? a : b));
+  const milestones = input.milestones.filter((milestone) => milestone.date >= first.date && milestone.date <= end);
   const span = Math.max(1, daysBetween(first.date, end));
   const x = (date: string) => MARGIN.left + (daysBetween(first.date, date) / span) * PLOT.width;
   const top = Math.max(1, ...points.flatMap((point) => buckets.map((bucket) => point.counts[bucket])));
@@ -58,7 +61,7 @@ export function renderChart(input: ChartInput): string {
   const out: string[] = [
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="chart-title">${escapeHtml(input.title)}</title>`,
-    `<desc id="chart-desc">${escapeHtml(describeChart(points, buckets, input.milestones))}</desc>`,
+    `<desc id="chart-desc">${escapeHtml(describeChart(points, buckets, milestones))}</desc>`,
   ];
   // Grid and y axis.
   for (const tick of ticks) {

@@ -112,7 +112,7 @@ function chartSection(title: string, points: readonly SeriesPoint[], release: Re
   const chart = renderChart({ title: `${title}: features in each bucket over time`, points, milestones: release.milestones, today: now.toISOString().slice(0, 10) });
   const caption = "Features in each bucket at the end of each day on which a count changed";
   return `<section aria-labelledby="over-time">${heading}
-<figure>${chart}<figcaption>One line per bucket, its count at the end of each day (UTC); dashed vertical lines are milestones, the solid one is today. Sub-items count, a feature split into sub-items does not.</figcaption></figure>
+<figure>${chart}<figcaption>One line per bucket, its count at the end of each day (UTC), up to the next milestone; dashed vertical lines are milestones, the solid one is today. Sub-items count, a feature split into sub-items does not.</figcaption></figure>
 <details><summary>The numbers behind the chart (${points.length} day${points.length === 1 ? "" : "s"})</summary><div class="scroll">${renderChartTable(points, caption)}</div></details>
 </section>`;
 }
@@ -145,7 +145,7 @@ function changesSection(events: readonly PlanEvent[], state: Readonly<PlanState>
     (event) =>
       `<li>${escapeHtml(describeEvent(event, state))} <span class="when">— ${escapeHtml(who(event.by))}, <time datetime="${event.at}" title="${escapeHtml(event.at)}">${escapeHtml(ago(new Date(event.at), now))}</time></span></li>`,
   );
-  return `<section aria-labelledby="changes">${heading}<ol class="changes" reversed>${lines.join("")}</ol></section>`;
+  return `<section aria-labelledby="changes">${heading}<ul class="changes">${lines.join("")}</ul></section>`;
 }
 
 export interface IndexEntry {
