@@ -74,7 +74,7 @@ export interface PlanStore {
 
 export interface StoreHealth {
   ok: boolean;
-  /** For people: "data directory writable", "/srv/data is not writable (EROFS)". */
+  /** For people: "/srv/data is writable", "/srv/data is not writable (EROFS)". */
   detail: string;
 }
 

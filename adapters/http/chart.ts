@@ -15,7 +15,7 @@ const HEIGHT = 320;
 const MARGIN = { top: 16, right: 128, bottom: 36, left: 44 };
 const PLOT = { width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom };
 
-export const BUCKET_DASHES: Record<Bucket, string | undefined> = {
+const BUCKET_DASHES: Record<Bucket, string | undefined> = {
   done: undefined,
   "on-track": "9 4",
   fair: "3 3",

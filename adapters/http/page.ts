@@ -3,7 +3,7 @@ import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
 import type { SeriesPoint } from "../../src/plan/bucket-series.js";
 import { describeEvent } from "../../src/plan/describe-event.js";
-import { cycleMonth, describeSchedule, sortMilestones } from "../../src/plan/schedule.js";
+import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/plan/schedule.js";
 import { bucketCounts, describeCounts, summarize } from "../../src/plan/summary.js";
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
@@ -81,9 +81,8 @@ ${changesSection(input.changes, input.state, now)}
 /** The milestones in order, with "we are here" between the last one passed and the next. */
 function scheduleSection(release: Release, now: Date, prefix: string): string {
   const today = now.toISOString().slice(0, 10);
-  const month = cycleMonth(release, now);
-  const monthText = month ? (month.month > month.of ? `, month ${month.month} of a ${month.of}-month cycle` : `, month ${month.month} of ${month.of}`) : "";
-  const here = `<li class="now" aria-current="date">We are here: <time datetime="${today}">${formatLongDate(today)}</time>${monthText}</li>`;
+  const month = describeCycleMonth(release, now);
+  const here = `<li class="now" aria-current="date">We are here: <time datetime="${today}">${formatLongDate(today)}</time>${month ? `, ${month}` : ""}</li>`;
   const milestones = sortMilestones(release.milestones);
   if (milestones.length === 0) {
     return `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><ol class="timeline">${here}</ol><p>No milestones yet: a release manager sets them with <code>${escapeHtml(prefix)}milestone set feature-freeze DATE</code>.</p></section>`;
