@@ -111,7 +111,7 @@ export class WebServer {
   }
 
   private async route(path: string): Promise<{ route: string; page: Page }> {
-    if (path === "/") return { route: "/", page: this.index() };
+    if (path === "/") return { route: "/", page: await this.cached("index", (now) => this.index(now)) };
     if (path === "/healthz") return { route: "/healthz", page: await this.health() };
     if (path === "/metrics") {
       return { route: "/metrics", page: { status: 200, type: "text/plain; version=0.0.4; charset=utf-8", body: Buffer.from(this.options.metrics.render()) } };
@@ -127,10 +127,10 @@ export class WebServer {
     // Ids may contain dots: "/p/a.txt" is a's text when a exists, else the page of a project "a.txt".
     for (const format of ["txt", "json"] as const) {
       const project = name.endsWith(`.${format}`) ? this.visible(name.slice(0, -format.length - 1)) : undefined;
-      if (project) return { route: `/p/:project.${format}`, page: await this.cached(project, format) };
+      if (project) return { route: `/p/:project.${format}`, page: await this.cached(`${format}:${project.id}`, (now) => this.render(project, format, now)) };
     }
     const project = this.visible(name);
-    return { route: "/p/:project", page: project ? await this.cached(project, "html") : this.notFound };
+    return { route: "/p/:project", page: project ? await this.cached(`html:${project.id}`, (now) => this.render(project, "html", now)) : this.notFound };
   }
 
   /** A project anyone may see: it exists and the config does not call it private. */
@@ -141,23 +141,23 @@ export class WebServer {
     return projects[id];
   }
 
-  private index(): Page {
+  private index(now: Date): Page {
     const state = this.options.store.read();
     const entries = Object.keys(state.projects)
       .map((id) => this.visible(id))
       .filter((project): project is Project => project !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((project) => ({ project, release: project.currentRelease === null ? undefined : project.releases[project.currentRelease] }));
-    return { status: 200, type: TYPES.html, body: Buffer.from(renderIndex(entries, this.clock.now())) };
+    return { status: 200, type: TYPES.html, body: Buffer.from(renderIndex(entries, now)) };
   }
 
-  private async cached(project: Project, format: PageFormat): Promise<Page> {
+  /** A page as last rendered, unless the plan, the chart or the minute (countdowns, "2 hours ago") moved on. */
+  private async cached(id: string, render: (now: Date) => Page | Promise<Page>): Promise<Page> {
     const now = this.clock.now();
     const key = `${this.options.store.read().seq}:${this.options.series.lastSeq}:${Math.floor(now.getTime() / 60_000)}`;
-    const id = `${format}:${project.id}`;
     const hit = this.cache.get(id);
     if (hit?.key === key) return hit.page;
-    const page = await this.render(project, format, now);
+    const page = await render(now);
     this.cache.set(id, { key, page });
     return page;
   }

@@ -60,6 +60,16 @@ describe("the project page", () => {
     expect(after).toMatch(/<li>blktap3: status at risk → finished/);
   });
 
+  it("moves on with the clock when nothing changes: we-are-here and the countdowns", async () => {
+    const web = await open();
+    expect(await (await web.get("/p/xen")).text()).toContain("Feature freeze in 61 days");
+    web.chat.clock.advance(86_400_000);
+    const html = await (await web.get("/p/xen")).text();
+    expect(html).toContain("Feature freeze in 60 days");
+    expect(html).toContain('We are here: <time datetime="2013-01-24">');
+    expect(await (await web.get("/")).text()).toContain("Feature freeze in 60 days");
+  });
+
   it("shows what people typed as text: markup in titles, owners and notes never runs", async () => {
     const web = await open();
     await web.chat.setup('!add "<script>alert(1)</script>" --bucket fair --owner "\\"><img src=x onerror=alert(2)>" --note "</li><b>bold</b> & co"');
