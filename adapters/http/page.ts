@@ -8,7 +8,7 @@ import { bucketCounts, describeCounts, summarize } from "../../src/plan/summary.
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
 import { ago, dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, relativeDays } from "../../src/util/dates.js";
-import { pagePath } from "../../src/web/links.js";
+import { pagePath, type PageFormat } from "../../src/web/links.js";
 import { renderChart, renderChartTable } from "./chart.js";
 import { STYLE } from "./style.js";
 
@@ -31,6 +31,14 @@ ${body}
 `;
 }
 
+/**
+ * Links between the pages are relative ("xen.txt" from /p/xen, "p/xen" from /), so the site also
+ * works behind a reverse proxy that serves it under a path (https://example.org/stocktake/).
+ */
+const fromProjectPage = (id: string, format: PageFormat) => pagePath(id, format).slice("/p/".length);
+const fromIndex = (id: string) => pagePath(id).slice(1);
+const UP_TO_INDEX = "../";
+
 const swatch = (bucket: Bucket) => `<span class="swatch s-${bucket}" aria-hidden="true"></span>`;
 
 export interface ProjectPageInput {
@@ -49,7 +57,7 @@ export interface ProjectPageInput {
 export function renderProjectPage(input: ProjectPageInput): string {
   const { project, release, now } = input;
   if (!release) {
-    const body = `<header><p class="crumbs"><a href="/">All projects</a></p><h1>${escapeHtml(project.name)}</h1></header>
+    const body = `<header><p class="crumbs"><a href="${UP_TO_INDEX}">All projects</a></p><h1>${escapeHtml(project.name)}</h1></header>
 <main><p>${escapeHtml(project.name)} has no current release yet. A release manager starts one in chat with <code>${escapeHtml(input.prefix)}release new VERSION</code>.</p></main>`;
     return layout(`${project.name}: Stocktake`, body);
   }
@@ -60,7 +68,7 @@ export function renderProjectPage(input: ProjectPageInput): string {
   const tally = total === 0 ? "No features on the list yet." : `${total.toLocaleString("en")} features: ${describeCounts(counts)}.`;
   const id = project.id;
   const body = `<header>
-<p class="crumbs"><a href="/">All projects</a></p>
+<p class="crumbs"><a href="${UP_TO_INDEX}">All projects</a></p>
 <h1>${escapeHtml(title)}</h1>
 <p class="lead">${escapeHtml(where ? `${where}. ${tally}` : tally)}</p>
 <nav aria-label="On this page"><ul><li><a href="#schedule">Schedule</a></li><li><a href="#over-time">Over time</a></li><li><a href="#features">Features by bucket</a></li><li><a href="#changes">Recent changes</a></li></ul></nav>
@@ -72,7 +80,7 @@ ${bucketsSection(release, counts, input.prefix)}
 ${changesSection(input.changes, input.state, now)}
 </main>
 <footer>
-<p>Also as <a href="${pagePath(id, "txt")}">plain text</a> (ready to mail) and as <a href="${pagePath(id, "json")}">JSON</a>. This page only shows the plan: change it in chat, for example <code>${escapeHtml(input.prefix)}status FEATURE at-risk</code>.</p>
+<p>Also as <a href="${fromProjectPage(id, "txt")}">plain text</a> (ready to mail) and as <a href="${fromProjectPage(id, "json")}">JSON</a>. This page only shows the plan: change it in chat, for example <code>${escapeHtml(input.prefix)}status FEATURE at-risk</code>.</p>
 <p>As of <time datetime="${now.toISOString()}">${formatLongDate(now.toISOString().slice(0, 10))}, ${now.toISOString().slice(11, 16)} UTC</time>.</p>
 </footer>`;
   return layout(title, body);
@@ -155,10 +163,10 @@ export interface IndexEntry {
 /** The list of public projects, each with where its current release stands. */
 export function renderIndex(entries: readonly IndexEntry[], now: Date): string {
   const items = entries.map(({ project, release }) => {
-    if (!release) return `<li><a href="${pagePath(project.id)}">${escapeHtml(project.name)}</a>: no current release yet.</li>`;
+    if (!release) return `<li><a href="${fromIndex(project.id)}">${escapeHtml(project.name)}</a>: no current release yet.</li>`;
     const where = describeSchedule(release, now);
     const counts = describeCounts(bucketCounts(release));
-    return `<li><a href="${pagePath(project.id)}">${escapeHtml(`${project.name} ${release.id}`)}</a>: ${escapeHtml(counts)}.${where ? ` ${escapeHtml(where)}.` : ""}</li>`;
+    return `<li><a href="${fromIndex(project.id)}">${escapeHtml(`${project.name} ${release.id}`)}</a>: ${escapeHtml(counts)}.${where ? ` ${escapeHtml(where)}.` : ""}</li>`;
   });
   const list = items.length > 0 ? `<ul class="projects">${items.join("")}</ul>` : "<p>No projects to show yet.</p>";
   return layout("Stocktake: release status", `<header><h1>Release status</h1><p class="lead">Where each project's current release stands, from Stocktake.</p></header>

@@ -151,6 +151,14 @@ if (available) describe("the web page in headless Chromium", () => {
     const page = await browser.newPage();
     await page.goto(`${app.web!.url}/`);
     expect(await page.locator("main a").allTextContents()).toEqual(["Xen 4.3"]);
+    // The relative links lead from the list to the page and on to its plain text, and back.
+    await page.click("text=Xen 4.3");
+    expect(new URL(page.url()).pathname).toBe("/p/xen");
+    await page.click("text=All projects");
+    expect(new URL(page.url()).pathname).toBe("/");
+    await page.goto(`${app.web!.url}/p/xen`);
+    await page.click("text=plain text");
+    expect(await page.textContent("body")).toContain("[Xen] 4.3 Planning: Taking stock");
     const hidden = await page.goto(`${app.web!.url}/p/hidden`);
     expect(hidden?.status()).toBe(404);
     await page.close();

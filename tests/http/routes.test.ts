@@ -128,9 +128,9 @@ describe("the project list", () => {
     const web = await open({ privateProjects: ["secret"] });
     await web.chat.setup("!project new secret Secret Project", "!project new linux Linux");
     const html = await (await web.get("/")).text();
-    expect(html).toContain('<li><a href="/p/xen">Xen 4.3</a>: ');
+    expect(html).toContain('<li><a href="p/xen">Xen 4.3</a>: ');
     expect(html).toContain("Feature freeze in 61 days (25 March 2013).");
-    expect(html).toContain('<li><a href="/p/linux">Linux</a>: no current release yet.</li>');
+    expect(html).toContain('<li><a href="p/linux">Linux</a>: no current release yet.</li>');
     expect(html).not.toMatch(/secret/i);
   });
 });
@@ -229,8 +229,10 @@ describe("the page, as a newcomer sees it", () => {
   it("links the text and JSON forms and says how to change things", async () => {
     const web = await open();
     const html = await (await web.get("/p/xen")).text();
-    expect(html).toContain('<a href="/p/xen.txt">plain text</a>');
-    expect(html).toContain('<a href="/p/xen.json">JSON</a>');
+    // Relative, so the site also works behind a proxy that serves it under a path.
+    expect(html).toContain('<a href="xen.txt">plain text</a>');
+    expect(html).toContain('<a href="xen.json">JSON</a>');
+    expect(html).toContain('<a href="../">All projects</a>');
     expect(html).toContain("<code>!status FEATURE at-risk</code>");
   });
 });
