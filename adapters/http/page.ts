@@ -1,5 +1,5 @@
 import { who } from "../../src/commands/helpers.js";
-import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
+import { BUCKETS, BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
 import type { SeriesPoint } from "../../src/plan/bucket-series.js";
 import { describeEvent } from "../../src/plan/describe-event.js";
@@ -75,7 +75,7 @@ export function renderProjectPage(input: ProjectPageInput): string {
 </header>
 <main>
 ${scheduleSection(release, now, input.prefix)}
-${chartSection(title, input.points, release, now)}
+${chartSection(title, endingAt(input.points, counts, now.toISOString().slice(0, 10)), release, now)}
 ${bucketsSection(release, counts, input.prefix)}
 ${changesSection(input.changes, input.state, now)}
 </main>
@@ -111,6 +111,17 @@ function scheduleSection(release: Release, now: Date, prefix: string): string {
   }
   if (!placed) items.push(here);
   return `<section aria-labelledby="schedule"><h2 id="schedule">Schedule</h2><ol class="timeline">${items.join("")}</ol></section>`;
+}
+
+/**
+ * The chart ends at the counts the list shows. They differ only when the history lacks events (a
+ * data file from before the history was kept) or for the moment between a change and its event
+ * reaching the series; then today's point is the plan's own counts.
+ */
+function endingAt(points: readonly SeriesPoint[], counts: Record<Bucket, number>, today: string): readonly SeriesPoint[] {
+  const last = points.at(-1);
+  if (last ? BUCKETS.every((bucket) => last.counts[bucket] === counts[bucket]) : BUCKETS.every((bucket) => counts[bucket] === 0)) return points;
+  return [...(last?.date === today ? points.slice(0, -1) : points), { date: today, counts }];
 }
 
 function chartSection(title: string, points: readonly SeriesPoint[], release: Release, now: Date): string {

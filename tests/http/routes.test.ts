@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { exportJson, exportText } from "../../src/mail/export.js";
 import { bucketCounts } from "../../src/plan/summary.js";
+import { BucketSeries } from "../../src/plan/bucket-series.js";
 import { checkHealth } from "../../src/web/health.js";
 import type { ChatAdapter } from "../../src/ports.js";
 import { xenSite, type WebSite } from "../support/web.js";
@@ -58,6 +59,16 @@ describe("the project page", () => {
     expect(after).toContain("We are here: <time datetime=\"2013-01-25\">");
     expect(after).toMatch(/<tr><th scope="row"><time datetime="2013-01-25">25 January 2013<\/time><\/th>/);
     expect(after).toMatch(/<li>blktap3: status at risk → finished/);
+  });
+
+  it("ends the chart at the plan's own counts when the history lacks events", async () => {
+    // A data file from before the history was kept: the series never saw the features arrive.
+    const web = await open({ series: new BucketSeries() });
+    web.chat.clock.advance(86_400_000);
+    const html = await (await web.get("/p/xen")).text();
+    const counts = bucketCounts(xen(web).releases["4.3"]!);
+    expect(html).toContain("The numbers behind the chart (1 day)");
+    expect(html).toContain(`<tr><th scope="row"><time datetime="2013-01-24">24 January 2013</time></th><td>${counts.done}</td><td>${counts["on-track"]}</td>`);
   });
 
   it("moves on with the clock when nothing changes: we-are-here and the countdowns", async () => {

@@ -1,7 +1,7 @@
 import { WebServer } from "../../adapters/http/server.js";
 import { MetricsRegistry } from "../../src/metrics/registry.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
-import { trackBucketSeries } from "../../src/plan/bucket-series.js";
+import { trackBucketSeries, type BucketSeries } from "../../src/plan/bucket-series.js";
 import type { PlanStore } from "../../src/ports.js";
 import { checkHealth, type HealthReport } from "../../src/web/health.js";
 import { ADMIN, FakeChat, FakeClock } from "./fake-chat.js";
@@ -21,6 +21,8 @@ export interface WebSiteOptions {
   health?: () => Promise<HealthReport>;
   /** Projects the config marks private. */
   privateProjects?: string[];
+  /** The chart's series instead of one built from the history (one that missed events). */
+  series?: BucketSeries;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function xenSite(options: WebSiteOptions = {}): Promise<WebSite> {
   const server = new WebServer({
     store: chat.store,
     config: chat.bot.config,
-    series: tracked.series,
+    series: options.series ?? tracked.series,
     metrics,
     clock,
     health: options.health ?? (() => checkHealth(chat.store, [])),
