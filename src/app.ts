@@ -2,11 +2,16 @@ import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
 import type { Config } from "./config/config.js";
-import type { BotHost, ChatAdapter, Clock, Logger, MessageHandler, PlanStore } from "./ports.js";
+import { noMetrics } from "./metrics/metrics.js";
+import { MetricsRegistry } from "./metrics/registry.js";
+import { trackBucketSeries } from "./plan/bucket-series.js";
+import type { BotHost, ChatAdapter, Clock, Logger, MessageHandler, Metrics, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
 import { textReply, type Reply } from "./reply/reply.js";
 import { Scheduler, type Timer } from "./schedule/scheduler.js";
 import { Stocktake } from "./stocktake.js";
+import { checkHealth } from "./web/health.js";
+import { pageUrl } from "./web/links.js";
 
 /**
  * The composition root: the one place that builds the store, the bot, the scheduler and the
@@ -20,7 +25,10 @@ export interface App {
   scheduler: Scheduler;
   /** Every adapter the app runs, connected or still retrying. */
   adapters: ChatAdapter[];
-  /** Finishes commands in flight, stops the adapters and the scheduler, and closes the store. */
+  metrics: MetricsRegistry;
+  /** Where the web page listens, when the config turns it on and it started. */
+  web?: { url: string };
+  /** Finishes commands in flight, stops the web page, the adapters and the scheduler, and closes the store. */
   stop(): Promise<void>;
 }
 
@@ -53,9 +61,9 @@ export function enabledAdapters(config: Config): string[] {
  * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
  * console session never loads a chat SDK.
  */
-export async function createAdapters(config: Config, logger: Logger): Promise<ChatAdapter[]> {
+export async function createAdapters(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
-  if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
+  if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user, metrics }));
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
     adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, logger: logger.child({ adapter: "discord" }) }));
@@ -70,10 +78,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const timer = options.timer ?? cronerTimer;
   const store = options.store ?? (await LowdbStore.open(options.config.dataFile, { clock, logger: logger.child({ part: "store" }) }));
-  const adapters = options.adapters ?? (await createAdapters(options.config, logger));
+  const metrics = new MetricsRegistry();
+  const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
-  const bot = new Stocktake({ store, config, clock, logger });
+  const bot = new Stocktake({ store, config, clock, logger, metrics, pageUrl: (project) => pageUrl(config, project) });
 
   // Commands in flight, typed or structured, so a shutdown can let them finish and be written first.
   const inFlight = new Set<Promise<unknown>>();
@@ -114,10 +123,12 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   // One platform being down must not keep the others from working: each retries on its own.
   const retries = new Set<{ cancel(): void }>();
+  const started: ChatAdapter[] = [];
   let stopped = false;
   const startAdapter = async (adapter: ChatAdapter, delay: number): Promise<void> => {
     try {
       await adapter.start(onMessage, host);
+      started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
       if (stopped) return;
@@ -133,6 +144,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   await scheduler.start();
   const stopHourly = options.timer ? () => undefined : hourly(() => void scheduler.runDue());
 
+  const web = config.http?.enabled ? await startWeb(config, { store, bot, metrics, clock, logger, adapters, started }) : undefined;
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -142,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       stopHourly();
       await scheduler.stop();
       await Promise.allSettled([...inFlight]);
+      await web?.stop();
       for (const adapter of adapters) {
         await adapter.stop().catch((error: unknown) => logger.error({ err: error, adapter: adapter.name }, "adapter failed to stop"));
       }
@@ -149,5 +163,53 @@ export async function startApp(options: AppOptions): Promise<App> {
     })();
     return stopping;
   };
-  return { bot, store, scheduler, adapters, stop };
+  return { bot, store, scheduler, adapters, metrics, ...(web ? { web: { url: web.url } } : {}), stop };
+}
+
+interface WebParts {
+  store: PlanStore;
+  bot: Stocktake;
+  metrics: MetricsRegistry;
+  clock: Clock;
+  logger: Logger;
+  adapters: readonly ChatAdapter[];
+  started: readonly ChatAdapter[];
+}
+
+/**
+ * The read-only web page (adapters/http), imported only when the config asks for it. Its chart is
+ * built from the whole history once, here, then follows the bot's changes. A port already in use
+ * (or a history it cannot read) is logged, not fatal: the chat adapters go on working.
+ */
+async function startWeb(config: Config, parts: WebParts): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  const http = config.http!;
+  const logger = parts.logger.child({ part: "web" });
+  const { WebServer } = await import("../adapters/http/server.js");
+  let tracked: Awaited<ReturnType<typeof trackBucketSeries>> | undefined;
+  try {
+    tracked = await trackBucketSeries(parts.store, (listener) => parts.bot.onChange(listener));
+    const server = new WebServer({
+      store: parts.store,
+      config,
+      series: tracked.series,
+      metrics: parts.metrics,
+      clock: parts.clock,
+      logger,
+      health: () => checkHealth(parts.store, parts.adapters.map((adapter) => ({ adapter, started: parts.started.includes(adapter) }))),
+    });
+    const url = await server.listen(http.port, http.host);
+    logger.info({ url, publicUrl: http.publicUrl }, "web page serving");
+    const { stop } = tracked;
+    return {
+      url,
+      stop: async () => {
+        stop();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    tracked?.stop();
+    logger.error({ err: error, host: http.host, port: http.port }, "web page failed to start");
+    return undefined;
+  }
 }

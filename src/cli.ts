@@ -97,7 +97,7 @@ function checkConfig(path: string | undefined): number {
   const { config, source } = loadConfig(path);
   const adapters = enabledAdapters(config);
   process.stdout.write(
-    `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
+    `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  web page: ${webPage(config)}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
   );
   if (config.discord.enabled) process.stdout.write(describeDiscord(config));
   return 0;
@@ -137,6 +137,12 @@ async function runDeployCommands(config: Config, guild: string | undefined): Pro
   return 0;
 }
 
+function webPage(config: Config): string {
+  const http = config.http;
+  if (!http?.enabled) return "off";
+  return `http://${http.host.includes(":") ? `[${http.host}]` : http.host}:${http.port}${http.publicUrl ? `, public at ${http.publicUrl}` : ""}`;
+}
+
 async function runConsole(config: Config, demo: boolean): Promise<number> {
   const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
   const store = demo ? new MemoryStore(systemClock) : undefined;
@@ -164,12 +170,12 @@ async function runConsole(config: Config, demo: boolean): Promise<number> {
 async function runAll(config: Config, source: string): Promise<number> {
   const logger = createLogger(config.log.level);
   const app = await startApp({ config, logger });
-  if (app.adapters.length === 0) {
-    logger.error({ config: source }, "no adapter is enabled in the config (console.enabled, …); nothing to run");
+  if (app.adapters.length === 0 && !app.web) {
+    logger.error({ config: source }, "no adapter is enabled in the config (console.enabled, http, …); nothing to run");
     await app.stop();
     return 1;
   }
-  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), data: config.dataFile }, "stocktake running");
+  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), web: app.web?.url, data: config.dataFile }, "stocktake running");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, "stopping: finishing commands in flight");

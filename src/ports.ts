@@ -1,5 +1,6 @@
 import type { CommandSpec } from "./commands/spec.js";
 import type { CoreConfig } from "./config/core-config.js";
+import type { CounterName, HistogramName, Labels } from "./metrics/metrics.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
 import type { ChangeRequest } from "./plan/reducer.js";
 import type { Reply } from "./reply/reply.js";
@@ -61,9 +62,23 @@ export interface PlanStore {
   update<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>>;
   /** Events matching the query, newest first. */
   history(query: HistoryQuery): Promise<PlanEvent[]>;
+  /**
+   * Every event with a sequence number of `fromSeq` or more, oldest first, up to the last one
+   * committed when the iteration starts: for views built once over the whole history (the web
+   * page's chart), then kept current from `Stocktake.onChange`.
+   */
+  events(fromSeq?: number): AsyncIterable<PlanEvent>;
+  /** Whether the store can still record changes (open, its files writable): for /healthz. */
+  health(): Promise<StoreHealth>;
   /** Whether a change from this chat message was already recorded (recent messages only). */
   hasOrigin(origin: string): boolean;
   close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** For people: "/srv/data is writable", "/srv/data is not writable (EROFS)". */
+  detail: string;
 }
 
 /** A person on some platform, as the core sees them. */
@@ -117,4 +132,18 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Conversations that get scheduled posts without asking (a Discord announcements channel). */
   standingTargets?(): readonly StandingTarget[];
+  /** Whether it is connected to its platform now, for /healthz. Adapters without it count as connected once started. */
+  status?(): AdapterStatus;
+}
+
+export type AdapterStatus = "connected" | "connecting" | "down";
+
+/**
+ * Counters and histograms for /metrics. The core counts commands and their latency; adapters count
+ * what only they see (`stocktake_posts_total`, `stocktake_adapter_reconnects_total`). The names are
+ * declared once, with their help text, in src/metrics/metrics.ts.
+ */
+export interface Metrics {
+  count(name: CounterName, labels?: Labels, by?: number): void;
+  observe(name: HistogramName, value: number, labels?: Labels): void;
 }

@@ -8,8 +8,9 @@ import { commandName, usage, type CommandContext, type CommandSpec } from "./com
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
+import { noMetrics } from "./metrics/metrics.js";
 import { findExact, similarity } from "./plan/resolve.js";
-import { systemClock, type Clock, type IncomingMessage, type Logger, type PlanStore } from "./ports.js";
+import { systemClock, type Clock, type IncomingMessage, type Logger, type Metrics, type PlanStore } from "./ports.js";
 import { failureReply, type Reply } from "./reply/reply.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
@@ -20,6 +21,10 @@ export interface StocktakeOptions {
   clock?: Clock;
   logger?: Logger;
   commands?: readonly CommandSpec[];
+  /** Counts commands by outcome and times them, for /metrics. */
+  metrics?: Metrics;
+  /** The public web page of a project, when there is one (`pageUrl` in src/web/links.ts). */
+  pageUrl?: (projectId: string) => string | undefined;
 }
 
 export type ChangeListener = (events: readonly PlanEvent[]) => void;
@@ -37,6 +42,8 @@ export class Stocktake {
   readonly store: PlanStore;
   readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly metrics: Metrics;
+  private readonly pageUrl: (projectId: string) => string | undefined;
   private readonly listeners = new Set<ChangeListener>();
 
   constructor(options: StocktakeOptions) {
@@ -45,6 +52,8 @@ export class Stocktake {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.commands = options.commands ?? CORE_COMMANDS;
+    this.metrics = options.metrics ?? noMetrics;
+    this.pageUrl = options.pageUrl ?? (() => undefined);
   }
 
   /** Called with every committed change, for announcements and the web page. */
@@ -153,10 +162,10 @@ export class Stocktake {
         blocks: [{ type: "text", text: `Sorry, something went wrong on my side while running ${this.config.prefix}${name} (ref ${ref}). It is in the log; try again in a moment.` }],
       };
     } finally {
-      this.logger.info(
-        { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
-        "command",
-      );
+      const ms = performance.now() - started;
+      this.metrics.count("stocktake_commands_total", { command: name, outcome });
+      this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
+      this.logger.info({ who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 }, "command");
     }
   }
 
@@ -168,6 +177,7 @@ export class Stocktake {
       config: this.config,
       plan: this.store.read(),
       commands: this.commands,
+      pageUrl: this.pageUrl,
       history: (query) => this.store.history(query),
       change: async (fn) => {
         const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, fn);

@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { ChatAdapter, Invoker, MessageHandler } from "../../src/ports.js";
+import type { AdapterStatus, ChatAdapter, Invoker, Metrics, MessageHandler } from "../../src/ports.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
 import type { Reply } from "../../src/reply/reply.js";
 
@@ -10,6 +10,8 @@ export interface ConsoleAdapterOptions {
   user?: string;
   /** Printed once at start. */
   greeting?: string;
+  /** Counts what it prints as posts. */
+  metrics?: Metrics;
 }
 
 /**
@@ -70,6 +72,12 @@ export class ConsoleAdapter implements ChatAdapter {
 
   private print(reply: Reply): void {
     this.output.write(`${renderPlain(reply)}\n\n`);
+    this.options.metrics?.count("stocktake_posts_total", { adapter: this.name });
+  }
+
+  /** A terminal is always there. */
+  status(): AdapterStatus {
+    return "connected";
   }
 
   async stop(): Promise<void> {

@@ -318,7 +318,11 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   const hiddenItems: number[] = [];
   const start = (description?: string) => {
     const embed: APIEmbed = {};
-    if (embeds.length === 0 && titleText) embed.title = shortenTo(escapeText(titleText), L.title);
+    if (embeds.length === 0 && titleText) {
+      embed.title = shortenTo(escapeText(titleText), L.title);
+      // The title opens the project's web page, when there is one.
+      if (reply.link) embed.url = reply.link.url;
+    }
     if (description) embed.description = description;
     if (colour !== undefined) embed.color = colour;
     embeds.push(embed);
@@ -371,6 +375,13 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
   });
   let contents = markdownMessages(blocks, options);
   if (contents.length === 0) contents = ["(nothing to show)"];
+  if (reply.link) {
+    // Angle brackets keep Discord from unfurling a preview, and the URL from markdown escaping.
+    const line = `\n${escapeText(reply.link.text)}: <${reply.link.url}>`;
+    const last = contents.length - 1;
+    if (contents[last]!.length + line.length <= L.content) contents[last] += line;
+    else contents.push(line.trimStart());
+  }
   if (contents.length > max) {
     const dropped = contents.slice(max).reduce((sum, text) => sum + text.split("\n").length, 0);
     contents = contents.slice(0, max);

@@ -107,6 +107,10 @@ export class HistoryLog implements Journal {
     }
   }
 
+  oldestFirst(): AsyncIterable<PlanEvent> {
+    return this.from(0);
+  }
+
   async *newestFirst(): AsyncIterable<PlanEvent> {
     const file = await open(this.path, "r");
     try {

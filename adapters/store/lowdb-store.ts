@@ -1,11 +1,12 @@
-import { mkdirSync } from "node:fs";
+import { constants, mkdirSync } from "node:fs";
+import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Low } from "lowdb";
 import { loadState } from "../../src/model/migrations.js";
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { EventSourcedStore } from "../../src/plan/event-store.js";
 import { applyChange } from "../../src/plan/reducer.js";
-import { systemClock, type Clock, type Logger } from "../../src/ports.js";
+import { systemClock, type Clock, type Logger, type StoreHealth } from "../../src/ports.js";
 import { DurableJsonFile } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
 import { FileLock } from "./lock.js";
@@ -92,6 +93,20 @@ export class LowdbStore extends EventSourcedStore {
 
   get historyFile(): string {
     return this.log.path;
+  }
+
+  /** Open, and the data directory and history still writable: a change could be recorded now. */
+  override async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, detail: "the store is closed" };
+    const dir = dirname(this.log.path);
+    for (const path of [dir, this.log.path]) {
+      try {
+        await access(path, constants.W_OK);
+      } catch (error) {
+        return { ok: false, detail: `${path} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+      }
+    }
+    return { ok: true, detail: `${dir} is writable` };
   }
 
   protected override async committed(events: readonly PlanEvent[]): Promise<void> {

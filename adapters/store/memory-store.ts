@@ -12,6 +12,12 @@ class MemoryJournal implements Journal {
   async *newestFirst(): AsyncIterable<PlanEvent> {
     for (let i = this.events.length - 1; i >= 0; i--) yield this.events[i] as PlanEvent;
   }
+
+  async *oldestFirst(): AsyncIterable<PlanEvent> {
+    // Events appended meanwhile are not part of this iteration, as with the file.
+    const end = this.events.length;
+    for (let i = 0; i < end; i++) yield this.events[i] as PlanEvent;
+  }
 }
 
 /** A store that forgets everything on exit: for tests and throwaway demos. */

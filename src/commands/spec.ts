@@ -49,6 +49,8 @@ export interface CommandContext {
   history(query: HistoryQuery): Promise<PlanEvent[]>;
   /** Every command, for help. */
   commands: readonly CommandSpec[];
+  /** The project's public web page, when `http.publicUrl` is set and the project is not private. */
+  pageUrl(projectId: string): string | undefined;
 }
 
 /** A command is data: help, usage and Discord slash commands are all generated from it. */

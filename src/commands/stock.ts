@@ -92,6 +92,8 @@ export const stockCommand = defineCommand({
     }
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
     if (args.full) reply.full = true;
+    const url = ctx.pageUrl(project.id);
+    if (url) reply.link = { text: "Web page", url };
     if (!args.bucket) {
       // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history,
       // and nothing the reply depends on: it is queued behind any change in flight but not awaited.

@@ -3,6 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CoreConfigSchema } from "./core-config.js";
 import { DiscordConfigSchema } from "./discord-config.js";
+import { HttpConfigSchema } from "./http-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -22,6 +23,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
     .default({ level: "info" }),
   console: ConsoleConfigSchema.default({ enabled: false, user: "local" }),
   discord: DiscordConfigSchema.prefault({}),
+  /** The read-only web page; absent means no web server. */
+  http: HttpConfigSchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,5 @@
 import type { PlanEvent, PlanState } from "../model/schema.js";
-import type { Clock, Draft, HistoryQuery, PlanStore, UpdateMeta } from "../ports.js";
+import type { Clock, Draft, HistoryQuery, PlanStore, StoreHealth, UpdateMeta } from "../ports.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "./reducer.js";
 import type { Change } from "../model/schema.js";
@@ -10,6 +10,8 @@ export interface Journal {
   append(events: readonly PlanEvent[]): Promise<void>;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
+  /** Every event appended before the iteration starts, oldest first. */
+  oldestFirst(): AsyncIterable<PlanEvent>;
 }
 
 /**
@@ -138,6 +140,17 @@ export class EventSourcedStore implements PlanStore {
       }
     }
     return found;
+  }
+
+  async *events(fromSeq = 1): AsyncIterable<PlanEvent> {
+    for await (const event of this.journal.oldestFirst()) {
+      if (event.seq >= fromSeq) yield event;
+    }
+  }
+
+  /** A store in memory can always record; stores with files check them. */
+  async health(): Promise<StoreHealth> {
+    return { ok: true, detail: "in memory" };
   }
 
   /** Waits for updates already queued. */

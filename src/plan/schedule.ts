@@ -86,6 +86,13 @@ export function cycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStar
   return { month: Math.max(1, monthsBetween(release.cycleStart, today)), of: release.cycleMonths };
 }
 
+/** "month 4 of 9", or "month 11 of a 9-month cycle" once the cycle has run over. */
+export function describeCycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart">, now: Date): string | undefined {
+  const month = cycleMonth(release, now);
+  if (!month) return undefined;
+  return month.month > month.of ? `month ${month.month} of a ${month.of}-month cycle` : `month ${month.month} of ${month.of}`;
+}
+
 /** "Feature freeze in 61 days (25 March 2013)", "Feature freeze is today (25 March 2013, AoE)". */
 export function describeCountdown(next: MilestoneCountdown): string {
   const { milestone, days } = next;
@@ -98,10 +105,8 @@ export function describeCountdown(next: MilestoneCountdown): string {
 /** Where the release stands: "month 4 of 9, feature freeze in 61 days (25 March 2013)". */
 export function describeSchedule(release: ReleaseMeta, now: Date): string | undefined {
   const parts: string[] = [];
-  const month = cycleMonth(release, now);
-  if (month) {
-    parts.push(month.month > month.of ? `month ${month.month} of a ${month.of}-month cycle` : `month ${month.month} of ${month.of}`);
-  }
+  const month = describeCycleMonth(release, now);
+  if (month) parts.push(month);
   const next = nextMilestone(release, now);
   if (next) {
     const text = describeCountdown(next);

@@ -57,5 +57,6 @@ function block(part: Block): string {
 
 /** HTML for chat clients (Matrix `formatted_body`): a small, safe subset of tags. */
 export function renderHtml(reply: Reply): string {
-  return reply.blocks.map(block).join("");
+  const link = reply.link ? `<p><a href="${escapeHtml(reply.link.url)}">${escapeHtml(reply.link.text)}</a></p>` : "";
+  return reply.blocks.map(block).join("") + link;
 }

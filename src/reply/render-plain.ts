@@ -6,7 +6,9 @@ import type { Block, ListItem, Reply, Section } from "./reply.js";
  * is the mail export and the console's output, and what the summary round-trips through.
  */
 export function renderPlain(reply: Reply): string {
-  return reply.blocks.map(renderBlock).join("\n\n");
+  const parts = reply.blocks.map(renderBlock);
+  if (reply.link) parts.push(`${reply.link.text}: ${reply.link.url}`);
+  return parts.join("\n\n");
 }
 
 function renderBlock(block: Block): string {

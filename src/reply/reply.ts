@@ -13,8 +13,19 @@ export interface Reply {
   private?: boolean;
   /** The person asked for all of it: do not condense it where space is short (IRC). */
   full?: boolean;
+  /**
+   * Where the whole of it can be seen: the project's web page. Renderers show it last; a condensed
+   * reply (IRC) points at it instead of the full list, and a Discord embed uses it as its URL.
+   */
+  link?: ReplyLink;
   /** Set on a release summary: facts a renderer may show richly (a colour, a live countdown). */
   overview?: ReleaseOverview;
+}
+
+export interface ReplyLink {
+  /** "Web page" */
+  text: string;
+  url: string;
 }
 
 /** How a release stands, beside its summary. Renderers that cannot use it ignore it. */

@@ -84,6 +84,7 @@ describe("the stocktake command line", () => {
     const example = await stocktake(["check-config", fileURLToPath(new URL("../../stocktake.example.yaml", import.meta.url))]);
     expect(example.code).toBe(0);
     expect(example.stdout).toContain(": OK");
+    expect(example.stdout).toContain("web page: http://127.0.0.1:8080\n");
   });
 
   it("runs the adapters from the config and shuts down cleanly on SIGTERM, with logs on stderr", async () => {

@@ -133,6 +133,44 @@ function contract(name: string, open: (clock: FakeClock) => Promise<Harness>, cl
       expect(await store.history({ limit: 10, includeQuiet: true })).toHaveLength(3);
     });
 
+    it("replays events oldest first from any sequence number, quiet ones included", async () => {
+      const { store } = await open(new FakeClock());
+      await store.update({ by: "a", command: "setup" }, draft(project, release, create("blktap3")));
+      await store.update({ by: "a", command: "s" }, draft(setBucket("blktap3", "done")));
+      await store.update({ by: "a", command: "stock" }, () =>
+        ok({ changes: [{ entity: "project", project: "xen", op: "update", fields: { lastStockAt: AT } }], value: undefined, quiet: true }),
+      );
+      const seqs = async (fromSeq?: number) => {
+        const found: number[] = [];
+        for await (const event of store.events(fromSeq)) found.push(event.seq);
+        return found;
+      };
+      expect(await seqs()).toEqual([1, 2, 3, 4, 5]);
+      expect(await seqs(4)).toEqual([4, 5]);
+      expect(await seqs(6)).toEqual([]);
+      const all = [];
+      for await (const event of store.events()) all.push(event);
+      expect(all.slice().reverse()).toEqual(await store.history({ limit: 10, includeQuiet: true }));
+    });
+
+    it("stops an iteration at the events committed when it started", async () => {
+      const { store } = await open(new FakeClock());
+      await store.update({ by: "a", command: "setup" }, draft(project, release));
+      const seen: number[] = [];
+      for await (const event of store.events()) {
+        seen.push(event.seq);
+        // A change committed mid-iteration belongs to the next one (the listener sees it instead).
+        if (event.seq === 1) await store.update({ by: "a", command: "add" }, draft(create("vtpm")));
+      }
+      expect(seen).toEqual([1, 2]);
+      expect(store.read().seq).toBe(3);
+    });
+
+    it("reports itself healthy while it can record changes", async () => {
+      const { store } = await open(new FakeClock());
+      expect(await store.health()).toMatchObject({ ok: true });
+    });
+
     it("gives back after a restart exactly the state and history it acknowledged", async () => {
       const harness = await open(new FakeClock());
       if (!harness.reopen) return;
@@ -144,6 +182,9 @@ function contract(name: string, open: (clock: FakeClock) => Promise<Harness>, cl
       expect(reopened.read()).toEqual(JSON.parse(state));
       expect((await reopened.history({ limit: 10 })).map((event) => event.seq)).toEqual([4, 3, 2, 1]);
       expect(reopened.hasOrigin("test:m")).toBe(true);
+      const replayed: number[] = [];
+      for await (const event of reopened.events(2)) replayed.push(event.seq);
+      expect(replayed).toEqual([2, 3, 4]);
       await reopened.close();
     });
   });

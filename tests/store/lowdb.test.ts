@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LockedError } from "../../adapters/store/lock.js";
@@ -120,5 +120,19 @@ describe("the lowdb store on disk", () => {
     // The owner was killed: its lock is stale and taken over.
     const after = await LowdbStore.open(file);
     await after.close();
+  });
+
+  it("reports itself unhealthy when its directory is gone or it is closed", async () => {
+    const dir = join(temp.dir, "data");
+    const store = await LowdbStore.open(join(dir, "stocktake.json"));
+    expect(await store.health()).toEqual({ ok: true, detail: `${dir} is writable` });
+    // The volume unmounted or the directory deleted under a running bot: changes would fail.
+    rmSync(dir, { recursive: true, force: true });
+    const gone = await store.health();
+    expect(gone.ok).toBe(false);
+    expect(gone.detail).toContain("is not writable (ENOENT)");
+    mkdirSync(dir);
+    await store.close();
+    expect(await store.health()).toEqual({ ok: false, detail: "the store is closed" });
   });
 });

@@ -167,6 +167,14 @@ describe("the summary as an embed", () => {
     expect(embedsOf(messages).map((embed) => embed.description ?? "").join("\n")).toBe(long);
   });
 
+  it("links the title (or the markdown fallback) to the project's web page when there is one", () => {
+    const linked = { ...summary(features), link: { text: "Web page", url: "https://stocktake.example.org/p/xen_project" } };
+    expect(renderReply(linked, SLASH)[0]?.embeds?.[0]?.url).toBe("https://stocktake.example.org/p/xen_project");
+    expect(renderReply(summary(features), SLASH)[0]?.embeds?.[0]?.url).toBeUndefined();
+    const plain = renderReply(linked, { ...SLASH, embeds: false });
+    expect(plain[plain.length - 1]?.content?.endsWith("\nWeb page: <https://stocktake.example.org/p/xen_project>")).toBe(true);
+  });
+
   it("falls back to markdown where embeds are not allowed", () => {
     const messages = renderReply(summary(features), { ...SLASH, embeds: false });
     expect(messages[0]?.embeds).toBeUndefined();

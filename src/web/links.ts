@@ -1,0 +1,24 @@
+import type { ProjectConfig } from "../config/core-config.js";
+
+export type PageFormat = "html" | "txt" | "json";
+
+/** Where a project's page lives on the web server: /p/xen, /p/xen.txt, /p/xen.json. */
+export function pagePath(projectId: string, format: PageFormat = "html"): string {
+  return `/p/${encodeURIComponent(projectId)}${format === "html" ? "" : `.${format}`}`;
+}
+
+/** The part of the config that decides whether and where a project's page is public. */
+export interface PageUrlConfig {
+  http?: { publicUrl?: string | undefined } | undefined;
+  projects: Readonly<Record<string, Pick<ProjectConfig, "private">>>;
+}
+
+/**
+ * The public address of a project's page, for replies and embeds to link to: undefined when no
+ * `http.publicUrl` is configured, and for private projects, whose pages answer 404.
+ */
+export function pageUrl(config: PageUrlConfig, projectId: string, format: PageFormat = "html"): string | undefined {
+  const base = config.http?.publicUrl;
+  if (base === undefined || config.projects[projectId]?.private === true) return undefined;
+  return `${base.replace(/\/+$/, "")}${pagePath(projectId, format)}`;
+}
