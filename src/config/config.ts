@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { CoreConfigSchema } from "./core-config.js";
+import { MatrixConfigSchema } from "./matrix-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -20,6 +21,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
     })
     .default({ level: "info" }),
   console: ConsoleConfigSchema.default({ enabled: false, user: "local" }),
+  matrix: MatrixConfigSchema.prefault({}),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
