@@ -86,6 +86,7 @@ export const stockCommand = defineCommand({
     }
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
     if (args.full) reply.full = true;
+    else reply.expand = args.bucket ? `stock ${args.bucket} full` : "stock full";
     if (!args.bucket) {
       // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history.
       await ctx.change(() =>

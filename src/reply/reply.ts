@@ -12,6 +12,8 @@ export interface Reply {
   private?: boolean;
   /** The person asked for all of it: do not condense it where space is short (IRC). */
   full?: boolean;
+  /** For a renderer that condenses: the command, without prefix, that shows all of it ("stock full"). */
+  expand?: string;
 }
 
 export type Block =
