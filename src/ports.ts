@@ -91,10 +91,23 @@ export interface IncomingMessage {
 /** Answers one message; undefined when it was not a command. */
 export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undefined>;
 
+/** What an adapter may read about a conversation: how to render there, and whose roles count there. */
+export interface ConversationView {
+  /** The project bound to it explicitly (`!project use`, or a project's rooms in the config); not a fallback. */
+  boundProject: string | undefined;
+  /** Per-room settings (`!room msgtype`, `!room irc`). */
+  settings: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** The narrow read-only view of the bot that adapters get at start. */
+export interface AdapterHost {
+  conversation(id: string): ConversationView;
+}
+
 /** A chat platform: turns its events into `IncomingMessage`s and renders `Reply`s. */
 export interface ChatAdapter {
   readonly name: string;
-  start(onMessage: MessageHandler): Promise<void>;
+  start(onMessage: MessageHandler, host?: AdapterHost): Promise<void>;
   /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
   send(conversation: string, reply: Reply): Promise<void>;
   stop(): Promise<void>;
