@@ -1,3 +1,4 @@
+import { join, parse } from "node:path";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import type { Config } from "./config/config.js";
@@ -35,16 +36,27 @@ export function withConsoleAdmin(config: Config, consoleUserId: string): Config 
 
 /** The adapters the config turns on, by name. */
 export function enabledAdapters(config: Config): string[] {
-  return config.console.enabled ? ["console"] : [];
+  return [...(config.console.enabled ? ["console"] : []), ...(config.matrix.enabled ? ["matrix"] : [])];
+}
+
+/** The Matrix adapter's state (sync token, kept login): `matrix.storageFile`, else NAME.matrix.json beside the data file. */
+export function matrixStorageFile(config: Config): string {
+  if (config.matrix.storageFile) return config.matrix.storageFile;
+  const { dir, name } = parse(config.dataFile);
+  return join(dir, `${name}.matrix.json`);
 }
 
 /**
  * Builds the adapters the config turns on. Platform adapters are imported here, lazily, so that a
  * console session never loads a chat SDK.
  */
-export async function createAdapters(config: Config, _logger: Logger): Promise<ChatAdapter[]> {
+export async function createAdapters(config: Config, logger: Logger): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user }));
+  if (config.matrix.enabled) {
+    const { MatrixAdapter } = await import("../adapters/matrix/matrix-adapter.js");
+    adapters.push(new MatrixAdapter({ matrix: config.matrix, core: config, storageFile: matrixStorageFile(config), logger }));
+  }
   return adapters;
 }
 
@@ -60,7 +72,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const started: ChatAdapter[] = [];
   for (const adapter of adapters) {
     try {
-      await adapter.start((message) => bot.handle(message));
+      await adapter.start((message) => bot.handle(message), { conversation: (id) => bot.conversation(id) });
       started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
