@@ -206,8 +206,8 @@ export interface BotOptions {
   config?: Record<string, unknown>;
   matrix?: Record<string, unknown>;
   sync?: { timelineLimit?: number; pollMs?: number };
-  /** Log in with the password (kept token afterwards) instead of the access token. */
-  passwordLogin?: boolean;
+  /** token: matrix.accessToken; password: user + password; kept: user only, the token kept from a password login. */
+  login?: "token" | "password" | "kept";
 }
 
 export interface RunningBot {
@@ -222,7 +222,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const matrix = {
     enabled: true,
     homeserverUrl: options.hs.url,
-    ...(options.passwordLogin ? { user: options.bot.localpart, password: options.bot.password } : { accessToken: options.bot.accessToken }),
+    ...(options.login === "password"
+      ? { user: options.bot.localpart, password: options.bot.password }
+      : options.login === "kept"
+        ? { user: options.bot.localpart }
+        : { accessToken: options.bot.accessToken }),
     ...options.matrix,
   };
   const config = parseConfig({ dataFile: join(options.dir, "stocktake.json"), ...options.config, matrix }, "integration test");
