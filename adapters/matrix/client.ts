@@ -1,5 +1,6 @@
 import { MatrixClient, MatrixError, type IStorageProvider } from "@vector-im/matrix-bot-sdk";
 import type { Logger } from "../../src/ports.js";
+import { requestJson } from "./http.js";
 
 /** The event types Stocktake reads: messages, and the state that says who may do what and how to answer. */
 export const TIMELINE_TYPES = [
@@ -25,7 +26,7 @@ export interface SyncOptions {
 
 /**
  * matrix-bot-sdk's client with a sturdier sync:
- * - the sync request is a `fetch` that `stop()` aborts, so stopping takes no 30-second poll;
+ * - the sync request is one that `stop()` aborts, so stopping takes no 30-second poll;
  * - a failed sync (homeserver restarting, network gone) is retried after 0.25 s, doubling to 10 s,
  *   instead of the SDK's fixed 5–15 s, and the retry continues from the same token: nothing is lost;
  * - a filter sent inline keeps the sync small, and never makes the SDK reset the saved token;
@@ -102,15 +103,8 @@ export class StocktakeClient extends MatrixClient {
     url.searchParams.set("timeout", String(token ? this.pollMs : 0));
     if (token) url.searchParams.set("since", token);
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.pollMs + 30_000)]);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${this.token}` }, signal });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { errcode: "M_UNKNOWN", error: text.slice(0, 200) };
-    }
-    if (!response.ok) throw new MatrixError(body as { errcode: string; error: string }, response.status);
+    const { status, body } = await requestJson(url, { headers: { authorization: `Bearer ${this.token}` }, signal });
+    if (status < 200 || status >= 300) throw new MatrixError(body as { errcode: string; error: string }, status);
     return body;
   }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../../src/ports.js";
 import { sleep } from "./client.js";
+import { requestJson, type JsonRequest } from "./http.js";
 import type { MatrixStateFile } from "./state-file.js";
 
 export interface LoginSettings {
@@ -37,13 +38,12 @@ class HttpError extends Error {
   }
 }
 
-async function call(url: string, init: RequestInit): Promise<unknown> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
-  const body: unknown = await response.json().catch(() => ({}));
-  if (!response.ok) {
+async function call(url: string, init: JsonRequest): Promise<unknown> {
+  const { status, body } = await requestJson(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  if (status < 200 || status >= 300) {
     const error = ErrorBody.safeParse(body);
     const errcode = error.success ? error.data.errcode : undefined;
-    throw new HttpError(response.status, errcode, `${response.status}${errcode ? ` ${errcode}` : ""}${error.success && error.data.error ? `: ${error.data.error}` : ""}`);
+    throw new HttpError(status, errcode, `${status}${errcode ? ` ${errcode}` : ""}${error.success && error.data.error ? `: ${error.data.error}` : ""}`);
   }
   return body;
 }
@@ -109,8 +109,7 @@ export async function logIn(settings: LoginSettings, state: MatrixStateFile, log
     body = await reachable("login", logger, () =>
       call(`${base(settings.homeserverUrl)}/_matrix/client/v3/login`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ type: "m.login.password", identifier: { type: "m.id.user", user }, password, initial_device_display_name: settings.deviceName }),
+        body: { type: "m.login.password", identifier: { type: "m.id.user", user }, password, initial_device_display_name: settings.deviceName },
       }),
     );
   } catch (error) {
