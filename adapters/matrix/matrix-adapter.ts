@@ -23,8 +23,12 @@ export interface MatrixAdapterOptions {
   sync?: { timelineLimit?: number; pollMs?: number };
 }
 
-/** Messages sent before a first start (no sync token yet) are history, not commands; this much clock skew is allowed. */
-const HISTORY_GRACE_MS = 5_000;
+/**
+ * Messages sent before a first start (no sync token yet) are history, not commands. Their age comes
+ * from the homeserver (unsigned.age), so no clock skew is involved; only events without it are
+ * compared by timestamp, allowing this much skew.
+ */
+const CLOCK_SKEW_MS = 5_000;
 
 const ENCRYPTED_NOTICE =
   "This room is end-to-end encrypted, and I cannot read encrypted messages: Stocktake runs without encryption support. " +
@@ -99,7 +103,10 @@ export class MatrixAdapter implements ChatAdapter {
     client.on("room.invite", (roomId: string, event: unknown) => this.work.run(roomId, () => this.onInvite(roomId, event)));
     client.on("room.join", (roomId: string) => this.work.run(roomId, () => this.onJoin(roomId)));
     client.on("room.leave", (roomId: string) => this.work.run(roomId, async () => void this.rooms.delete(roomId)));
-    client.on("room.event", (roomId: string, event: unknown) => this.work.run(roomId, () => this.onEvent(roomId, event)));
+    client.on("room.event", (roomId: string, event: unknown) => {
+      const receivedAt = Date.now();
+      this.work.run(roomId, () => this.onEvent(roomId, event, receivedAt));
+    });
 
     this.displayName = await client
       .getUserProfile(session.userId)
@@ -150,12 +157,12 @@ export class MatrixAdapter implements ChatAdapter {
     if (facts.encrypted) await this.warnEncrypted(roomId);
   }
 
-  private async onEvent(roomId: string, raw: unknown): Promise<void> {
+  private async onEvent(roomId: string, raw: unknown, receivedAt: number): Promise<void> {
     if (this.stopping) return;
     const event = raw as { type?: unknown; state_key?: unknown; content?: Record<string, unknown>; sender?: unknown };
     switch (event.type) {
       case "m.room.message":
-        return this.onRoomMessage(roomId, raw);
+        return this.onRoomMessage(roomId, raw, receivedAt);
       case "m.room.encrypted":
         return this.warnEncrypted(roomId);
       case "m.room.encryption": {
@@ -171,7 +178,7 @@ export class MatrixAdapter implements ChatAdapter {
     }
   }
 
-  private async onRoomMessage(roomId: string, raw: unknown): Promise<void> {
+  private async onRoomMessage(roomId: string, raw: unknown, receivedAt: number): Promise<void> {
     const state = this.state!;
     const parsed = RoomMessageSchema.safeParse(raw);
     if (!parsed.success) return;
@@ -182,8 +189,9 @@ export class MatrixAdapter implements ChatAdapter {
       return;
     }
     if (state.wasHandled(event.event_id)) return;
-    const sentAt = event.unsigned?.age !== undefined ? Date.now() - event.unsigned.age : event.origin_server_ts;
-    if (this.freshStart && sentAt < this.startedAt - HISTORY_GRACE_MS) {
+    // unsigned.age is relative to when the sync arrived, so this holds whatever the clocks say.
+    const before = event.unsigned?.age !== undefined ? receivedAt - event.unsigned.age < this.startedAt : event.origin_server_ts < this.startedAt - CLOCK_SKEW_MS;
+    if (this.freshStart && before) {
       this.logger.debug({ room: roomId, event: event.event_id }, "message from before the first start ignored");
       return;
     }

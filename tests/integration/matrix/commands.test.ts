@@ -181,6 +181,25 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
     expect(byId.reply.content.body).toMatch(/blktap3/);
   });
 
+  it("answers a command sent in a thread in that thread", async () => {
+    const root = await alice.say(room, "thread about blktap3");
+    const recording = alice.record(room);
+    const sent = await alice.say(room, "!show blktap3", { "m.relates_to": { rel_type: "m.thread", event_id: root, is_falling_back: true, "m.in_reply_to": { event_id: root } } });
+    const reply = await recording.until((events) => events.find((event) => event.sender === bot.userId && event.type === "m.room.message" && replyTo(event) === sent));
+    recording.stop();
+    expect(reply.content["m.relates_to"]).toEqual({ rel_type: "m.thread", event_id: root, is_falling_back: false, "m.in_reply_to": { event_id: sent } });
+    expect(reply.content.body).toMatch(/blktap3/);
+  });
+
+  it("posts to a room unprompted (announcements, scheduled summaries)", async () => {
+    const recording = alice.record(room);
+    await running.adapter.send(`matrix:${room}`, { tone: "info", blocks: [{ type: "text", text: "Feature freeze is in 7 days." }] });
+    const said = await recording.until((events) => events.find((event) => event.sender === bot.userId && event.content.body === "Feature freeze is in 7 days."));
+    recording.stop();
+    expect(said.content.msgtype).toBe("m.notice");
+    expect(said.content["m.relates_to"]).toBeUndefined();
+  });
+
   it("sends m.text in a room that asks for it, and notices again when asked", async () => {
     const set = await alice.ask(room, bot.userId, "!room msgtype text");
     expect(set.reply.content.msgtype).toBe("m.text");

@@ -107,6 +107,35 @@ describe.skipIf(!homeserver)("the Matrix bot across restarts", () => {
   });
 });
 
+describe.skipIf(!homeserver)("the Matrix bot's very first start", () => {
+  it("treats what was said before it ever ran as history, not as commands", async () => {
+    const hs = homeserver!;
+    const temp = tempDir("stocktake-matrix-first-");
+    const bot = await account("stocktake", hs);
+    const alice = await person("alice", hs);
+    let running: RunningBot | undefined;
+    try {
+      // The bot's account is in the room before the bot first runs (a migrated account, a lost state file).
+      const room = await alice.client.createRoom({ preset: "private_chat", invite: [bot.userId] });
+      await new Person(bot, hs).client.joinRoom(room);
+      await alice.say(room, "!project list");
+      const recording = alice.record(room);
+      running = await startBot({ hs, bot, dir: temp.dir, logger: testLogger("matrix-first-start"), config: { admins: [`matrix:${alice.userId}`] } });
+      const sentinel = await alice.say(room, "!help status");
+      const replies = await recording.until((events) => {
+        const mine = events.filter((event) => event.type === "m.room.message" && event.sender === bot.userId);
+        return mine.some((event) => inReplyTo(event) === sentinel) ? mine : undefined;
+      });
+      recording.stop();
+      expect(replies.map(inReplyTo)).toEqual([sentinel]);
+    } finally {
+      await running?.stop();
+      alice.stop();
+      temp.cleanup();
+    }
+  });
+});
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { LogService } from "@vector-im/matrix-bot-sdk";
 import pino from "pino";
 import { inject } from "vitest";
 import { registerUser } from "../../../scripts/synapse-admin.mjs";
@@ -16,6 +17,9 @@ import { REPO_ROOT } from "./homeserver.js";
 export { inReplyTo, Person, plainLines, type Account, type MatrixEvent, type Recording } from "./support-person.js";
 
 export const homeserver: HomeserverInfo | null = inject("matrixHomeserver");
+
+// The people's clients log every expected 404 (no m.direct account data yet) to the console.
+LogService.muteModule("MatrixHttpClient");
 
 /** A name no other run uses: tests register fresh users on a shared homeserver. */
 export function unique(prefix: string): string {
