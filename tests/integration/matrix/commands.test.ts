@@ -281,6 +281,20 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
       expect(reply.content.body).toMatch(/milestone|freeze/i);
     });
 
+    it("detects a bridge from its m.bridge state event, and follows !room irc", async () => {
+      const bridge = { type: "m.bridge", state_key: "org.matrix.appservice-irc://irc/libera/#xen", content: { bridgebot: "@libera:localhost", protocol: { id: "irc", displayname: "IRC" }, channel: { id: "#xen" } } };
+      const bridged = await roomWithBot(alice, { initialState: [bridge] });
+      expect(await running.adapter.bridged(bridged)).toBe(true);
+      // A room without bridge or puppets, switched by hand.
+      await alice.ask(room, bot.userId, "!room irc on");
+      const plain = await alice.ask(room, bot.userId, "!freeze");
+      expect(plain.reply.content.formatted_body).toBeUndefined();
+      expect(plain.reply.content["m.relates_to"]).toBeUndefined();
+      const back = await alice.ask(room, bot.userId, "!room irc auto");
+      expect(back.reply.content.formatted_body).toBeDefined();
+      expect(await running.adapter.bridged(room)).toBe(false);
+    });
+
     it("gives bridged IRC users no role from power levels, unless their exact id is in the config", async () => {
       const byDave = await dave.ask(ircRoom, bot.userId, "!status blktap3 at-risk");
       expect(byDave.reply.content.body).toMatch(/^Only maintainers, release managers and admins of xen/);
