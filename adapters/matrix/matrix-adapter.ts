@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { ROOM_SETTINGS } from "../../src/commands/room.js";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import type { MatrixConfig } from "../../src/config/matrix-config.js";
 import type { AdapterHost, ChatAdapter, ConversationView, IncomingMessage, Logger, MessageHandler } from "../../src/ports.js";
@@ -233,7 +234,7 @@ export class MatrixAdapter implements ChatAdapter {
     const view = this.view(PREFIX + roomId);
     const facts = await this.facts(roomId);
     const irc = this.isIrc(roomId, view, facts);
-    const setting = view.settings["msgtype"];
+    const setting = view.settings[ROOM_SETTINGS.msgtype];
     const msgtype = setting === "text" || setting === "notice" ? setting : this.options.matrix.msgtype;
     const { irc: ircConfig } = this.options.matrix;
     const contents = renderForMatrix(reply, {
@@ -271,7 +272,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
-    const setting = view.settings["irc"];
+    const setting = view.settings[ROOM_SETTINGS.irc];
     if (typeof setting === "boolean") return setting;
     const { irc } = this.options.matrix;
     if (irc.rooms.includes(roomId)) return true;
