@@ -4,6 +4,7 @@
 #   scripts/synapse.sh install   build (once) a Debian sid chroot with matrix-synapse, cached outside the repo
 #   scripts/synapse.sh start     fresh config + data, start Synapse on 127.0.0.1:$PORT, write the env file
 #   scripts/synapse.sh stop      stop Synapse and delete its throwaway data
+#   scripts/synapse.sh restart   stop Synapse and start it again on the same data (a homeserver restart)
 #   scripts/synapse.sh status    print whether it runs (exit 0 if running, 3 if not)
 #
 # Environment:
@@ -296,18 +297,22 @@ cmd_start() {
     die "something else already answers on $BASE_URL; pick another STOCKTAKE_SYNAPSE_PORT"
   fi
 
-  local t0
-  t0="$(date +%s.%N)"
   rm -rf "$DATA"
   mkdir -p "$DATA/media"
   write_config "$(random_token 40)"
+  launch
+}
 
+launch() {
+  # Starts Synapse on the config and data in $DATA and waits until it answers. Caller holds the lock.
+  local t0 pid
+  t0="$(date +%s.%N)"
   # setsid: own session, so the caller's Ctrl-C or process-group kill does not reach it;
   # stdin/stdout/stderr detached, so $(synapse.sh start) in a test runner does not hang.
   # setsid and chroot both exec, so $! is the python process itself.
   # 9>&-: the lock fd must not leak into Synapse, or it would hold the lock for its whole life.
   setsid chroot "$ROOT" python3 -m synapse.app.homeserver -c "$DATA_IN_CHROOT/homeserver.yaml" \
-    </dev/null >"$LOG_FILE" 2>&1 9>&- &
+    </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
 
@@ -335,9 +340,8 @@ cmd_start() {
   log "env file: $ENV_FILE; log: $LOG_FILE"
 }
 
-cmd_stop() {
-  need_root
-  with_lock
+stop_process() {
+  # Stops the running Synapse, if any; keeps its data. Caller holds the lock.
   local pid
   if pid="$(running_pid)"; then
     kill -TERM "$pid" 2>/dev/null || true
@@ -358,6 +362,12 @@ cmd_stop() {
   else
     log "Synapse is not running on port $PORT"
   fi
+}
+
+cmd_stop() {
+  need_root
+  with_lock
+  stop_process
   # Keep the last log for post-mortems (.tmp/ is git-ignored), then drop the throwaway data.
   if [[ -f "$LOG_FILE" ]]; then
     mkdir -p "$REPO_ROOT/.tmp"
@@ -367,6 +377,16 @@ cmd_stop() {
   if [[ -f "$ENV_FILE" ]] && grep -qx "MATRIX_HOMESERVER_URL=$BASE_URL" "$ENV_FILE"; then
     rm -f "$ENV_FILE"
   fi
+}
+
+cmd_restart() {
+  # A homeserver restart as clients see it: the process goes away, comes back on the same data
+  # (users, rooms, access tokens, sync positions), on the same port.
+  need_root
+  with_lock
+  [[ -f "$DATA/homeserver.yaml" ]] || die "no Synapse data for port $PORT to restart on; use start"
+  stop_process
+  launch
 }
 
 cmd_status() {
@@ -388,13 +408,14 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
+  restart) cmd_restart ;;
   status) cmd_status ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;

@@ -1,3 +1,4 @@
+import { join, parse } from "node:path";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
@@ -54,7 +55,18 @@ export function withConsoleAdmin(config: Config, consoleUserId: string): Config 
 
 /** The adapters the config turns on, by name. */
 export function enabledAdapters(config: Config): string[] {
-  return [...(config.console.enabled ? ["console"] : []), ...(config.discord.enabled ? ["discord"] : [])];
+  return [
+    ...(config.console.enabled ? ["console"] : []),
+    ...(config.matrix.enabled ? ["matrix"] : []),
+    ...(config.discord.enabled ? ["discord"] : []),
+  ];
+}
+
+/** The Matrix adapter's state (sync token, kept login): `matrix.storageFile`, else NAME.matrix.json beside the data file. */
+export function matrixStorageFile(config: Config): string {
+  if (config.matrix.storageFile) return config.matrix.storageFile;
+  const { dir, name } = parse(config.dataFile);
+  return join(dir, `${name}.matrix.json`);
 }
 
 /**
@@ -64,6 +76,10 @@ export function enabledAdapters(config: Config): string[] {
 export async function createAdapters(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user, metrics }));
+  if (config.matrix.enabled) {
+    const { MatrixAdapter } = await import("../adapters/matrix/matrix-adapter.js");
+    adapters.push(new MatrixAdapter({ matrix: config.matrix, core: config, storageFile: matrixStorageFile(config), logger }));
+  }
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
     adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, logger: logger.child({ adapter: "discord" }) }));
@@ -99,6 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock: bot.clock,
     store: bot.store,
     onChange: (listener) => bot.onChange(listener),
+    conversation: (id) => bot.conversation(id),
     execute: (path, args, origin) =>
       accepting ? track(bot.execute(path, args, origin)) : Promise.resolve(textReply("Stocktake is restarting; try again in a moment.", "error")),
   };

@@ -109,11 +109,24 @@ export interface IncomingMessage {
 /** Answers one message; undefined when it was not a command. */
 export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undefined>;
 
+/** What an adapter may read about a conversation: how to render there, and whose roles count there. */
+export interface ConversationView {
+  /** The project bound to it explicitly (`!project use`, or a project's rooms in the config); not a fallback. */
+  boundProject: string | undefined;
+  /** Per-room settings (`!room msgtype`, `!room irc`). */
+  settings: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** The narrow read-only view of the bot that adapters get at start. */
+export interface AdapterHost {
+  conversation(id: string): ConversationView;
+}
+
 /**
  * The bot as adapters with structured commands see it: Discord slash commands run `execute`,
  * autocomplete reads the plan, announcements follow `onChange`. `Stocktake` is one.
  */
-export interface BotHost {
+export interface BotHost extends AdapterHost {
   readonly commands: readonly CommandSpec[];
   readonly config: CoreConfig;
   readonly clock: Clock;
@@ -125,8 +138,8 @@ export interface BotHost {
 /** A chat platform: turns its events into `IncomingMessage`s and renders `Reply`s. */
 export interface ChatAdapter {
   readonly name: string;
-  /** `bot` is for adapters that need more than typed text (slash commands); others ignore it. */
-  start(onMessage: MessageHandler, bot?: BotHost): Promise<void>;
+  /** `host` is what an adapter may ask of the bot: room settings, and structured commands (slash commands). */
+  start(onMessage: MessageHandler, host?: BotHost): Promise<void>;
   /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
   send(conversation: string, reply: Reply): Promise<void>;
   stop(): Promise<void>;

@@ -3,14 +3,14 @@ import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
-import { isPermitted, projectIdFor, refusal, roleOf, scopeFor } from "./commands/scope.js";
+import { boundProjectId, isPermitted, projectIdFor, refusal, roleOf, scopeFor } from "./commands/scope.js";
 import { commandName, usage, type CommandContext, type CommandSpec } from "./commands/spec.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
 import { noMetrics } from "./metrics/metrics.js";
 import { findExact, similarity } from "./plan/resolve.js";
-import { systemClock, type Clock, type IncomingMessage, type Logger, type Metrics, type PlanStore } from "./ports.js";
+import { systemClock, type Clock, type ConversationView, type IncomingMessage, type Logger, type Metrics, type PlanStore } from "./ports.js";
 import { failureReply, type Reply } from "./reply/reply.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
@@ -60,6 +60,12 @@ export class Stocktake {
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** What adapters may know about a room: its explicit project binding and its settings. */
+  conversation(id: string): ConversationView {
+    const state = this.store.read();
+    return { boundProject: boundProjectId(state, id, this.config), settings: state.conversations[id]?.settings ?? {} };
   }
 
   /**

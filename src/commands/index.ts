@@ -23,6 +23,7 @@ import {
   releaseUseCommand,
   scheduleCommand,
 } from "./releases.js";
+import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
 import { stockCommand } from "./stock.js";
 
@@ -57,6 +58,9 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   projectNewCommand,
   projectUseCommand,
   projectListCommand,
+  roomShowCommand,
+  roomMsgtypeCommand,
+  roomIrcCommand,
   exportCommand,
   helpCommand,
 ];

@@ -29,6 +29,9 @@ export function checkRegistry(commands: readonly CommandSpec[]): void {
       if (owner !== undefined) throw new Error(`command name “${key}” is used by both ${owner} and ${commandName(spec)}`);
       seen.set(key, commandName(spec));
     }
+    // Discord cannot register a command that is also a group of subcommands; make it `X status`.
+    const group = spec.path.length === 1 && commands.find((other) => other.path.length > 1 && other.path[0] === spec.path[0]);
+    if (group) throw new Error(`“${spec.path[0]}” is both a command and a group (“${commandName(group)}”); name it “${spec.path[0]} status” with “${spec.path[0]}” as an alias`);
     const flags = new Set<string>();
     for (const flag of spec.flags ?? []) {
       if (flags.has(flag.name)) throw new Error(`${commandName(spec)} declares --${flag.name} twice`);

@@ -9,14 +9,21 @@ import { PERMISSION_ROLE, type Permission } from "./spec.js";
  * default project, else the only project there is.
  */
 export function projectIdFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
+  const bound = boundProjectId(state, conversation, config);
+  if (bound !== undefined) return bound;
+  if (config.defaultProject && state.projects[config.defaultProject]) return config.defaultProject;
+  const ids = Object.keys(state.projects);
+  return ids.length === 1 ? ids[0] : undefined;
+}
+
+/** The project a room is bound to on purpose (`!project use`, the config's rooms), without the fallbacks. */
+export function boundProjectId(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
   const bound = state.conversations[conversation]?.project;
   if (bound && state.projects[bound]) return bound;
   for (const [id, project] of Object.entries(config.projects)) {
     if (project.rooms.includes(conversation) && state.projects[id]) return id;
   }
-  if (config.defaultProject && state.projects[config.defaultProject]) return config.defaultProject;
-  const ids = Object.keys(state.projects);
-  return ids.length === 1 ? ids[0] : undefined;
+  return undefined;
 }
 
 export function projectFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Project> {

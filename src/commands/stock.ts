@@ -92,6 +92,7 @@ export const stockCommand = defineCommand({
     }
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
     if (args.full) reply.full = true;
+    else reply.expand = args.bucket ? `stock ${args.bucket} full` : "stock full";
     const url = ctx.pageUrl(project.id);
     if (url) reply.link = { text: "Web page", url };
     if (!args.bucket) {

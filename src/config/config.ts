@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CoreConfigSchema } from "./core-config.js";
 import { DiscordConfigSchema } from "./discord-config.js";
 import { HttpConfigSchema } from "./http-config.js";
+import { MatrixConfigSchema } from "./matrix-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -25,6 +26,7 @@ export const ConfigSchema = CoreConfigSchema.extend({
   discord: DiscordConfigSchema.prefault({}),
   /** The read-only web page; absent means no web server. */
   http: HttpConfigSchema.optional(),
+  matrix: MatrixConfigSchema.prefault({}),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -18,6 +18,8 @@ export interface Reply {
    * reply (IRC) points at it instead of the full list, and a Discord embed uses it as its URL.
    */
   link?: ReplyLink;
+  /** For a renderer that condenses: the command, without prefix, that shows all of it ("stock full"). */
+  expand?: string;
   /** Set on a release summary: facts a renderer may show richly (a colour, a live countdown). */
   overview?: ReleaseOverview;
 }

@@ -1,0 +1,387 @@
+import { createHash, randomUUID } from "node:crypto";
+import { ROOM_SETTINGS } from "../../src/commands/room.js";
+import type { CoreConfig } from "../../src/config/core-config.js";
+import type { MatrixConfig } from "../../src/config/matrix-config.js";
+import type { AdapterHost, ChatAdapter, ConversationView, IncomingMessage, Logger, MessageHandler } from "../../src/ports.js";
+import type { Reply } from "../../src/reply/reply.js";
+import { describeError, StocktakeClient } from "./client.js";
+import { addressedText, classify, RoomMessageSchema } from "./events.js";
+import { logIn } from "./login.js";
+import { grantsFor, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
+import { renderForMatrix } from "./render.js";
+import { routeSdkLogs } from "./sdk-logger.js";
+import { sendEvent } from "./send.js";
+import { MatrixStateFile } from "./state-file.js";
+import { WorkQueue } from "./work-queue.js";
+
+export interface MatrixAdapterOptions {
+  matrix: MatrixConfig;
+  core: Pick<CoreConfig, "prefix" | "botName" | "admins" | "projects">;
+  /** Sync token, kept login and handled events. */
+  storageFile: string;
+  logger: Logger;
+  /** For tests and the benchmark: a smaller timeline (to exercise backfill), a shorter long-poll. */
+  sync?: { timelineLimit?: number; pollMs?: number };
+}
+
+/**
+ * Messages sent before a first start (no sync token yet) are history, not commands. Their age comes
+ * from the homeserver (unsigned.age), so no clock skew is involved; only events without it are
+ * compared by timestamp, allowing this much skew.
+ */
+const CLOCK_SKEW_MS = 5_000;
+
+const ENCRYPTED_NOTICE =
+  "This room is end-to-end encrypted, and I cannot read encrypted messages: Stocktake runs without encryption support. " +
+  "Talk to me in an unencrypted room (a room bound to the same project works the same).";
+
+interface RoomFacts {
+  levels: PowerLevels | undefined;
+  encrypted: boolean;
+  /** An m.bridge / uk.half-shot.bridge state event says the room is bridged to IRC. */
+  ircBridgeState: Set<string>;
+  /** Joined members whose ids look like bridged IRC users. */
+  puppets: Set<string>;
+  names: Map<string, string>;
+}
+
+const PREFIX = "matrix:";
+
+/**
+ * Stocktake in Matrix rooms, over matrix-bot-sdk: invites, commands in, replies out. It holds no
+ * planning logic: it turns room events into `IncomingMessage`s and `Reply`s into m.notice events.
+ */
+export class MatrixAdapter implements ChatAdapter {
+  readonly name = "matrix";
+  private client: StocktakeClient | undefined;
+  private state: MatrixStateFile | undefined;
+  private host: AdapterHost | undefined;
+  private onMessage: MessageHandler | undefined;
+  private userId = "";
+  private displayName: string | undefined;
+  private readonly rooms = new Map<string, Promise<RoomFacts>>();
+  private readonly warnedEncrypted = new Set<string>();
+  private readonly work: WorkQueue;
+  private readonly abort = new AbortController();
+  private readonly puppetPatterns: RegExp[];
+  private readonly logger: Logger;
+  private freshStart = false;
+  private startedAt = 0;
+  private stopping = false;
+
+  constructor(private readonly options: MatrixAdapterOptions) {
+    this.logger = options.logger.child({ adapter: "matrix" });
+    this.work = new WorkQueue(this.logger);
+    this.puppetPatterns = options.matrix.irc.puppetPatterns.map((pattern) => new RegExp(pattern));
+  }
+
+  /** The bot's Matrix user id, once started. */
+  get botUserId(): string {
+    return this.userId;
+  }
+
+  async start(onMessage: MessageHandler, host?: AdapterHost): Promise<void> {
+    const { matrix } = this.options;
+    if (!matrix.homeserverUrl) throw new Error("matrix.homeserverUrl is not set");
+    this.onMessage = onMessage;
+    this.host = host;
+    routeSdkLogs(this.logger, false);
+    const state = await MatrixStateFile.open(this.options.storageFile);
+    this.state = state;
+    const session = await logIn(
+      { homeserverUrl: matrix.homeserverUrl, accessToken: matrix.accessToken, user: matrix.user, password: matrix.password, deviceName: matrix.deviceName },
+      state,
+      this.logger,
+    );
+    this.userId = session.userId;
+    const client = new StocktakeClient(matrix.homeserverUrl, session.accessToken, state, { logger: this.logger, ...this.options.sync });
+    this.client = client;
+    this.freshStart = state.getSyncToken() === null;
+    this.startedAt = Date.now();
+    // The SDK saves the next sync token after emitting a batch; it waits until every event was handled.
+    state.beforeTokenSave = () => this.work.idle();
+
+    client.on("room.invite", (roomId: string, event: unknown) => this.work.run(roomId, () => this.onInvite(roomId, event)));
+    client.on("room.join", (roomId: string) => this.work.run(roomId, () => this.onJoin(roomId)));
+    client.on("room.leave", (roomId: string) => this.work.run(roomId, async () => void this.rooms.delete(roomId)));
+    client.on("room.event", (roomId: string, event: unknown) => {
+      const receivedAt = Date.now();
+      this.work.run(roomId, () => this.onEvent(roomId, event, receivedAt));
+    });
+
+    this.displayName = await client
+      .getUserProfile(session.userId)
+      .then((profile: { displayname?: unknown }) => (typeof profile.displayname === "string" ? profile.displayname : undefined))
+      .catch(() => undefined);
+    await client.start();
+    this.logger.info({ user: session.userId, homeserver: matrix.homeserverUrl, resumed: !this.freshStart }, "matrix sync started");
+    void this.joinConfiguredRooms();
+  }
+
+  async send(conversation: string, reply: Reply): Promise<void> {
+    if (!conversation.startsWith(PREFIX)) throw new Error(`not a Matrix conversation: ${conversation}`);
+    await this.deliver(conversation.slice(PREFIX.length), reply, {});
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.client?.stop();
+    this.abort.abort();
+    await this.work.idle();
+    await this.state?.close();
+    this.client?.removeAllListeners();
+  }
+
+  // --- events ---
+
+  private async onInvite(roomId: string, event: unknown): Promise<void> {
+    if (this.stopping || !this.client) return;
+    const inviter = typeof (event as { sender?: unknown })?.sender === "string" ? (event as { sender: string }).sender : "";
+    const { invites } = this.options.matrix;
+    if (!inviteAllowed(inviter, { fromUsers: invites.fromUsers, fromServers: invites.fromServers, trusted: this.trustedInviters() })) {
+      this.logger.info({ room: roomId, inviter }, "invite declined: inviter not allowed (matrix.invites)");
+      await this.client.leaveRoom(roomId).catch((error: unknown) => this.logger.warn({ room: roomId, err: describeError(error) }, "could not decline the invite"));
+      return;
+    }
+    try {
+      await this.client.joinRoom(roomId);
+      this.logger.info({ room: roomId, inviter }, "joined on invite");
+    } catch (error) {
+      this.logger.warn({ room: roomId, inviter, err: describeError(error) }, "could not join after an invite");
+    }
+  }
+
+  private async onJoin(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+    const facts = await this.facts(roomId);
+    if (facts.encrypted) await this.warnEncrypted(roomId);
+  }
+
+  private async onEvent(roomId: string, raw: unknown, receivedAt: number): Promise<void> {
+    if (this.stopping) return;
+    const event = raw as { type?: unknown; state_key?: unknown; content?: Record<string, unknown>; sender?: unknown };
+    switch (event.type) {
+      case "m.room.message":
+        return this.onRoomMessage(roomId, raw, receivedAt);
+      case "m.room.encrypted":
+        return this.warnEncrypted(roomId);
+      case "m.room.encryption": {
+        const facts = await this.cachedFacts(roomId);
+        if (facts) facts.encrypted = true;
+        return this.warnEncrypted(roomId);
+      }
+      default: {
+        // State changes keep the cached room facts current; an uncached room is read whole when needed.
+        const facts = await this.cachedFacts(roomId);
+        if (facts && typeof event.state_key === "string") this.applyState(facts, event as StateEvent);
+      }
+    }
+  }
+
+  private async onRoomMessage(roomId: string, raw: unknown, receivedAt: number): Promise<void> {
+    const state = this.state!;
+    const parsed = RoomMessageSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const event = parsed.data;
+    const kind = classify(event, this.userId);
+    if (kind.kind === "ignore") {
+      if (kind.reason !== "own") this.logger.debug({ room: roomId, event: event.event_id, reason: kind.reason }, "message ignored");
+      return;
+    }
+    if (state.wasHandled(event.event_id)) return;
+    // unsigned.age is relative to when the sync arrived, so this holds whatever the clocks say.
+    const before = event.unsigned?.age !== undefined ? receivedAt - event.unsigned.age < this.startedAt : event.origin_server_ts < this.startedAt - CLOCK_SKEW_MS;
+    if (this.freshStart && before) {
+      this.logger.debug({ room: roomId, event: event.event_id }, "message from before the first start ignored");
+      return;
+    }
+    const body = kind.body.trim();
+    let text = body;
+    let addressed = false;
+    if (!body.startsWith(this.options.core.prefix)) {
+      const rest = addressedText(body, this.names());
+      if (rest === undefined) return;
+      text = rest;
+      addressed = true;
+    }
+    const conversation = PREFIX + roomId;
+    const facts = await this.facts(roomId);
+    const view = this.view(conversation);
+    const puppet = isPuppet(event.sender, this.puppetPatterns);
+    const message: IncomingMessage = {
+      text,
+      addressed,
+      conversation,
+      id: PREFIX + event.event_id,
+      invoker: {
+        id: PREFIX + event.sender,
+        displayName: facts.names.get(event.sender) ?? (await this.memberName(roomId, event.sender, facts)),
+        grants: grantsFor({ userId: event.sender, levels: facts.levels, boundProject: view.boundProject, puppet }, this.options.matrix.powerLevels),
+      },
+    };
+    const reply = await this.onMessage!(message);
+    state.markHandled(event.event_id);
+    if (reply === undefined || this.stopping) return;
+    await this.deliver(roomId, reply, { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
+  }
+
+  // --- output ---
+
+  private async deliver(roomId: string, reply: Reply, context: { replyTo?: string; threadRoot?: string }): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error("the Matrix adapter is not started");
+    const view = this.view(PREFIX + roomId);
+    const facts = await this.facts(roomId);
+    const irc = this.isIrc(roomId, view, facts);
+    const setting = view.settings[ROOM_SETTINGS.msgtype];
+    const msgtype = setting === "text" || setting === "notice" ? setting : this.options.matrix.msgtype;
+    const { irc: ircConfig } = this.options.matrix;
+    const contents = renderForMatrix(reply, {
+      msgtype,
+      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix: this.options.core.prefix } } : {}),
+    });
+    const base = context.replyTo === undefined ? randomUUID() : createHash("sha256").update(context.replyTo).digest("base64url").slice(0, 24);
+    for (const [index, content] of contents.entries()) {
+      // Intentional mentions, empty: whatever a title says ("@room", a nick), nobody is pinged.
+      const event: Record<string, unknown> = { ...content, "m.mentions": {} };
+      // IRC users see neither threads nor reply quotes: bridged rooms get plain messages.
+      if (!irc && context.threadRoot !== undefined) {
+        event["m.relates_to"] = { rel_type: "m.thread", event_id: context.threadRoot, is_falling_back: index > 0, "m.in_reply_to": { event_id: context.replyTo ?? context.threadRoot } };
+      } else if (!irc && index === 0 && context.replyTo !== undefined) {
+        event["m.relates_to"] = { "m.in_reply_to": { event_id: context.replyTo } };
+      }
+      await sendEvent(client, roomId, "m.room.message", event, `stocktake.${base}.${index}`, { logger: this.logger, signal: this.abort.signal });
+    }
+  }
+
+  private async warnEncrypted(roomId: string): Promise<void> {
+    if (this.warnedEncrypted.has(roomId) || !this.client || this.stopping) return;
+    this.warnedEncrypted.add(roomId);
+    this.logger.warn({ room: roomId }, "encrypted room: cannot read commands there");
+    await sendEvent(this.client, roomId, "m.room.message", { msgtype: "m.notice", body: ENCRYPTED_NOTICE, "m.mentions": {} }, `stocktake.e2ee.${randomUUID()}`, {
+      logger: this.logger,
+      signal: this.abort.signal,
+    }).catch((error: unknown) => this.logger.warn({ room: roomId, err: describeError(error) }, "could not say that the room is encrypted"));
+  }
+
+  // --- rooms ---
+
+  private view(conversation: string): ConversationView {
+    return this.host?.conversation(conversation) ?? { boundProject: undefined, settings: {} };
+  }
+
+  private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
+    const setting = view.settings[ROOM_SETTINGS.irc];
+    if (typeof setting === "boolean") return setting;
+    const { irc } = this.options.matrix;
+    if (irc.rooms.includes(roomId)) return true;
+    return irc.detect && (facts.ircBridgeState.size > 0 || facts.puppets.size > 0);
+  }
+
+  /** Whether a room is bridged to IRC, as the adapter currently sees it (for tests and logs). */
+  async bridged(roomId: string): Promise<boolean> {
+    return this.isIrc(roomId, this.view(PREFIX + roomId), await this.facts(roomId));
+  }
+
+  private cachedFacts(roomId: string): Promise<RoomFacts | undefined> {
+    return this.rooms.get(roomId) ?? Promise.resolve(undefined);
+  }
+
+  /** Power levels, encryption, bridges and members of a room: read whole once, then kept current from its events. */
+  private facts(roomId: string): Promise<RoomFacts> {
+    let facts = this.rooms.get(roomId);
+    if (!facts) {
+      facts = this.loadFacts(roomId);
+      this.rooms.set(roomId, facts);
+      facts.catch(() => this.rooms.delete(roomId));
+    }
+    return facts;
+  }
+
+  private async loadFacts(roomId: string): Promise<RoomFacts> {
+    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), names: new Map() };
+    const events = (await this.client!.getRoomState(roomId)) as StateEvent[];
+    for (const event of events) this.applyState(facts, event);
+    return facts;
+  }
+
+  private applyState(facts: RoomFacts, event: StateEvent): void {
+    const content = event.content ?? {};
+    switch (event.type) {
+      case "m.room.power_levels": {
+        const levels = PowerLevelsSchema.safeParse(content);
+        if (levels.success) facts.levels = levels.data;
+        break;
+      }
+      case "m.room.encryption":
+        facts.encrypted = typeof content["algorithm"] === "string";
+        break;
+      case "m.bridge":
+      case "uk.half-shot.bridge": {
+        const protocol = content["protocol"] as { id?: unknown } | undefined;
+        if (typeof protocol?.id === "string" && protocol.id.toLowerCase() === "irc") facts.ircBridgeState.add(`${event.type}|${event.state_key}`);
+        else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
+        break;
+      }
+      case "m.room.member": {
+        const userId = event.state_key;
+        if (typeof userId !== "string") break;
+        const joined = content["membership"] === "join";
+        if (joined && isPuppet(userId, this.puppetPatterns)) facts.puppets.add(userId);
+        else facts.puppets.delete(userId);
+        if (typeof content["displayname"] === "string" && content["displayname"] !== "") facts.names.set(userId, content["displayname"]);
+        break;
+      }
+    }
+  }
+
+  private async memberName(roomId: string, userId: string, facts: RoomFacts): Promise<string> {
+    const localpart = userId.slice(1, userId.indexOf(":") > 0 ? userId.indexOf(":") : undefined);
+    try {
+      const member = (await this.client!.getRoomStateEvent(roomId, "m.room.member", userId)) as { displayname?: unknown };
+      const name = typeof member.displayname === "string" && member.displayname !== "" ? member.displayname : localpart;
+      facts.names.set(userId, name);
+      return name;
+    } catch {
+      return localpart;
+    }
+  }
+
+  /** Names people address the bot by: the configured name, its localpart, its display name. */
+  private names(): string[] {
+    const localpart = this.userId.slice(1, this.userId.indexOf(":"));
+    return [this.options.core.botName, localpart, this.userId, ...(this.displayName ? [this.displayName] : [])];
+  }
+
+  /** Admins and release managers named in the config may always invite the bot. */
+  private trustedInviters(): Set<string> {
+    const ids = [...this.options.core.admins, ...Object.values(this.options.core.projects).flatMap((project) => project.releaseManagers)];
+    return new Set(ids.filter((id) => id.startsWith(PREFIX)).map((id) => id.slice(PREFIX.length)));
+  }
+
+  /** Rooms named in the config (a project's rooms, IRC rooms): joined at start where the bot may. */
+  private async joinConfiguredRooms(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const configured = new Set([
+      ...Object.values(this.options.core.projects).flatMap((project) => project.rooms.filter((room) => room.startsWith(PREFIX)).map((room) => room.slice(PREFIX.length))),
+      ...this.options.matrix.irc.rooms,
+    ]);
+    if (configured.size === 0) return;
+    const joined = new Set(await client.getJoinedRooms().catch(() => [] as string[]));
+    for (const roomId of configured) {
+      if (joined.has(roomId) || this.stopping) continue;
+      await client
+        .joinRoom(roomId)
+        .then(() => this.logger.info({ room: roomId }, "joined a room named in the config"))
+        .catch((error: unknown) => this.logger.warn({ room: roomId, err: describeError(error) }, "could not join a room named in the config (invite the bot?)"));
+    }
+  }
+}
+
+interface StateEvent {
+  type?: unknown;
+  state_key?: unknown;
+  content?: Record<string, unknown>;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { contentBytes, renderForMatrix, splitReply } from "../../../adapters/matrix/render.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import type { Reply, Section } from "../../../src/reply/reply.js";
+
+const section = (bucket: Section["bucket"], heading: string, count: number, width = 100): Section => ({
+  bucket,
+  heading,
+  items: Array.from({ length: count }, (_, i) => ({ text: `${heading} item ${i} ${"x".repeat(width)}`, details: [`owner: someone ${i}`] })),
+});
+
+const big: Reply = {
+  tone: "info",
+  blocks: [
+    { type: "heading", text: "Big 1.0: taking stock" },
+    { type: "text", text: "Lots of features." },
+    { type: "sections", sections: [section("done", "Finished features", 300), section("at-risk", "Features at risk", 300)] },
+  ],
+};
+
+describe("renderForMatrix", () => {
+  it("renders HTML with a plain body, as a notice by default", () => {
+    const [content] = renderForMatrix({ tone: "ok", blocks: [{ type: "text", text: "<b>hi</b>" }] }, { msgtype: "notice" });
+    expect(content).toEqual({ msgtype: "m.notice", body: "<b>hi</b>", format: "org.matrix.custom.html", formatted_body: "<p>&lt;b&gt;hi&lt;/b&gt;</p>" });
+    expect(renderForMatrix({ tone: "ok", blocks: [{ type: "text", text: "x" }] }, { msgtype: "text" })[0]?.msgtype).toBe("m.text");
+  });
+
+  it("splits a reply too large for one event, keeping every item once, in order", () => {
+    const parts = renderForMatrix(big, { msgtype: "notice", maxBytes: 20_000 });
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) expect(contentBytes(part)).toBeLessThanOrEqual(20_000);
+    const items = parts.flatMap((part) => part.body.split("\n").filter((line) => line.startsWith("* ")));
+    expect(items).toEqual(renderPlain(big).split("\n").filter((line) => line.startsWith("* ")));
+    expect(parts[0]!.body).toMatch(/^Big 1\.0: taking stock\n\nLots of features\.\n\n== Finished features ==/);
+    expect(parts[1]!.body).toMatch(/^== Finished features \(continued\) ==/);
+    expect(parts.some((part) => /^== Features at risk ==$/m.test(part.body))).toBe(true);
+  });
+
+  it("leaves a reply that fits whole", () => {
+    expect(splitReply({ tone: "ok", blocks: [{ type: "text", text: "short" }] }, 60_000)).toHaveLength(1);
+  });
+
+  it("sends plain lines, a few per message, in rooms bridged to IRC", () => {
+    const parts = renderForMatrix(big, { msgtype: "notice", irc: { lineBudget: 8, linesPerMessage: 3, prefix: "!" } });
+    expect(parts.every((part) => part.format === undefined && part.formatted_body === undefined)).toBe(true);
+    const lines = parts.flatMap((part) => part.body.split("\n"));
+    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(parts.map((part) => part.body.split("\n").length).slice(0, -1).every((n) => n === 3)).toBe(true);
+    expect(lines.at(-1)).toMatch(/^Full list \(\d+ lines\): !stock full$/);
+  });
+});

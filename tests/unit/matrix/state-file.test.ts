@@ -1,0 +1,55 @@
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MatrixStateFile, REMEMBERED_EVENTS, StateFileError } from "../../../adapters/matrix/state-file.js";
+import { tempDir } from "../../support/temp.js";
+
+const temp = tempDir("stocktake-state-");
+afterAll(() => temp.cleanup());
+
+describe("MatrixStateFile", () => {
+  it("keeps the sync token, login and handled events across opens, readable by its owner only", async () => {
+    const path = join(temp.dir, "a", "stocktake.matrix.json");
+    const state = await MatrixStateFile.open(path);
+    expect(state.getSyncToken()).toBeNull();
+    await state.setLogin({ homeserverUrl: "https://hs", userId: "@bot:hs", accessToken: "syt_secret", deviceId: "DEV" });
+    state.markHandled("$one");
+    await state.setSyncToken("s1");
+    await state.close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const again = await MatrixStateFile.open(path);
+    expect(again.getSyncToken()).toBe("s1");
+    expect(again.login?.accessToken).toBe("syt_secret");
+    expect(again.wasHandled("$one")).toBe(true);
+    expect(again.wasHandled("$two")).toBe(false);
+  });
+
+  it("saves a sync token only after the batch before it was handled", async () => {
+    const path = join(temp.dir, "order.json");
+    const state = await MatrixStateFile.open(path);
+    let release!: () => void;
+    const handled = new Promise<void>((resolve) => (release = resolve));
+    state.beforeTokenSave = () => handled;
+    const saving = state.setSyncToken("s2");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(() => readFileSync(path, "utf8")).toThrow(/ENOENT/);
+    release();
+    await saving;
+    expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBe("s2");
+  });
+
+  it("forgets the oldest handled events beyond its limit", async () => {
+    const state = await MatrixStateFile.open(join(temp.dir, "many.json"));
+    for (let i = 0; i <= REMEMBERED_EVENTS; i++) state.markHandled(`$${i}`);
+    expect(state.wasHandled("$0")).toBe(false);
+    expect(state.wasHandled(`$${REMEMBERED_EVENTS}`)).toBe(true);
+  });
+
+  it("refuses a damaged file instead of overwriting it", async () => {
+    const path = join(temp.dir, "bad.json");
+    writeFileSync(path, JSON.stringify({ version: 1, syncToken: 5 }));
+    await expect(MatrixStateFile.open(path)).rejects.toThrow(StateFileError);
+    await expect(MatrixStateFile.open(path)).rejects.toThrow(/bad\.json: (login|syncToken)/);
+    expect(readFileSync(path, "utf8")).toContain('"syncToken":5');
+  });
+});
