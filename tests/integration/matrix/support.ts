@@ -8,7 +8,8 @@ import { registerUser } from "../../../scripts/synapse-admin.mjs";
 import { MatrixAdapter } from "../../../adapters/matrix/matrix-adapter.js";
 import { startApp, type App } from "../../../src/app.js";
 import { parseConfig, type Config } from "../../../src/config/config.js";
-import type { Logger } from "../../../src/ports.js";
+import type { Clock, Logger } from "../../../src/ports.js";
+import type { Timer } from "../../../src/schedule/scheduler.js";
 import type { HomeserverInfo } from "./homeserver.js";
 import { Person, type Account } from "./support-person.js";
 
@@ -55,6 +56,9 @@ export interface BotOptions {
   sync?: { timelineLimit?: number; pollMs?: number };
   /** token: matrix.accessToken; password: user + password; kept: user only, the token kept from a password login. */
   login?: "token" | "password" | "kept";
+  /** The core's and the scheduler's time, for tests that move it (the Matrix client keeps real time). */
+  clock?: Clock;
+  timer?: Timer;
 }
 
 export interface RunningBot {
@@ -84,7 +88,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger: options.logger,
     sync: { pollMs: 5_000, ...options.sync },
   });
-  const app = await startApp({ config, logger: options.logger, adapters: [adapter] });
+  const app = await startApp({
+    config,
+    logger: options.logger,
+    adapters: [adapter],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timer ? { timer: options.timer } : {}),
+  });
   if (app.adapters.length !== 1) throw new Error("the Matrix adapter did not start; see tests/artifacts/*.log");
   return { app, adapter, config, stop: () => app.stop() };
 }
