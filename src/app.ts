@@ -135,7 +135,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     standingTargets: () => adapters.flatMap((adapter) => adapter.standingTargets?.() ?? []),
   });
   bot.onChange((events) => {
-    if (events.some((event) => event.entity !== "feature")) scheduler.reschedule();
+    // Subscriptions, milestones and the current release move the schedule; bookkeeping does not.
+    if (events.some((event) => !event.quiet && event.entity !== "feature")) scheduler.reschedule();
   });
 
   // One platform being down must not keep the others from working: each retries on its own.

@@ -31,6 +31,11 @@ export interface Draft<T> {
   undoes?: number;
   /** Bookkeeping that history and undo skip. */
   quiet?: boolean;
+  /**
+   * False for bookkeeping nobody is told about and a crash may lose (when `!stock` last ran): it is
+   * written without waiting for the disk. Default true: a change is synced before it is acknowledged.
+   */
+  durable?: boolean;
 }
 
 export interface UpdateMeta {

@@ -104,6 +104,7 @@ export const stockCommand = defineCommand({
           changes: [{ entity: "project", project: project.id, op: "update", fields: { lastStockAt: now.toISOString() } }],
           value: undefined,
           quiet: true,
+          durable: false,
         }),
       ).catch(() => undefined);
     }

@@ -6,8 +6,11 @@ import type { Change } from "../model/schema.js";
 
 /** Where a store keeps its events: an array in memory, an append-only file on disk. */
 export interface Journal {
-  /** Resolves once the events are durable. */
-  append(events: readonly PlanEvent[]): Promise<void>;
+  /**
+   * Resolves once the events are written, and durable unless `durable` is false: bookkeeping nobody
+   * is told about skips the sync, and the next durable append's sync covers it.
+   */
+  append(events: readonly PlanEvent[], durable?: boolean): Promise<void>;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
   /** Every event appended before the iteration starts, oldest first. */
@@ -85,7 +88,7 @@ export class EventSourcedStore implements PlanStore {
     const previousSeq = this.state.seq;
     this.state.seq = txn + events.length - 1;
     try {
-      await this.journal.append(events);
+      await this.journal.append(events, draft.durable ?? true);
     } catch (error) {
       this.rollback(applied);
       this.state.seq = previousSeq;
