@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     "",
     "Interaction → reply latency in ms (INTERACTION_CREATE dispatched → callback received by the server), sequential, against the fake Discord server on loopback. Target: Stocktake within 1.2× of the echo bot.",
     "",
-    `One durable append (write + fdatasync) on this disk: p50 ${ms(floor.p50)} ms, p95 ${ms(floor.p95)} ms. \`/status\` pays one per command, and \`/stock\` one for its last-summary bookkeeping; \`/show\` writes nothing, so it is the adapter's and the core's own cost.`,
+    `One durable append (write + fdatasync) on this disk: p50 ${ms(floor.p50)} ms, p95 ${ms(floor.p95)} ms. \`/status\` pays one per command; \`/stock\` appends its last-summary bookkeeping without a sync, and \`/show\` writes nothing, so theirs is the adapter's and the core's own cost.`,
     "",
     "| bot | n | p50 | p95 | max | p50 vs echo | p95 vs echo |",
     "|---|---:|---:|---:|---:|---:|---:|",
