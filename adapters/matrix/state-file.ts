@@ -1,7 +1,7 @@
-import { chmod, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { z } from "zod";
-import { syncDirectory } from "../store/durable-file.js";
+import { writeFileAtomically } from "../store/durable-file.js";
 
 /** How many handled event ids are remembered: far more than one sync batch. */
 export const REMEMBERED_EVENTS = 2_000;
@@ -152,20 +152,7 @@ export class MatrixStateFile {
 
   private async write(): Promise<void> {
     if (this.closed) return;
-    const text = JSON.stringify({ ...this.state, handled: [...this.handled] });
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-    const file = await open(temp, "w", 0o600);
-    try {
-      await file.writeFile(text, "utf8");
-      await file.sync();
-    } catch (error) {
-      await file.close();
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    await file.close();
-    await chmod(temp, 0o600);
-    await rename(temp, this.path);
-    await syncDirectory(dirname(this.path));
+    // It holds the bot's access token: readable by its owner only.
+    await writeFileAtomically(this.path, JSON.stringify({ ...this.state, handled: [...this.handled] }), 0o600);
   }
 }

@@ -1,4 +1,4 @@
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { chmod, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import type { Adapter } from "lowdb";
 
@@ -27,21 +27,30 @@ export class DurableJsonFile implements Adapter<unknown> {
 
   async write(data: unknown): Promise<void> {
     // Serialise before the first await so the snapshot is of one moment, whatever runs meanwhile.
-    const text = JSON.stringify(data);
-    const temp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
-    const file = await open(temp, "w");
-    try {
-      await file.writeFile(text, "utf8");
-      await file.sync();
-    } catch (error) {
-      await file.close();
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    await file.close();
-    await rename(temp, this.path);
-    await syncDirectory(dirname(this.path));
+    await writeFileAtomically(this.path, JSON.stringify(data));
   }
+}
+
+/**
+ * Replaces a file so that a crash leaves either the old or the new content: a temporary file,
+ * fsynced, renamed over the old one, and the directory fsynced so the rename itself is durable.
+ */
+export async function writeFileAtomically(path: string, text: string, mode = 0o644): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const file = await open(temp, "w", mode);
+  try {
+    await file.writeFile(text, "utf8");
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await file.close();
+  // open() applies the mode only to a file it creates; a leftover temp file keeps its own.
+  await chmod(temp, mode);
+  await rename(temp, path);
+  await syncDirectory(dirname(path));
 }
 
 export async function syncDirectory(path: string): Promise<void> {

@@ -1,21 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig } from "../../src/config/config.js";
+import { configProblems } from "../support/config-problems.js";
+import { loadConfig, parseConfig } from "../../src/config/config.js";
 import { tempDir } from "../support/temp.js";
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());
 
-function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfig(raw, "test", env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problems = configProblems;
 
 describe("config", () => {
   it("fills in defaults for an empty config", () => {

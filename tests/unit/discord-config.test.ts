@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { configProblems } from "../support/config-problems.js";
 import { enabledAdapters } from "../../src/app.js";
-import { ConfigError, parseConfig } from "../../src/config/config.js";
+import { parseConfig } from "../../src/config/config.js";
 
-function problems(raw: unknown, env: Record<string, string> = {}): string[] {
-  try {
-    parseConfig(raw, "stocktake.yaml", env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problems = configProblems;
 
 const ID = "123456789012345678";
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config/config.js";
+import { configProblems } from "../support/config-problems.js";
+import { parseConfig } from "../../src/config/config.js";
 import { DEFAULT_PUPPET_PATTERNS } from "../../src/config/matrix-config.js";
 
-function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfig(raw, "test", env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+const problems = configProblems;
 
 describe("matrix config", () => {
   it("is off by default, with the documented defaults", () => {
