@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { makeFeature } from "../support/plan.js";
 import { LowdbStore } from "../../adapters/store/lowdb-store.js";
 import { MemoryStore } from "../../adapters/store/memory-store.js";
 import type { Feature, PlanState } from "../../src/model/schema.js";
@@ -25,26 +26,7 @@ const release: ChangeRequest = {
   value: { id: "4.3", cycleMonths: 9, cycleStart: null, milestones: [], createdAt: AT, createdBy: "t" },
 };
 
-function feature(id: string, order: number): Feature {
-  return {
-    id,
-    title: id,
-    qualifier: null,
-    external: false,
-    bucket: "fair",
-    owners: [],
-    note: null,
-    probability: null,
-    links: [],
-    aliases: [],
-    parent: null,
-    order,
-    createdAt: AT,
-    createdBy: "t",
-    updatedAt: AT,
-    updatedBy: "t",
-  };
-}
+const feature = (id: string, order: number): Feature => makeFeature(id, { order });
 
 const create = (id: string, order = 1): ChangeRequest => ({ entity: "feature", project: "xen", release: "4.3", feature: id, op: "create", value: feature(id, order) });
 const setBucket = (id: string, bucket: string): ChangeRequest => ({ entity: "feature", project: "xen", release: "4.3", feature: id, op: "update", fields: { bucket } });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { makeFeature } from "../support/plan.js";
 import { emptyState, type Feature, type PlanState } from "../../src/model/schema.js";
 import { applyChange, prepare, type ChangeRequest } from "../../src/plan/reducer.js";
 import { childrenOf } from "../../src/plan/summary.js";
@@ -7,9 +8,7 @@ import { childrenOf } from "../../src/plan/summary.js";
 const AT = "2013-01-23T12:00:00.000Z";
 const IDS = ["a", "b", "c", "d", "e"];
 
-function feature(id: string, parent: string | null): Feature {
-  return { id, title: id, qualifier: null, external: false, bucket: "fair", owners: [], note: null, probability: null, links: [], aliases: [], parent, order: IDS.indexOf(id), createdAt: AT, createdBy: "t", updatedAt: AT, updatedBy: "t" };
-}
+const feature = (id: string, parent: string | null): Feature => makeFeature(id, { parent, order: IDS.indexOf(id) });
 
 function seeded(): PlanState {
   const state = emptyState();

@@ -2,6 +2,7 @@ import type { APIEmbed } from "discord-api-types/v10";
 import { escapeMarkdown } from "discord.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { makeFeature } from "../support/plan.js";
 import { DISCORD_MESSAGE_LIMITS as LIMITS, escapeText, pack, renderReply, splitLine, type DiscordMessage, type RenderOptions } from "../../adapters/discord/render.js";
 import { stockReply } from "../../src/commands/stock.js";
 import { BUCKETS, type Bucket } from "../../src/model/buckets.js";
@@ -12,25 +13,7 @@ const SLASH: RenderOptions = { embeds: true, slashHints: true, prefix: "!" };
 const NOW = new Date("2013-01-23T12:00:00Z");
 
 function feature(index: number, fields: Partial<Feature> = {}): Feature {
-  return {
-    id: `feature-${index}`,
-    title: `Feature number ${index}`,
-    qualifier: null,
-    external: false,
-    bucket: BUCKETS[index % 4]!,
-    owners: [],
-    note: null,
-    probability: null,
-    links: [],
-    aliases: [],
-    parent: null,
-    order: index,
-    createdAt: "2013-01-01T00:00:00Z",
-    createdBy: "test",
-    updatedAt: "2013-01-01T00:00:00Z",
-    updatedBy: "test",
-    ...fields,
-  };
+  return makeFeature(`feature-${index}`, { title: `Feature number ${index}`, bucket: BUCKETS[index % 4]!, order: index, ...fields });
 }
 
 function plan(features: Feature[], release: Partial<Release> = {}): { project: Project; release: Release } {

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { makeFeature } from "../support/plan.js";
 import type { Feature } from "../../src/model/schema.js";
 import { editDistance, resolveFeature, similarity, slugFor } from "../../src/plan/resolve.js";
 
-const AT = "2013-01-23T12:00:00.000Z";
-function feature(id: string, title: string, extra: Partial<Feature> = {}): Feature {
-  return { id, title, qualifier: null, external: false, bucket: "fair", owners: [], note: null, probability: null, links: [], aliases: [], parent: null, order: 1, createdAt: AT, createdBy: "t", updatedAt: AT, updatedBy: "t", ...extra };
-}
+const feature = (id: string, title: string, extra: Partial<Feature> = {}): Feature => makeFeature(id, { title, ...extra });
 const release = {
   id: "4.3",
   features: Object.fromEntries(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { makeFeature } from "../support/plan.js";
 import type { Feature, Release } from "../../src/model/schema.js";
 import { suggestFeatures } from "../../src/plan/resolve.js";
 
@@ -6,24 +7,7 @@ function release(...titles: string[]): Pick<Release, "features"> {
   const features: Record<string, Feature> = {};
   titles.forEach((title, index) => {
     const id = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-    features[id] = {
-      id,
-      title,
-      qualifier: null,
-      external: false,
-      bucket: "fair",
-      owners: [],
-      note: null,
-      probability: null,
-      links: [],
-      aliases: id === "blktap3" ? ["tap3"] : [],
-      parent: null,
-      order: index + 1,
-      createdAt: "2013-01-01T00:00:00Z",
-      createdBy: "test",
-      updatedAt: "2013-01-01T00:00:00Z",
-      updatedBy: "test",
-    };
+    features[id] = makeFeature(id, { title, aliases: id === "blktap3" ? ["tap3"] : [], order: index + 1 });
   });
   return { features };
 }
