@@ -5,7 +5,7 @@ import { describeEvent } from "../plan/describe-event.js";
 import { describeSchedule, nextMilestone } from "../plan/schedule.js";
 import { bucketCounts, describeCounts, releaseHealth, summarize } from "../plan/summary.js";
 import { failureReply, type Block, type Reply } from "../reply/reply.js";
-import { formatLongDate, parseSince } from "../util/dates.js";
+import { formatLongDate, parseSince, plural } from "../util/dates.js";
 import { ok } from "../util/result.js";
 import { bucketArg, valueFlag } from "./args.js";
 import { scopeFor } from "./scope.js";
@@ -24,7 +24,7 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const counts = bucketCounts(release);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);
-  const tally = total === 0 ? "No features on the list yet: add one with `!add TITLE`." : `${total} features: ${describeCounts(counts)}.`;
+  const tally = total === 0 ? "No features on the list yet: add one with `!add TITLE`." : `${plural(total, "feature")}: ${describeCounts(counts)}.`;
   blocks.push({ type: "text", text: where ? `${where}. ${tally}` : tally });
   if (options.since) {
     const lines = options.since.events

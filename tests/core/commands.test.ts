@@ -25,7 +25,7 @@ describe("a newcomer on an empty store", () => {
     const text = await chat.say("!stock");
     expect(text).toContain("Xen Project 4.3: taking stock");
     expect(text).toContain("== Features at risk ==\n\n* blktap3\n  owner: Thanos");
-    expect(text).toContain("Month 4 of 9");
+    expect(text).toContain("Month 4 of 9. 1 feature: 0 finished, 0 on track, 0 fair, 1 at risk.");
   });
 });
 
