@@ -64,11 +64,6 @@ export function parseBucket(text: string): Bucket | undefined {
   return SYNONYMS.get(key) ?? SYNONYMS.get(key.replace(/-/g, ""));
 }
 
-/** Every word that names a bucket, for help texts and "did you mean" replies. */
-export function bucketWords(): string[] {
-  return BUCKETS.map((bucket) => BUCKET_INFO[bucket].label);
-}
-
 /** A bucket heading from a status mail ("Features marked as Fair") back to its bucket. */
 export function bucketFromHeading(heading: string): Bucket | undefined {
   const text = heading.toLowerCase();

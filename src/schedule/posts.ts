@@ -1,10 +1,10 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, Project, Release } from "../model/schema.js";
 import { stockReply } from "../commands/stock.js";
-import { lastMilestone, nextMilestone, sortMilestones } from "../plan/schedule.js";
+import { lastMilestone, nextMilestone } from "../plan/schedule.js";
 import { childrenOf, featureLabel, sortedFeatures } from "../plan/summary.js";
 import type { Reply } from "../reply/reply.js";
-import { dateInZone, displayZone, endOfDate, formatShortDate, plural, weekday, zonedTimeToInstant, addDays } from "../util/dates.js";
+import { addDays, dateInZone, displayZone, formatShortDate, plural, weekday, zonedTimeToInstant } from "../util/dates.js";
 import type { Subscription } from "./subscription.js";
 
 /**
@@ -144,9 +144,4 @@ export function countdownReply(project: Pick<Project, "name">, release: Release,
 export function postFor(slot: Slot, project: Project, release: Release): Reply | undefined {
   if (slot.kind === "summary") return stockReply(project, release, slot.at);
   return countdownReply(project, release, slot.at, slot.zone);
-}
-
-/** The first milestone still ahead at `at`, sorted, for previews. */
-export function upcomingMilestones(release: Pick<Release, "milestones">, at: Date): Milestone[] {
-  return sortMilestones(release.milestones).filter((milestone) => endOfDate(milestone.date, milestone.timeZone).getTime() > at.getTime());
 }

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/reply/render-plain.js";
-import { Scheduler } from "../../src/schedule/scheduler.js";
 import { SubscriptionSchema } from "../../src/schedule/subscription.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
 import { FakeChat, FakeClock, MAINTAINER, RM } from "../support/fake-chat.js";
-import { FakeTimer } from "../support/fake-timer.js";
+import { FakeTimer, chatScheduler } from "../support/fake-timer.js";
 
 async function room(config: ConstructorParameters<typeof FakeChat>[0] = {}) {
   const clock = new FakeClock(new Date("2013-03-11T08:00:00Z"));
@@ -12,14 +10,7 @@ async function room(config: ConstructorParameters<typeof FakeChat>[0] = {}) {
   await chat.setup("!project new xen", "!release new 4.3", "!milestone set feature freeze 2013-03-25 AoE", "!add blktap3 --bucket at-risk", "!add vTPM --bucket fair");
   const timer = new FakeTimer(clock);
   const posts: { conversation: string; at: string; text: string }[] = [];
-  const scheduler = new Scheduler({
-    store: chat.store,
-    config: chat.bot.config,
-    clock,
-    timer,
-    logger: silentLogger,
-    send: async (conversation, reply) => void posts.push({ conversation, at: clock.now().toISOString(), text: renderPlain(reply) }),
-  });
+  const scheduler = chatScheduler(chat, timer, async (conversation, reply) => void posts.push({ conversation, at: clock.now().toISOString(), text: renderPlain(reply) }));
   chat.bot.onChange(() => scheduler.reschedule());
   const advance = (to: string) => timer.advanceTo(new Date(to), () => scheduler.settled());
   return { chat, clock, timer, scheduler, posts, advance };

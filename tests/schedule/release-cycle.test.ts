@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/reply/render-plain.js";
-import { Scheduler } from "../../src/schedule/scheduler.js";
 import { dateInZone, zoneOffsetMinutes } from "../../src/util/dates.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
 import { FakeChat, FakeClock } from "../support/fake-chat.js";
-import { FakeTimer } from "../support/fake-timer.js";
+import { FakeTimer, chatScheduler } from "../support/fake-timer.js";
 
 interface Post {
   at: Date;
@@ -36,16 +34,9 @@ async function runRelease(zone: string, cadence = "auto"): Promise<Post[]> {
   await xen418(chat, `!countdown on ${cadence} mon 09:00 ${zone}`);
   const timer = new FakeTimer(clock);
   const posts: Post[] = [];
-  const scheduler = new Scheduler({
-    store: chat.store,
-    config: chat.bot.config,
-    clock,
-    timer,
-    logger: silentLogger,
-    send: async (conversation, reply) => {
-      expect(conversation).toBe(chat.conversation);
-      posts.push({ at: clock.now(), text: renderPlain(reply) });
-    },
+  const scheduler = chatScheduler(chat, timer, async (conversation, reply) => {
+    expect(conversation).toBe(chat.conversation);
+    posts.push({ at: clock.now(), text: renderPlain(reply) });
   });
   await scheduler.start();
   await timer.advanceTo(new Date("2023-11-20T00:00:00Z"), () => scheduler.settled());
@@ -115,7 +106,7 @@ describe("a whole release cycle of scheduled posts", () => {
     await xen418(chat, "!countdown off");
     const timer = new FakeTimer(clock);
     const sent: string[] = [];
-    const scheduler = new Scheduler({ store: chat.store, config: chat.bot.config, clock, timer, logger: silentLogger, send: async (conversation) => void sent.push(conversation) });
+    const scheduler = chatScheduler(chat, timer, async (conversation) => void sent.push(conversation));
     await scheduler.start();
     expect(timer.next()).toBeUndefined();
     await timer.advanceTo(new Date("2023-11-20T00:00:00Z"), () => scheduler.settled());

@@ -1,5 +1,6 @@
-import type { Timer } from "../../src/schedule/scheduler.js";
-import type { FakeClock } from "./fake-chat.js";
+import { Scheduler, type SchedulerOptions, type Timer } from "../../src/schedule/scheduler.js";
+import { silentLogger } from "../../src/util/silent-logger.js";
+import type { FakeChat, FakeClock } from "./fake-chat.js";
 
 /** A Timer driven by a FakeClock: `advanceTo` moves time forward, running what falls due in order. */
 export class FakeTimer implements Timer {
@@ -32,4 +33,9 @@ export class FakeTimer implements Timer {
     }
     this.clock.set(instant);
   }
+}
+
+/** The real scheduler over a FakeChat's store and config, woken by `timer` on the chat's clock. */
+export function chatScheduler(chat: FakeChat, timer: FakeTimer, send: SchedulerOptions["send"]): Scheduler {
+  return new Scheduler({ store: chat.store, config: chat.bot.config, clock: chat.clock, timer, logger: silentLogger, send });
 }
