@@ -14,6 +14,7 @@ import { MAX_IMPORT_BYTES } from "./mail/import.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
 import { CORE_COMMANDS } from "./commands/index.js";
+import { plainText } from "./reply/inline.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -148,7 +149,7 @@ async function runConsole(config: Config, demo: boolean): Promise<number> {
   const store = demo ? new MemoryStore(systemClock) : undefined;
   if (store) {
     const loaded = await loadDemo(store, readFileSync(FIXTURE, "utf8"), systemClock);
-    if (!loaded.ok) throw new Error(loaded.error.message);
+    if (!loaded.ok) throw new Error(plainText(loaded.error.message));
   }
   const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
   const adapter = new ConsoleAdapter({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isKnownTimeZone } from "../model/schema.js";
 import { renderPlain } from "../reply/render-plain.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type Reply, t, type Text } from "../reply/reply.js";
 import { nextSlots, postFor } from "../schedule/posts.js";
 import {
   CADENCES,
@@ -17,11 +17,11 @@ import {
 import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, scopeFor } from "./scope.js";
+import { projectFor, scopeFor } from "../access/scope.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
 /** "daily 09:00 Europe/London", "weekly fri 16:30", "AoE mon": the words may come in any order. */
 function bindSubscription(words: readonly Token[]): Result<Record<string, string>> {
@@ -62,10 +62,10 @@ export const countdownStatusCommand = defineCommand({
   permission: "read",
   run: (ctx) => {
     const subscription = currentSubscription(ctx);
-    if (!subscription) return info("This room gets no scheduled posts. `!countdown on` subscribes it (see `!help countdown on`).");
+    if (!subscription) return info(t`This room gets no scheduled posts. ${cmd("countdown on")} subscribes it (see ${cmd("help", "countdown on")}).`);
     const muted = mutedUntil(settingsOf(ctx));
     const mute = muted && muted > ctx.clock.now() ? ` Muted until ${slotTime(muted, subscription.zone)}.` : "";
-    return info(`This room gets ${describeSubscription(subscription)}.${mute} \`!countdown preview\` shows the next posts.`);
+    return info(t`This room gets ${describeSubscription(subscription)}.${mute} ${cmd("countdown preview")} shows the next posts.`);
   },
 });
 
@@ -98,7 +98,7 @@ export const countdownOnCommand = defineCommand({
       settings[SETTING.lastSlot] = ctx.clock.now().toISOString();
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: `This room now gets ${describeSubscription(parsed.data)} (${project.value.name}). \`!countdown preview\` shows what is next.` }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`This room now gets ${describeSubscription(parsed.data)} (${project.value.name}). ${cmd("countdown preview")} shows what is next.` }] },
       });
     }),
 });
@@ -115,7 +115,7 @@ export const countdownOffCommand = defineCommand({
       const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.state]: "off" };
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: "No more scheduled posts here. `!countdown on` brings them back." }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`No more scheduled posts here. ${cmd("countdown on")} brings them back.` }] },
       });
     }),
 });
@@ -136,7 +136,7 @@ export const countdownMuteCommand = defineCommand({
       const zone = currentSubscription(ctx)?.zone ?? "UTC";
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: `Muted until ${slotTime(until, zone)}. \`!countdown unmute\` ends it sooner.` }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`Muted until ${slotTime(until, zone)}. ${cmd("countdown unmute")} ends it sooner.` }] },
       });
     }),
 });
@@ -173,7 +173,7 @@ export const countdownPreviewCommand = defineCommand({
     const subscribed = currentSubscription(ctx);
     const subscription = subscribed ?? SubscriptionSchema.parse({});
     const slots = nextSlots(subscription, release, ctx.clock.now(), args.count ?? 3, ctx.config.schedule.tightenDays);
-    const intro = subscribed ? "Next posts here:" : "This room is not subscribed; with `!countdown on` it would get:";
+    const intro = subscribed ? "Next posts here:" : t`This room is not subscribed; with ${cmd("countdown on")} it would get:`;
     if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
     const items = slots.map((slot) => {
       const post = postFor(slot, project, release);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EXPORT_FORMATS, exportRelease } from "../mail/export.js";
 import { failureReply } from "../reply/reply.js";
-import { scopeFor } from "./scope.js";
+import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
 export const exportCommand = defineCommand({

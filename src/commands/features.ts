@@ -5,12 +5,12 @@ import type { ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, code, failureReply, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok } from "../util/result.js";
 import { bucketArg, featureArg, nameArg, noteArg, switchArg, titleArg, valueFlag } from "./args.js";
 import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, who, withFeature } from "./helpers.js";
-import { scopeFor } from "./scope.js";
+import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
 const badge = (feature: Feature, text: string): Reply => ({
@@ -152,13 +152,13 @@ export const removeCommand = defineCommand({
           blocks: [
             {
               type: "text",
-              text: `This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${ctx.config.prefix}remove ${feature.id} --yes (\`!undo\` brings it back).`,
+              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
             },
           ],
         });
       }
       const changes: ChangeRequest[] = [...children, feature].map((item) => ({ ...featureTarget(scope, item), op: "delete" }));
-      return ok({ changes, value: { tone: "ok", blocks: [{ type: "text", text: `Removed ${featureLabel(feature)}${also}. \`!undo\` brings it back.` }] } });
+      return ok({ changes, value: { tone: "ok", blocks: [{ type: "text", text: t`Removed ${featureLabel(feature)}${also}. ${cmd("undo")} brings it back.` }] } });
     }),
 });
 
@@ -236,7 +236,7 @@ export const noteCommand = defineCommand({
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
       const note = args.clear ? null : args.text || null;
-      if (note === null && !args.clear) return fail("usage", "What should the note say? (`--clear` removes it.)");
+      if (note === null && !args.clear) return fail("usage", t`What should the note say? (${code("--clear")} removes it.)`);
       if (note === feature.note) return unchanged(`${featureLabel(feature)} already has that note.`);
       const text = note === null ? `${featureLabel(feature)}: note cleared.` : `${featureLabel(feature)}: ${note}`;
       return ok({ changes: [updateFeature(scope, feature, { note, ...stamp(ctx) })], value: badge(feature, text) });

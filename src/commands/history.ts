@@ -4,12 +4,12 @@ import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
 import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { countFlag, featureArg } from "./args.js";
 import { changeAndReply, stamp, who } from "./helpers.js";
-import { projectFor, scopeFor } from "./scope.js";
+import { projectFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
 /** How far back `!undo` looks for the person's last change. */
@@ -119,7 +119,7 @@ export const undoCommand = defineCommand({
       if (moved.length > 0) {
         return fail(
           "conflict",
-          `Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See \`!history\`; set it by hand instead.`,
+          t`Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See ${cmd("history")}; set it by hand instead.`,
           moved.map((event) => describeEvent(event, state)),
         );
       }

@@ -3,12 +3,12 @@ import { IdSchema, isKnownTimeZone, type Milestone, type ProjectMeta, type Relea
 import { emptyRelease } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts } from "../plan/summary.js";
-import { failureReply, type ListItem, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type ListItem, type Reply, t, type Text } from "../reply/reply.js";
 import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { nameArg, valueFlag } from "./args.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, projectIdFor, scopeFor } from "./scope.js";
+import { projectFor, projectIdFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
@@ -25,8 +25,8 @@ const releaseId = z
   .max(32, "release names are at most 32 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "release names are letters, digits, '.', '_', '+' and '-'");
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
-const done = (text: string): Reply => ({ tone: "ok", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const done = (text: Text): Reply => ({ tone: "ok", blocks: [{ type: "text", text }] });
 
 export const projectNewCommand = defineCommand({
   path: ["project", "new"],
@@ -40,7 +40,7 @@ export const projectNewCommand = defineCommand({
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      if (state.projects[args.id]) return fail("conflict", `There is already a project ${args.id}. Use it here with \`!project use ${args.id}\`.`);
+      if (state.projects[args.id]) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
       const now = ctx.clock.now().toISOString();
       const project: ProjectMeta = {
         id: args.id,
@@ -55,7 +55,7 @@ export const projectNewCommand = defineCommand({
           { entity: "project", project: args.id, op: "create", value: project },
           { entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } },
         ],
-        value: done(`Created ${project.name} (${args.id}); this room uses it now. Next: \`!release new VERSION\`.`),
+        value: done(t`Created ${project.name} (${args.id}); this room uses it now. Next: ${cmd("release new", "VERSION")}.`),
       });
     }),
 });
@@ -72,7 +72,7 @@ export const projectUseCommand = defineCommand({
       const project = state.projects[args.id];
       if (!project) {
         const ids = Object.keys(state.projects).sort();
-        return fail("not-found", `There is no project ${args.id}.${ids.length > 0 ? ` Projects: ${ids.join(", ")}.` : " Start one with `!project new NAME`."}`);
+        return fail("not-found", ids.length > 0 ? `There is no project ${args.id}. Projects: ${ids.join(", ")}.` : t`There is no project ${args.id}. Start one with ${cmd("project new", "NAME")}.`);
       }
       if (state.conversations[ctx.conversation]?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
       return ok({
@@ -96,7 +96,7 @@ export const projectListCommand = defineCommand({
       .map((project) => ({
         text: `${project.name} (${project.id})${project.currentRelease ? `, release ${project.currentRelease}` : ""}${project.id === here ? " — this room" : ""}`,
       }));
-    if (items.length === 0) return info("No projects yet. Start one with `!project new NAME`.");
+    if (items.length === 0) return info(t`No projects yet. Start one with ${cmd("project new", "NAME")}.`);
     return { tone: "info", blocks: [{ type: "list", items }] };
   },
 });
@@ -123,7 +123,7 @@ export const releaseNewCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (releases[args.version]) return fail("conflict", `${name} ${args.version} exists already. Switch to it with \`!release use ${args.version}\`.`);
+      if (releases[args.version]) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
       const now = ctx.clock.now();
       const today = now.toISOString().slice(0, 10);
       let start: string | null = args.cycle === undefined ? null : today;
@@ -139,7 +139,7 @@ export const releaseNewCommand = defineCommand({
           { entity: "release", project: id, release: args.version, op: "create", value: release },
           { entity: "project", project: id, op: "update", fields: { currentRelease: args.version } },
         ],
-        value: done(`${name} ${args.version} is the current release now${was}. Next: \`!add FEATURE\` and \`!milestone set feature-freeze DATE\`.`),
+        value: done(t`${name} ${args.version} is the current release now${was}. Next: ${cmd("add", "FEATURE")} and ${cmd("milestone set", "feature-freeze DATE")}.`),
       });
     }),
 });
@@ -179,7 +179,7 @@ export const releaseListCommand = defineCommand({
     const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
     if (!project.ok) return failureReply(project.error);
     const releases = Object.values(project.value.releases);
-    if (releases.length === 0) return info(`${project.value.name} has no releases yet. Start one with \`!release new VERSION\`.`);
+    if (releases.length === 0) return info(t`${project.value.name} has no releases yet. Start one with ${cmd("release new", "VERSION")}.`);
     return {
       tone: "info",
       blocks: [
@@ -272,7 +272,7 @@ export const milestoneRemoveCommand = defineCommand({
       const { project, release } = scope.value;
       const name = milestoneName(args.name);
       const existing = name && release.milestones.find((item) => item.key === name.key);
-      if (!existing) return fail("not-found", `${release.id} has no milestone “${args.name}”. \`!schedule\` lists them.`);
+      if (!existing) return fail("not-found", t`${release.id} has no milestone “${args.name}”. ${cmd("schedule")} lists them.`);
       return ok({
         changes: [
           { entity: "release", project: project.id, release: release.id, op: "update", fields: { milestones: release.milestones.filter((item) => item !== existing) } },
@@ -298,7 +298,7 @@ export const scheduleCommand = defineCommand({
     const where = describeSchedule(release, now);
     if (where) blocks.push({ type: "text", text: `${where}.` });
     if (release.milestones.length === 0) {
-      blocks.push({ type: "text", text: "No milestones yet. Set one with `!milestone set feature-freeze DATE [AoE]`." });
+      blocks.push({ type: "text", text: t`No milestones yet. Set one with ${cmd("milestone set", "feature-freeze DATE [AoE]")}.` });
       return { tone: "info", blocks };
     }
     const next = nextMilestone(release, now);
@@ -326,7 +326,7 @@ export const freezeCommand = defineCommand({
     const { project, release } = scope.value;
     const next = nextMilestone(release, ctx.clock.now());
     if (!next) {
-      const hint = release.milestones.length === 0 ? " Set one with `!milestone set feature-freeze DATE`." : "";
+      const hint = release.milestones.length === 0 ? t` Set one with ${cmd("milestone set", "feature-freeze DATE")}.` : "";
       return info(`${project.name} ${release.id} has no milestone ahead.${hint}`);
     }
     const counts = bucketCounts(release);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { PlanState } from "../model/schema.js";
-import type { Reply } from "../reply/reply.js";
+import { cmd, type Reply, t, type Text } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectIdFor } from "./scope.js";
+import { projectIdFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
 /**
@@ -19,7 +19,7 @@ export function roomSettings(state: Readonly<PlanState>, conversation: string): 
   return state.conversations[conversation]?.settings ?? {};
 }
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
 /** Writes one setting (null removes it); the whole settings object is the changed field, so history and undo see it. */
 function setSetting(ctx: Parameters<typeof changeAndReply>[0], key: string, value: string | boolean | null, done: string, already: string) {
@@ -49,14 +49,13 @@ export const roomShowCommand = defineCommand({
     const project = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
     const msgtype = settings[ROOM_SETTINGS.msgtype];
     const irc = settings[ROOM_SETTINGS.irc];
-    const prefix = ctx.config.prefix;
     return {
       tone: "info",
       blocks: [
         {
           type: "list",
           items: [
-            { text: `Project: ${project ?? `none (pick one with \`${prefix}project use NAME\`)`}` },
+            { text: project === undefined ? t`Project: none (pick one with ${cmd("project use", "NAME")})` : `Project: ${project}` },
             { text: `Replies: ${msgtype === "text" ? "ordinary messages (m.text)" : msgtype === "notice" ? "notices (m.notice)" : "the default (notices where the platform has them)"}` },
             { text: `Bridged to IRC: ${irc === true ? "yes" : irc === false ? "no" : "detected automatically"}` },
           ],

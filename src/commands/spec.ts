@@ -1,19 +1,14 @@
 import type { z } from "zod";
 import type { PlanEvent, PlanState } from "../model/schema.js";
-import type { Clock, Draft, HistoryQuery, Invoker, Role } from "../ports.js";
+import type { Permission } from "../access/permissions.js";
+import type { Scope } from "../access/scope.js";
+import type { Clock, Draft, HistoryQuery, Invoker } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import type { Result } from "../util/result.js";
 import type { CoreConfig } from "../config/core-config.js";
 import type { Token } from "./tokenize.js";
 
-/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
-export type Permission = "read" | "change" | "manage" | "admin";
-
-export const PERMISSION_ROLE: Record<Exclude<Permission, "read">, Role> = {
-  change: "maintainer",
-  manage: "release-manager",
-  admin: "admin",
-};
+export type { Permission };
 
 export type ParamKind = "feature" | "text" | "word" | "bucket" | "date";
 
@@ -38,6 +33,10 @@ export interface FlagSpec {
 
 export interface CommandContext {
   invoker: Invoker;
+  /** The project the conversation talks about, resolved once when the command arrived. */
+  projectId: string | undefined;
+  /** Its current release, or why there is none, as of when the command arrived. */
+  scope: Result<Scope>;
   /** Platform-qualified room or channel. */
   conversation: string;
   clock: Clock;
@@ -80,8 +79,9 @@ export function commandName(spec: Pick<CommandSpec, "path">): string {
   return spec.path.join(" ");
 }
 
-export function usage(spec: CommandSpec, prefix: string): string {
-  const parts = [prefix + commandName(spec)];
+/** A command's usage as a command reference: "status", "FEATURE BUCKET". */
+export function usageParts(spec: CommandSpec): { path: string; args: string } {
+  const parts: string[] = [];
   spec.params.forEach((param, index) => {
     let word = param.choices ? param.choices.join("|") : param.name.toUpperCase();
     if (index > 0 && spec.separator && isFreeText(param) && spec.params.slice(0, index).some(isFreeText)) {
@@ -90,7 +90,12 @@ export function usage(spec: CommandSpec, prefix: string): string {
     parts.push(param.required === false ? `[${word}]` : word);
   });
   for (const flag of spec.flags ?? []) parts.push(flag.value ? `[--${flag.name} ${flag.value}]` : `[--${flag.name}]`);
-  return parts.join(" ");
+  return { path: commandName(spec), args: parts.join(" ") };
+}
+
+export function usage(spec: CommandSpec, prefix: string): string {
+  const { path, args } = usageParts(spec);
+  return `${prefix}${path}${args === "" ? "" : ` ${args}`}`;
 }
 
 export function isFreeText(param: ParamSpec): boolean {
