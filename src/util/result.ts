@@ -1,4 +1,4 @@
-import type { Text } from "../reply/reply.js";
+import type { Text } from "../reply/text.js";
 
 /**
  * Expected failures (unknown feature, no permission, bad date) travel as values with a message for
