@@ -7,7 +7,8 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import { BUCKET_INFO, parseBucket } from "../../src/model/buckets.js";
-import { commandName, type CommandSpec, type ParamSpec } from "../../src/commands/spec.js";
+import type { ParamSpec } from "../../src/commands/params.js";
+import { commandName, type CommandSpec } from "../../src/commands/spec.js";
 
 /**
  * Discord slash commands, generated from the core's command specs: nothing describes a command

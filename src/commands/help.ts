@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Reply } from "../reply/reply.js";
+import { param } from "./params.js";
 import { commandName, defineCommand, usage, type CommandSpec } from "./spec.js";
 import { findCommand } from "./registry.js";
 
@@ -14,8 +15,7 @@ export const helpCommand = defineCommand({
   path: ["help"],
   aliases: [["commands"]],
   summary: "The commands, or how to use one.",
-  params: [{ name: "command", kind: "text", description: "A command, such as status", required: false }],
-  args: z.object({ command: z.string().trim().max(64).optional() }),
+  args: z.object({ command: param.text("A command, such as status", z.string().trim().max(64)).optional() }),
   permission: "read",
   examples: ["!help", "!help status", "!help release new"],
   run: (ctx, args): Reply => {
