@@ -2,6 +2,7 @@ import { join, parse } from "node:path";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
+import { describeCommands } from "./commands/catalogue.js";
 import type { Config } from "./config/config.js";
 import { noMetrics } from "./metrics/metrics.js";
 import { MetricsRegistry } from "./metrics/registry.js";
@@ -110,7 +111,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   const onMessage: MessageHandler = (message) => (accepting ? track(bot.handle(message)) : Promise.resolve(undefined));
   const host: BotHost = {
-    commands: bot.commands,
+    commands: describeCommands(bot.commands),
     config: bot.config,
     clock: bot.clock,
     store: bot.store,

@@ -1,4 +1,4 @@
-import type { CommandSpec } from "./commands/spec.js";
+import type { CommandInfo } from "./commands/catalogue.js";
 import type { CoreConfig } from "./config/core-config.js";
 import type { CounterName, HistogramName, Labels } from "./metrics/metrics.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
@@ -132,7 +132,8 @@ export interface AdapterHost {
  * autocomplete reads the plan, announcements follow `onChange`. `Stocktake` is one.
  */
 export interface BotHost extends AdapterHost {
-  readonly commands: readonly CommandSpec[];
+  /** Plain data: what to offer as slash commands, not the specs that run them. */
+  readonly commands: readonly CommandInfo[];
   readonly config: CoreConfig;
   readonly clock: Clock;
   readonly store: Pick<PlanStore, "read">;

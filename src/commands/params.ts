@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUCKETS } from "../model/buckets.js";
 import { bucketArg, featureArg } from "./args.js";
-import type { ParamKind } from "./spec.js";
+import type { ParamInfo } from "./catalogue.js";
 
 /**
  * A command's positional parameters are the keys of its `args` object marked with `param.…`:
@@ -9,13 +9,7 @@ import type { ParamKind } from "./spec.js";
  * choices come from a `z.enum` where there is one. Keys left unmarked are flags.
  */
 
-export interface ParamSpec {
-  name: string;
-  kind: ParamKind;
-  description: string;
-  required: boolean;
-  /** Fixed choices, shown in help and offered as Discord choices. */
-  choices?: readonly string[];
+export interface ParamSpec extends ParamInfo {
   /** For optional trailing words: only taken when the word fits ("AoE", "full"). */
   accepts?: (word: string) => boolean;
 }

@@ -2,7 +2,8 @@ import type { CoreConfig } from "../config/core-config.js";
 import type { PlanState, Project, Release } from "../model/schema.js";
 import type { Invoker, Role } from "../ports.js";
 import { fail, ok, type Failure, type Result } from "../util/result.js";
-import { PERMISSION_ROLE, type Permission } from "./spec.js";
+import type { Permission } from "./catalogue.js";
+import { PERMISSION_ROLE } from "./spec.js";
 
 /**
  * Which project a room talks about: what `!project use` set, else the config's room list, else the

@@ -4,26 +4,17 @@ import type { Clock, Draft, HistoryQuery, Invoker, Role } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import type { Result } from "../util/result.js";
 import type { CoreConfig } from "../config/core-config.js";
+import { commandName, type CommandInfo, type FlagInfo, type Permission } from "./catalogue.js";
 import { paramsOf, type ParamSpec } from "./params.js";
 import type { Token } from "./tokenize.js";
 
-/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
-export type Permission = "read" | "change" | "manage" | "admin";
+export { commandName };
 
 export const PERMISSION_ROLE: Record<Exclude<Permission, "read">, Role> = {
   change: "maintainer",
   manage: "release-manager",
   admin: "admin",
 };
-
-export type ParamKind = "feature" | "text" | "word" | "bucket" | "date";
-
-export interface FlagSpec {
-  name: string;
-  description: string;
-  /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
-  value?: string;
-}
 
 export interface CommandContext {
   invoker: Invoker;
@@ -50,7 +41,7 @@ export interface CommandDefinition<S extends z.ZodObject> {
   path: readonly string[];
   aliases?: readonly (readonly string[])[];
   summary: string;
-  flags?: readonly FlagSpec[];
+  flags?: readonly FlagInfo[];
   /** The word between two free-text parameters: "rename FEATURE to TITLE", "move FEATURE under PARENT". */
   separator?: string;
   /** For word orders the generic binder cannot read ("milestone set feature freeze 25 March 2013"). */
@@ -62,8 +53,8 @@ export interface CommandDefinition<S extends z.ZodObject> {
   run(ctx: CommandContext, args: z.output<S>): Promise<Reply> | Reply;
 }
 
-/** A command as the registry, help and the adapters see it: its parameters read from `args` once. */
-export interface CommandSpec extends Omit<CommandDefinition<z.ZodObject>, "run"> {
+/** A command as the registry and help see it: its parameters read from `args` once. */
+export interface CommandSpec extends Omit<CommandDefinition<z.ZodObject>, "run" | "aliases" | "flags">, CommandInfo {
   params: readonly ParamSpec[];
   run(ctx: CommandContext, args: unknown): Promise<Reply> | Reply;
 }
@@ -81,11 +72,7 @@ export function defineCommand<S extends z.ZodObject>(definition: CommandDefiniti
       throw new Error(`${commandName(definition)}: “${name}” needs a description: declare it with param.… in args, or list it in flags`);
     }
   }
-  return { ...definition, params };
-}
-
-export function commandName(spec: Pick<CommandSpec, "path">): string {
-  return spec.path.join(" ");
+  return { ...definition, aliases: definition.aliases ?? [], flags: definition.flags ?? [], params };
 }
 
 export function usage(spec: CommandSpec, prefix: string): string {
