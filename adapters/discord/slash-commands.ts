@@ -11,8 +11,9 @@ import { commandName, type CommandInfo, type ParamInfo } from "../../src/command
 
 /**
  * Discord slash commands, generated from the core's command catalogue (plain data: no schemas,
- * no code to run): nothing describes a command twice. One Discord command per first word; longer paths ("release new") become subcommands.
- * Aliases are not registered: the picker would list every command twice.
+ * no code to run): nothing describes a command twice. One Discord command per first word; longer
+ * paths ("release new") become subcommands. Aliases are not registered: the picker would list
+ * every command twice.
  */
 
 export const DISCORD_LIMITS = {
@@ -44,7 +45,7 @@ function isSwitchWord(param: ParamInfo): boolean {
 }
 
 function paramOption(param: ParamInfo): APIApplicationCommandBasicOption {
-  const base = { name: discordName(param.name), description: shorten(param.description, DISCORD_LIMITS.description), required: param.required !== false };
+  const base = { name: discordName(param.name), description: shorten(param.description, DISCORD_LIMITS.description), required: param.required };
   if (isSwitchWord(param)) return { ...base, type: ApplicationCommandOptionType.Boolean };
   if (param.kind === "feature") return { ...base, type: ApplicationCommandOptionType.String, autocomplete: true };
   if (param.choices && param.choices.length > 0) {
