@@ -2,6 +2,7 @@ import { join, parse } from "node:path";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
+import { describeCommands } from "./commands/catalogue.js";
 import type { Config } from "./config/config.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { MetricsRegistry } from "./metrics/registry.js";
@@ -88,7 +89,7 @@ export async function createAdapters(config: Config, logger: Logger, metrics: Me
   }
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
-    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: CORE_COMMANDS, logger: logger.child({ adapter: "discord" }) }));
+    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }) }));
   }
   return adapters;
 }

@@ -13,6 +13,7 @@ import { importIntoStore } from "./mail/import-into.js";
 import { MAX_IMPORT_BYTES } from "./mail/import.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
+import { describeCommands } from "./commands/catalogue.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { plainText } from "./reply/inline.js";
 
@@ -127,7 +128,7 @@ async function runDeployCommands(config: Config, guild: string | undefined): Pro
   const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
   let deployed: Awaited<ReturnType<typeof deployCommands>>;
   try {
-    deployed = await deployCommands({ config: config.discord, commands: CORE_COMMANDS, ...(guild === undefined ? {} : { guildId: guild }) });
+    deployed = await deployCommands({ config: config.discord, commands: describeCommands(CORE_COMMANDS), ...(guild === undefined ? {} : { guildId: guild }) });
   } catch (error) {
     // A wrong token or id is an answer from Discord, not a crash: say it without a stack trace.
     process.stderr.write(`stocktake: could not register the slash commands: ${(error as Error).message}\n`);

@@ -169,3 +169,36 @@ export interface ChatAdapter {
 }
 
 export type AdapterStatus = "connected" | "connecting" | "down";
+
+/* The commands as plain data, for adapters that offer them their own way (Discord slash commands). */
+
+/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
+export type Permission = "read" | "change" | "manage" | "admin";
+
+export type ParamKind = "feature" | "text" | "word" | "bucket" | "date";
+
+export interface ParamInfo {
+  name: string;
+  kind: ParamKind;
+  description: string;
+  required: boolean;
+  /** Fixed choices, shown in help and offered as Discord choices. */
+  choices?: readonly string[];
+}
+
+export interface FlagInfo {
+  name: string;
+  description: string;
+  /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
+  value?: string;
+}
+
+export interface CommandInfo {
+  path: readonly string[];
+  aliases: readonly (readonly string[])[];
+  summary: string;
+  /** Positional parameters, in the order they are typed. */
+  params: readonly ParamInfo[];
+  flags: readonly FlagInfo[];
+  permission: Permission;
+}

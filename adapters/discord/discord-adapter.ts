@@ -16,10 +16,9 @@ import {
   type User,
 } from "discord.js";
 import { addressedText } from "../../src/addressing.js";
-import type { CommandSpec } from "../../src/commands/spec.js";
 import type { DiscordConfig } from "../../src/config/discord-config.js";
 import { localId, qualify } from "../../src/ids.js";
-import type { AnnouncementTarget, ChatAdapter, ChatHost, Invoker, Logger } from "../../src/ports.js";
+import type { AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { renderReply, type DiscordMessage } from "./render.js";
@@ -31,7 +30,7 @@ export interface DiscordAdapterOptions {
   /** The core's command prefix, to show command hints the way people can type them. */
   prefix: string;
   /** The commands, as data: what slash commands and their options map to. */
-  commands: readonly CommandSpec[];
+  commands: readonly CommandInfo[];
   logger: Logger;
   /**
    * Answer directly when the reply is ready within this many milliseconds, else defer first

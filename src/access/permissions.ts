@@ -1,10 +1,9 @@
 import type { CoreConfig } from "../config/core-config.js";
-import type { Invoker, Role } from "../ports.js";
+import type { Invoker, Permission, Role } from "../ports.js";
 import { cmd, code, t } from "../reply/reply.js";
 import type { Failure } from "../util/result.js";
 
-/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
-export type Permission = "read" | "change" | "manage" | "admin";
+export type { Permission };
 
 export const PERMISSION_ROLE: Record<Exclude<Permission, "read">, Role> = {
   change: "maintainer",

@@ -18,6 +18,7 @@ import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { projectFor, scopeFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
@@ -57,7 +58,6 @@ export const countdownStatusCommand = defineCommand({
   // Slash commands cannot be both a command and a group: `/countdown status`, but `!countdown` too.
   aliases: [["countdown"]],
   summary: "What this room gets posted: the weekly summary and countdowns to the next milestone.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -72,18 +72,12 @@ export const countdownStatusCommand = defineCommand({
 export const countdownOnCommand = defineCommand({
   path: ["countdown", "on"],
   summary: "Subscribe this room to the weekly summary and milestone countdowns.",
-  params: [
-    { name: "cadence", kind: "word", description: "auto (weekly, daily in the last week), daily or weekly", required: false, choices: CADENCES },
-    { name: "day", kind: "word", description: "Weekday of the summary (default mon)", required: false, choices: WEEKDAYS },
-    { name: "time", kind: "word", description: "Time of day, 24h (default 09:00)", required: false },
-    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
-  ],
   bind: bindSubscription,
   args: z.object({
-    cadence: z.enum(CADENCES).optional(),
-    day: z.enum(WEEKDAYS).optional(),
-    time: z.string().optional(),
-    zone: z.string().optional(),
+    cadence: param.word("auto (weekly, daily in the last week), daily or weekly", z.enum(CADENCES)).optional(),
+    day: param.word("Weekday of the summary (default mon)", z.enum(WEEKDAYS)).optional(),
+    time: param.word("Time of day, 24h (default 09:00)", z.string()).optional(),
+    zone: param.word("Time zone: AoE or an IANA name (default UTC)", z.string()).optional(),
   }),
   permission: "manage",
   examples: ["!countdown on", "!countdown on daily 09:00 Europe/London", "!countdown on weekly fri 16:00 AoE"],
@@ -106,7 +100,6 @@ export const countdownOnCommand = defineCommand({
 export const countdownOffCommand = defineCommand({
   path: ["countdown", "off"],
   summary: "Stop scheduled posts in this room.",
-  params: [],
   args: z.object({}),
   permission: "manage",
   run: (ctx) =>
@@ -123,8 +116,7 @@ export const countdownOffCommand = defineCommand({
 export const countdownMuteCommand = defineCommand({
   path: ["countdown", "mute"],
   summary: "Pause scheduled posts here for a while (3d, 2w) — or `unmute`.",
-  params: [{ name: "for", kind: "word", description: "How long: 12h, 3d, 2w" }],
-  args: z.object({ for: z.string({ error: "for how long? 12h, 3d or 2w" }).regex(/^\d{1,3}\s*[hdw]$/i, "a span such as 12h, 3d or 2w") }),
+  args: z.object({ for: param.word("How long: 12h, 3d, 2w", z.string({ error: "for how long? 12h, 3d or 2w" }).regex(/^\d{1,3}\s*[hdw]$/i, "a span such as 12h, 3d or 2w")) }),
   permission: "manage",
   examples: ["!countdown mute 3d"],
   run: (ctx, args) =>
@@ -144,7 +136,6 @@ export const countdownMuteCommand = defineCommand({
 export const countdownUnmuteCommand = defineCommand({
   path: ["countdown", "unmute"],
   summary: "Resume scheduled posts here.",
-  params: [],
   args: z.object({}),
   permission: "manage",
   run: (ctx) =>
@@ -162,8 +153,11 @@ export const countdownUnmuteCommand = defineCommand({
 export const countdownPreviewCommand = defineCommand({
   path: ["countdown", "preview"],
   summary: "The next scheduled posts here, with their times and text, without posting them.",
-  params: [{ name: "count", kind: "word", description: "How many (default 3, at most 10)", required: false }],
-  args: z.object({ count: z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)).optional() }),
+  args: z.object({
+    count: param
+      .word("How many (default 3, at most 10)", z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)))
+      .optional(),
+  }),
   permission: "read",
   examples: ["!countdown preview", "!countdown preview 7"],
   run: (ctx, args) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cmd, code, joinText, type Inline, type Reply, t, type Text } from "../reply/reply.js";
 import { commandName, defineCommand, usageParts, type CommandSpec } from "./spec.js";
+import { param } from "./params.js";
 import { findCommand } from "./registry.js";
 
 const WHO_MAY: Record<CommandSpec["permission"], string> = {
@@ -14,8 +15,7 @@ export const helpCommand = defineCommand({
   path: ["help"],
   aliases: [["commands"]],
   summary: "The commands, or how to use one.",
-  params: [{ name: "command", kind: "text", description: "A command, such as status", required: false }],
-  args: z.object({ command: z.string().trim().max(64).optional() }),
+  args: z.object({ command: param.text("A command, such as status", z.string().trim().max(64)).optional() }),
   permission: "read",
   examples: ["!help", "!help status", "!help release new"],
   run: (ctx, args): Reply => {

@@ -7,6 +7,7 @@ import { cmd, failureReply, type ListItem, type Reply, t, type Text } from "../r
 import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { nameArg, valueFlag } from "./args.js";
+import { param } from "./params.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { projectFor, projectIdFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
@@ -31,11 +32,7 @@ const done = (text: Text): Reply => ({ tone: "ok", blocks: [{ type: "text", text
 export const projectNewCommand = defineCommand({
   path: ["project", "new"],
   summary: "Start planning a project, and use it in this room.",
-  params: [
-    { name: "id", kind: "word", description: "Short name: xen" },
-    { name: "name", kind: "text", description: "Display name: Xen Project", required: false },
-  ],
-  args: z.object({ id: projectId, name: nameArg.optional() }),
+  args: z.object({ id: param.word("Short name: xen", projectId), name: param.text("Display name: Xen Project", nameArg).optional() }),
   permission: "admin",
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
@@ -63,8 +60,7 @@ export const projectNewCommand = defineCommand({
 export const projectUseCommand = defineCommand({
   path: ["project", "use"],
   summary: "Make this room talk about another project.",
-  params: [{ name: "id", kind: "word", description: "Project name" }],
-  args: z.object({ id: projectId }),
+  args: z.object({ id: param.word("Project name", projectId) }),
   permission: "manage",
   examples: ["!project use xen"],
   run: (ctx, args) =>
@@ -86,7 +82,6 @@ export const projectListCommand = defineCommand({
   path: ["project", "list"],
   aliases: [["projects"]],
   summary: "The projects Stocktake plans.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -104,13 +99,12 @@ export const projectListCommand = defineCommand({
 export const releaseNewCommand = defineCommand({
   path: ["release", "new"],
   summary: "Start planning a release and make it the current one.",
-  params: [{ name: "version", kind: "word", description: "Version: 4.3" }],
   flags: [
     { name: "cycle", value: "MONTHS", description: "Length of the release cycle in months" },
     { name: "start", value: "DATE", description: "When the cycle started (default today)" },
   ],
   args: z.object({
-    version: releaseId,
+    version: param.word("Version: 4.3", releaseId),
     cycle: valueFlag("cycle").pipe(
       z.string().regex(/^\d{1,2}$/, "--cycle is a number of months").transform(Number).pipe(z.number().min(1).max(60, "--cycle is at most 60 months")).optional(),
     ),
@@ -147,8 +141,7 @@ export const releaseNewCommand = defineCommand({
 export const releaseUseCommand = defineCommand({
   path: ["release", "use"],
   summary: "Switch the project's current release.",
-  params: [{ name: "version", kind: "word", description: "Version" }],
-  args: z.object({ version: releaseId }),
+  args: z.object({ version: param.word("Version", releaseId) }),
   permission: "manage",
   examples: ["!release use 4.3"],
   run: (ctx, args) =>
@@ -172,7 +165,6 @@ export const releaseListCommand = defineCommand({
   path: ["release", "list"],
   aliases: [["releases"]],
   summary: "The project's releases.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -223,16 +215,16 @@ function bindMilestone(words: readonly Token[]): Result<Record<string, string>> 
 export const milestoneSetCommand = defineCommand({
   path: ["milestone", "set"],
   summary: "Set a milestone's date: last-posting, feature-freeze, code-freeze, hard-code-freeze, rc1…, release.",
-  params: [
-    { name: "name", kind: "text", description: "feature-freeze, code-freeze, rc1, release…" },
-    { name: "date", kind: "date", description: "2013-03-25, 25 March 2013, +14d" },
-    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
-  ],
   bind: bindMilestone,
   args: z.object({
-    name: z.string({ error: "which milestone? feature-freeze, code-freeze, rc1, release…" }).trim().min(1).max(64, "milestone names are at most 64 characters"),
-    date: z.string({ error: "when? Give a date such as 2013-03-25" }).trim().min(1),
-    zone: z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London").optional(),
+    name: param.text(
+      "feature-freeze, code-freeze, rc1, release…",
+      z.string({ error: "which milestone? feature-freeze, code-freeze, rc1, release…" }).trim().min(1).max(64, "milestone names are at most 64 characters"),
+    ),
+    date: param.date("2013-03-25, 25 March 2013, +14d", z.string({ error: "when? Give a date such as 2013-03-25" }).trim().min(1)),
+    zone: param
+      .word("Time zone: AoE or an IANA name (default UTC)", z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London"))
+      .optional(),
   }),
   permission: "manage",
   examples: ["!milestone set feature-freeze 2013-03-25 AoE", "!milestone set code freeze 15 April 2013 Europe/London", "!milestone set rc1 +6w"],
@@ -261,8 +253,7 @@ export const milestoneSetCommand = defineCommand({
 export const milestoneRemoveCommand = defineCommand({
   path: ["milestone", "remove"],
   summary: "Remove a milestone from the schedule.",
-  params: [{ name: "name", kind: "text", description: "The milestone" }],
-  args: z.object({ name: z.string({ error: "which milestone?" }).trim().min(1).max(64) }),
+  args: z.object({ name: param.text("The milestone", z.string({ error: "which milestone?" }).trim().min(1).max(64)) }),
   permission: "manage",
   examples: ["!milestone remove rc3"],
   run: (ctx, args) =>
@@ -286,7 +277,6 @@ export const scheduleCommand = defineCommand({
   path: ["schedule"],
   aliases: [["milestones"], ["timeline"]],
   summary: "The release's milestones, and where we are.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -317,7 +307,6 @@ export const scheduleCommand = defineCommand({
 export const freezeCommand = defineCommand({
   path: ["freeze"],
   summary: "Countdown to the next milestone, with what is at risk.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {

@@ -4,6 +4,7 @@ import { cmd, type Reply, t, type Text } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { projectIdFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
 /**
@@ -41,7 +42,6 @@ export const roomShowCommand = defineCommand({
   // Slash commands cannot be both a command and a group: `/room status`, but `!room` too.
   aliases: [["room"]],
   summary: "This room's settings: its project, how replies are sent, whether it is bridged to IRC.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -68,13 +68,15 @@ export const roomShowCommand = defineCommand({
 export const roomMsgtypeCommand = defineCommand({
   path: ["room", "msgtype"],
   summary: "Send replies in this room as notices (the bot convention) or as ordinary text messages.",
-  params: [{ name: "type", kind: "word", description: "notice or text", choices: ["notice", "text"] }],
   args: z.object({
-    type: z
-      .string({ error: "notice or text?" })
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(["notice", "text"], { error: "the reply type is notice or text" })),
+    type: param.word(
+      "notice or text",
+      z
+        .string({ error: "notice or text?" })
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(["notice", "text"], { error: "the reply type is notice or text" })),
+    ),
   }),
   permission: "manage",
   examples: ["!room msgtype text", "!room msgtype notice"],
@@ -91,13 +93,15 @@ export const roomMsgtypeCommand = defineCommand({
 export const roomIrcCommand = defineCommand({
   path: ["room", "irc"],
   summary: "Say whether this room is bridged to IRC (plain lines, long summaries condensed), or let the bot detect it.",
-  params: [{ name: "mode", kind: "word", description: "on, off or auto", choices: ["on", "off", "auto"] }],
   args: z.object({
-    mode: z
-      .string({ error: "on, off or auto?" })
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(["on", "off", "auto"], { error: "say on, off or auto" })),
+    mode: param.word(
+      "on, off or auto",
+      z
+        .string({ error: "on, off or auto?" })
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(["on", "off", "auto"], { error: "say on, off or auto" })),
+    ),
   }),
   permission: "manage",
   examples: ["!room irc on", "!room irc auto"],

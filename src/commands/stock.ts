@@ -1,26 +1,22 @@
 import { z } from "zod";
-import { BUCKETS } from "../model/buckets.js";
 import { stockReply, type StockOptions } from "../plan/stock-summary.js";
 import { failureReply } from "../reply/reply.js";
 import { parseSince } from "../util/dates.js";
 import { ok } from "../util/result.js";
-import { bucketArg, valueFlag } from "./args.js";
+import { valueFlag } from "./args.js";
 import { scopeFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 
 export const stockCommand = defineCommand({
   path: ["stock"],
   aliases: [["summary"]],
   summary: "The release summary: every feature by how likely it is to make it.",
-  params: [
-    { name: "bucket", kind: "bucket", description: "Only this bucket", required: false, choices: BUCKETS },
-    { name: "full", kind: "word", description: "The whole list, even where only a few lines fit", required: false, choices: ["full"], accepts: (word) => word.toLowerCase() === "full" },
-  ],
   flags: [{ name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" }],
   args: z.object({
-    bucket: bucketArg.optional(),
-    full: z
-      .string()
+    bucket: param.bucket("Only this bucket").optional(),
+    full: param
+      .word("The whole list, even where only a few lines fit", z.string(), { choices: ["full"], accepts: (word) => word.toLowerCase() === "full" })
       .optional()
       .transform((word) => word !== undefined),
     since: valueFlag("since"),

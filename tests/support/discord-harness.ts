@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DiscordAdapter } from "../../adapters/discord/discord-adapter.js";
 import { LowdbStore } from "../../adapters/store/lowdb-store.js";
 import { startApp, type App } from "../../src/app.js";
+import { describeCommands } from "../../src/commands/catalogue.js";
 import { CORE_COMMANDS } from "../../src/commands/index.js";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import { createLogger } from "../../src/logging.js";
@@ -110,7 +111,7 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
   const adapter = new DiscordAdapter({
     config: config.discord,
     prefix: config.prefix,
-    commands: CORE_COMMANDS,
+    commands: describeCommands(CORE_COMMANDS),
     logger: logger.child({ adapter: "discord" }),
     ...(options.deferAfterMs === undefined ? {} : { deferAfterMs: options.deferAfterMs }),
   });
