@@ -5,6 +5,7 @@ import { MemoryStore } from "../adapters/store/memory-store.js";
 import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
 import { LockedError } from "../adapters/store/lock.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
+import { Snowflake } from "../adapters/discord/config.js";
 import { enabledAdapters, startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { loadDemo } from "./demo.js";
@@ -122,7 +123,7 @@ function describeDiscord(config: Config): string {
 }
 
 async function runDeployCommands(config: Config, guild: string | undefined): Promise<number> {
-  if (guild !== undefined && !/^\d{17,20}$/.test(guild)) throw new UsageError(`--guild is a server id (17–20 digits), not “${guild}”`);
+  if (guild !== undefined && !Snowflake.safeParse(guild).success) throw new UsageError(`--guild is a server id (17–20 digits), not “${guild}”`);
   const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
   let deployed: Awaited<ReturnType<typeof deployCommands>>;
   try {

@@ -17,7 +17,7 @@ import {
   type User,
 } from "discord.js";
 import { scopeFor } from "../../src/commands/scope.js";
-import type { DiscordConfig } from "../../src/config/discord-config.js";
+import type { DiscordConfig } from "./config.js";
 import { BUCKET_INFO } from "../../src/model/buckets.js";
 import { suggestFeatures } from "../../src/plan/resolve.js";
 import { featureLabel } from "../../src/plan/summary.js";

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { ROOM_SETTINGS } from "../../src/commands/room.js";
 import type { CoreConfig } from "../../src/config/core-config.js";
-import type { MatrixConfig } from "../../src/config/matrix-config.js";
+import type { MatrixConfig } from "./config.js";
 import type { AdapterHost, ChatAdapter, ConversationView, IncomingMessage, Logger, MessageHandler } from "../../src/ports.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { describeError, StocktakeClient } from "./client.js";
