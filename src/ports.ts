@@ -1,6 +1,7 @@
 import type { CommandSpec } from "./commands/spec.js";
 import type { CoreConfig } from "./config/core-config.js";
 import type { CounterName, HistogramName, Labels } from "./metrics/metrics.js";
+import type { RoomSettings } from "./model/room-settings.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
 import type { ChangeRequest } from "./plan/reducer.js";
 import type { Reply } from "./reply/reply.js";
@@ -118,8 +119,8 @@ export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undef
 export interface ConversationView {
   /** The project bound to it explicitly (`!project use`, or a project's rooms in the config); not a fallback. */
   boundProject: string | undefined;
-  /** Per-room settings (`!room msgtype`, `!room irc`). */
-  settings: Readonly<Record<string, string | number | boolean | null>>;
+  /** How replies are presented there (`!room msgtype`, `!room irc`). */
+  settings: Readonly<RoomSettings>;
 }
 
 /** The narrow read-only view of the bot that adapters get at start. */

@@ -8,6 +8,7 @@ import { commandName, usage, type CommandContext, type CommandSpec } from "./com
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
+import { roomSettingsOf } from "./model/room-settings.js";
 import { noMetrics } from "./metrics/metrics.js";
 import { findExact, similarity } from "./plan/resolve.js";
 import { systemClock, type Clock, type ConversationView, type IncomingMessage, type Logger, type Metrics, type PlanStore } from "./ports.js";
@@ -65,7 +66,7 @@ export class Stocktake {
   /** What adapters may know about a room: its explicit project binding and its settings. */
   conversation(id: string): ConversationView {
     const state = this.store.read();
-    return { boundProject: boundProjectId(state, id, this.config), settings: state.conversations[id]?.settings ?? {} };
+    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(state.conversations[id]?.settings) };
   }
 
   /**

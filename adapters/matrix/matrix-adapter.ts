@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { ROOM_SETTINGS } from "../../src/commands/room.js";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import type { MatrixConfig } from "./config.js";
 import type { AdapterHost, ChatAdapter, ConversationView, IncomingMessage, Logger, MessageHandler } from "../../src/ports.js";
@@ -234,8 +233,7 @@ export class MatrixAdapter implements ChatAdapter {
     const view = this.view(PREFIX + roomId);
     const facts = await this.facts(roomId);
     const irc = this.isIrc(roomId, view, facts);
-    const setting = view.settings[ROOM_SETTINGS.msgtype];
-    const msgtype = setting === "text" || setting === "notice" ? setting : this.options.matrix.msgtype;
+    const msgtype = view.settings.msgtype ?? this.options.matrix.msgtype;
     const { irc: ircConfig } = this.options.matrix;
     const contents = renderForMatrix(reply, {
       msgtype,
@@ -272,8 +270,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
-    const setting = view.settings[ROOM_SETTINGS.irc];
-    if (typeof setting === "boolean") return setting;
+    if (view.settings.irc !== undefined) return view.settings.irc;
     const { irc } = this.options.matrix;
     if (irc.rooms.includes(roomId)) return true;
     return irc.detect && (facts.ircBridgeState.size > 0 || facts.puppets.size > 0);
