@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { MemoryStore } from "../adapters/store/memory-store.js";
 import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
@@ -8,7 +7,7 @@ import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { Snowflake } from "../adapters/discord/config.js";
 import { enabledAdapters, startApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
-import { loadDemo } from "./demo.js";
+import { DEMO_MAIL, loadDemo } from "./demo.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
 import { MAX_IMPORT_BYTES } from "./mail/import.js";
@@ -39,8 +38,6 @@ Options:
   --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
   --help               This text
 `;
-
-const FIXTURE = fileURLToPath(new URL("../tests/fixtures/xen-4.3-taking-stock.txt", import.meta.url));
 
 class UsageError extends Error {}
 
@@ -148,7 +145,7 @@ async function runConsole(config: Config, demo: boolean): Promise<number> {
   const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
   const store = demo ? new MemoryStore(systemClock) : undefined;
   if (store) {
-    const loaded = await loadDemo(store, readFileSync(FIXTURE, "utf8"), systemClock);
+    const loaded = await loadDemo(store, readFileSync(DEMO_MAIL, "utf8"), systemClock);
     if (!loaded.ok) throw new Error(loaded.error.message);
   }
   const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
