@@ -1,15 +1,21 @@
+import { readFileSync } from "node:fs";
 import { join, parse } from "node:path";
-import { LowdbStore } from "../adapters/store/lowdb-store.js";
+import { LockedError } from "../adapters/store/lock.js";
+import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
+import { MemoryStore } from "../adapters/store/memory-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
+import { Snowflake } from "../adapters/discord/config.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
 import { describeCommands } from "./commands/catalogue.js";
 import type { Config } from "./config/config.js";
+import { DEMO_MAIL, loadDemo } from "./demo.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { MetricsRegistry } from "./metrics/registry.js";
 import { trackBucketSeries } from "./plan/bucket-series.js";
 import { Announcer } from "./announce/announcer.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { platformOf } from "./ids.js";
+import { plainText } from "./reply/inline.js";
 import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, Logger, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
 import { textReply, type Reply } from "./reply/reply.js";
@@ -249,4 +255,57 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
     logger.error({ err: error, host: http.host, port: http.port }, "web page failed to start");
     return undefined;
   }
+}
+
+// --- what the command line runs: it builds nothing itself ---
+
+/** Opens the config's data file for a one-shot command (import, export); the caller closes it. */
+export function openStore(config: Config): Promise<PlanStore> {
+  return LowdbStore.open(config.dataFile);
+}
+
+/** A data file the store refuses (invalid, or held by another process): a message for the person, not a crash. */
+export function isStoreRefusal(error: unknown): error is Error {
+  return error instanceof StoreLoadError || error instanceof LockedError;
+}
+
+/** The Xen 4.3 example plan in a memory store, forgotten on exit (`--demo`). */
+export async function openDemoStore(clock: Clock = systemClock): Promise<PlanStore> {
+  const store = new MemoryStore(clock);
+  const loaded = await loadDemo(store, readFileSync(DEMO_MAIL, "utf8"), clock);
+  if (!loaded.ok) throw new Error(plainText(loaded.error.message));
+  return store;
+}
+
+export interface ConsoleAppOptions {
+  config: Config;
+  logger: Logger;
+  /** Run on the demo plan in memory instead of the data file. */
+  demo: boolean;
+  greeting: string;
+}
+
+/** A terminal session: the console adapter alone, on the data file or the demo plan. `closed` settles when the person leaves. */
+export async function startConsoleApp(options: ConsoleAppOptions): Promise<{ app: App; closed: Promise<void> }> {
+  const { config, logger } = options;
+  const store = options.demo ? await openDemoStore() : undefined;
+  const adapter = new ConsoleAdapter({ user: config.console.user, greeting: options.greeting, prefix: config.prefix });
+  const app = await startApp({ config, logger, adapters: [adapter], ...(store ? { store } : {}) });
+  return { app, closed: adapter.closed() };
+}
+
+/** Settles when the terminal of an app that runs a console closes; undefined when it runs none. */
+export function consoleClosed(app: Pick<App, "adapters">): Promise<void> | undefined {
+  return app.adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter)?.closed();
+}
+
+/** Whether a command-line value is a Discord id (a snowflake), as the config's ids are. */
+export function isDiscordId(text: string): boolean {
+  return Snowflake.safeParse(text).success;
+}
+
+/** Registers the slash commands with Discord, in one server when `guildId` is given (`stocktake discord deploy-commands`). */
+export async function deployDiscordCommands(config: Config, guildId: string | undefined) {
+  const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
+  return deployCommands({ config: config.discord, commands: describeCommands(CORE_COMMANDS), ...(guildId === undefined ? {} : { guildId }) });
 }

@@ -1,21 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { MemoryStore } from "../adapters/store/memory-store.js";
-import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
-import { LockedError } from "../adapters/store/lock.js";
-import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
-import { enabledAdapters, startApp } from "./app.js";
+import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, startApp, startConsoleApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
-import { loadDemo } from "./demo.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
 import { MAX_IMPORT_BYTES } from "./mail/import.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
-import { describeCommands } from "./commands/catalogue.js";
-import { CORE_COMMANDS } from "./commands/index.js";
-import { plainText } from "./reply/inline.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -40,8 +31,6 @@ Options:
   --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
   --help               This text
 `;
-
-const FIXTURE = fileURLToPath(new URL("../tests/fixtures/xen-4.3-taking-stock.txt", import.meta.url));
 
 class UsageError extends Error {}
 
@@ -124,11 +113,10 @@ function describeDiscord(config: Config): string {
 }
 
 async function runDeployCommands(config: Config, guild: string | undefined): Promise<number> {
-  if (guild !== undefined && !/^\d{17,20}$/.test(guild)) throw new UsageError(`--guild is a server id (17–20 digits), not “${guild}”`);
-  const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
-  let deployed: Awaited<ReturnType<typeof deployCommands>>;
+  if (guild !== undefined && !isDiscordId(guild)) throw new UsageError(`--guild is a server id (17–20 digits), not “${guild}”`);
+  let deployed: Awaited<ReturnType<typeof deployDiscordCommands>>;
   try {
-    deployed = await deployCommands({ config: config.discord, commands: describeCommands(CORE_COMMANDS), ...(guild === undefined ? {} : { guildId: guild }) });
+    deployed = await deployDiscordCommands(config, guild);
   } catch (error) {
     // A wrong token or id is an answer from Discord, not a crash: say it without a stack trace.
     process.stderr.write(`stocktake: could not register the slash commands: ${(error as Error).message}\n`);
@@ -147,24 +135,20 @@ function webPage(config: Config): string {
 
 async function runConsole(config: Config, demo: boolean): Promise<number> {
   const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
-  const store = demo ? new MemoryStore(systemClock) : undefined;
-  if (store) {
-    const loaded = await loadDemo(store, readFileSync(FIXTURE, "utf8"), systemClock);
-    if (!loaded.ok) throw new Error(plainText(loaded.error.message));
-  }
   const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
-  const adapter = new ConsoleAdapter({
-    user: config.console.user,
+  const { app, closed } = await startConsoleApp({
+    config,
+    logger,
+    demo,
     greeting:
       `Stocktake console on ${where}. Type commands with or without the ${config.prefix}: ` +
       (demo ? "try stock, stock at risk, show blktap3, schedule." : "start with project new NAME, then release new VERSION, add TITLE, stock.") +
       " help lists everything; Ctrl-D or quit leaves.\n",
   });
-  const app = await startApp({ config, logger, adapters: [adapter], ...(store ? { store } : {}) });
   const stop = () => void app.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  await adapter.closed();
+  await closed;
   await app.stop();
   return 0;
 }
@@ -185,8 +169,7 @@ async function runAll(config: Config, source: string): Promise<number> {
     };
     process.once("SIGINT", () => stop("SIGINT"));
     process.once("SIGTERM", () => stop("SIGTERM"));
-    const terminal = app.adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
-    void terminal?.closed().then(() => stop("console closed"));
+    void consoleClosed(app)?.then(() => stop("console closed"));
   });
   return 0;
 }
@@ -194,7 +177,7 @@ async function runAll(config: Config, source: string): Promise<number> {
 async function runImport(config: Config, file: string, project: string | undefined, release: string | undefined): Promise<number> {
   const text = readFileSync(file, "utf8");
   if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) throw new UsageError(`${file} is over ${MAX_IMPORT_BYTES / 1_000_000} MB`);
-  const store = await LowdbStore.open(config.dataFile);
+  const store = await openStore(config);
   try {
     const result = await importIntoStore(store, text, { by: "cli:import", ...(project ? { project } : {}), ...(release ? { release } : {}) }, systemClock);
     if (!result.ok) {
@@ -218,7 +201,7 @@ async function runImport(config: Config, file: string, project: string | undefin
 }
 
 async function runExport(config: Config, format: ExportFormat, projectId: string | undefined, releaseId: string | undefined): Promise<number> {
-  const store = await LowdbStore.open(config.dataFile);
+  const store = await openStore(config);
   try {
     const state = store.read();
     const projects = Object.values(state.projects);
@@ -247,8 +230,8 @@ try {
   } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
     process.stderr.write(`stocktake: ${(error as Error).message}\n\n${HELP}`);
     process.exitCode = 2;
-  } else if (error instanceof StoreLoadError || error instanceof LockedError) {
-    process.stderr.write(`stocktake: ${(error as Error).message}\n`);
+  } else if (isStoreRefusal(error)) {
+    process.stderr.write(`stocktake: ${error.message}\n`);
     process.exitCode = 1;
   } else {
     throw error;

@@ -1,10 +1,14 @@
+import { fileURLToPath } from "node:url";
 import type { Clock, PlanStore } from "./ports.js";
 import { importIntoStore, type ImportReport } from "./mail/import-into.js";
 import { addDays, addMonths } from "./util/dates.js";
 import type { Result } from "./util/result.js";
 
+/** The Xen 4.3 "taking stock" mail that `--demo` loads (kept out of tests/, which a plain install may not ship); the tests read it too. */
+export const DEMO_MAIL = fileURLToPath(new URL("../demo/xen-4.3-taking-stock.txt", import.meta.url));
+
 /**
- * The Xen 4.3 plan from the fixture mail, with its schedule moved to today: four months into a
+ * The Xen 4.3 plan from the demo mail, with its schedule moved to today: four months into a
  * nine-month cycle, feature freeze in 61 days, as when the mail was sent.
  */
 export function loadDemo(store: PlanStore, mail: string, clock: Clock): Promise<Result<ImportReport>> {

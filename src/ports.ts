@@ -1,4 +1,5 @@
 import type { ChangeRequest } from "./model/change.js";
+import type { RoomSettings } from "./model/room-settings.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
 import type { Reply } from "./reply/reply.js";
 import type { Result } from "./util/result.js";
@@ -122,8 +123,8 @@ export type Origin = Omit<IncomingMessage, "text" | "addressed">;
 export interface ConversationView {
   /** The project bound to it explicitly (`!project use`, or a project's rooms in the config); not a fallback. */
   boundProject: string | undefined;
-  /** Per-room settings (`!room msgtype`, `!room irc`). */
-  settings: Readonly<Record<string, string | number | boolean | null>>;
+  /** How replies are presented there (`!room msgtype`, `!room irc`). */
+  settings: Readonly<RoomSettings>;
 }
 
 /** One choice for a parameter being typed (Discord autocomplete): what people see, what is sent. */

@@ -9,6 +9,7 @@ import { commandName, usageParts, type CommandContext, type CommandSpec } from "
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
+import { roomSettingsOf } from "./model/room-settings.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
 import { featureLabel } from "./plan/summary.js";
@@ -88,7 +89,7 @@ export class Stocktake implements ChatHost {
   /** What adapters may know about a room: its explicit project binding and its settings. */
   conversation(id: string): ConversationView {
     const state = this.store.read();
-    return { boundProject: boundProjectId(state, id, this.config), settings: state.conversations[id]?.settings ?? {} };
+    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(state.conversations[id]?.settings) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { REST, Routes } from "discord.js";
 import type { CommandInfo } from "../../src/ports.js";
-import type { DiscordConfig } from "../../src/config/discord-config.js";
+import type { DiscordConfig } from "./config.js";
 import { slashCommands } from "./slash-commands.js";
 
 export interface DeployOptions {

@@ -16,7 +16,7 @@ import {
   type User,
 } from "discord.js";
 import { addressedText } from "../../src/addressing.js";
-import type { DiscordConfig } from "../../src/config/discord-config.js";
+import type { DiscordConfig } from "./config.js";
 import { localId, qualify } from "../../src/ids.js";
 import type { AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";

@@ -1,4 +1,4 @@
-import type { DiscordConfig } from "../../src/config/discord-config.js";
+import type { DiscordConfig } from "./config.js";
 import type { Role } from "../../src/ports.js";
 
 /** What Discord says about a member, as far as Stocktake's roles go. */

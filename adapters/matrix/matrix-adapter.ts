@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { ROOM_SETTINGS } from "../../src/commands/room.js";
 import type { CoreConfig } from "../../src/config/core-config.js";
-import type { MatrixConfig } from "../../src/config/matrix-config.js";
+import type { MatrixConfig } from "./config.js";
 import { addressedText } from "../../src/addressing.js";
 import { localId, qualify } from "../../src/ids.js";
 import type { ChatAdapter, ChatHost, ConversationView, IncomingMessage, Logger } from "../../src/ports.js";
@@ -228,8 +227,7 @@ export class MatrixAdapter implements ChatAdapter {
     if (!client) throw new Error("the Matrix adapter is not started");
     const facts = await this.facts(roomId);
     const irc = this.isIrc(roomId, view, facts);
-    const setting = view.settings[ROOM_SETTINGS.msgtype];
-    const msgtype = setting === "text" || setting === "notice" ? setting : this.options.matrix.msgtype;
+    const msgtype = view.settings.msgtype ?? this.options.matrix.msgtype;
     const { irc: ircConfig } = this.options.matrix;
     const contents = renderForMatrix(reply, {
       msgtype,
@@ -266,8 +264,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
-    const setting = view.settings[ROOM_SETTINGS.irc];
-    if (typeof setting === "boolean") return setting;
+    if (view.settings.irc !== undefined) return view.settings.irc;
     const { irc } = this.options.matrix;
     if (irc.rooms.includes(roomId)) return true;
     return irc.detect && (facts.ircBridgeState.size > 0 || facts.puppets.size > 0);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PlanState } from "../model/schema.js";
+import { MSGTYPES, roomSettingsOf, type RoomSettings } from "../model/room-settings.js";
 import { cmd, type Reply, t, type Text } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
@@ -7,27 +7,17 @@ import { projectIdFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
-/**
- * Per-room presentation settings, kept in `conversations[id].settings` and read by chat adapters:
- * - `msgtype`: "notice" (the bot convention, the default) or "text" (for clients or bridges that hide notices);
- * - `irc`: true or false to say whether the room is bridged to IRC; absent: the adapter detects it.
- */
-export const ROOM_SETTINGS = { msgtype: "msgtype", irc: "irc" } as const;
-
-export type RoomSettings = Readonly<Record<string, string | number | boolean | null>>;
-
-export function roomSettings(state: Readonly<PlanState>, conversation: string): RoomSettings {
-  return state.conversations[conversation]?.settings ?? {};
-}
-
 const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
-/** Writes one setting (null removes it); the whole settings object is the changed field, so history and undo see it. */
-function setSetting(ctx: Parameters<typeof changeAndReply>[0], key: string, value: string | boolean | null, done: string, already: string) {
+/**
+ * Writes one of the room settings (null removes it) beside the room's other stored settings; the
+ * whole settings object is the changed field, so history and undo see it.
+ */
+function setSetting<K extends keyof RoomSettings>(ctx: Parameters<typeof changeAndReply>[0], key: K, value: NonNullable<RoomSettings[K]> | null, done: string, already: string) {
   return changeAndReply(ctx, (state) => {
-    const current = roomSettings(state, ctx.conversation);
-    if ((current[key] ?? null) === value) return noChange(info(already));
-    const settings: Record<string, string | number | boolean | null> = { ...current };
+    const stored = state.conversations[ctx.conversation]?.settings ?? {};
+    if ((stored[key] ?? null) === value) return noChange(info(already));
+    const settings = { ...stored };
     if (value === null) delete settings[key];
     else settings[key] = value;
     return ok({
@@ -45,10 +35,8 @@ export const roomShowCommand = defineCommand({
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
-    const settings = roomSettings(ctx.plan, ctx.conversation);
+    const { msgtype, irc } = roomSettingsOf(ctx.plan.conversations[ctx.conversation]?.settings);
     const project = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
-    const msgtype = settings[ROOM_SETTINGS.msgtype];
-    const irc = settings[ROOM_SETTINGS.irc];
     return {
       tone: "info",
       blocks: [
@@ -75,7 +63,7 @@ export const roomMsgtypeCommand = defineCommand({
         .string({ error: "notice or text?" })
         .trim()
         .toLowerCase()
-        .pipe(z.enum(["notice", "text"], { error: "the reply type is notice or text" })),
+        .pipe(z.enum(MSGTYPES, { error: "the reply type is notice or text" })),
     ),
   }),
   permission: "manage",
@@ -83,7 +71,7 @@ export const roomMsgtypeCommand = defineCommand({
   run: (ctx, args) =>
     setSetting(
       ctx,
-      ROOM_SETTINGS.msgtype,
+      "msgtype",
       args.type,
       args.type === "text" ? "Replies in this room are ordinary text messages now." : "Replies in this room are notices now.",
       `Replies in this room are already ${args.type === "text" ? "text messages" : "notices"}.`,
@@ -109,6 +97,6 @@ export const roomIrcCommand = defineCommand({
     const value = args.mode === "auto" ? null : args.mode === "on";
     const done =
       value === null ? "I will detect whether this room is bridged to IRC." : value ? "This room is bridged to IRC: replies are plain lines, long summaries condensed." : "This room is not treated as bridged to IRC.";
-    return setSetting(ctx, ROOM_SETTINGS.irc, value, done, value === null ? "IRC bridging is already detected automatically here." : `This room is already marked ${value ? "" : "not "}bridged to IRC.`);
+    return setSetting(ctx, "irc", value, done, value === null ? "IRC bridging is already detected automatically here." : `This room is already marked ${value ? "" : "not "}bridged to IRC.`);
   },
 });

@@ -1,19 +1,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { ConsoleConfigSchema } from "../../adapters/console/config.js";
+import { DiscordConfigSchema } from "../../adapters/discord/config.js";
+import { HttpConfigSchema } from "../../adapters/http/config.js";
+import { MatrixConfigSchema } from "../../adapters/matrix/config.js";
 import { CoreConfigSchema } from "./core-config.js";
-import { DiscordConfigSchema } from "./discord-config.js";
-import { HttpConfigSchema } from "./http-config.js";
-import { MatrixConfigSchema } from "./matrix-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-export const ConsoleConfigSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  /** The console's user id is "console:" + this; the console user is an admin. */
-  user: z.string().min(1).max(64).default("local"),
-});
-
+/**
+ * The app's whole config: the core's part plus each adapter's section, which lives beside its
+ * adapter. This is the one place they are put together, so it belongs to the composition root
+ * (with app.ts); the core itself reads only `CoreConfig`.
+ */
 export const ConfigSchema = CoreConfigSchema.extend({
   /** The lowdb state file; the history sits beside it as NAME.history.jsonl. */
   dataFile: z.string().min(1).default("data/stocktake.json"),

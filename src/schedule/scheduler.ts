@@ -5,7 +5,7 @@ import type { Clock, Logger, PlanStore } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { postFor, slotKey, slotsBetween, nextSlots, type Slot } from "./posts.js";
-import { SETTING, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
+import { SETTING, countdownSettingsOf, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
 
 /** Wakes the scheduler at an instant. Production uses croner; tests move a fake clock. */
 export interface Timer {
@@ -113,7 +113,7 @@ export class Scheduler {
       if (subscription && projectId && state.projects[projectId]) found.set(conversation, { conversation, project: projectId, subscription });
     };
     for (const [conversation, record] of Object.entries(state.conversations)) {
-      if (record.settings[SETTING.state] === "on") consider(conversation, undefined);
+      if (countdownSettingsOf(record.settings).state === "on") consider(conversation, undefined);
     }
     for (const [conversation, subscription] of Object.entries(config.schedule.subscriptions)) consider(conversation, subscription);
     for (const target of this.options.standingTargets?.() ?? []) consider(target.conversation, target.subscription, target.project);

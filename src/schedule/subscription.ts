@@ -43,19 +43,54 @@ export const SETTING = {
 
 export type Settings = Conversation["settings"];
 
+/** A stored instant; anything else (a hand-edited file) reads as unset. */
+const StoredInstant = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)))
+  .transform((value) => new Date(value))
+  .optional()
+  .catch(undefined);
+
+/**
+ * The countdown's own keys among a room's stored settings, typed. The subscription's fields count
+ * only while the room's state is "on"; a field that is not valid drops the room's own subscription.
+ * Every field falls back to unset, so reading a room's settings never fails.
+ */
+const CountdownSettingsSchema = z
+  .object({
+    [SETTING.state]: z.enum(["on", "off"]).optional().catch(undefined),
+    [SETTING.cadence]: z.unknown().optional(),
+    [SETTING.day]: z.unknown().optional(),
+    [SETTING.time]: z.unknown().optional(),
+    [SETTING.zone]: z.unknown().optional(),
+    [SETTING.mutedUntil]: StoredInstant,
+    [SETTING.lastSlot]: StoredInstant,
+  })
+  .transform((stored) => {
+    const subscription = SubscriptionSchema.safeParse({
+      cadence: stored[SETTING.cadence] ?? undefined,
+      day: stored[SETTING.day] ?? undefined,
+      time: stored[SETTING.time] ?? undefined,
+      zone: stored[SETTING.zone] ?? undefined,
+    });
+    return {
+      state: stored[SETTING.state],
+      subscription: stored[SETTING.state] === "on" && subscription.success ? subscription.data : undefined,
+      mutedUntil: stored[SETTING.mutedUntil],
+      lastSlot: stored[SETTING.lastSlot],
+    };
+  });
+export type CountdownSettings = z.output<typeof CountdownSettingsSchema>;
+
+export function countdownSettingsOf(settings: Settings | undefined): CountdownSettings {
+  return CountdownSettingsSchema.parse(settings ?? {});
+}
+
 /** The room's subscription: its own settings, else the config's, else none. */
 export function subscriptionOf(settings: Settings | undefined, fromConfig: Subscription | undefined): Subscription | undefined {
-  if (settings?.[SETTING.state] === "off") return undefined;
-  if (settings?.[SETTING.state] === "on") {
-    const parsed = SubscriptionSchema.safeParse({
-      cadence: settings[SETTING.cadence] ?? undefined,
-      day: settings[SETTING.day] ?? undefined,
-      time: settings[SETTING.time] ?? undefined,
-      zone: settings[SETTING.zone] ?? undefined,
-    });
-    if (parsed.success) return parsed.data;
-  }
-  return fromConfig;
+  const stored = countdownSettingsOf(settings);
+  if (stored.state === "off") return undefined;
+  return stored.subscription ?? fromConfig;
 }
 
 export function subscriptionSettings(subscription: Subscription): Settings {
@@ -69,13 +104,11 @@ export function subscriptionSettings(subscription: Subscription): Settings {
 }
 
 export function mutedUntil(settings: Settings | undefined): Date | undefined {
-  const value = settings?.[SETTING.mutedUntil];
-  return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined;
+  return countdownSettingsOf(settings).mutedUntil;
 }
 
 export function lastSlot(settings: Settings | undefined): Date | undefined {
-  const value = settings?.[SETTING.lastSlot];
-  return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? new Date(value) : undefined;
+  return countdownSettingsOf(settings).lastSlot;
 }
 
 export function describeSubscription(subscription: Subscription): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { roomSettingsOf } from "../../src/model/room-settings.js";
 import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../support/fake-chat.js";
 
 async function boundRoom(): Promise<FakeChat> {
@@ -45,5 +46,18 @@ describe("!room", () => {
     await chat.say("!room irc on", RM);
     const [event] = await chat.store.history({ limit: 1 });
     expect(event).toMatchObject({ entity: "conversation", by: RM.id, command: "!room irc on", before: { settings: {} }, after: { settings: { irc: true } } });
+  });
+
+  it("gives adapters typed settings, keeping the countdown's keys beside them in the store", async () => {
+    const chat = await boundRoom();
+    await chat.setup("!countdown on daily 09:00", "!room msgtype text", "!room irc off");
+    expect(settings(chat)).toMatchObject({ "countdown.state": "on", msgtype: "text", irc: false });
+    expect(chat.bot.conversation(chat.conversation).settings).toEqual({ msgtype: "text", irc: false });
+  });
+
+  it("reads a stored value that is not a setting's (a hand-edited file) as unset", () => {
+    expect(roomSettingsOf({ msgtype: "html", irc: "yes", "countdown.state": "on" })).toEqual({ msgtype: undefined, irc: undefined });
+    expect(roomSettingsOf({ msgtype: "notice", irc: null })).toEqual({ msgtype: "notice", irc: undefined });
+    expect(roomSettingsOf(undefined)).toEqual({});
   });
 });

@@ -13,7 +13,7 @@ import { deployCommands } from "../../adapters/discord/deploy-commands.js";
 import { DISCORD_MESSAGE_LIMITS as LIMITS } from "../../adapters/discord/render.js";
 import { CORE_COMMANDS } from "../../src/commands/index.js";
 import { stockReply } from "../../src/plan/stock-summary.js";
-import { DiscordConfigSchema } from "../../src/config/discord-config.js";
+import { DiscordConfigSchema } from "../../adapters/discord/config.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
 import { systemClock } from "../../src/ports.js";
 import { DEFAULT_WORLD, startDiscordServer, type DiscordServer, type RecordedRequest } from "../discord-server/server.ts";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { DEMO_MAIL } from "../../src/demo.js";
 
-export const FIXTURE_PATH = fileURLToPath(new URL("../fixtures/xen-4.3-taking-stock.txt", import.meta.url));
+/** The demo's Xen 4.3 mail: the plan most tests start from. */
+export const FIXTURE_PATH = DEMO_MAIL;
 export const FIXTURE = readFileSync(FIXTURE_PATH, "utf8");
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { discordRoleGrants } from "../../adapters/discord/roles.js";
-import { DiscordConfigSchema } from "../../src/config/discord-config.js";
+import { DiscordConfigSchema } from "../../adapters/discord/config.js";
 
 const config = (roles: object, administratorsAreMaintainers?: boolean) =>
   DiscordConfigSchema.parse({ roles, ...(administratorsAreMaintainers === undefined ? {} : { administratorsAreMaintainers }) });

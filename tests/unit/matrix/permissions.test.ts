@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, powerLevelOf } from "../../../adapters/matrix/permissions.js";
-import { DEFAULT_PUPPET_PATTERNS } from "../../../src/config/matrix-config.js";
+import { DEFAULT_PUPPET_PATTERNS } from "../../../adapters/matrix/config.js";
 
 const levels = PowerLevelsSchema.parse({ users: { "@george:xen.org": 100, "@ian:xen.org": 50, "@irc_mod:libera.chat": 50 }, users_default: 0 });
 const rules = { maintainer: 50, releaseManager: null };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MSGTYPES } from "../../src/model/room-settings.js";
 
 /** Puppet users of the common IRC bridges: matrix-appservice-irc on OFTC, Libera.Chat, freenode, and its default prefix. */
 export const DEFAULT_PUPPET_PATTERNS = ["^@irc_", "^@_irc_", "^@_oftc_", "^@oftc_", "^@_libera_", "^@libera_", "^@freenode_", "^@_freenode_"] as const;
@@ -47,7 +48,7 @@ export const MatrixConfigSchema = z
     /** Sync token, login token and recently handled events. Default: beside the data file, NAME.matrix.json. */
     storageFile: z.string().min(1).optional(),
     /** Replies as m.notice (the bot convention: other bots ignore them) unless a room says `!room msgtype text`. */
-    msgtype: z.enum(["notice", "text"]).default("notice"),
+    msgtype: z.enum(MSGTYPES).default("notice"),
     invites: z
       .strictObject({
         /** Invites from these users are accepted. Admins and release managers from the config always may invite. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { IdSchema } from "../model/schema.js";
+import { IdSchema } from "../../src/model/schema.js";
 
 /** Discord ids are snowflakes: 17 to 20 digits. */
-const Snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord id (17–20 digits; Developer Mode → Copy ID)");
+export const Snowflake = z.string().regex(/^\d{17,20}$/, "expected a Discord id (17–20 digits; Developer Mode → Copy ID)");
 
 /** A Discord role by id, or by its name as shown in the server settings. */
 const RoleRef = z.string().trim().min(1).max(100);
