@@ -283,7 +283,8 @@ function markdownMessages(blocks: readonly Block[], options: RenderOptions): str
     rendered.set(part, text);
     return text.length;
   };
-  return splitReply({ tone: "info", blocks: [...blocks] }, measure, L.content).flatMap((part) => {
+  const estimate = (piece: Reply) => markdown(piece.blocks, options, lines).length;
+  return splitReply({ tone: "info", blocks: [...blocks] }, measure, L.content, { estimate }).flatMap((part) => {
     const text = rendered.get(part) ?? markdown(part.blocks, options, lines);
     if (text.length <= L.content) return text === "" ? [] : [text];
     return markdownUnits(part.blocks, options, lines).flatMap((unit) => unitChunks(unit, L.content));

@@ -62,7 +62,8 @@ function events(reply: Reply, maxBytes: number, msgtype: MessageContent["msgtype
     rendered.set(part, content);
     return contentBytes(content);
   };
-  return splitByMeasure(reply, measure, maxBytes).map((part) => ({ part, content: rendered.get(part) ?? html(part, msgtype) }));
+  const estimate = (piece: Reply) => contentBytes(html(piece, msgtype));
+  return splitByMeasure(reply, measure, maxBytes, { estimate }).map((part) => ({ part, content: rendered.get(part) ?? html(part, msgtype) }));
 }
 
 /** A reply as the parts that become events of at most `maxBytes` of content each. */

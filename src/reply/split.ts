@@ -7,6 +7,11 @@ import type { Block, ListItem, Reply, Section } from "./reply.js";
  */
 export type Measure = (part: Reply) => number;
 
+export interface SplitOptions {
+  /** Measures a piece or two alone, to estimate what it adds to a part; `measure` by default. */
+  estimate?: Measure;
+}
+
 /** The heading a section carries in a later part, so a reader of that part knows what it lists. */
 export function continuedHeading(heading: string): string {
   return `${heading} (continued)`;
@@ -26,17 +31,19 @@ export function continuedHeading(heading: string): string {
  * those estimates and then measured whole. Only a part the estimates got wrong is measured again, by
  * bisection, so a large summary costs O(n log n) rendered items at worst, about 3n in practice, not
  * O(n²). Every part returned has been passed to `measure`, so a measure that renders can keep
- * what it rendered (a WeakMap by part) for the caller to send.
+ * what it rendered (a WeakMap by part) for the caller to send; such a caller passes the same
+ * measure without the keeping as `estimate`, which sizes the single pieces nobody sends.
  */
-export function splitReply(reply: Reply, measure: Measure, limit: number): Reply[] {
+export function splitReply(reply: Reply, measure: Measure, limit: number, options: SplitOptions = {}): Reply[] {
   if (measure(reply) <= limit) return [reply];
   const pieces = reply.blocks.flatMap(explode);
   if (pieces.length <= 1) return [reply];
 
   const { link, ...bare } = reply;
-  const sized = (blocks: Block[]): number => measure({ ...bare, blocks });
+  const estimate = options.estimate ?? measure;
+  const sized = (blocks: Block[]): number => estimate({ ...bare, blocks });
   const base = sized([]);
-  const linkCost = link ? measure({ ...bare, blocks: [], link }) - base : 0;
+  const linkCost = link ? estimate({ ...bare, blocks: [], link }) - base : 0;
   // What each piece costs alone, and what it adds after the piece before it: less than alone by
   // what a container costs once (a section's heading, a list's markup) and plus a separator. That
   // difference is measured once per container and at each change of container, not for every item.

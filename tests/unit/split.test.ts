@@ -113,6 +113,19 @@ describe("splitReply", () => {
     expect(pieces(parts)).toEqual(pieces([reply]));
   });
 
+  it("sizes pieces with the estimate, when given one, and passes every part it returns to the measure", () => {
+    const measured = new Set<Reply>();
+    const measure: Measure = (part) => {
+      measured.add(part);
+      return bytes(part);
+    };
+    const reply: Reply = { tone: "info", blocks: [{ type: "sections", sections: [section("Finished", items(500), "done")] }] };
+    const parts = splitReply(reply, measure, 2_000, { estimate: bytes });
+    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.every((part) => measured.has(part))).toBe(true);
+    expect(measured.size).toBeLessThan(3 * parts.length + 2);
+  });
+
   it("any reply: each part within the limit or a single piece, and the pieces in their order", () => {
     const text = fc.string({ unit: fc.constantFrom(..."ab é😀\n"), minLength: 1, maxLength: 30 });
     const item: fc.Arbitrary<ListItem> = fc.record({ text, details: fc.array(text, { maxLength: 2 }) }, { requiredKeys: ["text"] });
