@@ -25,7 +25,8 @@ export function continuedHeading(heading: string): string {
  *
  * A single piece (an item, a text or preformatted block) too big on its own is returned alone, over
  * the limit: cutting inside it is the renderer's call (Discord cuts lines, Matrix cannot). A reply
- * that fits is returned as it is.
+ * that fits is returned as it is; once split, a list with no items (or sections with none) has
+ * nothing to carry and is left out.
  *
  * Cost: each piece is measured alone (a small render) to estimate what it adds; parts are packed by
  * those estimates and then measured whole. Only a part the estimates got wrong is measured again, by
