@@ -5,6 +5,7 @@ import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import { renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
 import type { Block, ListItem, Reply, Section, Text } from "../../src/reply/reply.js";
+import { continuedHeading, splitReply } from "../../src/reply/split.js";
 import { formatLongDate } from "../../src/util/dates.js";
 
 /**
@@ -194,7 +195,7 @@ export function pack(groups: readonly (readonly string[])[], max: number): { tex
 
 // ---- markdown (content) ----
 
-type Unit = { kind: "lines"; groups: string[][] } | { kind: "fenced"; chunks: string[] };
+type Unit = { kind: "lines"; groups: string[][] } | { kind: "fenced"; text: string };
 
 function preText(text: string): string {
   // A ``` inside would close the block early.
@@ -211,7 +212,9 @@ function fenced(text: string, max: number): string[] {
   ).map((chunk) => `\`\`\`\n${chunk.text}\n\`\`\``);
 }
 
-function markdownUnits(blocks: readonly Block[], options: RenderOptions): Unit[] {
+type ItemLines = (item: ListItem, withBadge: boolean) => string[];
+
+function markdownUnits(blocks: readonly Block[], options: RenderOptions, lines: ItemLines = (item, withBadge) => itemLines(item, options, withBadge)): Unit[] {
   const units: Unit[] = [];
   for (const block of blocks) {
     switch (block.type) {
@@ -222,43 +225,78 @@ function markdownUnits(blocks: readonly Block[], options: RenderOptions): Unit[]
         units.push({ kind: "lines", groups: [inline(block.text, options).split("\n")] });
         break;
       case "list":
-        units.push({ kind: "lines", groups: block.items.map((item) => itemLines(item, options, true)) });
+        units.push({ kind: "lines", groups: block.items.map((item) => lines(item, true)) });
         break;
       case "sections":
         for (const section of block.sections) {
-          units.push({ kind: "lines", groups: [[`**${escapeText(section.heading)}**`], ...section.items.map((item) => itemLines(item, options, false))] });
+          units.push({ kind: "lines", groups: [[`**${escapeText(section.heading)}**`], ...section.items.map((item) => lines(item, false))] });
         }
         break;
       case "pre":
-        units.push({ kind: "fenced", chunks: fenced(block.text, L.content) });
+        units.push({ kind: "fenced", text: block.text });
         break;
     }
   }
   return units;
 }
 
-/** Markdown messages of at most 2 000 characters; blocks are separated by an empty line. */
-function markdownMessages(blocks: readonly Block[], options: RenderOptions): string[] {
-  const messages: string[] = [];
-  let current = "";
-  const push = (piece: string) => {
-    const joined = current === "" ? piece : `${current}\n\n${piece}`;
-    if (joined.length <= L.content) {
-      current = joined;
-      return;
+/** A unit as chunks of at most `max` characters, cut between lines (and long lines at spaces). */
+function unitChunks(unit: Unit, max: number): string[] {
+  return unit.kind === "fenced" ? fenced(unit.text, max) : pack(unit.groups, max).map((chunk) => chunk.text);
+}
+
+/** Groups of lines as `pack` joins them when they fit: without empty lines at either end; undefined if nothing is left. */
+function joinLines(groups: readonly (readonly string[])[]): string | undefined {
+  let text = "";
+  let pending = "";
+  for (const group of groups) {
+    for (const line of group) {
+      if (line === "") {
+        if (text !== "") pending += "\n";
+        continue;
+      }
+      text = text === "" ? line : `${text}${pending}\n${line}`;
+      pending = "";
     }
-    if (current !== "") messages.push(current);
-    current = piece;
-  };
-  for (const unit of markdownUnits(blocks, options)) {
-    if (unit.kind === "fenced") {
-      for (const chunk of unit.chunks) push(chunk);
-      continue;
-    }
-    for (const chunk of pack(unit.groups, L.content)) push(chunk.text);
   }
-  if (current !== "") messages.push(current);
-  return messages;
+  return text === "" ? undefined : text;
+}
+
+/** Blocks as one markdown text, each block (each section) a paragraph of its own: what `unitChunks` gives when there is room. */
+function markdown(blocks: readonly Block[], options: RenderOptions, lines?: ItemLines): string {
+  const paragraphs: string[] = [];
+  for (const unit of markdownUnits(blocks, options, lines)) {
+    const text = unit.kind === "fenced" ? joinLines([preText(unit.text).split("\n")]) : joinLines(unit.groups);
+    if (text !== undefined) paragraphs.push(unit.kind === "fenced" ? `\`\`\`\n${text}\n\`\`\`` : text);
+  }
+  return paragraphs.join("\n\n");
+}
+
+/**
+ * Markdown messages of at most 2 000 characters, split by the core splitter between items. A piece
+ * too long for a message on its own (a long text or code block, a huge item) is cut at lines.
+ */
+function markdownMessages(blocks: readonly Block[], options: RenderOptions): string[] {
+  // The splitter renders each item a few times (alone, then in its part): escape it once.
+  const escaped = [new WeakMap<ListItem, string[]>(), new WeakMap<ListItem, string[]>()] as const;
+  const lines: ItemLines = (item, withBadge) => {
+    const cache = escaped[withBadge ? 1 : 0];
+    let text = cache.get(item);
+    if (!text) cache.set(item, (text = itemLines(item, options, withBadge)));
+    return text;
+  };
+  const rendered = new WeakMap<Reply, string>();
+  const measure = (part: Reply) => {
+    const text = markdown(part.blocks, options, lines);
+    rendered.set(part, text);
+    return text.length;
+  };
+  const estimate = (piece: Reply) => markdown(piece.blocks, options, lines).length;
+  return splitReply({ tone: "info", blocks: [...blocks] }, measure, L.content, { estimate }).flatMap((part) => {
+    const text = rendered.get(part) ?? markdown(part.blocks, options, lines);
+    if (text.length <= L.content) return text === "" ? [] : [text];
+    return markdownUnits(part.blocks, options, lines).flatMap((unit) => unitChunks(unit, L.content));
+  });
 }
 
 // ---- embeds ----
@@ -297,7 +335,7 @@ function sectionFields(section: Section, options: RenderOptions): PackedField[] 
     L.fieldValue,
   );
   return chunks.map((chunk, index) => ({
-    name: shortenTo(escapeText(index === 0 ? name : `${section.heading} (continued)`), L.fieldName),
+    name: shortenTo(escapeText(index === 0 ? name : continuedHeading(section.heading)), L.fieldName),
     value: chunk.text,
     inline: false,
     items: chunk.groups,
@@ -316,7 +354,7 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   if (next) descriptionLines.push([`**${escapeText(next.label)}** <t:${Math.floor(Date.parse(next.deadline) / 1000)}:R>`]);
   const rest = reply.blocks.filter((block) => block !== heading && block.type !== "sections");
   for (const unit of markdownUnits(rest, options)) {
-    if (unit.kind === "fenced") for (const chunk of unit.chunks) descriptionLines.push([chunk]);
+    if (unit.kind === "fenced") for (const chunk of fenced(unit.text, L.content)) descriptionLines.push([chunk]);
     else descriptionLines.push(...unit.groups.map((group, index) => (index === 0 && descriptionLines.length > 0 ? ["", ...group] : group)));
   }
   const descriptions = pack(descriptionLines, L.description).map((chunk) => chunk.text);

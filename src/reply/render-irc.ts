@@ -2,6 +2,7 @@ import { BUCKET_INFO } from "../model/buckets.js";
 import { BARE_STYLE, renderText, type InlineStyle } from "./inline.js";
 import { renderPlain } from "./render-plain.js";
 import type { Block, ListItem, Reply, Section } from "./reply.js";
+import { utf8Bytes } from "../util/utf8.js";
 
 export interface IrcRenderOptions {
   /** A summary longer than this many lines is condensed, unless the person asked for all of it. */
@@ -10,7 +11,7 @@ export interface IrcRenderOptions {
   prefix: string;
   /** Where the full text can also be read (the web page's export), when there is one. */
   fullTextUrl?: string;
-  /** Longest line a condensed item list packs items into; IRC lines end at 512 bytes with the protocol. */
+  /** Longest line, in UTF-8 bytes, a condensed item list packs items into (default `IRC_TEXT_BYTES`). */
   maxLineLength?: number;
   /** How a person is named there (an IRC nick); default: the id without its platform. */
   person?: (id: string) => string;
@@ -20,6 +21,13 @@ export interface IrcRenderOptions {
 function ircStyle(options: Pick<IrcRenderOptions, "person">): InlineStyle {
   return options.person ? { ...BARE_STYLE, person: options.person } : BARE_STYLE;
 }
+
+/**
+ * Bytes of text an IRC line can carry. A line is 512 bytes with its CRLF, and the server relays
+ * ours to others with our prefix before it: `:nick!user@host PRIVMSG #channel :` takes up to ~100
+ * (hosts run to 63 bytes, channels to 50), so 400 leaves room for it on most networks.
+ */
+export const IRC_TEXT_BYTES = 400;
 
 // C0 controls also carry IRC formatting (^B bold, ^C colour, ^O reset, ^V, ^]): typed text must not restyle the channel.
 // eslint-disable-next-line no-control-regex
@@ -67,35 +75,40 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
   if (focus) {
     const room = Math.max(1, options.lineBudget - head.length - 1);
     const names = focus.items.map((item) => clean(write(item.text)));
-    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, names, room, options.maxLineLength ?? 400));
+    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, names, room, options.maxLineLength ?? IRC_TEXT_BYTES));
   }
   lines.push(pointer);
   return lines;
 }
 
-/** "At risk (16): a; b; c" over at most `room` lines, ending "… and N more" when they do not fit. */
+/**
+ * "At risk (16): a; b; c" over at most `room` lines of at most `width` bytes, ending "… and N more"
+ * when they do not fit. Lines break between items only: a name longer than a line has one to itself.
+ */
 function packItems(label: string, names: readonly string[], room: number, width: number): string[] {
   const lines: string[] = [];
   let line = `${label}:`;
-  let first = true;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const piece = first ? ` ${name}` : `; ${name}`;
-    const left = names.length - i;
+  let onLine = 0;
+  let i = 0;
+  while (i < names.length) {
+    const piece = onLine > 0 ? `; ${names[i]}` : lines.length === 0 ? ` ${names[i]}` : names[i]!;
+    const after = names.length - i - 1;
     const lastLine = lines.length === room - 1;
-    // On the last line keep space for "… and N more" unless this is the last item.
-    const reserve = lastLine && left > 1 ? ` … and ${left - 1} more`.length : 0;
-    if (line.length + piece.length + reserve > width && !first) {
+    // Room for what may end the line: the ";" before a break, or "… and N more" on the last line.
+    const tail = after === 0 ? "" : lastLine ? ` … and ${after} more` : ";";
+    if (onLine > 0 && utf8Bytes(line) + utf8Bytes(piece) + utf8Bytes(tail) > width) {
       if (lastLine) {
-        lines.push(`${line} … and ${left} more`);
+        lines.push(`${line} … and ${after + 1} more`);
         return lines;
       }
       lines.push(`${line};`);
-      line = ` ${name}`.trimStart();
+      line = "";
+      onLine = 0;
       continue;
     }
     line += piece;
-    first = false;
+    onLine++;
+    i++;
   }
   lines.push(line);
   return lines;

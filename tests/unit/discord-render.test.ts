@@ -188,6 +188,15 @@ describe("other replies as markdown", () => {
     expect(messages.flatMap((message) => message.content!.split("\n"))).toEqual(items.map((item) => `• ${item.text}`));
   });
 
+  it("carries a bucket on into the next message under its heading, continued", () => {
+    const many = Array.from({ length: 200 }, (_, i) => feature(i + 1, { bucket: "at-risk" }));
+    const messages = renderReply(summary(many, true), { ...SLASH, embeds: false });
+    expect(allProblems(messages)).toEqual([]);
+    expect(messages.length).toBeGreaterThan(2);
+    expect(messages.slice(1).every((message) => message.content!.startsWith("**Features at risk (continued)**\n"))).toBe(true);
+    expect(allText(messages).match(/• Feature number \d+/g)).toHaveLength(200);
+  });
+
   it("cuts a long reply to a few messages with a note unless it is full", () => {
     const items = Array.from({ length: 600 }, (_, i) => ({ text: `change number ${i} to something` }));
     const messages = renderReply({ tone: "info", blocks: [{ type: "list", items }] }, SLASH);

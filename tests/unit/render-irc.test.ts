@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { importIntoStore } from "../../src/mail/import-into.js";
-import { ircLines, renderIrc } from "../../src/reply/render-irc.js";
+import { IRC_TEXT_BYTES, ircLines, renderIrc } from "../../src/reply/render-irc.js";
 import type { Reply } from "../../src/reply/reply.js";
+import { utf8Bytes } from "../../src/util/utf8.js";
 import { ADMIN, FakeChat } from "../support/fake-chat.js";
 import { FIXTURE } from "../support/fixture.js";
 import { plainText } from "../../src/reply/inline.js";
@@ -66,5 +67,19 @@ describe("renderIrc", () => {
   it("strips control characters, which IRC reads as formatting", () => {
     const reply: Reply = { tone: "ok", blocks: [{ type: "text", text: "\u0002bold\u0002 \u00034,1red\u000f\tend\r" }] };
     expect(renderIrc(reply, options)).toEqual(["bold 4,1red end"]);
+  });
+
+  it("packs at-risk items into lines measured in UTF-8 bytes, breaking only between items", () => {
+    const names = Array.from({ length: 60 }, (_, i) => `${i % 2 ? "Überprüfung" : "日本語の機能"} ${i}`);
+    const reply: Reply = {
+      tone: "info",
+      blocks: [{ type: "heading", text: "Xen 4.3" }, { type: "sections", sections: [{ bucket: "at-risk", heading: "Features at risk", items: names.map((text) => ({ text })) }] }],
+    };
+    for (const width of [60, IRC_TEXT_BYTES]) {
+      const packed = renderIrc(reply, { ...options, lineBudget: 6, ...(width === IRC_TEXT_BYTES ? {} : { maxLineLength: width }) }).slice(1, -1);
+      for (const line of packed) expect(utf8Bytes(line)).toBeLessThanOrEqual(width);
+      const shown = packed.join(" ").replace(/^At risk \(60\): /, "").replace(/ … and \d+ more$/, "").split(/; ?/);
+      expect(shown).toEqual(names.slice(0, shown.length));
+    }
   });
 });

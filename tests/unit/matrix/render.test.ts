@@ -48,4 +48,18 @@ describe("renderForMatrix", () => {
     expect(parts.map((part) => part.body.split("\n").length).slice(0, -1).every((n) => n === 3)).toBe(true);
     expect(lines.at(-1)).toMatch(/^Full list \(\d+ lines\): !stock full$/);
   });
+
+  it("measures events in UTF-8 bytes, and links the project's page from the last one only", () => {
+    const wide: Reply = {
+      tone: "info",
+      blocks: [{ type: "sections", sections: [{ bucket: "fair", heading: "Fair", items: Array.from({ length: 200 }, (_, i) => ({ text: `日本語の機能 ${i} ${"é".repeat(30)}` })) }] }],
+      link: { text: "Web page", url: "https://stocktake.example/p/xen" },
+    };
+    const parts = renderForMatrix(wide, { msgtype: "text", maxBytes: 4_000 });
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) expect(contentBytes(part)).toBeLessThanOrEqual(4_000);
+    expect(parts.filter((part) => part.body.includes("https://stocktake.example/p/xen"))).toEqual([parts.at(-1)]);
+    expect(parts.slice(1).every((part) => part.body.startsWith("== Fair (continued) =="))).toBe(true);
+  });
 });
+
