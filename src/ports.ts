@@ -15,6 +15,11 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Wakes the scheduler at an instant. Production uses croner (adapters/schedule); tests move a fake clock. */
+export interface Timer {
+  at(instant: Date, run: () => void): { cancel(): void };
+}
+
 /** The subset of pino the core uses, so tests can pass a silent or recording logger. */
 export interface Logger {
   debug(obj: object, msg?: string): void;

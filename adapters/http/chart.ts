@@ -1,6 +1,6 @@
 import { BUCKETS, BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import type { Milestone } from "../../src/model/schema.js";
-import type { SeriesPoint } from "../../src/plan/bucket-series.js";
+import type { SeriesPoint } from "../../src/web/views.js";
 import { escapeHtml, BUCKET_COLOURS } from "../../src/reply/render-html.js";
 import { daysBetween, formatLongDate, ymd } from "../../src/util/dates.js";
 

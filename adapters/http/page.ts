@@ -1,11 +1,11 @@
-import { who } from "../../src/commands/helpers.js";
+import { withoutPlatform as who } from "../../src/ids.js";
 import { plainText } from "../../src/reply/inline.js";
 import { BUCKETS, BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
-import type { SeriesPoint } from "../../src/plan/bucket-series.js";
-import { describeEvent } from "../../src/plan/describe-event.js";
-import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/plan/schedule.js";
-import { bucketCounts, describeCounts, summarize } from "../../src/plan/summary.js";
+import type { SeriesPoint } from "../../src/web/views.js";
+import { describeEvent } from "../../src/web/views.js";
+import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/web/views.js";
+import { bucketCounts, describeCounts, summarize } from "../../src/web/views.js";
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
 import { ago, dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, relativeDays } from "../../src/util/dates.js";

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import { exportJson, exportText } from "../../src/mail/export.js";
 import type { Project } from "../../src/model/schema.js";
-import type { BucketSeries } from "../../src/plan/bucket-series.js";
+import type { BucketSeries } from "../../src/web/views.js";
 import { systemClock, type Clock, type Logger, type PlanStore } from "../../src/ports.js";
 import type { Metrics } from "../../src/metrics/metrics.js";
 import { silentLogger } from "../../src/util/silent-logger.js";

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import type { MatrixConfig } from "./config.js";
 import { addressedText } from "../../src/addressing.js";
-import { localId, qualify } from "../../src/ids.js";
+import { localId, qualify, withoutPlatform } from "../../src/ids.js";
 import type { ChatAdapter, ChatHost, ConversationView, IncomingMessage, Logger } from "../../src/ports.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { describeError, StocktakeClient } from "./client.js";
@@ -229,9 +229,12 @@ export class MatrixAdapter implements ChatAdapter {
     const irc = this.isIrc(roomId, view, facts);
     const msgtype = view.settings.msgtype ?? this.options.matrix.msgtype;
     const { irc: ircConfig } = this.options.matrix;
+    const prefix = this.options.core.prefix;
+    const person = (id: string) => this.nickOf(id, facts);
     const contents = renderForMatrix(reply, {
       msgtype,
-      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix: this.options.core.prefix } } : {}),
+      prefix,
+      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person } } : {}),
     });
     const base = context.replyTo === undefined ? randomUUID() : createHash("sha256").update(context.replyTo).digest("base64url").slice(0, 24);
     for (const [index, content] of contents.entries()) {
@@ -337,6 +340,21 @@ export class MatrixAdapter implements ChatAdapter {
     } catch {
       return localpart;
     }
+  }
+
+  /**
+   * How IRC users know a person: a bridged IRC user by their nick ("@irc_alice:server" → alice),
+   * a Matrix user by the display name the bridge shows, else their localpart.
+   */
+  private nickOf(id: string, facts: RoomFacts): string {
+    const userId = localId(PLATFORM, id);
+    if (userId === undefined) return withoutPlatform(id);
+    const localpart = userId.slice(1, userId.indexOf(":") > 0 ? userId.indexOf(":") : undefined);
+    for (const pattern of this.puppetPatterns) {
+      const match = pattern.exec(userId);
+      if (match && match.index === 0 && match[0].length > 1) return userId.slice(match[0].length, userId.indexOf(":") > 0 ? userId.indexOf(":") : undefined) || localpart;
+    }
+    return facts.names.get(userId) ?? localpart;
   }
 
   /** Names people address the bot by: the configured name, its localpart, its display name. */

@@ -1,3 +1,4 @@
+import { DEFAULT_VOICE, type Voice } from "../../src/reply/inline.js";
 import { renderHtml } from "../../src/reply/render-html.js";
 import { renderIrc } from "../../src/reply/render-irc.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
@@ -22,10 +23,14 @@ export interface IrcStyle {
   lineBudget: number;
   linesPerMessage: number;
   prefix: string;
+  /** How people are named to IRC users: their nicks. */
+  person?: (id: string) => string;
 }
 
 export interface RenderOptions {
   msgtype: "notice" | "text";
+  /** What starts a command here (default "!"). */
+  prefix?: string;
   /** Set in rooms bridged to IRC: plain lines only, a long summary condensed. */
   irc?: IrcStyle;
   maxBytes?: number;
@@ -40,30 +45,31 @@ export function contentBytes(content: MessageContent): number {
 export function renderForMatrix(reply: Reply, options: RenderOptions): MessageContent[] {
   const msgtype = options.msgtype === "text" ? "m.text" : "m.notice";
   if (options.irc) {
-    const lines = renderIrc(reply, { lineBudget: options.irc.lineBudget, prefix: options.irc.prefix });
+    const { lineBudget, prefix, person } = options.irc;
+    const lines = renderIrc(reply, { lineBudget, prefix, ...(person ? { person } : {}) });
     const messages: MessageContent[] = [];
     for (let i = 0; i < lines.length; i += options.irc.linesPerMessage) {
       messages.push({ msgtype, body: lines.slice(i, i + options.irc.linesPerMessage).join("\n") });
     }
     return messages;
   }
-  return events(reply, options.maxBytes ?? MAX_CONTENT_BYTES, msgtype).map((event) => event.content);
+  return events(reply, options.maxBytes ?? MAX_CONTENT_BYTES, msgtype, { commandPrefix: options.prefix ?? "!" }).map((event) => event.content);
 }
 
-function html(reply: Reply, msgtype: MessageContent["msgtype"]): MessageContent {
-  return { msgtype, body: renderPlain(reply), format: "org.matrix.custom.html", formatted_body: renderHtml(reply) };
+function html(reply: Reply, msgtype: MessageContent["msgtype"], voice: Voice): MessageContent {
+  return { msgtype, body: renderPlain(reply, { voice }), format: "org.matrix.custom.html", formatted_body: renderHtml(reply, { voice }) };
 }
 
 /** The reply split by the core splitter, measured in what Matrix limits; each part rendered once. */
-function events(reply: Reply, maxBytes: number, msgtype: MessageContent["msgtype"]): { part: Reply; content: MessageContent }[] {
+function events(reply: Reply, maxBytes: number, msgtype: MessageContent["msgtype"], voice: Voice = DEFAULT_VOICE): { part: Reply; content: MessageContent }[] {
   const rendered = new WeakMap<Reply, MessageContent>();
   const measure = (part: Reply) => {
-    const content = html(part, msgtype);
+    const content = html(part, msgtype, voice);
     rendered.set(part, content);
     return contentBytes(content);
   };
-  const estimate = (piece: Reply) => contentBytes(html(piece, msgtype));
-  return splitByMeasure(reply, measure, maxBytes, { estimate }).map((part) => ({ part, content: rendered.get(part) ?? html(part, msgtype) }));
+  const estimate = (piece: Reply) => contentBytes(html(piece, msgtype, voice));
+  return splitByMeasure(reply, measure, maxBytes, { estimate }).map((part) => ({ part, content: rendered.get(part) ?? html(part, msgtype, voice) }));
 }
 
 /** A reply as the parts that become events of at most `maxBytes` of content each. */

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import type { Timer } from "../../src/schedule/scheduler.js";
+import type { Timer } from "../../src/ports.js";
 
 /**
  * The scheduler's clock in production. croner runs one-shot jobs at an absolute instant and copes

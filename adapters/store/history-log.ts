@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { EventSchema, type PlanEvent } from "../../src/model/schema.js";
-import type { Journal } from "../../src/plan/event-store.js";
+import type { Journal } from "../../src/store/event-store.js";
 
 const CHUNK = 64 * 1024;
 

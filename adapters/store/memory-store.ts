@@ -1,5 +1,5 @@
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
-import { EventSourcedStore, type Journal } from "../../src/plan/event-store.js";
+import { EventSourcedStore, type Journal } from "../../src/store/event-store.js";
 import { systemClock, type Clock } from "../../src/ports.js";
 
 class MemoryJournal implements Journal {

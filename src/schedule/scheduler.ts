@@ -1,16 +1,13 @@
 import type { CoreConfig } from "../config/core-config.js";
 import { projectIdFor } from "../access/scope.js";
 import type { PlanState } from "../model/schema.js";
-import type { Clock, Logger, PlanStore } from "../ports.js";
+import type { Clock, Logger, PlanStore, Timer } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { postFor, slotKey, slotsBetween, nextSlots, type Slot } from "./posts.js";
 import { SETTING, countdownSettingsOf, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
 
-/** Wakes the scheduler at an instant. Production uses croner; tests move a fake clock. */
-export interface Timer {
-  at(instant: Date, run: () => void): { cancel(): void };
-}
+export type { Timer };
 
 /** A room or channel that gets posts without asking, such as a Discord announcements channel. */
 export interface StandingTarget {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyState, type PlanEvent } from "../../src/model/schema.js";
-import { EventSourcedStore, type Journal } from "../../src/plan/event-store.js";
+import { EventSourcedStore, type Journal } from "../../src/store/event-store.js";
 import { Scheduler } from "../../src/schedule/scheduler.js";
 import { Stocktake } from "../../src/stocktake.js";
 import { defaultCoreConfig } from "../../src/config/core-config.js";

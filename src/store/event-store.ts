@@ -1,8 +1,11 @@
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import type { Clock, Draft, HistoryQuery, PlanStore, StoreHealth, UpdateMeta } from "../ports.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "./reducer.js";
+import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "../plan/reducer.js";
 import type { Change } from "../model/schema.js";
+
+/** Store implementations replay their history with the same reducer the core applies changes with. */
+export { applyChange };
 
 /** Where a store keeps its events: an array in memory, an append-only file on disk. */
 export interface Journal {
