@@ -12,6 +12,12 @@ import { utf8Bytes } from "../../src/util/utf8.js";
  */
 export const MAX_CONTENT_BYTES = 60_000;
 
+/**
+ * What the adapter adds to a rendered content before sending: `m.mentions` and an `m.relates_to`
+ * with a thread and a reply (two event ids). Kept free so the sent content stays within the limit.
+ */
+export const ENVELOPE_BYTES = 512;
+
 export interface MessageContent {
   msgtype: "m.notice" | "m.text";
   body: string;
@@ -53,7 +59,7 @@ export function renderForMatrix(reply: Reply, options: RenderOptions): MessageCo
     }
     return messages;
   }
-  return events(reply, options.maxBytes ?? MAX_CONTENT_BYTES, msgtype, { commandPrefix: options.prefix ?? "!" }).map((event) => event.content);
+  return events(reply, options.maxBytes ?? MAX_CONTENT_BYTES - ENVELOPE_BYTES, msgtype, { commandPrefix: options.prefix ?? "!" }).map((event) => event.content);
 }
 
 function html(reply: Reply, msgtype: MessageContent["msgtype"], voice: Voice): MessageContent {

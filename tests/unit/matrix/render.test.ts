@@ -63,3 +63,14 @@ describe("renderForMatrix", () => {
   });
 });
 
+
+describe("what the adapter adds to an event", () => {
+  it("fits within the content limit beside the rendered parts: a full summary's events stay under it once sent", () => {
+    // Small items fill each event to within a few bytes of what the splitter is given.
+    const items = Array.from({ length: 6_000 }, (_, i) => ({ text: `F${i}` }));
+    const parts = renderForMatrix({ tone: "info", blocks: [{ type: "sections", sections: [{ bucket: "at-risk", heading: "Features at risk", items }] }] }, { msgtype: "notice" });
+    expect(parts.length).toBeGreaterThan(1);
+    const envelope = { "m.mentions": {}, "m.relates_to": { rel_type: "m.thread", event_id: `$${"e".repeat(43)}`, is_falling_back: true, "m.in_reply_to": { event_id: `$${"e".repeat(43)}` } } };
+    for (const part of parts) expect(contentBytes({ ...part, ...envelope } as never)).toBeLessThanOrEqual(60_000);
+  });
+});
