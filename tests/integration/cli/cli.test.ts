@@ -3,10 +3,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { FIXTURE_PATH, FIXTURE, featureSections } from "../support/fixture.js";
-import { tempDir } from "../support/temp.js";
+import { FIXTURE_PATH, FIXTURE, featureSections } from "../../support/fixture.js";
+import { tempDir } from "../../support/temp.js";
 
-const BIN = fileURLToPath(new URL("../../bin/stocktake.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../../bin/stocktake.js", import.meta.url));
 
 interface Run {
   code: number | null;
@@ -81,7 +81,7 @@ describe("the stocktake command line", () => {
     expect(checked.stderr).toContain("prefix: ");
     expect(checked.stderr).toContain("projects.xen: unknown setting maintainer");
     expect(checked.stderr).toContain("(top level): unknown setting matrixx");
-    const example = await stocktake(["check-config", fileURLToPath(new URL("../../stocktake.example.yaml", import.meta.url))]);
+    const example = await stocktake(["check-config", fileURLToPath(new URL("../../../stocktake.example.yaml", import.meta.url))]);
     expect(example.code).toBe(0);
     expect(example.stdout).toContain(": OK");
     expect(example.stdout).toContain("web page: http://127.0.0.1:8080\n");

@@ -9,17 +9,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ChannelType, GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlags, type APIEmbed, type APIMessage } from "discord-api-types/v10";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deployCommands } from "../../adapters/discord/deploy-commands.js";
-import { DISCORD_MESSAGE_LIMITS as LIMITS } from "../../adapters/discord/render.js";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
-import { stockReply } from "../../src/commands/stock.js";
-import { DiscordConfigSchema } from "../../src/config/discord-config.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { systemClock } from "../../src/ports.js";
-import { DEFAULT_WORLD, startDiscordServer, type DiscordServer, type RecordedRequest } from "../discord-server/server.ts";
-import { CONSOLE_ADMIN, FREEZE_DATE, startStocktakeOnDiscord, type Harness } from "../support/discord-harness.js";
+import { deployCommands } from "../../../adapters/discord/deploy-commands.js";
+import { DISCORD_MESSAGE_LIMITS as LIMITS } from "../../../adapters/discord/render.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { stockReply } from "../../../src/commands/stock.js";
+import { DiscordConfigSchema } from "../../../src/config/discord-config.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { systemClock } from "../../../src/ports.js";
+import { DEFAULT_WORLD, startDiscordServer, type DiscordServer, type RecordedRequest } from "../../discord-server/server.ts";
+import { CONSOLE_ADMIN, FREEZE_DATE, startStocktakeOnDiscord, type Harness } from "../../support/discord-harness.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 interface Body {
   type?: number;

@@ -19,7 +19,7 @@ import {
   type Message,
 } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscordServer, type DiscordServer } from '../discord-server/server.ts';
+import { startDiscordServer, type DiscordServer } from '../../discord-server/server.ts';
 
 const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent];
 

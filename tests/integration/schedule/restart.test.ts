@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
-import { Stocktake } from "../../src/stocktake.js";
-import { FakeClock } from "../support/fake-chat.js";
-import { tempDir } from "../support/temp.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
+import { Stocktake } from "../../../src/stocktake.js";
+import { FakeClock } from "../../support/fake-chat.js";
+import { tempDir } from "../../support/temp.js";
 
 const CHILD = fileURLToPath(new URL("./scheduler-child.ts", import.meta.url));
 

@@ -2,11 +2,11 @@
  * One run of the scheduler at a given moment, over a real data file: prints "POST <slot> <text>"
  * for each post and "LOG <message>" for each skip, then "DONE", then waits to be killed.
  */
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
-import type { Logger } from "../../src/ports.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { Scheduler } from "../../src/schedule/scheduler.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
+import type { Logger } from "../../../src/ports.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { Scheduler } from "../../../src/schedule/scheduler.js";
 
 const [file, now] = process.argv.slice(2);
 if (!file || !now) throw new Error("usage: scheduler-child FILE NOW");

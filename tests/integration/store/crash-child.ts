@@ -2,9 +2,9 @@
  * Applies commands through the real core and lowdb store as fast as it can, printing "ACK name"
  * once each change is acknowledged. The crash test kills it with SIGKILL at random moments.
  */
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
-import { Stocktake } from "../../src/stocktake.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
+import { Stocktake } from "../../../src/stocktake.js";
 
 const [file, startText] = process.argv.slice(2);
 if (!file || !startText) throw new Error("usage: crash-child FILE START");

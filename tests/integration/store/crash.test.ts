@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { tempDir } from "../support/temp.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { tempDir } from "../../support/temp.js";
 
 const CHILD = fileURLToPath(new URL("./crash-child.ts", import.meta.url));
 const ROUNDS = 8;

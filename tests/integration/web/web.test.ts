@@ -3,14 +3,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { startApp, type App } from "../../src/app.js";
-import { parseConfig } from "../../src/config/config.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
-import { ADMIN, FakeChat, FakeClock } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
-import { tempDir } from "../support/temp.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { startApp, type App } from "../../../src/app.js";
+import { parseConfig } from "../../../src/config/config.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { silentLogger } from "../../../src/util/silent-logger.js";
+import { ADMIN, FakeChat, FakeClock } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
+import { tempDir } from "../../support/temp.js";
 
 /**
  * The page in a real browser: headless Chromium (the Debian package) loads /p/xen from the real app
@@ -21,7 +21,7 @@ import { tempDir } from "../support/temp.js";
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
 const required = process.env["STOCKTAKE_REQUIRE_CHROMIUM"] === "1";
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL("../../artifacts/", import.meta.url));
 const DAY = 86_400_000;
 
 /** Three weeks of a release: the mail imported on 23 January, then changes most days. */

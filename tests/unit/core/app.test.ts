@@ -1,15 +1,15 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { startApp } from "../../src/app.js";
-import { parseConfig } from "../../src/config/config.js";
-import type { ChatAdapter, MessageHandler } from "../../src/ports.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import type { Reply } from "../../src/reply/reply.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
-import { FakeClock } from "../support/fake-chat.js";
-import { FakeTimer } from "../support/fake-timer.js";
-import { tempDir } from "../support/temp.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { startApp } from "../../../src/app.js";
+import { parseConfig } from "../../../src/config/config.js";
+import type { ChatAdapter, MessageHandler } from "../../../src/ports.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import type { Reply } from "../../../src/reply/reply.js";
+import { silentLogger } from "../../../src/util/silent-logger.js";
+import { FakeClock } from "../../support/fake-chat.js";
+import { FakeTimer } from "../../support/fake-timer.js";
+import { tempDir } from "../../support/temp.js";
 
 /** An in-memory chat platform for the composition root: say() goes in, sent() comes out. */
 class TestAdapter implements ChatAdapter {

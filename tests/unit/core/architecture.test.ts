@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const PLATFORM = /from\s+["'](matrix-bot-sdk|@vector-im\/matrix-bot-sdk|discord\.js|@discordjs\/[^"']+|lowdb(\/[^"']*)?|croner|playwright-core)["']/;
 /** The composition root and the command line wire adapters together; nothing else in src may. */
 const WIRING = new Set(["src/app.ts", "src/cli.ts"]);

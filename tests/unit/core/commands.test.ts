@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
+import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
 
 /** A room with the Xen 4.3 plan from the fixture mail, on 23 January 2013. */
 async function xenRoom(): Promise<FakeChat> {

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { configProblems } from "../support/config-problems.js";
-import { loadConfig, parseConfig } from "../../src/config/config.js";
-import { tempDir } from "../support/temp.js";
+import { configProblems } from "../../support/config-problems.js";
+import { loadConfig, parseConfig } from "../../../src/config/config.js";
+import { tempDir } from "../../support/temp.js";
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { ADMIN, FakeChat, STRANGER } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { ADMIN, FakeChat, STRANGER } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
 
 const NAMES = CORE_COMMANDS.map((spec) => spec.path.join(" "));
 const WORDS = ["blktap3", "at risk", "fair", "--yes", "--since", "last", "to", "under", "top", ":", "--probability", "150", "2013-03-25", "AoE", "\u201c", "'", '"', "\\", "--", "full", "x".repeat(300)];
@@ -34,7 +34,7 @@ describe("any text, any command", () => {
       { numRuns: 1500 },
     );
     // Whatever happened, the plan is still valid and loadable.
-    const { PlanStateSchema } = await import("../../src/model/schema.js");
+    const { PlanStateSchema } = await import("../../../src/model/schema.js");
     expect(PlanStateSchema.safeParse(chat.store.read()).success).toBe(true);
   }, 60_000);
 

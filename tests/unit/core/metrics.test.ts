@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { MetricsRegistry } from "../../src/metrics/registry.js";
-import { FakeChat } from "../support/fake-chat.js";
-import { Stocktake } from "../../src/stocktake.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
+import { MetricsRegistry } from "../../../src/metrics/registry.js";
+import { FakeChat } from "../../support/fake-chat.js";
+import { Stocktake } from "../../../src/stocktake.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
 
 describe("the metrics registry", () => {
   it("renders declared counters and an empty latency histogram before anything happened", () => {

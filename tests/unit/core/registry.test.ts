@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
-import { checkRegistry, findCommand } from "../../src/commands/registry.js";
-import { defineCommand, type CommandSpec } from "../../src/commands/spec.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { checkRegistry, findCommand } from "../../../src/commands/registry.js";
+import { defineCommand, type CommandSpec } from "../../../src/commands/spec.js";
 
 const spec = (path: string[], aliases: string[][] = []): CommandSpec =>
   defineCommand({ path, aliases, summary: "test", params: [], args: z.object({}), permission: "read", run: () => ({ tone: "ok", blocks: [] }) });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { ircLines, renderIrc } from "../../src/reply/render-irc.js";
-import type { Reply } from "../../src/reply/reply.js";
-import { ADMIN, FakeChat } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { ircLines, renderIrc } from "../../../src/reply/render-irc.js";
+import type { Reply } from "../../../src/reply/reply.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
 
 async function xenStock(command = "!stock"): Promise<Reply> {
   const chat = new FakeChat();

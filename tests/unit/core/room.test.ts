@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../support/fake-chat.js";
+import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../../support/fake-chat.js";
 
 async function boundRoom(): Promise<FakeChat> {
   const chat = new FakeChat();

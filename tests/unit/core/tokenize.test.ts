@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { extractFlags, tokenize } from "../../src/commands/tokenize.js";
+import { extractFlags, tokenize } from "../../../src/commands/tokenize.js";
 
 const words = (input: string) => {
   const result = tokenize(input);

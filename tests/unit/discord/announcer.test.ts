@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Announcer } from "../../adapters/discord/announcer.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import type { Reply } from "../../src/reply/reply.js";
-import type { Logger } from "../../src/ports.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
-import { ADMIN, FakeChat } from "../support/fake-chat.js";
+import { Announcer } from "../../../adapters/discord/announcer.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import type { Reply } from "../../../src/reply/reply.js";
+import type { Logger } from "../../../src/ports.js";
+import { silentLogger } from "../../../src/util/silent-logger.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 
 const CHANNEL = "111111111111111111";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { configProblems } from "../support/config-problems.js";
-import { enabledAdapters } from "../../src/app.js";
-import { parseConfig } from "../../src/config/config.js";
+import { configProblems } from "../../support/config-problems.js";
+import { enabledAdapters } from "../../../src/app.js";
+import { parseConfig } from "../../../src/config/config.js";
 
 const problems = configProblems;
 

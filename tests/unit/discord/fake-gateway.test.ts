@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
 import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDiscordServer, type DiscordServer } from '../discord-server/server.ts';
+import { startDiscordServer, type DiscordServer } from '../../discord-server/server.ts';
 
 interface Payload {
   op: number;

@@ -2,12 +2,12 @@ import type { APIEmbed } from "discord-api-types/v10";
 import { escapeMarkdown } from "discord.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { makeFeature } from "../support/plan.js";
-import { DISCORD_MESSAGE_LIMITS as LIMITS, escapeText, pack, renderReply, splitLine, type DiscordMessage, type RenderOptions } from "../../adapters/discord/render.js";
-import { stockReply } from "../../src/commands/stock.js";
-import { BUCKETS, type Bucket } from "../../src/model/buckets.js";
-import type { Feature, Project, Release } from "../../src/model/schema.js";
-import type { Reply } from "../../src/reply/reply.js";
+import { makeFeature } from "../../support/plan.js";
+import { DISCORD_MESSAGE_LIMITS as LIMITS, escapeText, pack, renderReply, splitLine, type DiscordMessage, type RenderOptions } from "../../../adapters/discord/render.js";
+import { stockReply } from "../../../src/commands/stock.js";
+import { BUCKETS, type Bucket } from "../../../src/model/buckets.js";
+import type { Feature, Project, Release } from "../../../src/model/schema.js";
+import type { Reply } from "../../../src/reply/reply.js";
 
 const SLASH: RenderOptions = { embeds: true, slashHints: true, prefix: "!" };
 const NOW = new Date("2013-01-23T12:00:00Z");

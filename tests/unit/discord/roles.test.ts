@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { grantsFor } from "../../adapters/discord/roles.js";
-import { DiscordConfigSchema } from "../../src/config/discord-config.js";
+import { grantsFor } from "../../../adapters/discord/roles.js";
+import { DiscordConfigSchema } from "../../../src/config/discord-config.js";
 
 const config = (roles: object, administratorsAreMaintainers?: boolean) =>
   DiscordConfigSchema.parse({ roles, ...(administratorsAreMaintainers === undefined ? {} : { administratorsAreMaintainers }) });

@@ -1,8 +1,8 @@
 import { ApplicationCommandOptionType, type APIApplicationCommandOption } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { DISCORD_LIMITS, NAME_PATTERN, readInvocation, slashCommands } from "../../adapters/discord/slash-commands.js";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
-import { defineCommand } from "../../src/commands/spec.js";
+import { DISCORD_LIMITS, NAME_PATTERN, readInvocation, slashCommands } from "../../../adapters/discord/slash-commands.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { defineCommand } from "../../../src/commands/spec.js";
 import { z } from "zod";
 
 const commands = slashCommands(CORE_COMMANDS);

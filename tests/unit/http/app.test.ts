@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { MemoryStore } from "../../adapters/store/memory-store.js";
-import { startApp, type App } from "../../src/app.js";
-import { parseConfig } from "../../src/config/config.js";
-import type { ChatAdapter, MessageHandler } from "../../src/ports.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
-import { FakeClock } from "../support/fake-chat.js";
+import { MemoryStore } from "../../../adapters/store/memory-store.js";
+import { startApp, type App } from "../../../src/app.js";
+import { parseConfig } from "../../../src/config/config.js";
+import type { ChatAdapter, MessageHandler } from "../../../src/ports.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { silentLogger } from "../../../src/util/silent-logger.js";
+import { FakeClock } from "../../support/fake-chat.js";
 
 const apps: App[] = [];
 afterEach(async () => {

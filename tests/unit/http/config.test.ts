@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config/config.js";
-import { pagePath, pageUrl } from "../../src/web/links.js";
-import { ADMIN, FakeChat } from "../support/fake-chat.js";
-import { Stocktake } from "../../src/stocktake.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { renderHtml } from "../../src/reply/render-html.js";
-import { configProblems as problems } from "../support/config-problems.js";
+import { parseConfig } from "../../../src/config/config.js";
+import { pagePath, pageUrl } from "../../../src/web/links.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
+import { Stocktake } from "../../../src/stocktake.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { renderHtml } from "../../../src/reply/render-html.js";
+import { configProblems as problems } from "../../support/config-problems.js";
 
 describe("the http config section", () => {
   it("is absent by default: no web server", () => {

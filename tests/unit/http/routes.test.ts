@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { exportJson, exportText } from "../../src/mail/export.js";
-import { bucketCounts } from "../../src/plan/summary.js";
-import { BucketSeries } from "../../src/plan/bucket-series.js";
-import { checkHealth } from "../../src/web/health.js";
-import type { ChatAdapter } from "../../src/ports.js";
-import { xenSite, type WebSite } from "../support/web.js";
+import { exportJson, exportText } from "../../../src/mail/export.js";
+import { bucketCounts } from "../../../src/plan/summary.js";
+import { BucketSeries } from "../../../src/plan/bucket-series.js";
+import { checkHealth } from "../../../src/web/health.js";
+import type { ChatAdapter } from "../../../src/ports.js";
+import { xenSite, type WebSite } from "../../support/web.js";
 
 let site: WebSite | undefined;
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { importMail } from "../../src/mail/import.js";
-import { parseItemLabel } from "../../src/plan/labels.js";
-import { guessTarget } from "../../src/mail/import-into.js";
+import { importMail } from "../../../src/mail/import.js";
+import { parseItemLabel } from "../../../src/plan/labels.js";
+import { guessTarget } from "../../../src/mail/import-into.js";
 
 describe("parseItemLabel", () => {
   it.each([

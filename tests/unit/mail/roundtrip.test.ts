@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MemoryStore } from "../../adapters/store/memory-store.js";
-import { importMail } from "../../src/mail/import.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { exportText } from "../../src/mail/export.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { stockReply } from "../../src/commands/stock.js";
-import { FakeClock } from "../support/fake-chat.js";
-import { FIXTURE, featureSections } from "../support/fixture.js";
+import { MemoryStore } from "../../../adapters/store/memory-store.js";
+import { importMail } from "../../../src/mail/import.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { exportText } from "../../../src/mail/export.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { stockReply } from "../../../src/commands/stock.js";
+import { FakeClock } from "../../support/fake-chat.js";
+import { FIXTURE, featureSections } from "../../support/fixture.js";
 
 async function importedFixture() {
   const clock = new FakeClock(new Date("2013-01-23T12:00:00Z"));

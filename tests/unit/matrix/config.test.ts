@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { configProblems } from "../support/config-problems.js";
-import { parseConfig } from "../../src/config/config.js";
-import { DEFAULT_PUPPET_PATTERNS } from "../../src/config/matrix-config.js";
+import { configProblems } from "../../support/config-problems.js";
+import { parseConfig } from "../../../src/config/config.js";
+import { DEFAULT_PUPPET_PATTERNS } from "../../../src/config/matrix-config.js";
 
 const problems = configProblems;
 

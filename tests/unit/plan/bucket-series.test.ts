@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUCKETS } from "../../src/model/buckets.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { BucketSeries, trackBucketSeries } from "../../src/plan/bucket-series.js";
-import { bucketCounts } from "../../src/plan/summary.js";
-import type { PlanStore } from "../../src/ports.js";
-import { ADMIN, FakeChat } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
+import { BUCKETS } from "../../../src/model/buckets.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { BucketSeries, trackBucketSeries } from "../../../src/plan/bucket-series.js";
+import { bucketCounts } from "../../../src/plan/summary.js";
+import type { PlanStore } from "../../../src/ports.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
 
 async function xenRoom(): Promise<FakeChat> {
   const chat = new FakeChat();

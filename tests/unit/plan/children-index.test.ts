@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { makeFeature } from "../support/plan.js";
-import { emptyState, type Feature, type PlanState } from "../../src/model/schema.js";
-import { applyChange, prepare, type ChangeRequest } from "../../src/plan/reducer.js";
-import { childrenOf } from "../../src/plan/summary.js";
+import { makeFeature } from "../../support/plan.js";
+import { emptyState, type Feature, type PlanState } from "../../../src/model/schema.js";
+import { applyChange, prepare, type ChangeRequest } from "../../../src/plan/reducer.js";
+import { childrenOf } from "../../../src/plan/summary.js";
 
 const AT = "2013-01-23T12:00:00.000Z";
 const IDS = ["a", "b", "c", "d", "e"];

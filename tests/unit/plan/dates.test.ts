@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, dateInZone, endOfDate, formatLongDate, formatShortDate, monthsBetween, parseDate, parseSince, relativeDays } from "../../src/util/dates.js";
-import { cycleMonth, describeSchedule, milestoneName, nextMilestone } from "../../src/plan/schedule.js";
-import type { Milestone } from "../../src/model/schema.js";
+import { addMonths, dateInZone, endOfDate, formatLongDate, formatShortDate, monthsBetween, parseDate, parseSince, relativeDays } from "../../../src/util/dates.js";
+import { cycleMonth, describeSchedule, milestoneName, nextMilestone } from "../../../src/plan/schedule.js";
+import type { Milestone } from "../../../src/model/schema.js";
 
 describe("dates", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { BUCKETS, type Bucket } from "../../src/model/buckets.js";
-import { importIntoStore } from "../../src/mail/import-into.js";
-import { releaseHealth } from "../../src/plan/summary.js";
-import { ADMIN, FakeChat } from "../support/fake-chat.js";
-import { FIXTURE } from "../support/fixture.js";
+import { BUCKETS, type Bucket } from "../../../src/model/buckets.js";
+import { importIntoStore } from "../../../src/mail/import-into.js";
+import { releaseHealth } from "../../../src/plan/summary.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
+import { FIXTURE } from "../../support/fixture.js";
 
 const counts = (some: Partial<Record<Bucket, number>>) => ({ ...(Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>), ...some });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeFeature } from "../support/plan.js";
-import type { Feature } from "../../src/model/schema.js";
-import { editDistance, resolveFeature, similarity, slugFor } from "../../src/plan/resolve.js";
+import { makeFeature } from "../../support/plan.js";
+import type { Feature } from "../../../src/model/schema.js";
+import { editDistance, resolveFeature, similarity, slugFor } from "../../../src/plan/resolve.js";
 
 const feature = (id: string, title: string, extra: Partial<Feature> = {}): Feature => makeFeature(id, { title, ...extra });
 const release = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { makeFeature } from "../support/plan.js";
-import type { Feature, Release } from "../../src/model/schema.js";
-import { suggestFeatures } from "../../src/plan/resolve.js";
+import { makeFeature } from "../../support/plan.js";
+import type { Feature, Release } from "../../../src/model/schema.js";
+import { suggestFeatures } from "../../../src/plan/resolve.js";
 
 function release(...titles: string[]): Pick<Release, "features"> {
   const features: Record<string, Feature> = {};

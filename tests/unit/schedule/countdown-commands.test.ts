@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { SubscriptionSchema } from "../../src/schedule/subscription.js";
-import { FakeChat, FakeClock, MAINTAINER, RM } from "../support/fake-chat.js";
-import { FakeTimer, chatScheduler } from "../support/fake-timer.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { SubscriptionSchema } from "../../../src/schedule/subscription.js";
+import { FakeChat, FakeClock, MAINTAINER, RM } from "../../support/fake-chat.js";
+import { FakeTimer, chatScheduler } from "../../support/fake-timer.js";
 
 async function room(config: ConstructorParameters<typeof FakeChat>[0] = {}) {
   const clock = new FakeClock(new Date("2013-03-11T08:00:00Z"));

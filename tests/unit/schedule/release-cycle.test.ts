@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { dateInZone, zoneOffsetMinutes } from "../../src/util/dates.js";
-import { FakeChat, FakeClock } from "../support/fake-chat.js";
-import { FakeTimer, chatScheduler } from "../support/fake-timer.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { dateInZone, zoneOffsetMinutes } from "../../../src/util/dates.js";
+import { FakeChat, FakeClock } from "../../support/fake-chat.js";
+import { FakeTimer, chatScheduler } from "../../support/fake-timer.js";
 
 interface Post {
   at: Date;

@@ -1,14 +1,14 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeFeature } from "../support/plan.js";
-import { LowdbStore } from "../../adapters/store/lowdb-store.js";
-import { MemoryStore } from "../../adapters/store/memory-store.js";
-import type { Feature, PlanState } from "../../src/model/schema.js";
-import type { Draft, PlanStore } from "../../src/ports.js";
-import type { ChangeRequest } from "../../src/plan/reducer.js";
-import { fail, ok, type Result } from "../../src/util/result.js";
-import { FakeClock } from "../support/fake-chat.js";
-import { tempDir } from "../support/temp.js";
+import { makeFeature } from "../../support/plan.js";
+import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
+import { MemoryStore } from "../../../adapters/store/memory-store.js";
+import type { Feature, PlanState } from "../../../src/model/schema.js";
+import type { Draft, PlanStore } from "../../../src/ports.js";
+import type { ChangeRequest } from "../../../src/plan/reducer.js";
+import { fail, ok, type Result } from "../../../src/util/result.js";
+import { FakeClock } from "../../support/fake-chat.js";
+import { tempDir } from "../../support/temp.js";
 
 const AT = "2013-01-23T12:00:00.000Z";
 

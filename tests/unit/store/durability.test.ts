@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { emptyState, type PlanEvent } from "../../src/model/schema.js";
-import { EventSourcedStore, type Journal } from "../../src/plan/event-store.js";
-import { Scheduler } from "../../src/schedule/scheduler.js";
-import { Stocktake } from "../../src/stocktake.js";
-import { defaultCoreConfig } from "../../src/config/core-config.js";
-import { silentLogger } from "../../src/util/silent-logger.js";
-import { FakeClock } from "../support/fake-chat.js";
-import { FakeTimer } from "../support/fake-timer.js";
+import { emptyState, type PlanEvent } from "../../../src/model/schema.js";
+import { EventSourcedStore, type Journal } from "../../../src/plan/event-store.js";
+import { Scheduler } from "../../../src/schedule/scheduler.js";
+import { Stocktake } from "../../../src/stocktake.js";
+import { defaultCoreConfig } from "../../../src/config/core-config.js";
+import { silentLogger } from "../../../src/util/silent-logger.js";
+import { FakeClock } from "../../support/fake-chat.js";
+import { FakeTimer } from "../../support/fake-timer.js";
 
 /** A journal that remembers, per append, whether the store asked for it to reach the disk first. */
 class RecordingJournal implements Journal {

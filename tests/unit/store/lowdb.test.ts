@@ -2,10 +2,10 @@ import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LockedError } from "../../adapters/store/lock.js";
-import { LowdbStore, StoreLoadError } from "../../adapters/store/lowdb-store.js";
-import { ok } from "../../src/util/result.js";
-import { tempDir } from "../support/temp.js";
+import { LockedError } from "../../../adapters/store/lock.js";
+import { LowdbStore, StoreLoadError } from "../../../adapters/store/lowdb-store.js";
+import { ok } from "../../../src/util/result.js";
+import { tempDir } from "../../support/temp.js";
 
 let temp: ReturnType<typeof tempDir>;
 let file: string;

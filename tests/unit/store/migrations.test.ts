@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS, loadState, migrate } from "../../src/model/migrations.js";
+import { MIGRATIONS, loadState, migrate } from "../../../src/model/migrations.js";
 
 describe("migrations", () => {
   it("brings a version-0 file (no schemaVersion) to version 1", () => {
