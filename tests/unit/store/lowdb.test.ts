@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -95,31 +94,11 @@ describe("the lowdb store on disk", () => {
     await expect(LowdbStore.open(file)).rejects.toThrow(/not a valid event/);
   });
 
-  it("lets one store own the file, in this process or another", async () => {
+  // Another process holding the lock, and taking over a killed owner's: tests/integration/store/lock.test.ts.
+  it("lets one store own the file in this process", async () => {
     const store = await LowdbStore.open(file);
     await expect(LowdbStore.open(file)).rejects.toBeInstanceOf(LockedError);
     await store.close();
-
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "-e", `import("./adapters/store/lowdb-store.ts").then(async ({ LowdbStore }) => { await LowdbStore.open(${JSON.stringify(file)}); console.log("open"); setInterval(() => {}, 1000); })`],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (data: Buffer) => data.toString().includes("open") && resolve());
-        child.once("exit", (code) => reject(new Error(`child exited ${code}`)));
-      });
-      const error = await LowdbStore.open(file).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(LockedError);
-      expect((error as Error).message).toContain(`in use by process ${child.pid}`);
-    } finally {
-      child.kill("SIGKILL");
-      await new Promise((resolve) => child.once("exit", resolve));
-    }
-    // The owner was killed: its lock is stale and taken over.
-    const after = await LowdbStore.open(file);
-    await after.close();
   });
 
   it("reports itself unhealthy when its directory is gone or it is closed", async () => {
