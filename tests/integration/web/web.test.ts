@@ -173,7 +173,7 @@ if (!available) {
         expect.fail(`${CHROMIUM} is missing: install it with apt-get install chromium`);
       });
     } else {
-      console.warn(`tests/e2e skipped: ${CHROMIUM} is missing (apt-get install chromium; STOCKTAKE_REQUIRE_CHROMIUM=1 makes this a failure)`);
+      console.warn(`tests/integration/web skipped: ${CHROMIUM} is missing (apt-get install chromium; STOCKTAKE_REQUIRE_CHROMIUM=1 makes this a failure)`);
       it.skip(`skipped: ${CHROMIUM} is missing (apt-get install chromium; STOCKTAKE_REQUIRE_CHROMIUM=1 makes this a failure)`, () => undefined);
     }
   });
