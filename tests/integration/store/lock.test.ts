@@ -1,19 +1,15 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { LockedError } from "../../../adapters/store/lock.js";
 import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
 import { tempDir } from "../../support/temp.js";
 
-let temp: ReturnType<typeof tempDir>;
-let file: string;
-beforeEach(() => {
-  temp = tempDir();
-  file = join(temp.dir, "stocktake.json");
-});
-afterEach(() => temp.cleanup());
-
 describe("the lowdb store's lock across processes", () => {
+  const temp = tempDir();
+  const file = join(temp.dir, "stocktake.json");
+  afterAll(() => temp.cleanup());
+
   it("lets one store own the file in another process, and takes over once that owner is killed", async () => {
     const child = spawn(
       process.execPath,
