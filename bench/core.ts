@@ -15,7 +15,7 @@ import { once } from "node:events";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
 import type { Feature, PlanEvent, PlanState } from "../src/model/schema.js";
-import { stockReply } from "../src/commands/stock.js";
+import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
 import { BUCKETS } from "../src/model/buckets.js";

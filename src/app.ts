@@ -2,14 +2,19 @@ import { join, parse } from "node:path";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { ConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { cronerTimer, hourly } from "../adapters/schedule/croner-timer.js";
+import { describeCommands } from "./commands/catalogue.js";
 import type { Config } from "./config/config.js";
-import { noMetrics } from "./metrics/metrics.js";
+import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { MetricsRegistry } from "./metrics/registry.js";
 import { trackBucketSeries } from "./plan/bucket-series.js";
-import type { BotHost, ChatAdapter, Clock, Logger, MessageHandler, Metrics, PlanStore } from "./ports.js";
+import { Announcer } from "./announce/announcer.js";
+import { CORE_COMMANDS } from "./commands/index.js";
+import { platformOf } from "./ids.js";
+import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, Logger, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
 import { textReply, type Reply } from "./reply/reply.js";
-import { Scheduler, type Timer } from "./schedule/scheduler.js";
+import { Scheduler, type StandingTarget, type Timer } from "./schedule/scheduler.js";
+import { SubscriptionSchema } from "./schedule/subscription.js";
 import { Stocktake } from "./stocktake.js";
 import { checkHealth } from "./web/health.js";
 import { pageUrl } from "./web/links.js";
@@ -24,6 +29,8 @@ export interface App {
   bot: Stocktake;
   store: PlanStore;
   scheduler: Scheduler;
+  /** Posts each project's changes to its announcement targets. */
+  announcer: Announcer;
   /** Every adapter the app runs, connected or still retrying. */
   adapters: ChatAdapter[];
   metrics: MetricsRegistry;
@@ -75,14 +82,14 @@ export function matrixStorageFile(config: Config): string {
  */
 export async function createAdapters(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
-  if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user, metrics }));
+  if (config.console.enabled) adapters.push(new ConsoleAdapter({ user: config.console.user, metrics, prefix: config.prefix }));
   if (config.matrix.enabled) {
     const { MatrixAdapter } = await import("../adapters/matrix/matrix-adapter.js");
     adapters.push(new MatrixAdapter({ matrix: config.matrix, core: config, storageFile: matrixStorageFile(config), logger }));
   }
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
-    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, logger: logger.child({ adapter: "discord" }) }));
+    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }) }));
   }
   return adapters;
 }
@@ -108,23 +115,33 @@ export async function startApp(options: AppOptions): Promise<App> {
     void work.finally(() => inFlight.delete(work)).catch(() => undefined);
     return work;
   };
-  const onMessage: MessageHandler = (message) => (accepting ? track(bot.handle(message)) : Promise.resolve(undefined));
-  const host: BotHost = {
-    commands: bot.commands,
-    config: bot.config,
-    clock: bot.clock,
-    store: bot.store,
-    onChange: (listener) => bot.onChange(listener),
-    conversation: (id) => bot.conversation(id),
+  // What adapters get of the bot: commands in (tracked, refused while stopping), nothing else.
+  const host: ChatHost = {
+    handle: (message) => (accepting ? track(bot.handle(message)) : Promise.resolve(undefined)),
     execute: (path, args, origin) =>
       accepting ? track(bot.execute(path, args, origin)) : Promise.resolve(textReply("Stocktake is restarting; try again in a moment.", "error")),
+    suggest: (conversation, command, param, partial) => bot.suggest(conversation, command, param, partial),
+    conversation: (id) => bot.conversation(id),
   };
 
   const send = async (conversation: string, reply: Reply): Promise<void> => {
-    const adapter = adapters.find((candidate) => conversation.startsWith(`${candidate.name}:`));
+    const platform = platformOf(conversation);
+    const adapter = adapters.find((candidate) => candidate.name === platform);
     if (!adapter) throw new Error(`no adapter for ${conversation}`);
     await adapter.send(conversation, reply);
   };
+  const announcementTargets = (): AnnouncementTarget[] => adapters.flatMap((adapter) => adapter.announcementTargets?.() ?? []);
+  const announcer = new Announcer({
+    targets: announcementTargets,
+    batchMs: config.discord.announceBatchMs,
+    read: () => store.read(),
+    post: send,
+    logger: logger.child({ part: "announcer" }),
+  });
+  bot.onChange((events) => announcer.receive(events));
+  // An announcement target also gets the scheduled summaries and countdowns, without asking.
+  const standingTargets = (): StandingTarget[] =>
+    announcementTargets().map((target) => ({ ...target, subscription: SubscriptionSchema.parse({}) }));
   const scheduler = new Scheduler({
     store,
     config,
@@ -132,7 +149,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     timer,
     logger: logger.child({ part: "scheduler" }),
     send,
-    standingTargets: () => adapters.flatMap((adapter) => adapter.standingTargets?.() ?? []),
+    standingTargets,
   });
   bot.onChange((events) => {
     // Subscriptions, milestones and the current release move the schedule; bookkeeping does not.
@@ -145,7 +162,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let stopped = false;
   const startAdapter = async (adapter: ChatAdapter, delay: number): Promise<void> => {
     try {
-      await adapter.start(onMessage, host);
+      await adapter.start(host);
       started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
@@ -173,6 +190,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       stopHourly();
       await scheduler.stop();
       await Promise.allSettled([...inFlight]);
+      // Changes already made are still news: post them before the adapters go.
+      await announcer.stop().catch((error: unknown) => logger.error({ err: error }, "could not post the last announcements"));
       await web?.stop();
       for (const adapter of adapters) {
         await adapter.stop().catch((error: unknown) => logger.error({ err: error, adapter: adapter.name }, "adapter failed to stop"));
@@ -181,7 +200,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     })();
     return stopping;
   };
-  return { bot, store, scheduler, adapters, metrics, ...(web ? { web: { url: web.url } } : {}), stop };
+  return { bot, store, scheduler, announcer, adapters, metrics, ...(web ? { web: { url: web.url } } : {}), stop };
 }
 
 interface WebParts {

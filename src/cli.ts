@@ -13,7 +13,9 @@ import { importIntoStore } from "./mail/import-into.js";
 import { MAX_IMPORT_BYTES } from "./mail/import.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
+import { describeCommands } from "./commands/catalogue.js";
 import { CORE_COMMANDS } from "./commands/index.js";
+import { plainText } from "./reply/inline.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -126,7 +128,7 @@ async function runDeployCommands(config: Config, guild: string | undefined): Pro
   const { deployCommands } = await import("../adapters/discord/deploy-commands.js");
   let deployed: Awaited<ReturnType<typeof deployCommands>>;
   try {
-    deployed = await deployCommands({ config: config.discord, commands: CORE_COMMANDS, ...(guild === undefined ? {} : { guildId: guild }) });
+    deployed = await deployCommands({ config: config.discord, commands: describeCommands(CORE_COMMANDS), ...(guild === undefined ? {} : { guildId: guild }) });
   } catch (error) {
     // A wrong token or id is an answer from Discord, not a crash: say it without a stack trace.
     process.stderr.write(`stocktake: could not register the slash commands: ${(error as Error).message}\n`);
@@ -148,7 +150,7 @@ async function runConsole(config: Config, demo: boolean): Promise<number> {
   const store = demo ? new MemoryStore(systemClock) : undefined;
   if (store) {
     const loaded = await loadDemo(store, readFileSync(FIXTURE, "utf8"), systemClock);
-    if (!loaded.ok) throw new Error(loaded.error.message);
+    if (!loaded.ok) throw new Error(plainText(loaded.error.message));
   }
   const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
   const adapter = new ConsoleAdapter({

@@ -1,13 +1,12 @@
-import type { CommandSpec } from "./commands/spec.js";
-import type { CoreConfig } from "./config/core-config.js";
-import type { CounterName, HistogramName, Labels } from "./metrics/metrics.js";
+import type { ChangeRequest } from "./model/change.js";
 import type { PlanEvent, PlanState } from "./model/schema.js";
-import type { ChangeRequest } from "./plan/reducer.js";
 import type { Reply } from "./reply/reply.js";
-import type { StandingTarget } from "./schedule/scheduler.js";
 import type { Result } from "./util/result.js";
 
-/** The few ways the core reaches the outside world. Adapters implement them. */
+/**
+ * The bottom floor: the few ways the core reaches the outside world (adapters implement them) and
+ * the one way adapters reach the core (`ChatHost`). It imports only model and reply types.
+ */
 
 export interface Clock {
   now(): Date;
@@ -91,8 +90,13 @@ export interface Invoker {
   /** Platform-qualified and stable: "matrix:@alice:example.org", "discord:81234", "console:local". */
   id: string;
   displayName: string;
-  /** Roles the adapter grants from platform facts (a room power level, a Discord role). */
+  /** Roles the platform grants everywhere (a Discord server role). */
   grants?: readonly Role[];
+  /**
+   * Roles the room itself grants (a Matrix power level). They count only in a room bound to a
+   * project on purpose: anyone can make a room and be its admin. The core decides where they count.
+   */
+  roomGrants?: readonly Role[];
 }
 
 export type Role = "admin" | "release-manager" | "maintainer";
@@ -111,8 +115,8 @@ export interface IncomingMessage {
   id?: string;
 }
 
-/** Answers one message; undefined when it was not a command. */
-export type MessageHandler = (message: IncomingMessage) => Promise<Reply | undefined>;
+/** Where a command came from and who sent it; the same for typed and slash commands. */
+export type Origin = Omit<IncomingMessage, "text" | "addressed">;
 
 /** What an adapter may read about a conversation: how to render there, and whose roles count there. */
 export interface ConversationView {
@@ -122,46 +126,79 @@ export interface ConversationView {
   settings: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-/** The narrow read-only view of the bot that adapters get at start. */
-export interface AdapterHost {
-  conversation(id: string): ConversationView;
+/** One choice for a parameter being typed (Discord autocomplete): what people see, what is sent. */
+export interface Suggestion {
+  name: string;
+  value: string;
 }
 
 /**
- * The bot as adapters with structured commands see it: Discord slash commands run `execute`,
- * autocomplete reads the plan, announcements follow `onChange`. `Stocktake` is one.
+ * All an adapter may ask of the bot. Typed messages go to `handle`, structured commands (Discord
+ * slash commands) to `execute`; both check permissions and answer with a platform-neutral `Reply`.
  */
-export interface BotHost extends AdapterHost {
-  readonly commands: readonly CommandSpec[];
-  readonly config: CoreConfig;
-  readonly clock: Clock;
-  readonly store: Pick<PlanStore, "read">;
-  execute(path: readonly string[], args: Record<string, unknown>, origin: Omit<IncomingMessage, "text" | "addressed">): Promise<Reply>;
-  onChange(listener: (events: readonly PlanEvent[]) => void): () => void;
+export interface ChatHost {
+  /** Answers a typed message; undefined when it was not a command, so the adapter stays quiet. */
+  handle(message: IncomingMessage): Promise<Reply | undefined>;
+  /** Runs a command whose arguments arrive already split (a slash command's options). */
+  execute(path: readonly string[], args: Record<string, unknown>, origin: Origin): Promise<Reply>;
+  /** Choices for parameter `param` of `command` as typed so far, in that conversation's release. */
+  suggest(conversation: string, command: readonly string[], param: string, partial: string): Suggestion[];
+  conversation(id: string): ConversationView;
 }
 
-/** A chat platform: turns its events into `IncomingMessage`s and renders `Reply`s. */
+/** A conversation that gets a project's news and its scheduled posts without asking (a Discord announcements channel). */
+export interface AnnouncementTarget {
+  project: string;
+  conversation: string;
+}
+
+/**
+ * A chat platform: turns its events into `IncomingMessage`s for the host and renders `Reply`s.
+ * Its conversations and people have ids that start with its name ("matrix:…", see src/ids.ts).
+ */
 export interface ChatAdapter {
   readonly name: string;
-  /** `host` is what an adapter may ask of the bot: room settings, and structured commands (slash commands). */
-  start(onMessage: MessageHandler, host?: BotHost): Promise<void>;
+  start(host: ChatHost): Promise<void>;
   /** Posts unprompted (scheduled summaries, announcements) to a conversation. */
   send(conversation: string, reply: Reply): Promise<void>;
   stop(): Promise<void>;
-  /** Conversations that get scheduled posts without asking (a Discord announcements channel). */
-  standingTargets?(): readonly StandingTarget[];
+  /** Conversations that announce a project's changes and get its scheduled posts unasked. */
+  announcementTargets?(): readonly AnnouncementTarget[];
   /** Whether it is connected to its platform now, for /healthz. Adapters without it count as connected once started. */
   status?(): AdapterStatus;
 }
 
 export type AdapterStatus = "connected" | "connecting" | "down";
 
-/**
- * Counters and histograms for /metrics. The core counts commands and their latency; adapters count
- * what only they see (`stocktake_posts_total`, `stocktake_adapter_reconnects_total`). The names are
- * declared once, with their help text, in src/metrics/metrics.ts.
- */
-export interface Metrics {
-  count(name: CounterName, labels?: Labels, by?: number): void;
-  observe(name: HistogramName, value: number, labels?: Labels): void;
+/* The commands as plain data, for adapters that offer them their own way (Discord slash commands). */
+
+/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
+export type Permission = "read" | "change" | "manage" | "admin";
+
+export type ParamKind = "feature" | "text" | "word" | "bucket" | "date";
+
+export interface ParamInfo {
+  name: string;
+  kind: ParamKind;
+  description: string;
+  required: boolean;
+  /** Fixed choices, shown in help and offered as Discord choices. */
+  choices?: readonly string[];
+}
+
+export interface FlagInfo {
+  name: string;
+  description: string;
+  /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
+  value?: string;
+}
+
+export interface CommandInfo {
+  path: readonly string[];
+  aliases: readonly (readonly string[])[];
+  summary: string;
+  /** Positional parameters, in the order they are typed. */
+  params: readonly ParamInfo[];
+  flags: readonly FlagInfo[];
+  permission: Permission;
 }

@@ -1,17 +1,21 @@
-import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
-import { boundProjectId, isPermitted, projectIdFor, refusal, roleOf, scopeFor } from "./commands/scope.js";
-import { commandName, usage, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { isPermitted, refusal, roleOf } from "./access/permissions.js";
+import { boundProjectId, projectIdFor, scopeFor } from "./access/scope.js";
+import { BUCKET_INFO } from "./model/buckets.js";
+import { commandName, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
-import { noMetrics } from "./metrics/metrics.js";
-import { findExact, similarity } from "./plan/resolve.js";
-import { systemClock, type Clock, type ConversationView, type IncomingMessage, type Logger, type Metrics, type PlanStore } from "./ports.js";
-import { failureReply, type Reply } from "./reply/reply.js";
+import { noMetrics, type Metrics } from "./metrics/metrics.js";
+import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
+import { featureLabel } from "./plan/summary.js";
+import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
+import { apology, errorRef } from "./reply/apology.js";
+import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/reply.js";
+import type { FailureCode } from "./util/result.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
 
@@ -29,14 +33,33 @@ export interface StocktakeOptions {
 
 export type ChangeListener = (events: readonly PlanEvent[]) => void;
 
-/** Where a command came from and who sent it; the same for typed and slash commands. */
-export type Origin = Omit<IncomingMessage, "text" | "addressed">;
+export type { Origin };
+
+type Scope = ReturnType<typeof scopeFor>;
+
+/** How many choices autocomplete offers (Discord shows at most 25). */
+const SUGGESTIONS = 25;
+
+/** The outcome label of a failure, for /metrics and the log. */
+function outcomeOf(code: FailureCode | undefined): string {
+  switch (code) {
+    case undefined:
+      return "ok";
+    case "usage":
+    case "forbidden":
+      return code;
+    case "internal":
+      return "error";
+    default:
+      return "refused";
+  }
+}
 
 /**
  * The planning bot without a platform: text in, `Reply` out. Adapters call `handle` with what
  * people type and `execute` with structured commands (Discord slash commands).
  */
-export class Stocktake {
+export class Stocktake implements ChatHost {
   readonly commands: readonly CommandSpec[];
   readonly config: CoreConfig;
   readonly store: PlanStore;
@@ -103,10 +126,9 @@ export class Stocktake {
     const unknownFlag = [...flags.keys()].find((flag) => !known.has(flag));
     if (unknownFlag !== undefined) {
       const options = [...known].map((flag) => `--${flag}`).join(", ");
-      return this.usageError(spec, `${prefix}${commandName(spec)} has no --${unknownFlag} option${options ? ` (options: ${options})` : ""}.`);
+      return this.usageError(spec, t`${cmd(commandName(spec))} has no --${unknownFlag} option${options ? ` (options: ${options})` : ""}.`);
     }
-    return this.run(spec, message, `${prefix}${body}`, () => {
-      const scope = scopeFor(this.store.read(), message.conversation, this.config);
+    return this.run(spec, message, `${prefix}${body}`, (scope) => {
       const isFeature = (name: string) => scope.ok && findExact(scope.value.release, name) !== undefined;
       const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, isFeature);
       if (!bound.ok) return bound;
@@ -121,52 +143,45 @@ export class Stocktake {
       return Promise.resolve(failureReply({ code: "usage", message: `There is no command “${path.join(" ")}”.` }));
     }
     if (origin.id !== undefined && this.store.hasOrigin(origin.id)) {
-      return Promise.resolve({ tone: "info", blocks: [{ type: "text", text: "That was done already." }], private: true });
+      return Promise.resolve({ ...textReply("That was done already.", "info"), private: true });
     }
     const shown = [`/${path.join(" ")}`, ...Object.entries(args).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
     return this.run(found.spec, origin, shown, () => ({ ok: true, value: args }));
+  }
+
+  /**
+   * Autocomplete: the features of the conversation's current release that best match what was typed,
+   * for a parameter that names a feature. Other parameters have fixed choices or none.
+   */
+  suggest(conversation: string, command: readonly string[], param: string, partial: string): Suggestion[] {
+    const found = findCommand(this.commands, command);
+    if (!found || found.spec.params.find((candidate) => candidate.name === param)?.kind !== "feature") return [];
+    const scope = scopeFor(this.store.read(), conversation, this.config);
+    if (!scope.ok) return [];
+    return suggestFeatures(scope.value.release, partial, SUGGESTIONS).map((feature) => ({
+      name: `${featureLabel(feature)} (${BUCKET_INFO[feature.bucket].label})`,
+      value: feature.id,
+    }));
   }
 
   private async run(
     spec: CommandSpec,
     origin: Origin,
     shown: string,
-    parse: () => { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: string } },
+    parse: (scope: Scope) => { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: Text } },
   ): Promise<Reply> {
     const started = performance.now();
     const name = commandName(spec);
     let outcome = "ok";
     try {
-      const state = this.store.read();
-      if (spec.permission !== "read") {
-        const project = projectIdFor(state, origin.conversation, this.config);
-        const role = roleOf(origin.invoker, project, this.config);
-        if (!isPermitted(spec.permission, role)) {
-          outcome = "forbidden";
-          return failureReply(refusal(`${this.config.prefix}${name}`, spec.permission, origin.invoker, project));
-        }
-      }
-      const raw = parse();
-      if (!raw.ok) {
-        outcome = "usage";
-        return this.usageError(spec, raw.error.message);
-      }
-      const args = spec.args.safeParse(raw.value);
-      if (!args.success) {
-        outcome = "usage";
-        return this.usageError(spec, formatIssues(args.error, 3));
-      }
-      const reply = await spec.run(this.context(origin, shown), args.data);
-      outcome = reply.tone === "error" ? "refused" : "ok";
+      const reply = await this.dispatch(spec, origin, shown, parse);
+      outcome = outcomeOf(reply.failure);
       return reply;
     } catch (error) {
       outcome = "error";
-      const ref = randomBytes(3).toString("hex");
+      const ref = errorRef();
       this.logger.error({ err: error, ref, command: name, who: origin.invoker.id, where: origin.conversation }, "command failed");
-      return {
-        tone: "error",
-        blocks: [{ type: "text", text: `Sorry, something went wrong on my side while running ${this.config.prefix}${name} (ref ${ref}). It is in the log; try again in a moment.` }],
-      };
+      return apology(ref, name);
     } finally {
       const ms = performance.now() - started;
       this.metrics.count("stocktake_commands_total", { command: name, outcome });
@@ -175,8 +190,25 @@ export class Stocktake {
     }
   }
 
-  private context(origin: Origin, shown: string): CommandContext {
+  /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
+  private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>): Promise<Reply> {
+    const state = this.store.read();
+    const projectId = projectIdFor(state, origin.conversation, this.config);
+    const boundHere = projectId !== undefined && boundProjectId(state, origin.conversation, this.config) === projectId;
+    if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, boundHere))) {
+      return failureReply(refusal(commandName(spec), spec.permission, origin.invoker, projectId));
+    }
+    const scope = scopeFor(state, origin.conversation, this.config);
+    const raw = parse(scope);
+    if (!raw.ok) return this.usageError(spec, raw.error.message);
+    const args = spec.args.safeParse(raw.value);
+    if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
+    return spec.run(this.context(origin, shown, { projectId, scope }), args.data);
+  }
+
+  private context(origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
     return {
+      ...where,
       invoker: origin.invoker,
       conversation: origin.conversation,
       clock: this.clock,
@@ -204,9 +236,9 @@ export class Stocktake {
     }
   }
 
-  private usageError(spec: CommandSpec, message: string): Reply {
-    const prefix = this.config.prefix;
-    return failureReply({ code: "usage", message: `${message}\nUsage: ${usage(spec, prefix)} (more: ${prefix}help ${commandName(spec)})` });
+  private usageError(spec: CommandSpec, message: Text): Reply {
+    const { path, args } = usageParts(spec);
+    return failureReply({ code: "usage", message: t`${message}\nUsage: ${cmd(path, args)} (more: ${cmd("help", commandName(spec))})` });
   }
 
   private unknown(word: string, addressed: boolean): Reply | undefined {
@@ -214,15 +246,14 @@ export class Stocktake {
     const guess = names
       .map((name) => ({ name, score: similarity(word.toLowerCase(), name) }))
       .sort((a, b) => b.score - a.score)[0];
-    const prefix = this.config.prefix;
     // Other bots share rooms: an unknown "!word" far from ours is not for us.
     if (guess && guess.score >= 0.5) {
-      return failureReply({ code: "usage", message: `There is no command ${prefix}${word}. Did you mean ${prefix}${guess.name}? (${prefix}help lists them.)` });
+      return failureReply({ code: "usage", message: t`There is no command ${cmd(word)}. Did you mean ${cmd(guess.name)}? (${cmd("help")} lists them.)` });
     }
-    return addressed ? failureReply({ code: "usage", message: `There is no command “${word}”. ${prefix}help lists them.` }) : undefined;
+    return addressed ? failureReply({ code: "usage", message: t`There is no command “${word}”. ${cmd("help")} lists them.` }) : undefined;
   }
 
   private hint(): Reply {
-    return { tone: "info", blocks: [{ type: "text", text: `Hello! Try ${this.config.prefix}stock for the release summary, or ${this.config.prefix}help.` }] };
+    return textReply(t`Hello! Try ${cmd("stock")} for the release summary, or ${cmd("help")}.`, "info");
   }
 }

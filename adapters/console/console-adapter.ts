@@ -1,6 +1,8 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { AdapterStatus, ChatAdapter, Invoker, Metrics, MessageHandler } from "../../src/ports.js";
+import type { Metrics } from "../../src/metrics/metrics.js";
+import type { AdapterStatus, ChatAdapter, ChatHost, Invoker } from "../../src/ports.js";
+import { qualify } from "../../src/ids.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
 import type { Reply } from "../../src/reply/reply.js";
 
@@ -12,6 +14,8 @@ export interface ConsoleAdapterOptions {
   greeting?: string;
   /** Counts what it prints as posts. */
   metrics?: Metrics;
+  /** The configured command prefix, so hints read the way commands are typed here (default "!"). */
+  prefix?: string;
 }
 
 /**
@@ -20,7 +24,7 @@ export interface ConsoleAdapterOptions {
  */
 export class ConsoleAdapter implements ChatAdapter {
   readonly name = "console";
-  readonly conversation = "console:local";
+  readonly conversation = qualify("console", "local");
   private readline: Interface | undefined;
   private readonly input: Readable;
   private readonly output: Writable;
@@ -31,14 +35,14 @@ export class ConsoleAdapter implements ChatAdapter {
     this.input = options.input ?? process.stdin;
     this.output = options.output ?? process.stdout;
     const user = options.user ?? "local";
-    this.invoker = { id: `console:${user}`, displayName: user };
+    this.invoker = { id: qualify(this.name, user), displayName: user };
   }
 
   get invokerId(): string {
     return this.invoker.id;
   }
 
-  async start(onMessage: MessageHandler): Promise<void> {
+  async start(host: ChatHost): Promise<void> {
     const interactive = (this.input as { isTTY?: boolean }).isTTY === true;
     const readline = createInterface({ input: this.input, output: this.output, terminal: interactive, prompt: "stocktake> " });
     this.readline = readline;
@@ -53,7 +57,7 @@ export class ConsoleAdapter implements ChatAdapter {
           readline.close();
           return;
         }
-        const reply = await onMessage({ text, invoker: this.invoker, conversation: this.conversation, addressed: true });
+        const reply = await host.handle({ text, invoker: this.invoker, conversation: this.conversation, addressed: true });
         this.print(reply ?? { tone: "info", blocks: [{ type: "text", text: "(not a command: try help)" }] });
         if (interactive) readline.prompt();
       });
@@ -71,7 +75,7 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   private print(reply: Reply): void {
-    this.output.write(`${renderPlain(reply)}\n\n`);
+    this.output.write(`${renderPlain(reply, { voice: { commandPrefix: this.options.prefix ?? "!" } })}\n\n`);
     this.options.metrics?.count("stocktake_posts_total", { adapter: this.name });
   }
 

@@ -1,11 +1,11 @@
 import { REST, Routes } from "discord.js";
-import type { CommandSpec } from "../../src/commands/spec.js";
+import type { CommandInfo } from "../../src/ports.js";
 import type { DiscordConfig } from "../../src/config/discord-config.js";
 import { slashCommands } from "./slash-commands.js";
 
 export interface DeployOptions {
   config: DiscordConfig;
-  commands: readonly CommandSpec[];
+  commands: readonly CommandInfo[];
   /** Register in this server only (shows at once); else `discord.guildId`; else globally. */
   guildId?: string;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import {
   ChannelType,
@@ -16,24 +15,22 @@ import {
   type SendableChannels,
   type User,
 } from "discord.js";
-import { scopeFor } from "../../src/commands/scope.js";
+import { addressedText } from "../../src/addressing.js";
 import type { DiscordConfig } from "../../src/config/discord-config.js";
-import { BUCKET_INFO } from "../../src/model/buckets.js";
-import { suggestFeatures } from "../../src/plan/resolve.js";
-import { featureLabel } from "../../src/plan/summary.js";
-import type { BotHost, ChatAdapter, Invoker, Logger, MessageHandler } from "../../src/ports.js";
+import { localId, qualify } from "../../src/ids.js";
+import type { AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, Invoker, Logger } from "../../src/ports.js";
+import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
-import type { StandingTarget } from "../../src/schedule/scheduler.js";
-import { SubscriptionSchema } from "../../src/schedule/subscription.js";
-import { Announcer } from "./announcer.js";
 import { renderReply, type DiscordMessage } from "./render.js";
-import { grantsFor, type MemberFacts } from "./roles.js";
+import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
 
 export interface DiscordAdapterOptions {
   config: DiscordConfig;
   /** The core's command prefix, to show command hints the way people can type them. */
   prefix: string;
+  /** The commands, as data: what slash commands and their options map to. */
+  commands: readonly CommandInfo[];
   logger: Logger;
   /**
    * Answer directly when the reply is ready within this many milliseconds, else defer first
@@ -46,10 +43,16 @@ const DEFAULT_DEFER_AFTER_MS = 1_500;
 const AUTOCOMPLETE_CHOICES = 25;
 const DEFERRED = Symbol("deferred");
 
+const PLATFORM = "discord";
+
 /** "discord:123" ⇄ channel 123. */
 export function channelIdOf(conversation: string): string | undefined {
-  return /^discord:(\d+)$/.exec(conversation)?.[1];
+  const id = localId(PLATFORM, conversation);
+  return id !== undefined && /^\d+$/.test(id) ? id : undefined;
 }
+
+/** Nothing Stocktake posts pings anyone, whatever a feature or a person is called. */
+const PING_NOBODY = { parse: [] as [] };
 
 /** discord.js send options for a rendered message; mentions stay off whatever the caller passes. */
 function toOptions(message: DiscordMessage) {
@@ -57,7 +60,7 @@ function toOptions(message: DiscordMessage) {
     ...(message.content === undefined ? {} : { content: message.content }),
     ...(message.embeds === undefined ? {} : { embeds: message.embeds }),
     ...(message.files === undefined ? {} : { files: message.files.map((file) => ({ attachment: file.data, name: file.name })) }),
-    allowedMentions: { parse: [] as [] },
+    allowedMentions: PING_NOBODY,
   };
 }
 
@@ -70,9 +73,7 @@ function toOptions(message: DiscordMessage) {
 export class DiscordAdapter implements ChatAdapter {
   readonly name = "discord";
   private client: Client | undefined;
-  private bot: BotHost | undefined;
-  private announcer: Announcer | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private host: ChatHost | undefined;
   private readonly logger: Logger;
   private readonly deferAfterMs: number;
 
@@ -86,40 +87,28 @@ export class DiscordAdapter implements ChatAdapter {
     return this.client?.isReady() ? this.client : undefined;
   }
 
-  async start(onMessage: MessageHandler, bot?: BotHost): Promise<void> {
-    if (!bot) throw new Error("the Discord adapter needs the bot itself (slash commands, autocomplete, announcements)");
+  async start(host: ChatHost): Promise<void> {
     const { config } = this.options;
     if (config.token === undefined) throw new Error("discord.token is not set");
-    this.bot = bot;
+    this.host = host;
     const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
     // Message Content is privileged: asked for only when prefix commands are on.
     if (config.prefixCommands) intents.push(GatewayIntentBits.MessageContent);
     const client = new Client({
       intents,
       // The default for everything this client sends; every send also passes it explicitly.
-      allowedMentions: { parse: [] },
+      allowedMentions: PING_NOBODY,
       ...(config.restApi ? { rest: { api: config.restApi } } : {}),
     });
     this.client = client;
 
     client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
-    client.on(Events.MessageCreate, (message) => void this.onMessage(message, onMessage));
+    client.on(Events.MessageCreate, (message) => void this.onMessage(message, host));
     client.on(Events.Error, (error) => this.logger.error({ err: error }, "discord client error"));
     client.on(Events.Warn, (warning) => this.logger.warn({ warning }, "discord client warning"));
     client.on(Events.ShardDisconnect, (event, shard) => this.logger.warn({ code: event.code, shard }, "discord gateway disconnected"));
     client.on(Events.ShardResume, (shard, replayed) => this.logger.info({ shard, replayed }, "discord gateway resumed"));
     client.rest.on("rateLimited", (info) => this.logger.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, "discord rate limit: waiting"));
-
-    this.announcer = new Announcer({
-      channels: config.announcements,
-      batchMs: config.announceBatchMs,
-      read: () => bot.store.read(),
-      clock: bot.clock,
-      logger: this.logger,
-      post: (channelId, reply) => this.send(`discord:${channelId}`, reply),
-    });
-    const announcer = this.announcer;
-    this.unsubscribe = bot.onChange((events) => announcer.receive(events));
 
     const ready = once(client, Events.ClientReady);
     try {
@@ -142,7 +131,7 @@ export class DiscordAdapter implements ChatAdapter {
     if (!client || channelId === undefined) throw new Error(`not a Discord conversation: ${conversation}`);
     const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
     if (!channel?.isSendable()) throw new Error(`cannot post in Discord channel ${channelId}`);
-    const messages = renderReply(reply, { embeds: this.mayEmbed(channel), slashHints: !this.options.config.prefixCommands, prefix: this.options.prefix });
+    const messages = this.render(reply, this.mayEmbed(channel));
     for (const message of messages) {
       const sent = await channel.send(toOptions(message));
       if (channel.type === ChannelType.GuildAnnouncement) {
@@ -152,28 +141,12 @@ export class DiscordAdapter implements ChatAdapter {
     }
   }
 
-  /**
-   * Each project's announcements channel gets the scheduled posts (weekly summary, countdowns)
-   * without anyone asking for them there.
-   */
-  standingTargets(): StandingTarget[] {
-    return Object.entries(this.options.config.announcements).map(([project, channel]) => ({
-      conversation: `discord:${channel}`,
-      project,
-      subscription: SubscriptionSchema.parse({}),
-    }));
-  }
-
-  /** Posts the changes waiting in the batch window now, rather than when it closes. */
-  async flushAnnouncements(): Promise<void> {
-    await this.announcer?.flush();
+  /** Each project's announcements channel: its news, and the scheduled posts without anyone asking there. */
+  announcementTargets(): AnnouncementTarget[] {
+    return Object.entries(this.options.config.announcements).map(([project, channel]) => ({ project, conversation: qualify(PLATFORM, channel) }));
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    // Changes already made are still news: post them before going.
-    await this.announcer?.stop().catch((error: unknown) => this.logger.error({ err: error }, "could not post the last announcements"));
     await this.client?.destroy();
     this.client = undefined;
   }
@@ -186,31 +159,31 @@ export class DiscordAdapter implements ChatAdapter {
       else if (interaction.isChatInputCommand()) await this.command(interaction);
     } catch (error) {
       // Never let an error escape into discord.js; tell the person, briefly and privately.
-      const ref = randomBytes(3).toString("hex");
+      const ref = errorRef();
       this.logger.error({ err: error, ref, interaction: interaction.id, channel: interaction.channelId }, "discord interaction failed");
       if (!interaction.isChatInputCommand()) return;
-      const apology = { content: `Sorry, something went wrong on my side (ref ${ref}). It is in the log; try again in a moment.`, flags: MessageFlags.Ephemeral as const, allowedMentions: { parse: [] as [] } };
-      await (interaction.replied || interaction.deferred ? interaction.followUp(apology) : interaction.reply(apology)).catch(() => undefined);
+      const sorry = { ...toOptions(this.render(apology(ref), true)[0]!), flags: MessageFlags.Ephemeral as const };
+      await (interaction.replied || interaction.deferred ? interaction.followUp(sorry) : interaction.reply(sorry)).catch(() => undefined);
     }
   }
 
   private async command(interaction: ChatInputCommandInteraction): Promise<void> {
-    const bot = this.bot!;
-    const invocation = readInvocation(bot.commands, interaction.commandName, interaction.options.data);
+    const host = this.host!;
+    const invocation = readInvocation(this.options.commands, interaction.commandName, interaction.options.data);
     if (!invocation) {
       await interaction.reply({
         content: `I no longer know /${interaction.commandName}. An admin can refresh the list with \`stocktake discord deploy-commands\`.`,
         flags: MessageFlags.Ephemeral,
-        allowedMentions: { parse: [] },
+        allowedMentions: PING_NOBODY,
       });
       return;
     }
     const origin = {
       invoker: this.invokerOf(interaction.user, interaction.member instanceof GuildMember ? interaction.member : null, interaction.memberPermissions, interaction),
-      conversation: `discord:${interaction.channelId}`,
-      id: `discord:${interaction.id}`,
+      conversation: qualify(PLATFORM, interaction.channelId),
+      id: qualify(PLATFORM, interaction.id),
     };
-    const work = bot.execute(invocation.spec.path, invocation.args, origin);
+    const work = host.execute(invocation.spec.path, invocation.args, origin);
 
     // Most commands answer in a few milliseconds, so the reply goes out in one request. Deferring
     // every command would double the round trips; deferring none would lose a slow answer (a big
@@ -238,7 +211,7 @@ export class DiscordAdapter implements ChatAdapter {
     // Errors and refusals are for the person who asked.
     const ephemeral = reply.private === true || reply.tone === "error";
     const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
-    const [head, ...rest] = renderReply(reply, { embeds: true, slashHints: true, prefix: this.options.prefix });
+    const [head, ...rest] = this.render(reply, true, true);
     if (!deferred) {
       await interaction.reply({ ...toOptions(head!), ...flags });
     } else if (ephemeral) {
@@ -252,50 +225,39 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   private async autocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const bot = this.bot!;
-    const focused = readInvocation(bot.commands, interaction.commandName, interaction.options.data)?.focused;
-    let choices: { name: string; value: string }[] = [];
-    if (focused?.param?.kind === "feature") {
-      const scope = scopeFor(bot.store.read(), `discord:${interaction.channelId}`, bot.config);
-      if (scope.ok) {
-        choices = suggestFeatures(scope.value.release, focused.value, AUTOCOMPLETE_CHOICES).map((feature) => ({
-          name: shorten(`${featureLabel(feature)} (${BUCKET_INFO[feature.bucket].label})`, 100),
-          value: feature.id,
-        }));
-      }
-    }
-    await interaction.respond(choices);
+    const invocation = readInvocation(this.options.commands, interaction.commandName, interaction.options.data);
+    const param = invocation?.focused?.param;
+    const suggestions = invocation && param ? this.host!.suggest(qualify(PLATFORM, interaction.channelId), invocation.spec.path, param.name, invocation.focused!.value) : [];
+    // Discord takes at most 25 choices of at most 100 characters each.
+    await interaction.respond(suggestions.slice(0, AUTOCOMPLETE_CHOICES).map((choice) => ({ name: shorten(choice.name, 100), value: choice.value })));
   }
 
   // ---- typed commands ----
 
-  private async onMessage(message: Message, onMessage: MessageHandler): Promise<void> {
+  private async onMessage(message: Message, host: ChatHost): Promise<void> {
     try {
       // Our own posts come back as MESSAGE_CREATE; other bots are not people.
       if (message.author.bot || message.webhookId !== null || !message.inGuild()) return;
       const me = message.client.user.id;
-      const mention = new RegExp(`^<@!?${me}>[\\s,:]*`).exec(message.content);
-      if (!mention && !this.options.config.prefixCommands) return;
-      const text = mention ? message.content.slice(mention[0].length) : message.content;
-      const reply = await onMessage({
-        text,
+      const addressed = addressedText(message.content, [], [`<@${me}>`, `<@!${me}>`]);
+      if (addressed === undefined && !this.options.config.prefixCommands) return;
+      const reply = await host.handle({
+        text: addressed ?? message.content,
         invoker: this.invokerOf(message.author, message.member, message.member?.permissions ?? null, undefined),
-        conversation: `discord:${message.channelId}`,
-        id: `discord:${message.id}`,
-        ...(mention ? { addressed: true } : {}),
+        conversation: qualify(PLATFORM, message.channelId),
+        id: qualify(PLATFORM, message.id),
+        ...(addressed === undefined ? {} : { addressed: true }),
       });
       if (!reply) return;
-      const messages = renderReply(reply, { embeds: this.mayEmbed(message.channel), slashHints: !this.options.config.prefixCommands, prefix: this.options.prefix });
+      const messages = this.render(reply, this.mayEmbed(message.channel));
       // A typed command has no private answers: errors go back as a reply to the person's message.
       const [head, ...rest] = messages;
       await message.reply(toOptions(head!));
       for (const more of rest) await message.channel.send(toOptions(more));
     } catch (error) {
-      const ref = randomBytes(3).toString("hex");
+      const ref = errorRef();
       this.logger.error({ err: error, ref, message: message.id, channel: message.channelId }, "discord message failed");
-      await message
-        .reply({ content: `Sorry, something went wrong on my side (ref ${ref}). It is in the log; try again in a moment.`, allowedMentions: { parse: [] } })
-        .catch(() => undefined);
+      await message.reply(toOptions(this.render(apology(ref), false)[0]!)).catch(() => undefined);
     }
   }
 
@@ -309,12 +271,20 @@ export class DiscordAdapter implements ChatAdapter {
       // An uncached member arrives as raw ids; names come from the guild's role cache.
       facts.roles = interaction.member.roles.map((id) => ({ id, name: interaction.guild?.roles.cache.get(id)?.name ?? "" }));
     }
-    const grants = grantsFor(facts, this.options.config);
+    const grants = discordRoleGrants(facts, this.options.config);
     return {
-      id: `discord:${user.id}`,
+      id: qualify(PLATFORM, user.id),
       displayName: member?.displayName ?? user.globalName ?? user.username,
       ...(grants.length > 0 ? { grants } : {}),
     };
+  }
+
+  /**
+   * A reply as Discord messages. Answers to slash commands show commands in slash form; elsewhere
+   * commands are shown the way people can type them there (slash form unless prefix commands are on).
+   */
+  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): DiscordMessage[] {
+    return renderReply(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
   }
 
   /** Embeds need the Embed Links permission; without it the summary falls back to markdown. */

@@ -1,8 +1,10 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import { escapeMarkdown } from "discord.js";
+import { localId, withoutPlatform } from "../../src/ids.js";
 import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
+import { renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
-import type { Block, ListItem, Reply, Section } from "../../src/reply/reply.js";
+import type { Block, ListItem, Reply, Section, Text } from "../../src/reply/reply.js";
 import { formatLongDate } from "../../src/util/dates.js";
 
 /**
@@ -85,22 +87,28 @@ export function escapeText(text: string): string {
     .replace(/^(\s*)-#/gm, "$1\\-#");
 }
 
-/** Escaped text with the core's `command hints` kept as inline code. */
-function inline(text: string, options: RenderOptions): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(/`([^`\n]+)`/g)) {
-    out += escapeText(text.slice(last, match.index));
-    out += `\`${hint(match[1]!, options)}\``;
-    last = match.index + match[0].length;
-  }
-  return out + escapeText(text.slice(last));
+/** A Discord user as a mention, which shows their name (`allowedMentions` stays empty: nobody is pinged). */
+export function discordPerson(id: string): string {
+  const user = localId("discord", id);
+  return user !== undefined && /^\d+$/.test(user) ? `<@${user}>` : escapeText(withoutPlatform(id));
 }
 
-function hint(code: string, options: RenderOptions): string {
-  if (!options.slashHints || !code.startsWith(options.prefix)) return code;
-  const rest = code.slice(options.prefix.length);
-  return /^[a-z]/i.test(rest) ? `/${rest}` : code;
+/** Code in backticks cannot be escaped inside; a backtick in it becomes a look-alike. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/`/g, "ˋ")}\``;
+}
+
+const DISCORD_STYLE: InlineStyle = {
+  text: escapeText,
+  command: codeSpan,
+  code: codeSpan,
+  em: (text) => `*${escapeText(text)}*`,
+  person: discordPerson,
+};
+
+/** Text people typed escaped, commands in the form people can use here (`/status` or `!status`). */
+function inline(text: Text, options: RenderOptions): string {
+  return renderText(text, DISCORD_STYLE, { commandPrefix: options.slashHints ? "/" : options.prefix });
 }
 
 function badge(bucket: Bucket): string {
@@ -208,10 +216,10 @@ function markdownUnits(blocks: readonly Block[], options: RenderOptions): Unit[]
   for (const block of blocks) {
     switch (block.type) {
       case "heading":
-        units.push({ kind: "lines", groups: [[`**${escapeText(block.text)}**`]] });
+        units.push({ kind: "lines", groups: [[`**${inline(block.text, options)}**`]] });
         break;
       case "text":
-        units.push({ kind: "lines", groups: [block.text.split("\n").map((line) => inline(line, options))] });
+        units.push({ kind: "lines", groups: [inline(block.text, options).split("\n")] });
         break;
       case "list":
         units.push({ kind: "lines", groups: block.items.map((item) => itemLines(item, options, true)) });
@@ -301,7 +309,7 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   const colour = colourOf(reply);
   const heading = reply.blocks.find((block): block is Extract<Block, { type: "heading" }> => block.type === "heading");
   const next = reply.overview?.next;
-  const titleText = heading ? heading.text + (next ? ` · ${next.label} ${formatLongDate(next.date)}` : "") : undefined;
+  const titleText = heading ? inline(heading.text, options) + (next ? escapeText(` · ${next.label} ${formatLongDate(next.date)}`) : "") : undefined;
 
   const descriptionLines: string[][] = [];
   // Discord renders <t:…:R> as a live "in 3 weeks" in each reader's clock, but not in titles.
@@ -319,7 +327,7 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   const start = (description?: string) => {
     const embed: APIEmbed = {};
     if (embeds.length === 0 && titleText) {
-      embed.title = shortenTo(escapeText(titleText), L.title);
+      embed.title = shortenTo(titleText, L.title);
       // The title opens the project's web page, when there is one.
       if (reply.link) embed.url = reply.link.url;
     }

@@ -18,7 +18,7 @@ const CONFIG_ROLES: readonly [keyof DiscordConfig["roles"], Role][] = [
  * The core roles a member's Discord roles grant. Config lists roles by id or by name; names match
  * without regard to case, since people copy them from the server settings by eye.
  */
-export function grantsFor(member: MemberFacts, config: Pick<DiscordConfig, "roles" | "administratorsAreMaintainers">): Role[] {
+export function discordRoleGrants(member: MemberFacts, config: Pick<DiscordConfig, "roles" | "administratorsAreMaintainers">): Role[] {
   const grants = new Set<Role>();
   for (const [key, role] of CONFIG_ROLES) {
     const wanted = config.roles[key];

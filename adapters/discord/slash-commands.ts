@@ -7,12 +7,13 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import { BUCKET_INFO, parseBucket } from "../../src/model/buckets.js";
-import { commandName, type CommandSpec, type ParamSpec } from "../../src/commands/spec.js";
+import type { CommandInfo, ParamInfo } from "../../src/ports.js";
 
 /**
- * Discord slash commands, generated from the core's command specs: nothing describes a command
- * twice. One Discord command per first word; longer paths ("release new") become subcommands.
- * Aliases are not registered: the picker would list every command twice.
+ * Discord slash commands, generated from the core's command catalogue (plain data: no schemas,
+ * no code to run): nothing describes a command twice. One Discord command per first word; longer
+ * paths ("release new") become subcommands. Aliases are not registered: the picker would list
+ * every command twice.
  */
 
 export const DISCORD_LIMITS = {
@@ -39,12 +40,12 @@ export function shorten(text: string, max: number): string {
 }
 
 /** "full" in `stock [full]`: an optional word that is its own only choice is an on/off switch. */
-function isSwitchWord(param: ParamSpec): boolean {
+function isSwitchWord(param: ParamInfo): boolean {
   return param.choices?.length === 1 && param.choices[0] === param.name;
 }
 
-function paramOption(param: ParamSpec): APIApplicationCommandBasicOption {
-  const base = { name: discordName(param.name), description: shorten(param.description, DISCORD_LIMITS.description), required: param.required !== false };
+function paramOption(param: ParamInfo): APIApplicationCommandBasicOption {
+  const base = { name: discordName(param.name), description: shorten(param.description, DISCORD_LIMITS.description), required: param.required };
   if (isSwitchWord(param)) return { ...base, type: ApplicationCommandOptionType.Boolean };
   if (param.kind === "feature") return { ...base, type: ApplicationCommandOptionType.String, autocomplete: true };
   if (param.choices && param.choices.length > 0) {
@@ -58,29 +59,29 @@ function paramOption(param: ParamSpec): APIApplicationCommandBasicOption {
 }
 
 /** Parameters in order (required ones first, as Discord insists), then flags. */
-export function optionsFor(spec: CommandSpec): APIApplicationCommandBasicOption[] {
+export function optionsFor(spec: CommandInfo): APIApplicationCommandBasicOption[] {
   const params = spec.params.map(paramOption);
-  const flags = (spec.flags ?? []).map((flag): APIApplicationCommandBasicOption => {
+  const flags = spec.flags.map((flag): APIApplicationCommandBasicOption => {
     const base = { name: discordName(flag.name), description: shorten(flag.description, DISCORD_LIMITS.description), required: false };
     return flag.value ? { ...base, type: ApplicationCommandOptionType.String } : { ...base, type: ApplicationCommandOptionType.Boolean };
   });
   const options = [...params.filter((option) => option.required), ...params.filter((option) => !option.required), ...flags];
   const names = new Set<string>();
   for (const option of options) {
-    if (names.has(option.name)) throw new Error(`/${commandName(spec)}: two options are called ${option.name}`);
+    if (names.has(option.name)) throw new Error(`/${spec.path.join(" ")}: two options are called ${option.name}`);
     names.add(option.name);
   }
-  if (options.length > DISCORD_LIMITS.options) throw new Error(`/${commandName(spec)} has ${options.length} options; Discord allows ${DISCORD_LIMITS.options}`);
+  if (options.length > DISCORD_LIMITS.options) throw new Error(`/${spec.path.join(" ")} has ${options.length} options; Discord allows ${DISCORD_LIMITS.options}`);
   return options;
 }
 
-function groupSummary(name: string, specs: readonly CommandSpec[]): string {
+function groupSummary(name: string, specs: readonly CommandInfo[]): string {
   return shorten(`${name.charAt(0).toUpperCase()}${name.slice(1)}: ${specs.map((spec) => spec.path.slice(1).join(" ")).join(", ")}`, DISCORD_LIMITS.description);
 }
 
 /** Commands grouped by their first word, in the registry's order. */
-function byFirstWord(specs: readonly CommandSpec[]): Map<string, CommandSpec[]> {
-  const groups = new Map<string, CommandSpec[]>();
+function byFirstWord(specs: readonly CommandInfo[]): Map<string, CommandInfo[]> {
+  const groups = new Map<string, CommandInfo[]>();
   for (const spec of specs) {
     const name = discordName(spec.path[0]!);
     const group = groups.get(name);
@@ -91,7 +92,7 @@ function byFirstWord(specs: readonly CommandSpec[]): Map<string, CommandSpec[]> 
 }
 
 /** The JSON body for `PUT /applications/:id/commands` (or a guild's). */
-export function slashCommands(specs: readonly CommandSpec[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function slashCommands(specs: readonly CommandInfo[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const commands: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [];
   for (const [name, group] of byFirstWord(specs)) {
     // Guild channels only: projects, roles and announcements all belong to a server.
@@ -130,15 +131,15 @@ export interface OptionData {
 }
 
 export interface Invocation {
-  spec: CommandSpec;
+  spec: CommandInfo;
   /** The core's arguments, keyed as the spec names them. */
   args: Record<string, unknown>;
   /** For autocomplete: the parameter being typed in, and what is typed so far. */
-  focused?: { param: ParamSpec | undefined; value: string };
+  focused?: { param: ParamInfo | undefined; value: string };
 }
 
 /** Which spec an interaction runs, and its arguments in the core's terms. */
-export function readInvocation(specs: readonly CommandSpec[], name: string, data: readonly OptionData[]): Invocation | undefined {
+export function readInvocation(specs: readonly CommandInfo[], name: string, data: readonly OptionData[]): Invocation | undefined {
   const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
   const options = sub ? (sub.options ?? []) : data;
   const spec = specs.find((candidate) =>

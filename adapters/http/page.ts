@@ -1,4 +1,5 @@
 import { who } from "../../src/commands/helpers.js";
+import { plainText } from "../../src/reply/inline.js";
 import { BUCKETS, BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
 import type { SeriesPoint } from "../../src/plan/bucket-series.js";
@@ -150,8 +151,8 @@ function bucketsSection(release: Release, counts: Record<Bucket, number>, prefix
 function items(list: readonly ListItem[]): string {
   return `<ul>${list
     .map((item) => {
-      const details = item.details?.length ? item.details.map((detail) => `<span class="details">${escapeHtml(detail)}</span>`).join("") : "";
-      return `<li>${escapeHtml(item.text)}${details}${item.children?.length ? items(item.children) : ""}</li>`;
+      const details = item.details?.length ? item.details.map((detail) => `<span class="details">${escapeHtml(plainText(detail))}</span>`).join("") : "";
+      return `<li>${escapeHtml(plainText(item.text))}${details}${item.children?.length ? items(item.children) : ""}</li>`;
     })
     .join("")}</ul>`;
 }

@@ -73,20 +73,3 @@ export function stripReplyFallback(body: string): string {
   if (lines[i] === "") i++;
   return lines.slice(i).join("\n");
 }
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/**
- * "stocktake: stock", "Stocktake, status blktap3 fair", "@stocktake:example.org: stock": IRC-style
- * addressing by any of the bot's names. Returns the command text, or undefined when the message is
- * not addressed to the bot.
- */
-export function addressedText(body: string, names: readonly string[]): string | undefined {
-  // Longest first: "@bot:example.org" must not stop at "bot".
-  const alternatives = [...new Set(names.map((name) => name.trim().replace(/^@/, "")).filter((name) => name !== ""))].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  if (alternatives.length === 0) return undefined;
-  const match = new RegExp(`^\\s*@?(?:${alternatives.join("|")})(?:\\s*[:,]\\s*|\\s*$)([\\s\\S]*)$`, "i").exec(body);
-  return match ? match[1]!.trim() : undefined;
-}

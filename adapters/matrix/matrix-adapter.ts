@@ -2,12 +2,14 @@ import { createHash, randomUUID } from "node:crypto";
 import { ROOM_SETTINGS } from "../../src/commands/room.js";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import type { MatrixConfig } from "../../src/config/matrix-config.js";
-import type { AdapterHost, ChatAdapter, ConversationView, IncomingMessage, Logger, MessageHandler } from "../../src/ports.js";
+import { addressedText } from "../../src/addressing.js";
+import { localId, qualify } from "../../src/ids.js";
+import type { ChatAdapter, ChatHost, ConversationView, IncomingMessage, Logger } from "../../src/ports.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { describeError, StocktakeClient } from "./client.js";
-import { addressedText, classify, RoomMessageSchema } from "./events.js";
+import { classify, RoomMessageSchema } from "./events.js";
 import { logIn } from "./login.js";
-import { grantsFor, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
+import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
 import { renderForMatrix } from "./render.js";
 import { routeSdkLogs } from "./sdk-logger.js";
 import { sendEvent } from "./send.js";
@@ -45,7 +47,7 @@ interface RoomFacts {
   names: Map<string, string>;
 }
 
-const PREFIX = "matrix:";
+const PLATFORM = "matrix";
 
 /**
  * Stocktake in Matrix rooms, over matrix-bot-sdk: invites, commands in, replies out. It holds no
@@ -55,8 +57,7 @@ export class MatrixAdapter implements ChatAdapter {
   readonly name = "matrix";
   private client: StocktakeClient | undefined;
   private state: MatrixStateFile | undefined;
-  private host: AdapterHost | undefined;
-  private onMessage: MessageHandler | undefined;
+  private host: ChatHost | undefined;
   private userId = "";
   private displayName: string | undefined;
   private readonly rooms = new Map<string, Promise<RoomFacts>>();
@@ -80,10 +81,9 @@ export class MatrixAdapter implements ChatAdapter {
     return this.userId;
   }
 
-  async start(onMessage: MessageHandler, host?: AdapterHost): Promise<void> {
+  async start(host: ChatHost): Promise<void> {
     const { matrix } = this.options;
     if (!matrix.homeserverUrl) throw new Error("matrix.homeserverUrl is not set");
-    this.onMessage = onMessage;
     this.host = host;
     routeSdkLogs(this.logger, false);
     const state = await MatrixStateFile.open(this.options.storageFile);
@@ -119,8 +119,9 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   async send(conversation: string, reply: Reply): Promise<void> {
-    if (!conversation.startsWith(PREFIX)) throw new Error(`not a Matrix conversation: ${conversation}`);
-    await this.deliver(conversation.slice(PREFIX.length), reply, {});
+    const roomId = localId(PLATFORM, conversation);
+    if (roomId === undefined) throw new Error(`not a Matrix conversation: ${conversation}`);
+    await this.deliver(roomId, reply, this.view(conversation), {});
   }
 
   async stop(): Promise<void> {
@@ -196,42 +197,35 @@ export class MatrixAdapter implements ChatAdapter {
       this.logger.debug({ room: roomId, event: event.event_id }, "message from before the first start ignored");
       return;
     }
+    // Whether it is a command at all (the prefix) is the core's to say; here only whether it names the bot.
     const body = kind.body.trim();
-    let text = body;
-    let addressed = false;
-    if (!body.startsWith(this.options.core.prefix)) {
-      const rest = addressedText(body, this.names());
-      if (rest === undefined) return;
-      text = rest;
-      addressed = true;
-    }
-    const conversation = PREFIX + roomId;
+    const addressed = addressedText(body, this.names());
+    const conversation = qualify(PLATFORM, roomId);
     const facts = await this.facts(roomId);
-    const view = this.view(conversation);
     const puppet = isPuppet(event.sender, this.puppetPatterns);
     const message: IncomingMessage = {
-      text,
-      addressed,
+      text: addressed ?? body,
+      addressed: addressed !== undefined,
       conversation,
-      id: PREFIX + event.event_id,
+      id: qualify(PLATFORM, event.event_id),
       invoker: {
-        id: PREFIX + event.sender,
+        id: qualify(PLATFORM, event.sender),
         displayName: facts.names.get(event.sender) ?? (await this.memberName(roomId, event.sender, facts)),
-        grants: grantsFor({ userId: event.sender, levels: facts.levels, boundProject: view.boundProject, puppet }, this.options.matrix.powerLevels),
+        roomGrants: powerLevelGrants({ userId: event.sender, levels: facts.levels, puppet }, this.options.matrix.powerLevels),
       },
     };
-    const reply = await this.onMessage!(message);
+    const reply = await this.host!.handle(message);
     state.markHandled(event.event_id);
     if (reply === undefined || this.stopping) return;
-    await this.deliver(roomId, reply, { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
+    // Read after the command, which may have changed how the room is rendered (`!room irc on`).
+    await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
   }
 
   // --- output ---
 
-  private async deliver(roomId: string, reply: Reply, context: { replyTo?: string; threadRoot?: string }): Promise<void> {
+  private async deliver(roomId: string, reply: Reply, view: ConversationView, context: { replyTo?: string; threadRoot?: string }): Promise<void> {
     const client = this.client;
     if (!client) throw new Error("the Matrix adapter is not started");
-    const view = this.view(PREFIX + roomId);
     const facts = await this.facts(roomId);
     const irc = this.isIrc(roomId, view, facts);
     const setting = view.settings[ROOM_SETTINGS.msgtype];
@@ -281,7 +275,7 @@ export class MatrixAdapter implements ChatAdapter {
 
   /** Whether a room is bridged to IRC, as the adapter currently sees it (for tests and logs). */
   async bridged(roomId: string): Promise<boolean> {
-    return this.isIrc(roomId, this.view(PREFIX + roomId), await this.facts(roomId));
+    return this.isIrc(roomId, this.view(qualify(PLATFORM, roomId)), await this.facts(roomId));
   }
 
   private cachedFacts(roomId: string): Promise<RoomFacts | undefined> {
@@ -357,7 +351,7 @@ export class MatrixAdapter implements ChatAdapter {
   /** Admins and release managers named in the config may always invite the bot. */
   private trustedInviters(): Set<string> {
     const ids = [...this.options.core.admins, ...Object.values(this.options.core.projects).flatMap((project) => project.releaseManagers)];
-    return new Set(ids.filter((id) => id.startsWith(PREFIX)).map((id) => id.slice(PREFIX.length)));
+    return new Set(ids.flatMap((id) => localId(PLATFORM, id) ?? []));
   }
 
   /** Rooms named in the config (a project's rooms, IRC rooms): joined at start where the bot may. */
@@ -365,7 +359,7 @@ export class MatrixAdapter implements ChatAdapter {
     const client = this.client;
     if (!client) return;
     const configured = new Set([
-      ...Object.values(this.options.core.projects).flatMap((project) => project.rooms.filter((room) => room.startsWith(PREFIX)).map((room) => room.slice(PREFIX.length))),
+      ...Object.values(this.options.core.projects).flatMap((project) => project.rooms.flatMap((room) => localId(PLATFORM, room) ?? [])),
       ...this.options.matrix.irc.rooms,
     ]);
     if (configured.size === 0) return;

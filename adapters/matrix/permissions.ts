@@ -28,18 +28,16 @@ export interface GrantRules {
 export interface GrantFacts {
   userId: string;
   levels: PowerLevels | undefined;
-  /** Power levels count only in a room bound to a project on purpose: anyone can make a room and be its admin. */
-  boundProject: string | undefined;
   puppet: boolean;
 }
 
 /**
- * Roles from the room's power levels. Bridged IRC users get none: their power level reflects an
- * IRC nick or channel mode, and nicks can be taken by anyone. Their exact Matrix id in the config
- * still counts (the core reads the config).
+ * Roles from the room's power levels: room grants, which the core counts only in a room bound to a
+ * project on purpose. Bridged IRC users get none: their power level reflects an IRC nick or channel
+ * mode, and nicks can be taken by anyone. Their exact Matrix id in the config still counts.
  */
-export function grantsFor(facts: GrantFacts, rules: GrantRules): Role[] {
-  if (facts.puppet || facts.boundProject === undefined) return [];
+export function powerLevelGrants(facts: GrantFacts, rules: GrantRules): Role[] {
+  if (facts.puppet) return [];
   const level = powerLevelOf(facts.levels, facts.userId);
   const grants: Role[] = [];
   if (rules.releaseManager !== null && level >= rules.releaseManager) grants.push("release-manager");

@@ -1,6 +1,7 @@
 import { parseBucket } from "../model/buckets.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { isFreeText, type CommandSpec, type ParamSpec } from "./spec.js";
+import type { ParamSpec } from "./params.js";
+import { isFreeText, type CommandSpec } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
 /**

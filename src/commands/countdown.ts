@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isKnownTimeZone } from "../model/schema.js";
 import { renderPlain } from "../reply/render-plain.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type Reply, t, type Text } from "../reply/reply.js";
 import { nextSlots, postFor } from "../schedule/posts.js";
 import {
   CADENCES,
@@ -17,11 +17,12 @@ import {
 import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, scopeFor } from "./scope.js";
+import { projectFor, scopeFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
 /** "daily 09:00 Europe/London", "weekly fri 16:30", "AoE mon": the words may come in any order. */
 function bindSubscription(words: readonly Token[]): Result<Record<string, string>> {
@@ -57,33 +58,26 @@ export const countdownStatusCommand = defineCommand({
   // Slash commands cannot be both a command and a group: `/countdown status`, but `!countdown` too.
   aliases: [["countdown"]],
   summary: "What this room gets posted: the weekly summary and countdowns to the next milestone.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
     const subscription = currentSubscription(ctx);
-    if (!subscription) return info("This room gets no scheduled posts. `!countdown on` subscribes it (see `!help countdown on`).");
+    if (!subscription) return info(t`This room gets no scheduled posts. ${cmd("countdown on")} subscribes it (see ${cmd("help", "countdown on")}).`);
     const muted = mutedUntil(settingsOf(ctx));
     const mute = muted && muted > ctx.clock.now() ? ` Muted until ${slotTime(muted, subscription.zone)}.` : "";
-    return info(`This room gets ${describeSubscription(subscription)}.${mute} \`!countdown preview\` shows the next posts.`);
+    return info(t`This room gets ${describeSubscription(subscription)}.${mute} ${cmd("countdown preview")} shows the next posts.`);
   },
 });
 
 export const countdownOnCommand = defineCommand({
   path: ["countdown", "on"],
   summary: "Subscribe this room to the weekly summary and milestone countdowns.",
-  params: [
-    { name: "cadence", kind: "word", description: "auto (weekly, daily in the last week), daily or weekly", required: false, choices: CADENCES },
-    { name: "day", kind: "word", description: "Weekday of the summary (default mon)", required: false, choices: WEEKDAYS },
-    { name: "time", kind: "word", description: "Time of day, 24h (default 09:00)", required: false },
-    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
-  ],
   bind: bindSubscription,
   args: z.object({
-    cadence: z.enum(CADENCES).optional(),
-    day: z.enum(WEEKDAYS).optional(),
-    time: z.string().optional(),
-    zone: z.string().optional(),
+    cadence: param.word("auto (weekly, daily in the last week), daily or weekly", z.enum(CADENCES)).optional(),
+    day: param.word("Weekday of the summary (default mon)", z.enum(WEEKDAYS)).optional(),
+    time: param.word("Time of day, 24h (default 09:00)", z.string()).optional(),
+    zone: param.word("Time zone: AoE or an IANA name (default UTC)", z.string()).optional(),
   }),
   permission: "manage",
   examples: ["!countdown on", "!countdown on daily 09:00 Europe/London", "!countdown on weekly fri 16:00 AoE"],
@@ -98,7 +92,7 @@ export const countdownOnCommand = defineCommand({
       settings[SETTING.lastSlot] = ctx.clock.now().toISOString();
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: `This room now gets ${describeSubscription(parsed.data)} (${project.value.name}). \`!countdown preview\` shows what is next.` }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`This room now gets ${describeSubscription(parsed.data)} (${project.value.name}). ${cmd("countdown preview")} shows what is next.` }] },
       });
     }),
 });
@@ -106,7 +100,6 @@ export const countdownOnCommand = defineCommand({
 export const countdownOffCommand = defineCommand({
   path: ["countdown", "off"],
   summary: "Stop scheduled posts in this room.",
-  params: [],
   args: z.object({}),
   permission: "manage",
   run: (ctx) =>
@@ -115,7 +108,7 @@ export const countdownOffCommand = defineCommand({
       const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.state]: "off" };
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: "No more scheduled posts here. `!countdown on` brings them back." }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`No more scheduled posts here. ${cmd("countdown on")} brings them back.` }] },
       });
     }),
 });
@@ -123,8 +116,7 @@ export const countdownOffCommand = defineCommand({
 export const countdownMuteCommand = defineCommand({
   path: ["countdown", "mute"],
   summary: "Pause scheduled posts here for a while (3d, 2w) — or `unmute`.",
-  params: [{ name: "for", kind: "word", description: "How long: 12h, 3d, 2w" }],
-  args: z.object({ for: z.string({ error: "for how long? 12h, 3d or 2w" }).regex(/^\d{1,3}\s*[hdw]$/i, "a span such as 12h, 3d or 2w") }),
+  args: z.object({ for: param.word("How long: 12h, 3d, 2w", z.string({ error: "for how long? 12h, 3d or 2w" }).regex(/^\d{1,3}\s*[hdw]$/i, "a span such as 12h, 3d or 2w")) }),
   permission: "manage",
   examples: ["!countdown mute 3d"],
   run: (ctx, args) =>
@@ -136,7 +128,7 @@ export const countdownMuteCommand = defineCommand({
       const zone = currentSubscription(ctx)?.zone ?? "UTC";
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
-        value: { tone: "ok", blocks: [{ type: "text", text: `Muted until ${slotTime(until, zone)}. \`!countdown unmute\` ends it sooner.` }] },
+        value: { tone: "ok", blocks: [{ type: "text", text: t`Muted until ${slotTime(until, zone)}. ${cmd("countdown unmute")} ends it sooner.` }] },
       });
     }),
 });
@@ -144,7 +136,6 @@ export const countdownMuteCommand = defineCommand({
 export const countdownUnmuteCommand = defineCommand({
   path: ["countdown", "unmute"],
   summary: "Resume scheduled posts here.",
-  params: [],
   args: z.object({}),
   permission: "manage",
   run: (ctx) =>
@@ -162,8 +153,11 @@ export const countdownUnmuteCommand = defineCommand({
 export const countdownPreviewCommand = defineCommand({
   path: ["countdown", "preview"],
   summary: "The next scheduled posts here, with their times and text, without posting them.",
-  params: [{ name: "count", kind: "word", description: "How many (default 3, at most 10)", required: false }],
-  args: z.object({ count: z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)).optional() }),
+  args: z.object({
+    count: param
+      .word("How many (default 3, at most 10)", z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)))
+      .optional(),
+  }),
   permission: "read",
   examples: ["!countdown preview", "!countdown preview 7"],
   run: (ctx, args) => {
@@ -173,7 +167,7 @@ export const countdownPreviewCommand = defineCommand({
     const subscribed = currentSubscription(ctx);
     const subscription = subscribed ?? SubscriptionSchema.parse({});
     const slots = nextSlots(subscription, release, ctx.clock.now(), args.count ?? 3, ctx.config.schedule.tightenDays);
-    const intro = subscribed ? "Next posts here:" : "This room is not subscribed; with `!countdown on` it would get:";
+    const intro = subscribed ? "Next posts here:" : t`This room is not subscribed; with ${cmd("countdown on")} it would get:`;
     if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
     const items = slots.map((slot) => {
       const post = postFor(slot, project, release);

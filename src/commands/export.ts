@@ -1,19 +1,23 @@
 import { z } from "zod";
 import { EXPORT_FORMATS, exportRelease } from "../mail/export.js";
 import { failureReply } from "../reply/reply.js";
-import { scopeFor } from "./scope.js";
+import { scopeFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
 export const exportCommand = defineCommand({
   path: ["export"],
   summary: "The release as a mail-ready text, markdown or JSON.",
-  params: [{ name: "format", kind: "word", description: "text (default), markdown or json", required: false, choices: EXPORT_FORMATS }],
   args: z.object({
-    format: z
-      .string()
-      .toLowerCase()
-      .transform((word) => (word === "md" ? "markdown" : word === "txt" || word === "mail" ? "text" : word))
-      .pipe(z.enum(EXPORT_FORMATS, { error: `formats: ${EXPORT_FORMATS.join(", ")}` }))
+    format: param
+      .word(
+        "text (default), markdown or json",
+        z
+          .string()
+          .toLowerCase()
+          .transform((word) => (word === "md" ? "markdown" : word === "txt" || word === "mail" ? "text" : word))
+          .pipe(z.enum(EXPORT_FORMATS, { error: `formats: ${EXPORT_FORMATS.join(", ")}` })),
+      )
       .default("text"),
   }),
   permission: "read",

@@ -1,16 +1,17 @@
 import { z } from "zod";
-import { BUCKETS, BUCKET_INFO } from "../model/buckets.js";
+import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, code, failureReply, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok } from "../util/result.js";
 import { bucketArg, featureArg, nameArg, noteArg, switchArg, titleArg, valueFlag } from "./args.js";
+import { param } from "./params.js";
 import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, who, withFeature } from "./helpers.js";
-import { scopeFor } from "./scope.js";
+import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
 const badge = (feature: Feature, text: string): Reply => ({
@@ -22,14 +23,10 @@ export const statusCommand = defineCommand({
   path: ["status"],
   aliases: [["set"]],
   summary: "Move a feature to another bucket (how likely it is to make the release).",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
-    { name: "bucket", kind: "bucket", description: "done, on-track, fair, at-risk, deferred or dropped", choices: BUCKETS },
-  ],
   flags: [{ name: "probability", value: "PERCENT", description: "How likely it is, 0–100" }],
   args: z.object({
-    feature: featureArg,
-    bucket: bucketArg,
+    feature: param.feature("Feature name, alias or id"),
+    bucket: param.bucket("done, on-track, fair, at-risk, deferred or dropped"),
     probability: valueFlag("probability").pipe(
       z
         .string()
@@ -68,7 +65,6 @@ export const statusCommand = defineCommand({
 export const addCommand = defineCommand({
   path: ["add"],
   summary: "Add a feature to the current release.",
-  params: [{ name: "title", kind: "text", description: "Title, with an optional qualifier: Persistent grants for blk (Linux)" }],
   flags: [
     { name: "bucket", value: "BUCKET", description: "Where it starts (default fair)" },
     { name: "owner", value: "NAME", description: "Who works on it" },
@@ -77,7 +73,7 @@ export const addCommand = defineCommand({
     { name: "external", description: "Work that happens outside the project (Linux, qemu…)" },
   ],
   args: z.object({
-    title: titleArg,
+    title: param.text("Title, with an optional qualifier: Persistent grants for blk (Linux)", titleArg),
     bucket: valueFlag("bucket").pipe(bucketArg.optional()),
     owner: valueFlag("owner").pipe(nameArg.optional()),
     under: valueFlag("under").pipe(featureArg.optional()),
@@ -137,9 +133,8 @@ export const removeCommand = defineCommand({
   path: ["remove"],
   aliases: [["rm"], ["delete"]],
   summary: "Take a feature (and its sub-items) off the list. Asks to confirm first.",
-  params: [{ name: "feature", kind: "feature", description: "Feature name, alias or id" }],
   flags: [{ name: "yes", description: "Confirm the removal" }],
-  args: z.object({ feature: featureArg, yes: switchArg }),
+  args: z.object({ feature: param.feature("Feature name, alias or id"), yes: switchArg }),
   permission: "change",
   examples: ["!remove blktap3", "!remove blktap3 --yes"],
   run: (ctx, args) =>
@@ -152,25 +147,21 @@ export const removeCommand = defineCommand({
           blocks: [
             {
               type: "text",
-              text: `This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${ctx.config.prefix}remove ${feature.id} --yes (\`!undo\` brings it back).`,
+              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
             },
           ],
         });
       }
       const changes: ChangeRequest[] = [...children, feature].map((item) => ({ ...featureTarget(scope, item), op: "delete" }));
-      return ok({ changes, value: { tone: "ok", blocks: [{ type: "text", text: `Removed ${featureLabel(feature)}${also}. \`!undo\` brings it back.` }] } });
+      return ok({ changes, value: { tone: "ok", blocks: [{ type: "text", text: t`Removed ${featureLabel(feature)}${also}. ${cmd("undo")} brings it back.` }] } });
     }),
 });
 
 export const renameCommand = defineCommand({
   path: ["rename"],
   summary: "Give a feature a new title (its id and aliases stay).",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
-    { name: "title", kind: "text", description: "The new title" },
-  ],
   separator: "to",
-  args: z.object({ feature: featureArg, title: titleArg }),
+  args: z.object({ feature: param.feature("Feature name, alias or id"), title: param.text("The new title", titleArg) }),
   permission: "change",
   examples: ["!rename blktap3 to blktap3 (disk backend)", '!rename "xl vm-{export,import}" to "xl vm export/import"'],
   run: (ctx, args) =>
@@ -198,16 +189,10 @@ function splitOwners(text: string): string[] {
 export const ownerCommand = defineCommand({
   path: ["owner"],
   summary: "Say who works on a feature (several: separate with commas; `none` clears).",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
-    { name: "owners", kind: "text", description: "Names, comma-separated, or none" },
-  ],
   args: z.object({
-    feature: featureArg,
-    owners: z
-      .string({ error: "who owns it? Give one or more names, or none" })
-      .trim()
-      .min(1, "who owns it? Give one or more names, or none")
+    feature: param.feature("Feature name, alias or id"),
+    owners: param
+      .text("Names, comma-separated, or none", z.string({ error: "who owns it? Give one or more names, or none" }).trim().min(1, "who owns it? Give one or more names, or none"))
       .transform((text) => (/^(none|nobody|-)$/i.test(text) ? [] : splitOwners(text)))
       .pipe(z.array(z.string().max(LIMITS.name, `names are at most ${LIMITS.name} characters`)).max(LIMITS.listEntries, `at most ${LIMITS.listEntries} owners`)),
   }),
@@ -224,19 +209,15 @@ export const ownerCommand = defineCommand({
 export const noteCommand = defineCommand({
   path: ["note"],
   summary: "Set a feature's status note (what is happening with it).",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id (end it with a colon)" },
-    { name: "text", kind: "text", description: "The note", required: false },
-  ],
   separator: ":",
   flags: [{ name: "clear", description: "Remove the note" }],
-  args: z.object({ feature: featureArg, text: noteArg.optional(), clear: switchArg }),
+  args: z.object({ feature: param.feature("Feature name, alias or id (end it with a colon)"), text: param.text("The note", noteArg).optional(), clear: switchArg }),
   permission: "change",
   examples: ["!note blktap3: v2 of the series posted, waiting for review", "!note blktap3 --clear"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
       const note = args.clear ? null : args.text || null;
-      if (note === null && !args.clear) return fail("usage", "What should the note say? (`--clear` removes it.)");
+      if (note === null && !args.clear) return fail("usage", t`What should the note say? (${code("--clear")} removes it.)`);
       if (note === feature.note) return unchanged(`${featureLabel(feature)} already has that note.`);
       const text = note === null ? `${featureLabel(feature)}: note cleared.` : `${featureLabel(feature)}: ${note}`;
       return ok({ changes: [updateFeature(scope, feature, { note, ...stamp(ctx) })], value: badge(feature, text) });
@@ -246,14 +227,10 @@ export const noteCommand = defineCommand({
 export const aliasCommand = defineCommand({
   path: ["alias"],
   summary: "Give a feature a short name people can use in commands.",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
-    { name: "alias", kind: "word", description: "The short name" },
-  ],
   flags: [{ name: "remove", description: "Remove this alias instead" }],
   args: z.object({
-    feature: featureArg,
-    alias: z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`),
+    feature: param.feature("Feature name, alias or id"),
+    alias: param.word("The short name", z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`)),
     remove: switchArg,
   }),
   permission: "change",
@@ -282,14 +259,10 @@ export const aliasCommand = defineCommand({
 export const linkCommand = defineCommand({
   path: ["link"],
   summary: "Attach a link (patch series, design doc, tracker) to a feature.",
-  params: [
-    { name: "feature", kind: "feature", description: "Feature name, alias or id" },
-    { name: "url", kind: "word", description: "An http(s) link" },
-  ],
   flags: [{ name: "remove", description: "Remove this link instead" }],
   args: z.object({
-    feature: featureArg,
-    url: z.url({ protocol: /^https?$/, error: "give an http:// or https:// link" }).max(LIMITS.link, `links are at most ${LIMITS.link} characters`),
+    feature: param.feature("Feature name, alias or id"),
+    url: param.word("An http(s) link", z.url({ protocol: /^https?$/, error: "give an http:// or https:// link" }).max(LIMITS.link, `links are at most ${LIMITS.link} characters`)),
     remove: switchArg,
   }),
   permission: "change",
@@ -312,12 +285,8 @@ const TOP = /^(top|none|nothing|-)$/i;
 export const moveCommand = defineCommand({
   path: ["move"],
   summary: "Make a feature a sub-item of another (`top` makes it a feature of its own again).",
-  params: [
-    { name: "feature", kind: "feature", description: "The feature to move" },
-    { name: "parent", kind: "feature", description: "The feature it belongs under, or top" },
-  ],
   separator: "under",
-  args: z.object({ feature: featureArg, parent: featureArg }),
+  args: z.object({ feature: param.feature("The feature to move"), parent: param.feature("The feature it belongs under, or top") }),
   permission: "change",
   examples: ["!move linux-based qemu stubdom under Default to QEMU upstream", "!move pci pass-thru under top"],
   run: (ctx, args) =>
@@ -345,8 +314,7 @@ export const showCommand = defineCommand({
   path: ["show"],
   aliases: [["info"]],
   summary: "Everything about one feature.",
-  params: [{ name: "feature", kind: "feature", description: "Feature name, alias or id" }],
-  args: z.object({ feature: featureArg }),
+  args: z.object({ feature: param.feature("Feature name, alias or id") }),
   permission: "read",
   examples: ["!show blktap3"],
   run: (ctx, args) => {

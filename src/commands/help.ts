@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { Reply } from "../reply/reply.js";
-import { commandName, defineCommand, usage, type CommandSpec } from "./spec.js";
+import { cmd, code, joinText, type Inline, type Reply, t, type Text } from "../reply/reply.js";
+import { commandName, defineCommand, usageParts, type CommandSpec } from "./spec.js";
+import { param } from "./params.js";
 import { findCommand } from "./registry.js";
 
 const WHO_MAY: Record<CommandSpec["permission"], string> = {
@@ -14,8 +15,7 @@ export const helpCommand = defineCommand({
   path: ["help"],
   aliases: [["commands"]],
   summary: "The commands, or how to use one.",
-  params: [{ name: "command", kind: "text", description: "A command, such as status", required: false }],
-  args: z.object({ command: z.string().trim().max(64).optional() }),
+  args: z.object({ command: param.text("A command, such as status", z.string().trim().max(64)).optional() }),
   permission: "read",
   examples: ["!help", "!help status", "!help release new"],
   run: (ctx, args): Reply => {
@@ -23,26 +23,37 @@ export const helpCommand = defineCommand({
     if (args.command) {
       const words = args.command.replace(new RegExp(`^${escapeRegExp(prefix)}`), "").split(/\s+/);
       const found = findCommand(ctx.commands, words);
-      if (!found) return { tone: "error", blocks: [{ type: "text", text: `There is no command “${args.command}”. \`${prefix}help\` lists them.` }], private: true };
+      if (!found) return { tone: "error", blocks: [{ type: "text", text: t`There is no command “${args.command}”. ${cmd("help")} lists them.` }], private: true };
       const spec = found.spec;
-      const lines = [`Usage: ${usage(spec, prefix)}`, spec.summary];
+      const { path, args: params } = usageParts(spec);
+      const lines: Text[] = [t`Usage: ${cmd(path, params)}`, summaryText(spec.summary)];
       for (const param of spec.params) lines.push(`  ${param.name.toUpperCase()}: ${param.description}`);
       for (const flag of spec.flags ?? []) lines.push(`  --${flag.name}${flag.value ? ` ${flag.value}` : ""}: ${flag.description}`);
-      if (spec.aliases?.length) lines.push(`Also: ${spec.aliases.map((alias) => prefix + alias.join(" ")).join(", ")}`);
+      if (spec.aliases?.length) lines.push(t`Also: ${joinText(spec.aliases.map((alias) => [cmd(alias.join(" "))]), ", ")}`);
       lines.push(`Who: ${WHO_MAY[spec.permission]}.`);
-      if (spec.examples?.length) lines.push(`Examples: ${spec.examples.join(" · ")}`);
-      return { tone: "info", blocks: [{ type: "text", text: lines.join("\n") }] };
+      if (spec.examples?.length) lines.push(t`Examples: ${joinText(spec.examples.map(exampleText), " · ")}`);
+      return { tone: "info", blocks: [{ type: "text", text: joinText(lines, "\n") }] };
     }
     return {
       tone: "info",
       blocks: [
         { type: "heading", text: "Stocktake commands" },
-        { type: "list", items: ctx.commands.map((spec) => ({ text: `${prefix}${commandName(spec)}: ${spec.summary}` })) },
-        { type: "text", text: `\`${prefix}help COMMAND\` shows how to use one.` },
+        { type: "list", items: ctx.commands.map((spec) => ({ text: t`${cmd(commandName(spec))}: ${summaryText(spec.summary)}` })) },
+        { type: "text", text: t`${cmd("help", "COMMAND")} shows how to use one.` },
       ],
     };
   },
 });
+
+/** A spec's summary marks literals with backticks ("`none` clears"): they become code pieces. */
+function summaryText(summary: string): Inline[] {
+  return summary.split(/`([^`]+)`/).flatMap((part, index): Inline[] => (part === "" ? [] : [index % 2 === 1 ? code(part) : part]));
+}
+
+/** An example as written in a spec ("!status blktap3 at-risk"): a command people can type. */
+function exampleText(example: string): Inline[] {
+  return example.startsWith("!") ? [cmd(example.slice(1))] : [example];
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

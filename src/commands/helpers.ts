@@ -4,7 +4,7 @@ import type { ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
 import { failureReply, type Reply } from "../reply/reply.js";
 import { ok, type Result } from "../util/result.js";
-import { scopeFor, type Scope } from "./scope.js";
+import { scopeFor, type Scope } from "../access/scope.js";
 import type { CommandContext } from "./spec.js";
 
 /** "matrix:@alice:example.org" → "@alice:example.org": ids as people know them. */

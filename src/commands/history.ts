@@ -4,12 +4,13 @@ import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
 import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
-import { failureReply, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { countFlag, featureArg } from "./args.js";
+import { countFlag } from "./args.js";
 import { changeAndReply, stamp, who } from "./helpers.js";
-import { projectFor, scopeFor } from "./scope.js";
+import { projectFor, scopeFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
 /** How far back `!undo` looks for the person's last change. */
@@ -23,10 +24,9 @@ export const historyCommand = defineCommand({
   path: ["history"],
   aliases: [["log"]],
   summary: "Recent changes, to the release or to one feature: who, when, before → after.",
-  params: [{ name: "feature", kind: "feature", description: "Only this feature", required: false }],
   flags: [{ name: "limit", value: "N", description: "How many changes (default 10, at most 50)" }],
   args: z.object({
-    feature: featureArg.optional(),
+    feature: param.feature("Only this feature").optional(),
     limit: countFlag("limit", 50),
   }),
   permission: "read",
@@ -103,7 +103,6 @@ function lastUndoable(events: readonly PlanEvent[]): PlanEvent[] | undefined {
 export const undoCommand = defineCommand({
   path: ["undo"],
   summary: "Take back your last change (if nobody changed the same thing since).",
-  params: [],
   args: z.object({}),
   permission: "change",
   examples: ["!undo"],
@@ -119,7 +118,7 @@ export const undoCommand = defineCommand({
       if (moved.length > 0) {
         return fail(
           "conflict",
-          `Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See \`!history\`; set it by hand instead.`,
+          t`Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See ${cmd("history")}; set it by hand instead.`,
           moved.map((event) => describeEvent(event, state)),
         );
       }

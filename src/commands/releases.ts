@@ -3,12 +3,13 @@ import { IdSchema, isKnownTimeZone, type Milestone, type ProjectMeta, type Relea
 import { emptyRelease } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts } from "../plan/summary.js";
-import { failureReply, type ListItem, type Reply } from "../reply/reply.js";
+import { cmd, failureReply, type ListItem, type Reply, t, type Text } from "../reply/reply.js";
 import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { nameArg, valueFlag } from "./args.js";
+import { param } from "./params.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, projectIdFor, scopeFor } from "./scope.js";
+import { projectFor, projectIdFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
@@ -25,22 +26,18 @@ const releaseId = z
   .max(32, "release names are at most 32 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "release names are letters, digits, '.', '_', '+' and '-'");
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
-const done = (text: string): Reply => ({ tone: "ok", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const done = (text: Text): Reply => ({ tone: "ok", blocks: [{ type: "text", text }] });
 
 export const projectNewCommand = defineCommand({
   path: ["project", "new"],
   summary: "Start planning a project, and use it in this room.",
-  params: [
-    { name: "id", kind: "word", description: "Short name: xen" },
-    { name: "name", kind: "text", description: "Display name: Xen Project", required: false },
-  ],
-  args: z.object({ id: projectId, name: nameArg.optional() }),
+  args: z.object({ id: param.word("Short name: xen", projectId), name: param.text("Display name: Xen Project", nameArg).optional() }),
   permission: "admin",
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      if (state.projects[args.id]) return fail("conflict", `There is already a project ${args.id}. Use it here with \`!project use ${args.id}\`.`);
+      if (state.projects[args.id]) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
       const now = ctx.clock.now().toISOString();
       const project: ProjectMeta = {
         id: args.id,
@@ -55,7 +52,7 @@ export const projectNewCommand = defineCommand({
           { entity: "project", project: args.id, op: "create", value: project },
           { entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } },
         ],
-        value: done(`Created ${project.name} (${args.id}); this room uses it now. Next: \`!release new VERSION\`.`),
+        value: done(t`Created ${project.name} (${args.id}); this room uses it now. Next: ${cmd("release new", "VERSION")}.`),
       });
     }),
 });
@@ -63,8 +60,7 @@ export const projectNewCommand = defineCommand({
 export const projectUseCommand = defineCommand({
   path: ["project", "use"],
   summary: "Make this room talk about another project.",
-  params: [{ name: "id", kind: "word", description: "Project name" }],
-  args: z.object({ id: projectId }),
+  args: z.object({ id: param.word("Project name", projectId) }),
   permission: "manage",
   examples: ["!project use xen"],
   run: (ctx, args) =>
@@ -72,7 +68,7 @@ export const projectUseCommand = defineCommand({
       const project = state.projects[args.id];
       if (!project) {
         const ids = Object.keys(state.projects).sort();
-        return fail("not-found", `There is no project ${args.id}.${ids.length > 0 ? ` Projects: ${ids.join(", ")}.` : " Start one with `!project new NAME`."}`);
+        return fail("not-found", ids.length > 0 ? `There is no project ${args.id}. Projects: ${ids.join(", ")}.` : t`There is no project ${args.id}. Start one with ${cmd("project new", "NAME")}.`);
       }
       if (state.conversations[ctx.conversation]?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
       return ok({
@@ -86,7 +82,6 @@ export const projectListCommand = defineCommand({
   path: ["project", "list"],
   aliases: [["projects"]],
   summary: "The projects Stocktake plans.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -96,7 +91,7 @@ export const projectListCommand = defineCommand({
       .map((project) => ({
         text: `${project.name} (${project.id})${project.currentRelease ? `, release ${project.currentRelease}` : ""}${project.id === here ? " — this room" : ""}`,
       }));
-    if (items.length === 0) return info("No projects yet. Start one with `!project new NAME`.");
+    if (items.length === 0) return info(t`No projects yet. Start one with ${cmd("project new", "NAME")}.`);
     return { tone: "info", blocks: [{ type: "list", items }] };
   },
 });
@@ -104,13 +99,12 @@ export const projectListCommand = defineCommand({
 export const releaseNewCommand = defineCommand({
   path: ["release", "new"],
   summary: "Start planning a release and make it the current one.",
-  params: [{ name: "version", kind: "word", description: "Version: 4.3" }],
   flags: [
     { name: "cycle", value: "MONTHS", description: "Length of the release cycle in months" },
     { name: "start", value: "DATE", description: "When the cycle started (default today)" },
   ],
   args: z.object({
-    version: releaseId,
+    version: param.word("Version: 4.3", releaseId),
     cycle: valueFlag("cycle").pipe(
       z.string().regex(/^\d{1,2}$/, "--cycle is a number of months").transform(Number).pipe(z.number().min(1).max(60, "--cycle is at most 60 months")).optional(),
     ),
@@ -123,7 +117,7 @@ export const releaseNewCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (releases[args.version]) return fail("conflict", `${name} ${args.version} exists already. Switch to it with \`!release use ${args.version}\`.`);
+      if (releases[args.version]) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
       const now = ctx.clock.now();
       const today = now.toISOString().slice(0, 10);
       let start: string | null = args.cycle === undefined ? null : today;
@@ -139,7 +133,7 @@ export const releaseNewCommand = defineCommand({
           { entity: "release", project: id, release: args.version, op: "create", value: release },
           { entity: "project", project: id, op: "update", fields: { currentRelease: args.version } },
         ],
-        value: done(`${name} ${args.version} is the current release now${was}. Next: \`!add FEATURE\` and \`!milestone set feature-freeze DATE\`.`),
+        value: done(t`${name} ${args.version} is the current release now${was}. Next: ${cmd("add", "FEATURE")} and ${cmd("milestone set", "feature-freeze DATE")}.`),
       });
     }),
 });
@@ -147,8 +141,7 @@ export const releaseNewCommand = defineCommand({
 export const releaseUseCommand = defineCommand({
   path: ["release", "use"],
   summary: "Switch the project's current release.",
-  params: [{ name: "version", kind: "word", description: "Version" }],
-  args: z.object({ version: releaseId }),
+  args: z.object({ version: param.word("Version", releaseId) }),
   permission: "manage",
   examples: ["!release use 4.3"],
   run: (ctx, args) =>
@@ -172,14 +165,13 @@ export const releaseListCommand = defineCommand({
   path: ["release", "list"],
   aliases: [["releases"]],
   summary: "The project's releases.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
     const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
     if (!project.ok) return failureReply(project.error);
     const releases = Object.values(project.value.releases);
-    if (releases.length === 0) return info(`${project.value.name} has no releases yet. Start one with \`!release new VERSION\`.`);
+    if (releases.length === 0) return info(t`${project.value.name} has no releases yet. Start one with ${cmd("release new", "VERSION")}.`);
     return {
       tone: "info",
       blocks: [
@@ -223,16 +215,16 @@ function bindMilestone(words: readonly Token[]): Result<Record<string, string>> 
 export const milestoneSetCommand = defineCommand({
   path: ["milestone", "set"],
   summary: "Set a milestone's date: last-posting, feature-freeze, code-freeze, hard-code-freeze, rc1…, release.",
-  params: [
-    { name: "name", kind: "text", description: "feature-freeze, code-freeze, rc1, release…" },
-    { name: "date", kind: "date", description: "2013-03-25, 25 March 2013, +14d" },
-    { name: "zone", kind: "word", description: "Time zone: AoE or an IANA name (default UTC)", required: false },
-  ],
   bind: bindMilestone,
   args: z.object({
-    name: z.string({ error: "which milestone? feature-freeze, code-freeze, rc1, release…" }).trim().min(1).max(64, "milestone names are at most 64 characters"),
-    date: z.string({ error: "when? Give a date such as 2013-03-25" }).trim().min(1),
-    zone: z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London").optional(),
+    name: param.text(
+      "feature-freeze, code-freeze, rc1, release…",
+      z.string({ error: "which milestone? feature-freeze, code-freeze, rc1, release…" }).trim().min(1).max(64, "milestone names are at most 64 characters"),
+    ),
+    date: param.date("2013-03-25, 25 March 2013, +14d", z.string({ error: "when? Give a date such as 2013-03-25" }).trim().min(1)),
+    zone: param
+      .word("Time zone: AoE or an IANA name (default UTC)", z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London"))
+      .optional(),
   }),
   permission: "manage",
   examples: ["!milestone set feature-freeze 2013-03-25 AoE", "!milestone set code freeze 15 April 2013 Europe/London", "!milestone set rc1 +6w"],
@@ -261,8 +253,7 @@ export const milestoneSetCommand = defineCommand({
 export const milestoneRemoveCommand = defineCommand({
   path: ["milestone", "remove"],
   summary: "Remove a milestone from the schedule.",
-  params: [{ name: "name", kind: "text", description: "The milestone" }],
-  args: z.object({ name: z.string({ error: "which milestone?" }).trim().min(1).max(64) }),
+  args: z.object({ name: param.text("The milestone", z.string({ error: "which milestone?" }).trim().min(1).max(64)) }),
   permission: "manage",
   examples: ["!milestone remove rc3"],
   run: (ctx, args) =>
@@ -272,7 +263,7 @@ export const milestoneRemoveCommand = defineCommand({
       const { project, release } = scope.value;
       const name = milestoneName(args.name);
       const existing = name && release.milestones.find((item) => item.key === name.key);
-      if (!existing) return fail("not-found", `${release.id} has no milestone “${args.name}”. \`!schedule\` lists them.`);
+      if (!existing) return fail("not-found", t`${release.id} has no milestone “${args.name}”. ${cmd("schedule")} lists them.`);
       return ok({
         changes: [
           { entity: "release", project: project.id, release: release.id, op: "update", fields: { milestones: release.milestones.filter((item) => item !== existing) } },
@@ -286,7 +277,6 @@ export const scheduleCommand = defineCommand({
   path: ["schedule"],
   aliases: [["milestones"], ["timeline"]],
   summary: "The release's milestones, and where we are.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -298,7 +288,7 @@ export const scheduleCommand = defineCommand({
     const where = describeSchedule(release, now);
     if (where) blocks.push({ type: "text", text: `${where}.` });
     if (release.milestones.length === 0) {
-      blocks.push({ type: "text", text: "No milestones yet. Set one with `!milestone set feature-freeze DATE [AoE]`." });
+      blocks.push({ type: "text", text: t`No milestones yet. Set one with ${cmd("milestone set", "feature-freeze DATE [AoE]")}.` });
       return { tone: "info", blocks };
     }
     const next = nextMilestone(release, now);
@@ -317,7 +307,6 @@ export const scheduleCommand = defineCommand({
 export const freezeCommand = defineCommand({
   path: ["freeze"],
   summary: "Countdown to the next milestone, with what is at risk.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -326,7 +315,7 @@ export const freezeCommand = defineCommand({
     const { project, release } = scope.value;
     const next = nextMilestone(release, ctx.clock.now());
     if (!next) {
-      const hint = release.milestones.length === 0 ? " Set one with `!milestone set feature-freeze DATE`." : "";
+      const hint = release.milestones.length === 0 ? t` Set one with ${cmd("milestone set", "feature-freeze DATE")}.` : "";
       return info(`${project.name} ${release.id} has no milestone ahead.${hint}`);
     }
     const counts = bucketCounts(release);

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { PlanState } from "../model/schema.js";
-import type { Reply } from "../reply/reply.js";
+import { cmd, type Reply, t, type Text } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectIdFor } from "./scope.js";
+import { projectIdFor } from "../access/scope.js";
+import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
 /**
@@ -19,7 +20,7 @@ export function roomSettings(state: Readonly<PlanState>, conversation: string): 
   return state.conversations[conversation]?.settings ?? {};
 }
 
-const info = (text: string): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
+const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
 /** Writes one setting (null removes it); the whole settings object is the changed field, so history and undo see it. */
 function setSetting(ctx: Parameters<typeof changeAndReply>[0], key: string, value: string | boolean | null, done: string, already: string) {
@@ -41,7 +42,6 @@ export const roomShowCommand = defineCommand({
   // Slash commands cannot be both a command and a group: `/room status`, but `!room` too.
   aliases: [["room"]],
   summary: "This room's settings: its project, how replies are sent, whether it is bridged to IRC.",
-  params: [],
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
@@ -49,14 +49,13 @@ export const roomShowCommand = defineCommand({
     const project = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
     const msgtype = settings[ROOM_SETTINGS.msgtype];
     const irc = settings[ROOM_SETTINGS.irc];
-    const prefix = ctx.config.prefix;
     return {
       tone: "info",
       blocks: [
         {
           type: "list",
           items: [
-            { text: `Project: ${project ?? `none (pick one with \`${prefix}project use NAME\`)`}` },
+            { text: project === undefined ? t`Project: none (pick one with ${cmd("project use", "NAME")})` : `Project: ${project}` },
             { text: `Replies: ${msgtype === "text" ? "ordinary messages (m.text)" : msgtype === "notice" ? "notices (m.notice)" : "the default (notices where the platform has them)"}` },
             { text: `Bridged to IRC: ${irc === true ? "yes" : irc === false ? "no" : "detected automatically"}` },
           ],
@@ -69,13 +68,15 @@ export const roomShowCommand = defineCommand({
 export const roomMsgtypeCommand = defineCommand({
   path: ["room", "msgtype"],
   summary: "Send replies in this room as notices (the bot convention) or as ordinary text messages.",
-  params: [{ name: "type", kind: "word", description: "notice or text", choices: ["notice", "text"] }],
   args: z.object({
-    type: z
-      .string({ error: "notice or text?" })
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(["notice", "text"], { error: "the reply type is notice or text" })),
+    type: param.word(
+      "notice or text",
+      z
+        .string({ error: "notice or text?" })
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(["notice", "text"], { error: "the reply type is notice or text" })),
+    ),
   }),
   permission: "manage",
   examples: ["!room msgtype text", "!room msgtype notice"],
@@ -92,13 +93,15 @@ export const roomMsgtypeCommand = defineCommand({
 export const roomIrcCommand = defineCommand({
   path: ["room", "irc"],
   summary: "Say whether this room is bridged to IRC (plain lines, long summaries condensed), or let the bot detect it.",
-  params: [{ name: "mode", kind: "word", description: "on, off or auto", choices: ["on", "off", "auto"] }],
   args: z.object({
-    mode: z
-      .string({ error: "on, off or auto?" })
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(["on", "off", "auto"], { error: "say on, off or auto" })),
+    mode: param.word(
+      "on, off or auto",
+      z
+        .string({ error: "on, off or auto?" })
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(["on", "off", "auto"], { error: "say on, off or auto" })),
+    ),
   }),
   permission: "manage",
   examples: ["!room irc on", "!room irc auto"],

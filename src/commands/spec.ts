@@ -1,43 +1,23 @@
 import type { z } from "zod";
 import type { PlanEvent, PlanState } from "../model/schema.js";
-import type { Clock, Draft, HistoryQuery, Invoker, Role } from "../ports.js";
+import type { Scope } from "../access/scope.js";
+import type { Clock, Draft, HistoryQuery, Invoker } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import type { Result } from "../util/result.js";
 import type { CoreConfig } from "../config/core-config.js";
+import { commandName, type CommandInfo, type FlagInfo, type Permission } from "./catalogue.js";
+import { paramsOf, type ParamSpec } from "./params.js";
 import type { Token } from "./tokenize.js";
 
-/** Who may run a command: everyone, maintainers and up, release managers and up, admins. */
-export type Permission = "read" | "change" | "manage" | "admin";
-
-export const PERMISSION_ROLE: Record<Exclude<Permission, "read">, Role> = {
-  change: "maintainer",
-  manage: "release-manager",
-  admin: "admin",
-};
-
-export type ParamKind = "feature" | "text" | "word" | "bucket" | "date";
-
-export interface ParamSpec {
-  name: string;
-  kind: ParamKind;
-  description: string;
-  /** Default true. */
-  required?: boolean;
-  /** For optional trailing words: only taken when the word fits ("AoE", "full"). */
-  accepts?: (word: string) => boolean;
-  /** Fixed choices, shown in help and offered as Discord choices. */
-  choices?: readonly string[];
-}
-
-export interface FlagSpec {
-  name: string;
-  description: string;
-  /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
-  value?: string;
-}
+export type { Permission };
+export { commandName };
 
 export interface CommandContext {
   invoker: Invoker;
+  /** The project the conversation talks about, resolved once when the command arrived. */
+  projectId: string | undefined;
+  /** Its current release, or why there is none, as of when the command arrived. */
+  scope: Result<Scope>;
   /** Platform-qualified room or channel. */
   conversation: string;
   clock: Clock;
@@ -53,35 +33,51 @@ export interface CommandContext {
   pageUrl(projectId: string): string | undefined;
 }
 
-/** A command is data: help, usage and Discord slash commands are all generated from it. */
-export interface CommandSpec<A = unknown> {
+/**
+ * A command is data: help, usage and Discord slash commands are all generated from it. Its
+ * positional parameters are declared once, in `args`, with `param.…` (see params.ts).
+ */
+export interface CommandDefinition<S extends z.ZodObject> {
   path: readonly string[];
   aliases?: readonly (readonly string[])[];
   summary: string;
-  params: readonly ParamSpec[];
-  flags?: readonly FlagSpec[];
+  flags?: readonly FlagInfo[];
   /** The word between two free-text parameters: "rename FEATURE to TITLE", "move FEATURE under PARENT". */
   separator?: string;
   /** For word orders the generic binder cannot read ("milestone set feature freeze 25 March 2013"). */
   bind?: (words: readonly Token[]) => Result<Record<string, string>>;
   /** Validates the arguments however they arrive: parsed from text or from a slash command. */
-  args: z.ZodType<A>;
+  args: S;
   permission: Permission;
   examples?: readonly string[];
-  run(ctx: CommandContext, args: A): Promise<Reply> | Reply;
+  run(ctx: CommandContext, args: z.output<S>): Promise<Reply> | Reply;
 }
 
-/** Keeps the link between a spec's schema and its `run` checked while storing specs in one array. */
-export function defineCommand<A>(spec: CommandSpec<A>): CommandSpec {
-  return spec as unknown as CommandSpec;
+/** A command as the registry and help see it: its parameters read from `args` once. */
+export interface CommandSpec extends Omit<CommandDefinition<z.ZodObject>, "run" | "aliases" | "flags">, CommandInfo {
+  params: readonly ParamSpec[];
+  run(ctx: CommandContext, args: unknown): Promise<Reply> | Reply;
 }
 
-export function commandName(spec: Pick<CommandSpec, "path">): string {
-  return spec.path.join(" ");
+/**
+ * Keeps the link between a spec's schema and its `run` checked while storing specs in one array.
+ * Refuses, at start-up, an argument that is neither a described parameter nor a declared flag.
+ */
+export function defineCommand<S extends z.ZodObject>(definition: CommandDefinition<S>): CommandSpec {
+  const params = paramsOf(definition.args);
+  const flags = new Set((definition.flags ?? []).map((flag) => flag.name));
+  for (const name of Object.keys(definition.args.shape)) {
+    const param = params.find((candidate) => candidate.name === name);
+    if (param ? !param.description.trim() : !flags.has(name)) {
+      throw new Error(`${commandName(definition)}: “${name}” needs a description: declare it with param.… in args, or list it in flags`);
+    }
+  }
+  return { ...definition, aliases: definition.aliases ?? [], flags: definition.flags ?? [], params };
 }
 
-export function usage(spec: CommandSpec, prefix: string): string {
-  const parts = [prefix + commandName(spec)];
+/** A command's usage as a command reference: "status", "FEATURE BUCKET". */
+export function usageParts(spec: CommandSpec): { path: string; args: string } {
+  const parts: string[] = [];
   spec.params.forEach((param, index) => {
     let word = param.choices ? param.choices.join("|") : param.name.toUpperCase();
     if (index > 0 && spec.separator && isFreeText(param) && spec.params.slice(0, index).some(isFreeText)) {
@@ -90,7 +86,12 @@ export function usage(spec: CommandSpec, prefix: string): string {
     parts.push(param.required === false ? `[${word}]` : word);
   });
   for (const flag of spec.flags ?? []) parts.push(flag.value ? `[--${flag.name} ${flag.value}]` : `[--${flag.name}]`);
-  return parts.join(" ");
+  return { path: commandName(spec), args: parts.join(" ") };
+}
+
+export function usage(spec: CommandSpec, prefix: string): string {
+  const { path, args } = usageParts(spec);
+  return `${prefix}${path}${args === "" ? "" : ` ${args}`}`;
 }
 
 export function isFreeText(param: ParamSpec): boolean {

@@ -1,5 +1,3 @@
-import type { Metrics } from "../ports.js";
-
 /**
  * Every metric Stocktake exports, declared once: the name, its help text and its labels. The names
  * are types, so a typo in `metrics.count("…")` fails to compile instead of exporting a stray series.
@@ -37,6 +35,15 @@ export const HISTOGRAMS = {
 export type CounterName = keyof typeof COUNTERS;
 export type HistogramName = keyof typeof HISTOGRAMS;
 export type Labels = Readonly<Record<string, string>>;
+
+/**
+ * Counters and histograms for /metrics. The core counts commands and their latency; adapters count
+ * what only they see (`stocktake_posts_total`, `stocktake_adapter_reconnects_total`).
+ */
+export interface Metrics {
+  count(name: CounterName, labels?: Labels, by?: number): void;
+  observe(name: HistogramName, value: number, labels?: Labels): void;
+}
 
 /** For a bot nobody scrapes: tests, the console, the CLI. */
 export const noMetrics: Metrics = {

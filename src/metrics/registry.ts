@@ -1,5 +1,4 @@
-import type { Metrics } from "../ports.js";
-import { COUNTERS, HISTOGRAMS, type CounterName, type HistogramName, type Labels } from "./metrics.js";
+import { COUNTERS, HISTOGRAMS, type CounterName, type HistogramName, type Labels, type Metrics } from "./metrics.js";
 
 interface CounterSeries {
   values: readonly string[];

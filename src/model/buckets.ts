@@ -75,3 +75,6 @@ export function bucketFromHeading(heading: string): Bucket | undefined {
   if (/dropped|cancell?ed|abandoned/.test(text)) return "dropped";
   return undefined;
 }
+
+/** A release's overall health, named after the bucket whose colour shows it. */
+export type Health = "done" | "on-track" | "fair" | "at-risk";

@@ -6,6 +6,7 @@ import {
   type Change,
   type PlanState,
 } from "../model/schema.js";
+import type { ChangeRequest, Target } from "../model/change.js";
 import { parentChanged } from "./children-index.js";
 
 /**
@@ -16,16 +17,9 @@ import { parentChanged } from "./children-index.js";
  * `applyChange` rebuilds exactly the state people were told about.
  */
 
-export type Target =
-  | { entity: "project"; project: string }
-  | { entity: "release"; project: string; release: string }
-  | { entity: "feature"; project: string; release: string; feature: string }
-  | { entity: "conversation"; conversation: string };
+export type { ChangeRequest, Target };
 
 type Fields = Record<string, unknown>;
-
-export type ChangeRequest = Target &
-  ({ op: "create"; value: Fields } | { op: "update"; fields: Fields } | { op: "delete" });
 
 /** What each entity holds besides its own fields; changes never carry these. */
 const CHILDREN: Record<Target["entity"], string | null> = {

@@ -1,6 +1,7 @@
 import type { Feature, Release } from "../model/schema.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
+import { cmd, t } from "../reply/reply.js";
 
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
@@ -101,7 +102,7 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
       suggestions.map((entry) => candidateLine(entry.feature)),
     );
   }
-  return fail("not-found", `No feature called “${name}” in release ${release.id}. \`!stock\` lists them all.`);
+  return fail("not-found", t`No feature called “${name}” in release ${release.id}. ${cmd("stock")} lists them all.`);
 }
 
 function namesOf(feature: Feature): string[] {

@@ -1,4 +1,4 @@
-import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
+import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket, type Health } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
@@ -89,9 +89,6 @@ export function describeCounts(counts: Record<Bucket, number>): string {
     .map((bucket) => `${counts[bucket]} ${BUCKET_INFO[bucket].label}`)
     .join(", ");
 }
-
-/** A release's overall health, named after the bucket whose colour shows it. */
-export type Health = "done" | "on-track" | "fair" | "at-risk";
 
 /**
  * How a release is doing as a whole: finished when everything planned is, at risk when a quarter

@@ -1,5 +1,7 @@
+import { localId, withoutPlatform } from "../ids.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
-import type { Block, ListItem, Reply } from "./reply.js";
+import { DEFAULT_VOICE, renderText, type InlineStyle, type Voice } from "./inline.js";
+import type { Block, ListItem, Reply, Text } from "./reply.js";
 
 /** Bucket colours, also used by the web page. Text always says the bucket too: colour is a hint. */
 export const BUCKET_COLOURS: Record<Bucket, string> = {
@@ -18,27 +20,45 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-/** Escapes, then shows `command hints` as code. */
-function inline(text: string): string {
-  return escapeHtml(text)
-    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
-    .replace(/\n/g, "<br>");
+export interface HtmlOptions {
+  voice?: Voice;
+  /** How a person is shown (default: a matrix.to pill for Matrix ids, the bare id otherwise). */
+  person?: (id: string) => string;
+}
+
+/** A Matrix user as a pill: clients show the person's name; `m.mentions` stays empty, so nobody is pinged. */
+export function matrixPill(id: string): string {
+  const user = localId("matrix", id);
+  if (user === undefined) return escapeHtml(withoutPlatform(id));
+  return `<a href="https://matrix.to/#/${encodeURIComponent(user)}">${escapeHtml(user)}</a>`;
+}
+
+function htmlStyle(options: HtmlOptions): InlineStyle {
+  return {
+    text: (text) => escapeHtml(text).replace(/\n/g, "<br>"),
+    command: (typed) => `<code>${escapeHtml(typed)}</code>`,
+    code: (text) => `<code>${escapeHtml(text)}</code>`,
+    em: (text) => `<em>${escapeHtml(text)}</em>`,
+    person: options.person ?? matrixPill,
+  };
 }
 
 function badge(bucket: Bucket): string {
   return ` <font color="${BUCKET_COLOURS[bucket]}" data-mx-color="${BUCKET_COLOURS[bucket]}">[${escapeHtml(BUCKET_INFO[bucket].label)}]</font>`;
 }
 
-function items(list: readonly ListItem[]): string {
+type Write = (text: Text) => string;
+
+function items(list: readonly ListItem[], inline: Write): string {
   const lis = list.map((item) => {
     const details = item.details?.length ? `<br><i>${item.details.map(inline).join("<br>")}</i>` : "";
-    const children = item.children?.length ? items(item.children) : "";
+    const children = item.children?.length ? items(item.children, inline) : "";
     return `<li>${inline(item.text)}${item.badge ? badge(item.badge) : ""}${details}${children}</li>`;
   });
   return `<ul>${lis.join("")}</ul>`;
 }
 
-function block(part: Block): string {
+function block(part: Block, inline: Write): string {
   switch (part.type) {
     case "heading":
       return `<h4>${inline(part.text)}</h4>`;
@@ -47,16 +67,19 @@ function block(part: Block): string {
     case "pre":
       return `<pre><code>${escapeHtml(part.text)}</code></pre>`;
     case "list":
-      return items(part.items);
+      return items(part.items, inline);
     case "sections":
       return part.sections
-        .map((section) => `<p><b><font color="${BUCKET_COLOURS[section.bucket]}" data-mx-color="${BUCKET_COLOURS[section.bucket]}">${escapeHtml(section.heading)}</font></b></p>${items(section.items)}`)
+        .map((section) => `<p><b><font color="${BUCKET_COLOURS[section.bucket]}" data-mx-color="${BUCKET_COLOURS[section.bucket]}">${escapeHtml(section.heading)}</font></b></p>${items(section.items, inline)}`)
         .join("");
   }
 }
 
 /** HTML for chat clients (Matrix `formatted_body`): a small, safe subset of tags. */
-export function renderHtml(reply: Reply): string {
+export function renderHtml(reply: Reply, options: HtmlOptions = {}): string {
+  const style = htmlStyle(options);
+  const voice = options.voice ?? DEFAULT_VOICE;
+  const inline: Write = (text) => renderText(text, style, voice);
   const link = reply.link ? `<p><a href="${escapeHtml(reply.link.url)}">${escapeHtml(reply.link.text)}</a></p>` : "";
-  return reply.blocks.map(block).join("") + link;
+  return reply.blocks.map((part) => block(part, inline)).join("") + link;
 }

@@ -1,4 +1,5 @@
 import { BUCKET_INFO } from "../model/buckets.js";
+import { BARE_STYLE, renderText, type InlineStyle } from "./inline.js";
 import { renderPlain } from "./render-plain.js";
 import type { Block, ListItem, Reply, Section } from "./reply.js";
 
@@ -11,6 +12,13 @@ export interface IrcRenderOptions {
   fullTextUrl?: string;
   /** Longest line a condensed item list packs items into; IRC lines end at 512 bytes with the protocol. */
   maxLineLength?: number;
+  /** How a person is named there (an IRC nick); default: the id without its platform. */
+  person?: (id: string) => string;
+}
+
+/** IRC has no markup: commands and code are bare, people are nicks. */
+function ircStyle(options: Pick<IrcRenderOptions, "person">): InlineStyle {
+  return options.person ? { ...BARE_STYLE, person: options.person } : BARE_STYLE;
 }
 
 // C0 controls also carry IRC formatting (^B bold, ^C colour, ^O reset, ^V, ^]): typed text must not restyle the channel.
@@ -23,8 +31,8 @@ function clean(line: string): string {
 }
 
 /** Every line of the plain rendering, without blank lines: what IRC users see of the whole reply. */
-export function ircLines(reply: Reply): string[] {
-  return renderPlain(reply)
+export function ircLines(reply: Reply, options: Pick<IrcRenderOptions, "prefix" | "person"> = { prefix: "!" }): string[] {
+  return renderPlain(reply, { style: ircStyle(options), voice: { commandPrefix: options.prefix } })
     .split("\n")
     .map(clean)
     .filter((line) => line.trim() !== "");
@@ -36,16 +44,17 @@ export function ircLines(reply: Reply): string[] {
  * the at-risk items, and a pointer to the full text; everything else is sent whole.
  */
 export function renderIrc(reply: Reply, options: IrcRenderOptions): string[] {
-  const all = ircLines(reply);
+  const all = ircLines(reply, options);
   const sections = reply.blocks.filter((block): block is Extract<Block, { type: "sections" }> => block.type === "sections").flatMap((block) => block.sections);
   if (reply.full || sections.length === 0 || all.length <= options.lineBudget) return all;
   return condense(reply, sections, all.length, options);
 }
 
 function condense(reply: Reply, sections: readonly Section[], total: number, options: IrcRenderOptions): string[] {
+  const write = (text: ListItem["text"]) => renderText(text, ircStyle(options), { commandPrefix: options.prefix });
   const head: string[] = [];
   for (const block of reply.blocks) {
-    if (block.type === "heading" || block.type === "text") head.push(...block.text.split("\n").map(clean).filter((line) => line.trim() !== ""));
+    if (block.type === "heading" || block.type === "text") head.push(...write(block.text).split("\n").map(clean).filter((line) => line.trim() !== ""));
     else if (block.type === "list") head.push(`(${block.items.length} ${block.items.length === 1 ? "entry" : "entries"} more in the full text)`);
   }
   const command = `${options.prefix}${reply.expand ?? "stock full"}`;
@@ -57,15 +66,15 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
   const lines = [...head];
   if (focus) {
     const room = Math.max(1, options.lineBudget - head.length - 1);
-    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, focus.items, room, options.maxLineLength ?? 400));
+    const names = focus.items.map((item) => clean(write(item.text)));
+    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, names, room, options.maxLineLength ?? 400));
   }
   lines.push(pointer);
   return lines;
 }
 
 /** "At risk (16): a; b; c" over at most `room` lines, ending "… and N more" when they do not fit. */
-function packItems(label: string, items: readonly ListItem[], room: number, width: number): string[] {
-  const names = items.map((item) => clean(item.text));
+function packItems(label: string, names: readonly string[], room: number, width: number): string[] {
   const lines: string[] = [];
   let line = `${label}:`;
   let first = true;

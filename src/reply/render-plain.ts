@@ -1,48 +1,70 @@
 import { BUCKET_INFO } from "../model/buckets.js";
+import { DEFAULT_VOICE, PLAIN_STYLE, renderText, type InlineStyle, type Voice } from "./inline.js";
 import type { Block, ListItem, Reply, Section } from "./reply.js";
+
+export interface PlainOptions {
+  /** How commands start where this is read (default "!"). */
+  voice?: Voice;
+  /** How pieces are written (default: plain text with `code` in backticks). */
+  style?: InlineStyle;
+}
+
+interface Context {
+  write: (text: ListItem["text"]) => string;
+}
 
 /**
  * Plain text, laid out the way release mails are: "== Heading ==", "* item", " - sub-item". This
  * is the mail export and the console's output, and what the summary round-trips through.
  */
-export function renderPlain(reply: Reply): string {
-  const parts = reply.blocks.map(renderBlock);
+export function renderPlain(reply: Reply, options: PlainOptions = {}): string {
+  const style = options.style ?? PLAIN_STYLE;
+  const voice = options.voice ?? DEFAULT_VOICE;
+  const ctx: Context = { write: (text) => renderText(text, style, voice) };
+  const parts = reply.blocks.map((block) => renderBlock(block, ctx));
   if (reply.link) parts.push(`${reply.link.text}: ${reply.link.url}`);
   return parts.join("\n\n");
 }
 
-function renderBlock(block: Block): string {
+function renderBlock(block: Block, ctx: Context): string {
   switch (block.type) {
     case "heading":
-      return block.text;
     case "text":
-      return block.text;
+      return ctx.write(block.text);
     case "pre":
       return block.text;
     case "list":
-      return renderItems(block.items, { badges: true }).join("\n");
+      return renderItems(block.items, { badges: true }, ctx).join("\n");
     case "sections":
-      return renderSections(block.sections);
+      return sectionsText(block.sections, ctx);
   }
 }
 
-export function renderSections(sections: readonly Section[]): string {
-  return sections.map((section) => [`== ${section.heading} ==`, "", ...renderItems(section.items, { badges: false })].join("\n")).join("\n\n");
+/** Summary sections as release mails write them: "== Features at risk ==", then "* item" lines. */
+export function renderSections(sections: readonly Section[], options: PlainOptions = {}): string {
+  const style = options.style ?? PLAIN_STYLE;
+  const voice = options.voice ?? DEFAULT_VOICE;
+  return sectionsText(sections, { write: (text) => renderText(text, style, voice) });
 }
 
-function renderItems(items: readonly ListItem[], options: { badges: boolean }): string[] {
+function sectionsText(sections: readonly Section[], ctx: Context): string {
+  return sections.map((section) => [`== ${section.heading} ==`, "", ...renderItems(section.items, { badges: false }, ctx)].join("\n")).join("\n\n");
+}
+
+function renderItems(items: readonly ListItem[], options: { badges: boolean }, ctx: Context): string[] {
   const lines: string[] = [];
   for (const item of items) {
-    lines.push(`* ${label(item, options)}`);
-    for (const detail of item.details ?? []) lines.push(`  ${detail}`);
+    lines.push(`* ${label(item, options, ctx)}`);
+    for (const detail of item.details ?? []) lines.push(`  ${ctx.write(detail)}`);
     for (const child of item.children ?? []) {
-      lines.push(` - ${label(child, options)}`);
-      for (const detail of child.details ?? []) lines.push(`   ${detail}`);
+      lines.push(` - ${label(child, options, ctx)}`);
+      for (const detail of child.details ?? []) lines.push(`   ${ctx.write(detail)}`);
     }
   }
   return lines;
 }
 
-function label(item: ListItem, options: { badges: boolean }): string {
-  return options.badges && item.badge ? `${item.text} [${BUCKET_INFO[item.badge].label}]` : item.text;
+function label(item: ListItem, options: { badges: boolean }, ctx: Context): string {
+  const text = ctx.write(item.text);
+  return options.badges && item.badge ? `${text} [${BUCKET_INFO[item.badge].label}]` : text;
 }

@@ -1,6 +1,8 @@
-import type { Bucket } from "../model/buckets.js";
-import type { Health } from "../plan/summary.js";
-import type { Failure } from "../util/result.js";
+import type { Bucket, Health } from "../model/buckets.js";
+import type { Failure, FailureCode } from "../util/result.js";
+import type { Text } from "./text.js";
+
+export * from "./text.js";
 
 /**
  * What a command answers, in no platform's markup. Text in here is plain: each renderer escapes it
@@ -8,6 +10,8 @@ import type { Failure } from "../util/result.js";
  */
 export interface Reply {
   tone: "ok" | "info" | "error";
+  /** Why it failed, when it is a failure: what the dispatcher and metrics count, never guessed from the tone. */
+  failure?: FailureCode;
   blocks: Block[];
   /** Only the person who asked should see it, where the platform can do that (Discord ephemeral). */
   private?: boolean;
@@ -39,18 +43,18 @@ export interface ReleaseOverview {
 }
 
 export type Block =
-  | { type: "heading"; text: string }
-  | { type: "text"; text: string }
+  | { type: "heading"; text: Text }
+  | { type: "text"; text: Text }
   | { type: "list"; items: ListItem[] }
   | { type: "sections"; sections: Section[] }
   | { type: "pre"; text: string };
 
 export interface ListItem {
-  text: string;
+  text: Text;
   /** A status badge shown beside the text. */
   badge?: Bucket;
   /** Lines under the item, such as "owner: Anthony Perard". */
-  details?: string[];
+  details?: Text[];
   children?: ListItem[];
 }
 
@@ -61,14 +65,14 @@ export interface Section {
   items: ListItem[];
 }
 
-export function textReply(text: string, tone: Reply["tone"] = "ok"): Reply {
+export function textReply(text: Text, tone: Reply["tone"] = "ok"): Reply {
   return { tone, blocks: [{ type: "text", text }] };
 }
 
 export function failureReply(failure: Failure): Reply {
   const blocks: Block[] = [{ type: "text", text: failure.message }];
   if (failure.details && failure.details.length > 0) {
-    blocks.push({ type: "list", items: failure.details.map((text) => ({ text })) });
+    blocks.push({ type: "list", items: failure.details.map((text): ListItem => ({ text })) });
   }
-  return { tone: "error", blocks, private: true };
+  return { tone: "error", failure: failure.code, blocks, private: true };
 }

@@ -1,6 +1,6 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, Project, Release } from "../model/schema.js";
-import { stockReply } from "../commands/stock.js";
+import { stockReply } from "../plan/stock-summary.js";
 import { lastMilestone, nextMilestone } from "../plan/schedule.js";
 import { childrenOf, featureLabel, sortedFeatures } from "../plan/summary.js";
 import type { Reply } from "../reply/reply.js";

@@ -1,5 +1,5 @@
 import type { CoreConfig } from "../config/core-config.js";
-import { projectIdFor } from "../commands/scope.js";
+import { projectIdFor } from "../access/scope.js";
 import type { PlanState } from "../model/schema.js";
 import type { Clock, Logger, PlanStore } from "../ports.js";
 import type { Reply } from "../reply/reply.js";

@@ -1,3 +1,5 @@
+import type { Text } from "../reply/text.js";
+
 /**
  * Expected failures (unknown feature, no permission, bad date) travel as values with a message for
  * the person; exceptions are for bugs and outages.
@@ -5,9 +7,9 @@
 
 export interface Failure {
   code: FailureCode;
-  message: string;
+  message: Text;
   /** Extra lines for the person, such as "did you mean" candidates. */
-  details?: string[];
+  details?: Text[];
 }
 
 export type FailureCode =
@@ -20,7 +22,11 @@ export type FailureCode =
   | "too-long"
   | "no-project"
   | "no-release"
-  | "confirm";
+  | "confirm"
+  /** Refused by the plan's own rules (a change someone else made since, a release already closed). */
+  | "refused"
+  /** Something broke on our side; the person got an apology. */
+  | "internal";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
 
@@ -28,6 +34,6 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: FailureCode, message: string, details?: string[]): { ok: false; error: Failure } {
+export function fail(code: FailureCode, message: Text, details?: Text[]): { ok: false; error: Failure } {
   return { ok: false, error: details && details.length > 0 ? { code, message, details } : { code, message } };
 }

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { DiscordAdapter } from "../../adapters/discord/discord-adapter.js";
 import { LowdbStore } from "../../adapters/store/lowdb-store.js";
 import { startApp, type App } from "../../src/app.js";
+import { describeCommands } from "../../src/commands/catalogue.js";
+import { CORE_COMMANDS } from "../../src/commands/index.js";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import { createLogger } from "../../src/logging.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
@@ -15,6 +17,7 @@ import { addDays } from "../../src/util/dates.js";
 import { silentLogger } from "../../src/util/silent-logger.js";
 import type { DiscordServer } from "../discord-server/server.ts";
 import { FIXTURE } from "./fixture.js";
+import { plainText } from "../../src/reply/inline.js";
 
 export const CONSOLE_ADMIN: Invoker = { id: "console:admin", displayName: "Admin" };
 
@@ -100,7 +103,7 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
   const seeder = new Stocktake({ store, config });
   if (options.seed !== false) {
     const imported = await importIntoStore(store, FIXTURE, { by: CONSOLE_ADMIN.id }, systemClock);
-    if (!imported.ok) throw new Error(imported.error.message);
+    if (!imported.ok) throw new Error(plainText(imported.error.message));
     await setup(seeder, general, `!milestone set feature-freeze ${FREEZE_DATE} AoE`);
   }
   await options.before?.(store, seeder);
@@ -108,6 +111,7 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
   const adapter = new DiscordAdapter({
     config: config.discord,
     prefix: config.prefix,
+    commands: describeCommands(CORE_COMMANDS),
     logger: logger.child({ adapter: "discord" }),
     ...(options.deferAfterMs === undefined ? {} : { deferAfterMs: options.deferAfterMs }),
   });

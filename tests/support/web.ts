@@ -6,6 +6,7 @@ import type { PlanStore } from "../../src/ports.js";
 import { checkHealth, type HealthReport } from "../../src/web/health.js";
 import { ADMIN, FakeChat, FakeClock } from "./fake-chat.js";
 import { FIXTURE } from "./fixture.js";
+import { plainText } from "../../src/reply/inline.js";
 
 export interface WebSite {
   url: string;
@@ -35,7 +36,7 @@ export async function xenSite(options: WebSiteOptions = {}): Promise<WebSite> {
   const privateProjects = Object.fromEntries((options.privateProjects ?? []).map((id) => [id, { releaseManagers: [], maintainers: [], rooms: [], private: true }]));
   const chat = new FakeChat({ clock, ...(options.store ? { store: options.store } : {}), config: { projects: { xen: { releaseManagers: [], maintainers: [], rooms: [], private: false }, ...privateProjects } } });
   const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, clock);
-  if (!imported.ok) throw new Error(imported.error.message);
+  if (!imported.ok) throw new Error(plainText(imported.error.message));
   await chat.setup("!project use xen", "!milestone set feature-freeze 2013-03-25", "!milestone set release 2013-06-17");
   const tracked = await trackBucketSeries(chat.store, (listener) => chat.bot.onChange(listener));
   const server = new WebServer({

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployCommands } from "../../../adapters/discord/deploy-commands.js";
 import { DISCORD_MESSAGE_LIMITS as LIMITS } from "../../../adapters/discord/render.js";
 import { CORE_COMMANDS } from "../../../src/commands/index.js";
-import { stockReply } from "../../../src/commands/stock.js";
+import { stockReply } from "../../../src/plan/stock-summary.js";
 import { DiscordConfigSchema } from "../../../src/config/discord-config.js";
 import { importIntoStore } from "../../../src/mail/import-into.js";
 import { systemClock } from "../../../src/ports.js";
@@ -443,7 +443,7 @@ describe("announcements", () => {
 
     const posted = server.waitForRequest("POST", "/channels/:channel_id/messages");
     const crossposted = server.waitForRequest("POST", "/channels/:channel_id/messages/:message_id/crosspost");
-    await harness.adapter.flushAnnouncements();
+    await harness.app.announcer.flush();
     const post = await posted;
     expect(post.params["channel_id"]).toBe(announcements);
     const lines = message(post).content!.split("\n");
@@ -459,7 +459,7 @@ describe("announcements", () => {
   });
 
   it("offers the announcements channel to the scheduler, which posts the summary there, published", async () => {
-    expect(harness.adapter.standingTargets()).toEqual([{ conversation: `discord:${announcements}`, project: "xen", subscription: expect.objectContaining({ cadence: "auto" }) }]);
+    expect(harness.adapter.announcementTargets()).toEqual([{ conversation: `discord:${announcements}`, project: "xen" }]);
     const project = harness.store.read().projects["xen"]!;
     let posted = server.waitForRequest("POST", "/channels/:channel_id/messages");
     const published = server.waitForRequest("POST", "/channels/:channel_id/messages/:message_id/crosspost");

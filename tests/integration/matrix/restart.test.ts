@@ -10,13 +10,14 @@ import { FIXTURE } from "../../support/fixture.js";
 import { tempDir } from "../../support/temp.js";
 import { REPO_ROOT, SYNAPSE_SCRIPT, type HomeserverInfo } from "./homeserver.js";
 import { account, homeserver, inReplyTo, person, Person, startBot, testLogger, type Account, type MatrixEvent, type RunningBot } from "./support.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 const run = promisify(execFile);
 
 /** A room bound to Xen 4.3 (the fixture mail), with the bot in it. */
 async function xenRoom(running: RunningBot, owner: Person, bot: Account): Promise<string> {
   const imported = await importIntoStore(running.app.store, FIXTURE, { by: "test" }, systemClock);
-  if (!imported.ok) throw new Error(imported.error.message);
+  if (!imported.ok) throw new Error(plainText(imported.error.message));
   const joined = owner.next(undefined, (event) => event.type === "m.room.member" && event.state_key === bot.userId && event.content["membership"] === "join");
   const room = await owner.client.createRoom({ preset: "private_chat", invite: [bot.userId] });
   await joined;

@@ -11,6 +11,7 @@ import { silentLogger } from "../../../src/util/silent-logger.js";
 import { ADMIN, FakeChat, FakeClock } from "../../support/fake-chat.js";
 import { FIXTURE } from "../../support/fixture.js";
 import { tempDir } from "../../support/temp.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 /**
  * The page in a real browser: headless Chromium (the Debian package) loads /p/xen from the real app
@@ -30,7 +31,7 @@ async function writeHistory(file: string, clock: FakeClock): Promise<void> {
   try {
     const chat = new FakeChat({ store, clock });
     const imported = await importIntoStore(store, FIXTURE, { by: ADMIN.id }, clock);
-    if (!imported.ok) throw new Error(imported.error.message);
+    if (!imported.ok) throw new Error(plainText(imported.error.message));
     await chat.setup(
       "!project use xen",
       "!release use 4.3",

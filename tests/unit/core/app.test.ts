@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LowdbStore } from "../../../adapters/store/lowdb-store.js";
 import { startApp } from "../../../src/app.js";
 import { parseConfig } from "../../../src/config/config.js";
-import type { ChatAdapter, MessageHandler } from "../../../src/ports.js";
+import type { ChatAdapter, ChatHost } from "../../../src/ports.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import type { Reply } from "../../../src/reply/reply.js";
 import { silentLogger } from "../../../src/util/silent-logger.js";
@@ -13,17 +13,17 @@ import { tempDir } from "../../support/temp.js";
 
 /** An in-memory chat platform for the composition root: say() goes in, sent() comes out. */
 class TestAdapter implements ChatAdapter {
-  handler: MessageHandler | undefined;
+  handler: ChatHost["handle"] | undefined;
   readonly sent: { conversation: string; text: string }[] = [];
   starts = 0;
   constructor(
     readonly name: string,
     private failures = 0,
   ) {}
-  async start(onMessage: MessageHandler): Promise<void> {
+  async start(host: ChatHost): Promise<void> {
     this.starts++;
     if (this.failures-- > 0) throw new Error(`${this.name} is down`);
-    this.handler = onMessage;
+    this.handler = (message) => host.handle(message);
   }
   async send(conversation: string, reply: Reply): Promise<void> {
     this.sent.push({ conversation, text: renderPlain(reply) });

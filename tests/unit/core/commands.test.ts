@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ADMIN, FakeChat, MAINTAINER, RM, STRANGER } from "../../support/fake-chat.js";
+import { plainText } from "../../../src/reply/inline.js";
 import { FIXTURE } from "../../support/fixture.js";
 import { importIntoStore } from "../../../src/mail/import-into.js";
 
@@ -7,7 +8,7 @@ import { importIntoStore } from "../../../src/mail/import-into.js";
 async function xenRoom(): Promise<FakeChat> {
   const chat = new FakeChat();
   const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, chat.clock);
-  if (!imported.ok) throw new Error(imported.error.message);
+  if (!imported.ok) throw new Error(plainText(imported.error.message));
   await chat.setup("!release use 4.3", "!milestone set feature-freeze 2013-03-25", "!project use xen");
   return chat;
 }
@@ -109,7 +110,7 @@ describe("permissions", () => {
 
   it("refuses changes from people without a role, saying who may and how to get access", async () => {
     const answer = await chat.say("!status blktap3 done", STRANGER);
-    expect(answer).toContain("Only maintainers, release managers and admins of xen can use `!status`");
+    expect(answer).toContain("Only maintainers, release managers and admins of xen can use !status.");
     expect(answer).toContain("add matrix:@eve:evil.example to `projects.xen.maintainers`");
     expect(chat.last?.private).toBe(true);
     expect(feature(chat, "blktap3")?.bucket).toBe("at-risk");
@@ -123,7 +124,7 @@ describe("permissions", () => {
 
   it("lets release managers set milestones but not create projects", async () => {
     expect(await chat.say("!milestone set code-freeze 2013-04-15", RM)).toMatch(/Code freeze on 15 April 2013/);
-    expect(await chat.say("!project new linux", RM)).toMatch(/Only admins can use `!project new`/);
+    expect(await chat.say("!project new linux", RM)).toMatch(/Only admins can use !project new\./);
   });
 
   it("honours roles an adapter grants from the platform", async () => {

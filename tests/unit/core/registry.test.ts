@@ -5,7 +5,7 @@ import { checkRegistry, findCommand } from "../../../src/commands/registry.js";
 import { defineCommand, type CommandSpec } from "../../../src/commands/spec.js";
 
 const spec = (path: string[], aliases: string[][] = []): CommandSpec =>
-  defineCommand({ path, aliases, summary: "test", params: [], args: z.object({}), permission: "read", run: () => ({ tone: "ok", blocks: [] }) });
+  defineCommand({ path, aliases, summary: "test", args: z.object({}), permission: "read", run: () => ({ tone: "ok", blocks: [] }) });
 
 describe("the command registry", () => {
   it("accepts the core's commands", () => {

@@ -4,11 +4,12 @@ import { ircLines, renderIrc } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
 import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 import { FIXTURE } from "../../support/fixture.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 async function xenStock(command = "!stock"): Promise<Reply> {
   const chat = new FakeChat();
   const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, chat.clock);
-  if (!imported.ok) throw new Error(imported.error.message);
+  if (!imported.ok) throw new Error(plainText(imported.error.message));
   await chat.setup("!release use 4.3", "!milestone set feature-freeze 2013-03-25", "!project use xen");
   await chat.say(command);
   return chat.last!;

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractFlags, tokenize } from "../../../src/commands/tokenize.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 const words = (input: string) => {
   const result = tokenize(input);
-  if (!result.ok) throw new Error(result.error.message);
+  if (!result.ok) throw new Error(plainText(result.error.message));
   return result.value.map((token) => token.text);
 };
 
@@ -66,7 +67,7 @@ describe("tokenize", () => {
 describe("extractFlags", () => {
   const run = (input: string, valued: string[] = []) => {
     const result = tokenize(input);
-    if (!result.ok) throw new Error(result.error.message);
+    if (!result.ok) throw new Error(plainText(result.error.message));
     const { words: rest, flags } = extractFlags(result.value, new Set(valued));
     return { words: rest.map((token) => token.text), flags: Object.fromEntries(flags) };
   };

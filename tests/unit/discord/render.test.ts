@@ -4,10 +4,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeFeature } from "../../support/plan.js";
 import { DISCORD_MESSAGE_LIMITS as LIMITS, escapeText, pack, renderReply, splitLine, type DiscordMessage, type RenderOptions } from "../../../adapters/discord/render.js";
-import { stockReply } from "../../../src/commands/stock.js";
+import { stockReply } from "../../../src/plan/stock-summary.js";
 import { BUCKETS, type Bucket } from "../../../src/model/buckets.js";
 import type { Feature, Project, Release } from "../../../src/model/schema.js";
-import type { Reply } from "../../../src/reply/reply.js";
+import { cmd, code, t, type Reply } from "../../../src/reply/reply.js";
 
 const SLASH: RenderOptions = { embeds: true, slashHints: true, prefix: "!" };
 const NOW = new Date("2013-01-23T12:00:00Z");
@@ -98,9 +98,10 @@ describe("the summary as an embed", () => {
   });
 
   it("escapes markdown in titles, and an @everyone in a title is plain text that pings nobody", () => {
+    // Backticks a person typed are text like any other: only the core's code pieces become code.
     const messages = renderReply(summary([feature(1, { title: "@everyone **free** _pizza_ [click](https://evil.example) `code`" })]), SLASH);
     const field = messages[0]?.embeds?.[0]?.fields?.[0];
-    expect(field?.value).toBe("• @everyone \\*\\*free\\*\\* \\_pizza\\_ \\[click](https://evil.example) `code`");
+    expect(field?.value).toBe("• @everyone \\*\\*free\\*\\* \\_pizza\\_ \\[click](https://evil.example) \\`code\\`");
     expect(messages.every((message) => message.allowedMentions.parse.length === 0)).toBe(true);
   });
 
@@ -172,7 +173,7 @@ describe("other replies as markdown", () => {
       tone: "ok",
       blocks: [
         { type: "list", items: [{ text: "blktap3: fair → at risk", badge: "at-risk" }] },
-        { type: "text", text: "Undo with `!undo`; `!!` stays." },
+        { type: "text", text: t`Undo with ${cmd("undo")}; ${code("!!")} stays.` },
       ],
     };
     expect(renderReply(reply, SLASH)[0]?.content).toBe("🔴 blktap3: fair → at risk *(at risk)*\n\nUndo with `/undo`; `!!` stays.");

@@ -2,6 +2,7 @@ import { ApplicationCommandOptionType, type APIApplicationCommandOption } from "
 import { describe, expect, it } from "vitest";
 import { DISCORD_LIMITS, NAME_PATTERN, readInvocation, slashCommands } from "../../../adapters/discord/slash-commands.js";
 import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { param } from "../../../src/commands/params.js";
 import { defineCommand } from "../../../src/commands/spec.js";
 import { z } from "zod";
 
@@ -96,8 +97,7 @@ describe("slash commands generated from the command specs", () => {
     const long = defineCommand({
       path: ["long"],
       summary: "x".repeat(300),
-      params: [{ name: "Some Param", kind: "text", description: "y".repeat(150) }],
-      args: z.object({}),
+      args: z.object({ "Some Param": param.text("y".repeat(150), z.string()) }),
       permission: "read",
       run: () => ({ tone: "ok", blocks: [] }),
     });
@@ -109,7 +109,7 @@ describe("slash commands generated from the command specs", () => {
   });
 
   it("refuse a command that is both runnable and a group, which Discord cannot register", () => {
-    const spec = (path: string[]) => defineCommand({ path, summary: "s", params: [], args: z.object({}), permission: "read", run: () => ({ tone: "ok", blocks: [] }) });
+    const spec = (path: string[]) => defineCommand({ path, summary: "s", args: z.object({}), permission: "read", run: () => ({ tone: "ok", blocks: [] }) });
     expect(() => slashCommands([spec(["release"]), spec(["release", "new"])])).toThrow(/both a command and a group/);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../adapters/store/memory-store.js";
 import { startApp, type App } from "../../../src/app.js";
 import { parseConfig } from "../../../src/config/config.js";
-import type { ChatAdapter, MessageHandler } from "../../../src/ports.js";
+import type { ChatAdapter, ChatHost } from "../../../src/ports.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import { silentLogger } from "../../../src/util/silent-logger.js";
 import { FakeClock } from "../../support/fake-chat.js";
@@ -15,9 +15,9 @@ afterEach(async () => {
 /** A chat adapter that hands the test its message handler. */
 class TestAdapter implements ChatAdapter {
   readonly name = "test";
-  handler: MessageHandler | undefined;
-  async start(onMessage: MessageHandler): Promise<void> {
-    this.handler = onMessage;
+  handler: ChatHost["handle"] | undefined;
+  async start(host: ChatHost): Promise<void> {
+    this.handler = (message) => host.handle(message);
   }
   async send(): Promise<void> {}
   async stop(): Promise<void> {}

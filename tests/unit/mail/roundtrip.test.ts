@@ -4,15 +4,16 @@ import { importMail } from "../../../src/mail/import.js";
 import { importIntoStore } from "../../../src/mail/import-into.js";
 import { exportText } from "../../../src/mail/export.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
-import { stockReply } from "../../../src/commands/stock.js";
+import { stockReply } from "../../../src/plan/stock-summary.js";
 import { FakeClock } from "../../support/fake-chat.js";
 import { FIXTURE, featureSections } from "../../support/fixture.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 async function importedFixture() {
   const clock = new FakeClock(new Date("2013-01-23T12:00:00Z"));
   const store = new MemoryStore(clock);
   const result = await importIntoStore(store, FIXTURE, { by: "test:import" }, clock);
-  if (!result.ok) throw new Error(result.error.message);
+  if (!result.ok) throw new Error(plainText(result.error.message));
   const project = store.read().projects["xen"]!;
   return { store, clock, project, release: project.releases["4.3"]! };
 }

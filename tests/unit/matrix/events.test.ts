@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addressedText, classify, RoomMessageSchema, stripReplyFallback } from "../../../adapters/matrix/events.js";
+import { classify, RoomMessageSchema, stripReplyFallback } from "../../../adapters/matrix/events.js";
+import { addressedText } from "../../../src/addressing.js";
 
 const BOT = "@stocktake:example.org";
 

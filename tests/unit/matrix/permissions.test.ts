@@ -1,29 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { grantsFor, inviteAllowed, isPuppet, PowerLevelsSchema, powerLevelOf } from "../../../adapters/matrix/permissions.js";
+import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, powerLevelOf } from "../../../adapters/matrix/permissions.js";
 import { DEFAULT_PUPPET_PATTERNS } from "../../../src/config/matrix-config.js";
 
 const levels = PowerLevelsSchema.parse({ users: { "@george:xen.org": 100, "@ian:xen.org": 50, "@irc_mod:libera.chat": 50 }, users_default: 0 });
 const rules = { maintainer: 50, releaseManager: null };
 const patterns = DEFAULT_PUPPET_PATTERNS.map((pattern) => new RegExp(pattern));
 
-describe("grantsFor", () => {
+describe("powerLevelGrants", () => {
   it("makes maintainers of people at or above the configured power level, in a bound room", () => {
-    expect(grantsFor({ userId: "@ian:xen.org", levels, boundProject: "xen", puppet: false }, rules)).toEqual(["maintainer"]);
-    expect(grantsFor({ userId: "@george:xen.org", levels, boundProject: "xen", puppet: false }, rules)).toEqual(["maintainer"]);
-    expect(grantsFor({ userId: "@eve:evil.example", levels, boundProject: "xen", puppet: false }, rules)).toEqual([]);
+    expect(powerLevelGrants({ userId: "@ian:xen.org", levels, puppet: false }, rules)).toEqual(["maintainer"]);
+    expect(powerLevelGrants({ userId: "@george:xen.org", levels, puppet: false }, rules)).toEqual(["maintainer"]);
+    expect(powerLevelGrants({ userId: "@eve:evil.example", levels, puppet: false }, rules)).toEqual([]);
   });
 
   it("grants release manager only when configured", () => {
-    expect(grantsFor({ userId: "@george:xen.org", levels, boundProject: "xen", puppet: false }, { maintainer: 50, releaseManager: 100 })).toEqual(["release-manager", "maintainer"]);
-    expect(grantsFor({ userId: "@ian:xen.org", levels, boundProject: "xen", puppet: false }, { maintainer: null, releaseManager: 100 })).toEqual([]);
+    expect(powerLevelGrants({ userId: "@george:xen.org", levels, puppet: false }, { maintainer: 50, releaseManager: 100 })).toEqual(["release-manager", "maintainer"]);
+    expect(powerLevelGrants({ userId: "@ian:xen.org", levels, puppet: false }, { maintainer: null, releaseManager: 100 })).toEqual([]);
   });
 
-  it("grants nothing in a room nobody bound to a project: anyone can make a room and be its admin", () => {
-    expect(grantsFor({ userId: "@george:xen.org", levels, boundProject: undefined, puppet: false }, rules)).toEqual([]);
-  });
 
   it("grants nothing to bridged IRC users, whatever their power level", () => {
-    expect(grantsFor({ userId: "@irc_mod:libera.chat", levels, boundProject: "xen", puppet: true }, rules)).toEqual([]);
+    expect(powerLevelGrants({ userId: "@irc_mod:libera.chat", levels, puppet: true }, rules)).toEqual([]);
   });
 
   it("reads users_default", () => {

@@ -7,11 +7,12 @@ import { bucketCounts } from "../../../src/plan/summary.js";
 import type { PlanStore } from "../../../src/ports.js";
 import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 import { FIXTURE } from "../../support/fixture.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 async function xenRoom(): Promise<FakeChat> {
   const chat = new FakeChat();
   const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, chat.clock);
-  if (!imported.ok) throw new Error(imported.error.message);
+  if (!imported.ok) throw new Error(plainText(imported.error.message));
   await chat.setup("!project use xen");
   return chat;
 }

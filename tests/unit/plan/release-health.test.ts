@@ -4,6 +4,7 @@ import { importIntoStore } from "../../../src/mail/import-into.js";
 import { releaseHealth } from "../../../src/plan/summary.js";
 import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 import { FIXTURE } from "../../support/fixture.js";
+import { plainText } from "../../../src/reply/inline.js";
 
 const counts = (some: Partial<Record<Bucket, number>>) => ({ ...(Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>), ...some });
 
@@ -25,7 +26,7 @@ describe("the summary's overview", () => {
   it("carries the health and the next milestone with the instant its day ends", async () => {
     const chat = new FakeChat();
     const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, chat.clock);
-    if (!imported.ok) throw new Error(imported.error.message);
+    if (!imported.ok) throw new Error(plainText(imported.error.message));
     await chat.setup("!project use xen", "!release use 4.3", "!milestone set feature-freeze 2013-03-25 AoE");
     await chat.say("!stock");
     expect(chat.last?.overview).toEqual({

@@ -38,7 +38,7 @@ describe("!countdown", () => {
     const { chat, scheduler, posts, advance } = await room();
     await scheduler.start();
     await chat.setup("!countdown on daily 09:00 UTC");
-    expect(await chat.say("!countdown mute 2d")).toBe("Muted until Wed 13 Mar 2013 08:00 UTC. `!countdown unmute` ends it sooner.");
+    expect(await chat.say("!countdown mute 2d")).toBe("Muted until Wed 13 Mar 2013 08:00 UTC. !countdown unmute ends it sooner.");
     await advance("2013-03-14T12:00:00Z");
     expect(posts.map((post) => post.at)).toEqual(["2013-03-13T09:00:00.000Z", "2013-03-14T09:00:00.000Z"]);
     expect(await chat.say("!countdown unmute")).toMatch(/not muted|resume/);

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Announcer } from "../../../adapters/discord/announcer.js";
+import { Announcer } from "../../../src/announce/announcer.js";
+import { renderReply } from "../../../adapters/discord/render.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import type { Reply } from "../../../src/reply/reply.js";
 import type { Logger } from "../../../src/ports.js";
 import { silentLogger } from "../../../src/util/silent-logger.js";
 import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 
-const CHANNEL = "111111111111111111";
+const CHANNEL = "discord:111111111111111111";
 
 interface Posted {
   channel: string;
@@ -20,10 +21,9 @@ async function setup(options: { post?: (channel: string, reply: Reply) => Promis
   for (let i = 1; i <= 10; i++) await chat.setup(`!add feature ${i} --bucket fair`);
   const posted: Posted[] = [];
   const announcer = new Announcer({
-    channels: { xen: CHANNEL },
+    targets: () => [{ project: "xen", conversation: CHANNEL }],
     batchMs: 10_000,
     read: () => chat.store.read(),
-    clock: chat.clock,
     logger: options.logger ?? silentLogger,
     post:
       options.post ??
@@ -104,7 +104,11 @@ describe("the announcer", () => {
     const withGrant = { id: "discord:222222222222222222", displayName: "alice", grants: ["maintainer"] as const };
     await chat.say("!status blktap3 fair", withGrant);
     await vi.advanceTimersByTimeAsync(10_000);
-    expect(posted[1]?.text).toContain("— <@222222222222222222>");
+    // The person is a piece of the reply: Discord renders it as a mention, plain text as the id.
+    expect(posted[1]?.text).toContain("— 222222222222222222");
+    const item = posted[1]?.reply.blocks.find((block) => block.type === "list");
+    expect(item?.type === "list" && item.items[0]?.text).toContainEqual({ person: "discord:222222222222222222" });
+    expect(renderReply(posted[1]!.reply, { embeds: false, slashHints: true, prefix: "!" })[0]?.content).toContain("— <@222222222222222222>");
   });
 
   it("posts what is waiting on stop, and survives a failing post", async () => {

@@ -1,26 +1,23 @@
-import { who } from "../../src/commands/helpers.js";
-import type { Milestone, PlanEvent, PlanState } from "../../src/model/schema.js";
-import { describeEvent } from "../../src/plan/describe-event.js";
-import type { Clock, Logger } from "../../src/ports.js";
-import type { ListItem, Reply } from "../../src/reply/reply.js";
-import { BucketSchema } from "../../src/model/buckets.js";
-import { formatLongDate } from "../../src/util/dates.js";
+import { BucketSchema } from "../model/buckets.js";
+import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
+import { describeEvent } from "../plan/describe-event.js";
+import type { AnnouncementTarget, Logger } from "../ports.js";
+import { person, t, type ListItem, type Reply } from "../reply/reply.js";
+import { formatLongDate } from "../util/dates.js";
 
 /**
- * Posts a project's release news to its announcements channel: status changes, batched so that
- * ten quick changes make one post. (Scheduled summaries and countdowns reach the channel through
- * the scheduler and the adapter's `send`.) Knows nothing of Discord
- * beyond the channel ids in the config; `post` does the sending.
+ * Posts a project's release news to its announcement targets (a Discord announcements channel, a
+ * Matrix room, …): status changes, batched so that ten quick changes make one post. Scheduled
+ * summaries and countdowns reach the same targets through the scheduler. `post` does the sending.
  */
 
 export interface AnnouncerOptions {
-  /** Project id → channel id, from `discord.announcements`. */
-  channels: Readonly<Record<string, string>>;
+  /** The conversations that announce each project, asked at every post (adapters start late). */
+  targets: () => readonly AnnouncementTarget[];
   /** Changes within this window of the first one make one post. */
   batchMs: number;
   read: () => Readonly<PlanState>;
-  post: (channelId: string, reply: Reply) => Promise<void>;
-  clock: Clock;
+  post: (conversation: string, reply: Reply) => Promise<void>;
   logger: Logger;
 }
 
@@ -50,12 +47,6 @@ function projectOf(event: PlanEvent): string | undefined {
   return event.entity === "conversation" ? undefined : event.project;
 }
 
-/** Discord shows `<@id>` as the person's name; other platforms' ids as people know them. */
-function byWhom(id: string): string {
-  const discord = /^discord:(\d+)$/.exec(id);
-  return discord ? `<@${discord[1]}>` : who(id);
-}
-
 /** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
 function milestoneLines(before: unknown, after: unknown): string[] {
   const list = (value: unknown) => new Map((Array.isArray(value) ? (value as Milestone[]) : []).map((milestone) => [milestone.key, milestone]));
@@ -72,12 +63,12 @@ function milestoneLines(before: unknown, after: unknown): string[] {
 }
 
 function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
-  const by = ` — ${byWhom(event.by)}`;
+  const by = person(event.by);
   if (event.entity === "release" && event.before !== null && event.after !== null) {
-    return milestoneLines(event.before["milestones"], event.after["milestones"]).map((text) => ({ text: `${event.release}: ${text}${by}` }));
+    return milestoneLines(event.before["milestones"], event.after["milestones"]).map((text) => ({ text: t`${event.release}: ${text} — ${by}` }));
   }
   const bucket = BucketSchema.safeParse(event.after?.["bucket"]);
-  return [{ text: `${describeEvent(event, state)}${by}`, ...(bucket.success ? { badge: bucket.data } : {}) }];
+  return [{ text: t`${describeEvent(event, state)} — ${by}`, ...(bucket.success ? { badge: bucket.data } : {}) }];
 }
 
 /** One post for a batch of changes to one project. */
@@ -111,7 +102,7 @@ export class Announcer {
   receive(events: readonly PlanEvent[]): void {
     for (const event of events) {
       const project = projectOf(event);
-      if (project === undefined || this.options.channels[project] === undefined || !isAnnounced(event)) continue;
+      if (project === undefined || this.targetsOf(project).length === 0 || !isAnnounced(event)) continue;
       const batch = this.batches.get(project);
       if (batch) {
         batch.events.push(event);
@@ -142,14 +133,24 @@ export class Announcer {
     await this.flush();
   }
 
+  private targetsOf(project: string): string[] {
+    return this.options
+      .targets()
+      .filter((target) => target.project === project)
+      .map((target) => target.conversation);
+  }
+
   private enqueue(project: string, build: () => Reply): Promise<void> {
-    const channel = this.options.channels[project]!;
     const previous = this.queues.get(project) ?? Promise.resolve();
     const next = previous.then(async () => {
-      try {
-        await this.options.post(channel, build());
-      } catch (error) {
-        this.options.logger.error({ err: error, project, channel }, "announcement failed");
+      const reply = build();
+      // Each target on its own: one platform being down must not keep the news from the others.
+      for (const conversation of this.targetsOf(project)) {
+        try {
+          await this.options.post(conversation, reply);
+        } catch (error) {
+          this.options.logger.error({ err: error, project, conversation }, "announcement failed");
+        }
       }
     });
     this.queues.set(project, next);

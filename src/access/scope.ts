@@ -1,0 +1,52 @@
+import type { CoreConfig } from "../config/core-config.js";
+import type { PlanState, Project, Release } from "../model/schema.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { cmd, t } from "../reply/reply.js";
+
+/**
+ * Which project a room talks about: what `!project use` set, else the config's room list, else the
+ * default project, else the only project there is.
+ */
+export function projectIdFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
+  const bound = boundProjectId(state, conversation, config);
+  if (bound !== undefined) return bound;
+  if (config.defaultProject && state.projects[config.defaultProject]) return config.defaultProject;
+  const ids = Object.keys(state.projects);
+  return ids.length === 1 ? ids[0] : undefined;
+}
+
+/** The project a room is bound to on purpose (`!project use`, the config's rooms), without the fallbacks. */
+export function boundProjectId(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
+  const bound = state.conversations[conversation]?.project;
+  if (bound && state.projects[bound]) return bound;
+  for (const [id, project] of Object.entries(config.projects)) {
+    if (project.rooms.includes(conversation) && state.projects[id]) return id;
+  }
+  return undefined;
+}
+
+export function projectFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Project> {
+  const id = projectIdFor(state, conversation, config);
+  const project = id === undefined ? undefined : state.projects[id];
+  if (project) return ok(project);
+  const ids = Object.keys(state.projects);
+  if (ids.length === 0) return fail("no-project", t`There is no project yet. Start one with ${cmd("project new", "NAME")} (for example ${cmd("project new", "xen")}).`);
+  return fail("no-project", t`This room is not bound to a project. Pick one with ${cmd("project use", "NAME")} (projects: ${ids.sort().join(", ")}).`);
+}
+
+export interface Scope {
+  project: Project;
+  release: Release;
+}
+
+/** The project's current release, or a reply saying how to make one. */
+export function scopeFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Scope> {
+  const project = projectFor(state, conversation, config);
+  if (!project.ok) return project;
+  const current = project.value.currentRelease;
+  const release = current === null ? undefined : project.value.releases[current];
+  if (!release) {
+    return fail("no-release", t`${project.value.name} has no current release. Start one with ${cmd("release new", "VERSION")} (for example ${cmd("release new", "4.3")}).`);
+  }
+  return ok({ project: project.value, release });
+}

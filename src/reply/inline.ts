@@ -1,0 +1,65 @@
+import { withoutPlatform } from "../ids.js";
+import type { Inline, Piece, Text } from "./reply.js";
+
+/**
+ * How one platform writes each kind of piece. `text` escapes what people typed for the platform's
+ * markup; the others receive raw text and return it rendered (escaped as they need).
+ */
+export interface InlineStyle {
+  text(text: string): string;
+  /** `typed` is the whole command as a person types it there: "!release new VERSION", "/release new VERSION". */
+  command(typed: string): string;
+  code(text: string): string;
+  em(text: string): string;
+  person(id: string): string;
+}
+
+/** What a renderer must know of where the reply goes: how commands start there. */
+export interface Voice {
+  /** "!" (the configured prefix), or "/" where commands are slash commands. */
+  commandPrefix: string;
+}
+
+export const DEFAULT_VOICE: Voice = { commandPrefix: "!" };
+
+/** Renders text with its pieces in one platform's style. */
+export function renderText(text: Text, style: InlineStyle, voice: Voice): string {
+  if (typeof text === "string") return style.text(text);
+  let out = "";
+  for (const part of text) out += renderInline(part, style, voice);
+  return out;
+}
+
+function renderInline(part: Inline, style: InlineStyle, voice: Voice): string {
+  if (typeof part === "string") return style.text(part);
+  return renderPiece(part, style, voice);
+}
+
+function renderPiece(piece: Piece, style: InlineStyle, voice: Voice): string {
+  if ("cmd" in piece) return style.command(typedCommand(piece, voice));
+  if ("person" in piece) return style.person(piece.person);
+  if ("code" in piece) return style.code(piece.code);
+  return style.em(piece.em);
+}
+
+/** A command reference as typed where `voice` speaks: "!release new VERSION". */
+export function typedCommand(piece: { cmd: string; args?: string }, voice: Voice): string {
+  return `${voice.commandPrefix}${piece.cmd}${piece.args === undefined ? "" : ` ${piece.args}`}`;
+}
+
+/** Plain text, commands as typed and literals in backticks: the console, mail and logs. */
+export const PLAIN_STYLE: InlineStyle = {
+  text: (text) => text,
+  command: (typed) => typed,
+  code: (text) => `\`${text}\``,
+  em: (text) => text,
+  person: (id) => withoutPlatform(id),
+};
+
+/** Text as plain as it gets, without any markup (IRC, where backticks are just noise). */
+export const BARE_STYLE: InlineStyle = { ...PLAIN_STYLE, code: (text) => text };
+
+/** The plain form of a text, for places that need one string (logs, history lines, tests). */
+export function plainText(text: Text, voice: Voice = DEFAULT_VOICE): string {
+  return renderText(text, PLAIN_STYLE, voice);
+}
