@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readInvocation, slashCommands } from "../../adapters/discord/slash-commands.js";
-import { describeCommands } from "../../src/commands/catalogue.js";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
+import { readInvocation, slashCommands } from "../../../adapters/discord/slash-commands.js";
+import { describeCommands } from "../../../src/commands/catalogue.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const imports = (path: string) => [...readFileSync(`${ROOT}/${path}`, "utf8").matchAll(/from\s+["']([^"']+)["']/g)].map((match) => match[1]!);
 
 describe("the command catalogue", () => {

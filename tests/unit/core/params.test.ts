@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { BUCKETS } from "../../src/model/buckets.js";
-import { CORE_COMMANDS } from "../../src/commands/index.js";
-import { param } from "../../src/commands/params.js";
-import { defineCommand, type CommandDefinition } from "../../src/commands/spec.js";
+import { BUCKETS } from "../../../src/model/buckets.js";
+import { CORE_COMMANDS } from "../../../src/commands/index.js";
+import { param } from "../../../src/commands/params.js";
+import { defineCommand, type CommandDefinition } from "../../../src/commands/spec.js";
 
 const command = <S extends z.ZodObject>(args: S, more: Partial<CommandDefinition<S>> = {}) =>
   defineCommand({ path: ["test"], summary: "test", args, permission: "read", run: () => ({ tone: "ok", blocks: [] }), ...more });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { renderReply } from "../../adapters/discord/render.js";
-import { renderForMatrix } from "../../adapters/matrix/render.js";
-import { plainText } from "../../src/reply/inline.js";
-import { renderHtml } from "../../src/reply/render-html.js";
-import { renderIrc } from "../../src/reply/render-irc.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import { cmd, code, person, t, type Reply } from "../../src/reply/reply.js";
+import { renderReply } from "../../../adapters/discord/render.js";
+import { renderForMatrix } from "../../../adapters/matrix/render.js";
+import { plainText } from "../../../src/reply/inline.js";
+import { renderHtml } from "../../../src/reply/render-html.js";
+import { renderIrc } from "../../../src/reply/render-irc.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { cmd, code, person, t, type Reply } from "../../../src/reply/reply.js";
 
 /** One reply with every kind of piece, rendered by each platform's renderer. */
 const reply: Reply = {
