@@ -1,4 +1,5 @@
 import { MemoryStore } from "../../adapters/store/memory-store.js";
+import type { CommandSpec } from "../../src/commands/spec.js";
 import { defaultCoreConfig, type CoreConfig } from "../../src/config/core-config.js";
 import type { Clock, Invoker, PlanStore } from "../../src/ports.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
@@ -28,6 +29,8 @@ export interface FakeChatOptions {
   clock?: FakeClock;
   config?: Partial<CoreConfig>;
   conversation?: string;
+  /** Instead of the core's commands, e.g. to check that a test notices a command that throws. */
+  commands?: readonly CommandSpec[];
 }
 
 /**
@@ -50,7 +53,7 @@ export class FakeChat {
       projects: { xen: { releaseManagers: [RM.id], maintainers: [MAINTAINER.id], rooms: [], private: false } },
       ...options.config,
     });
-    this.bot = new Stocktake({ store: this.store, config, clock: this.clock });
+    this.bot = new Stocktake({ store: this.store, config, clock: this.clock, ...(options.commands && { commands: options.commands }) });
   }
 
   async say(text: string, invoker: Invoker = ADMIN, conversation = this.conversation): Promise<string | undefined> {

@@ -29,10 +29,20 @@ describe("MatrixStateFile", () => {
     const state = await MatrixStateFile.open(path);
     let release!: () => void;
     const handled = new Promise<void>((resolve) => (release = resolve));
-    state.beforeTokenSave = () => handled;
+    let reached!: () => void;
+    const waiting = new Promise<void>((resolve) => (reached = resolve));
+    state.beforeTokenSave = () => {
+      reached();
+      return handled;
+    };
     const saving = state.setSyncToken("s2");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The save has reached the wait for the batch, and is held there: nothing is on disk yet.
+    await waiting;
     expect(() => readFileSync(path, "utf8")).toThrow(/ENOENT/);
+    // Instead of sleeping to let an early write land: a write behind it in the same queue shows
+    // what a premature save of the token would have put on disk.
+    await state.storeValue("probe", "1");
+    expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBeNull();
     release();
     await saving;
     expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBe("s2");

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { makeFeature } from "../../support/plan.js";
+import type { Feature } from "../../../src/model/schema.js";
+import { editDistance, resolveFeature, similarity, slugFor } from "../../../src/plan/resolve.js";
+
+const feature = (id: string, title: string, extra: Partial<Feature> = {}): Feature => makeFeature(id, { title, ...extra });
+const release = {
+  id: "4.3",
+  features: Object.fromEntries(
+    [
+      feature("blktap3", "blktap3"),
+      feature("pg-blk-linux", "Persistent grants for blk", { qualifier: "Linux" }),
+      feature("pg-blk-qemu", "Persistent grants for blk", { qualifier: "qemu" }),
+      feature("pg-net", "Persistent grants for net", { aliases: ["pgnet"] }),
+      feature("numa-sched", "NUMA scheduler affinity"),
+      feature("numa-mem", "NUMA Memory migration"),
+    ].map((item) => [item.id, item]),
+  ),
+};
+const resolved = (name: string) => {
+  const result = resolveFeature(release, name);
+  return result.ok ? result.value.id : `${result.error.code}: ${result.error.details?.join(" | ") ?? result.error.message}`;
+};
+
+describe("resolveFeature", () => {
+  it.each([
+    ["blktap3", "blktap3"],
+    ["BLKTAP3", "blktap3"],
+    ["pgnet", "pg-net"],
+    ["persistent grants for net", "pg-net"],
+    ["Persistent grants for blk (qemu)", "pg-blk-qemu"],
+    ["scheduler", "numa-sched"],
+    ["blktpa3", "blktap3"],
+    ["numa schedular affinity", "numa-sched"],
+  ])("%j → %s", (name, id) => {
+    expect(resolved(name)).toBe(id);
+  });
+
+  it("lists the candidates when a name fits several", () => {
+    expect(resolved("persistent grants for blk")).toBe("ambiguous: Persistent grants for blk (Linux) (pg-blk-linux) | Persistent grants for blk (qemu) (pg-blk-qemu)");
+    expect(resolved("numa")).toMatch(/^ambiguous: .*numa-sched.*numa-mem|^ambiguous: .*numa-mem.*numa-sched/);
+  });
+
+  it("suggests, without guessing, when nothing is close enough", () => {
+    expect(resolved("grants")).toMatch(/^ambiguous/);
+    expect(resolved("xyzzy")).toMatch(/^not-found/);
+    expect(resolved("   ")).toMatch(/^usage/);
+  });
+});
+
+describe("name helpers", () => {
+  it("measures similarity and edit distance", () => {
+    expect(similarity("blktap3", "blktap3")).toBe(1);
+    expect(similarity("abc", "xyz")).toBe(0);
+    expect(editDistance("blktpa3", "blktap3")).toBe(1);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+  });
+
+  it("makes unique, readable ids", () => {
+    const taken = new Set(["blktap3"]);
+    expect(slugFor("Persistent grants for blk Linux", (id) => taken.has(id))).toBe("persistent-grants-for-blk-linux");
+    expect(slugFor("blktap3", (id) => taken.has(id))).toBe("blktap3-2");
+    expect(slugFor("Ünïcödé ✓", () => false)).toBe("unicode");
+    expect(slugFor("✓✓✓", () => false)).toBe("feature");
+    expect(slugFor("x".repeat(100), () => false)).toHaveLength(48);
+  });
+});

@@ -1,0 +1,117 @@
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LockedError } from "../../../adapters/store/lock.js";
+import { LowdbStore, StoreLoadError } from "../../../adapters/store/lowdb-store.js";
+import { ok } from "../../../src/util/result.js";
+import { tempDir } from "../../support/temp.js";
+
+let temp: ReturnType<typeof tempDir>;
+let file: string;
+beforeEach(() => {
+  temp = tempDir();
+  file = join(temp.dir, "stocktake.json");
+});
+afterEach(() => temp.cleanup());
+
+const AT = "2013-01-23T12:00:00.000Z";
+const newProject = (id: string) => () =>
+  ok({ changes: [{ entity: "project" as const, project: id, op: "create" as const, value: { id, name: id, currentRelease: null, lastStockAt: null, createdAt: AT, createdBy: "t" } }], value: undefined });
+
+describe("the lowdb store on disk", () => {
+  it("creates the data file and its history beside it", async () => {
+    const store = await LowdbStore.open(file);
+    await store.update({ by: "t", command: "new" }, newProject("xen"));
+    await store.close();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ schemaVersion: 1, seq: 1, projects: { xen: { name: "xen" } } });
+    const lines = readFileSync(join(temp.dir, "stocktake.history.jsonl"), "utf8").trim().split("\n");
+    expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1]);
+  });
+
+  it("refuses a file that fails validation, names the key path, and leaves it untouched", async () => {
+    const bad = JSON.stringify({ schemaVersion: 1, seq: 0, projects: { xen: { id: "xen", name: 7 } }, conversations: {} });
+    writeFileSync(file, bad);
+    const error = await LowdbStore.open(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreLoadError);
+    expect((error as Error).message).toMatch(/projects\.xen\.name/);
+    expect((error as Error).message).toMatch(/left untouched/);
+    expect(readFileSync(file, "utf8")).toBe(bad);
+    // The lock was released: fixing the file is enough to open it.
+    writeFileSync(file, "{}");
+    await (await LowdbStore.open(file)).close();
+  });
+
+  it("refuses a file written by a newer Stocktake", async () => {
+    writeFileSync(file, JSON.stringify({ schemaVersion: 99 }));
+    await expect(LowdbStore.open(file)).rejects.toThrow(/newer Stocktake/);
+  });
+
+  it("migrates an unversioned file", async () => {
+    writeFileSync(file, "{}");
+    const store = await LowdbStore.open(file);
+    expect(store.read()).toMatchObject({ schemaVersion: 1, seq: 0, projects: {} });
+    await store.close();
+  });
+
+  it("replays history written after the last snapshot", async () => {
+    const store = await LowdbStore.open(file, { snapshotEvery: 1_000, snapshotIdleMs: 60_000 });
+    await store.update({ by: "t", command: "one" }, newProject("xen"));
+    const snapshot = readFileSync(file, "utf8");
+    await store.update({ by: "t", command: "two" }, newProject("linux"));
+    await store.close();
+    // As if the process died before it could write a newer snapshot.
+    writeFileSync(file, snapshot);
+    const reopened = await LowdbStore.open(file);
+    expect(Object.keys(reopened.read().projects).sort()).toEqual(["linux", "xen"]);
+    expect(reopened.read().seq).toBe(2);
+    await reopened.close();
+  });
+
+  it("drops an unfinished last history line (never acknowledged) and goes on appending cleanly", async () => {
+    const store = await LowdbStore.open(file);
+    await store.update({ by: "t", command: "one" }, newProject("xen"));
+    await store.close();
+    const history = join(temp.dir, "stocktake.history.jsonl");
+    appendFileSync(history, '{"seq":2,"txn":2,"at":"2013-01-');
+    const reopened = await LowdbStore.open(file);
+    expect(reopened.read().seq).toBe(1);
+    await reopened.update({ by: "t", command: "two" }, newProject("linux"));
+    await reopened.close();
+    const lines = readFileSync(history, "utf8").split("\n").filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).command)).toEqual(["one", "two"]);
+  });
+
+  it("refuses a history with a corrupt line in the middle, and says where", async () => {
+    const store = await LowdbStore.open(file, { snapshotIdleMs: 60_000 });
+    await store.update({ by: "t", command: "one" }, newProject("xen"));
+    const snapshot = readFileSync(file, "utf8");
+    await store.update({ by: "t", command: "two" }, newProject("linux"));
+    await store.close();
+    writeFileSync(file, snapshot);
+    const history = join(temp.dir, "stocktake.history.jsonl");
+    const lines = readFileSync(history, "utf8").split("\n");
+    writeFileSync(history, [lines[0], '{"seq": "two"}', ""].join("\n"));
+    await expect(LowdbStore.open(file)).rejects.toThrow(/not a valid event/);
+  });
+
+  // Another process holding the lock, and taking over a killed owner's: tests/integration/store/lock.test.ts.
+  it("lets one store own the file in this process", async () => {
+    const store = await LowdbStore.open(file);
+    await expect(LowdbStore.open(file)).rejects.toBeInstanceOf(LockedError);
+    await store.close();
+  });
+
+  it("reports itself unhealthy when its directory is gone or it is closed", async () => {
+    const dir = join(temp.dir, "data");
+    const store = await LowdbStore.open(join(dir, "stocktake.json"));
+    expect(await store.health()).toEqual({ ok: true, detail: `${dir} is writable` });
+    // The volume unmounted or the directory deleted under a running bot: changes would fail.
+    rmSync(dir, { recursive: true, force: true });
+    const gone = await store.health();
+    expect(gone.ok).toBe(false);
+    expect(gone.detail).toContain("is not writable (ENOENT)");
+    mkdirSync(dir);
+    await store.close();
+    expect(await store.health()).toEqual({ ok: false, detail: "the store is closed" });
+  });
+});
