@@ -17,7 +17,7 @@ import {
 import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, scopeFor } from "../access/scope.js";
+import { projectFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
@@ -161,7 +161,7 @@ export const countdownPreviewCommand = defineCommand({
   permission: "read",
   examples: ["!countdown preview", "!countdown preview 7"],
   run: (ctx, args) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     const subscribed = currentSubscription(ctx);

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { EXPORT_FORMATS, exportRelease } from "../mail/export.js";
 import { failureReply } from "../reply/reply.js";
-import { scopeFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
@@ -23,7 +22,7 @@ export const exportCommand = defineCommand({
   permission: "read",
   examples: ["!export", "!export markdown"],
   run: (ctx, args) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const text = exportRelease(args.format, scope.value.project, scope.value.release, ctx.clock.now());
     return { tone: "info", blocks: [{ type: "pre", text: text.trimEnd() }], full: true };

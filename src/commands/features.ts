@@ -5,12 +5,12 @@ import type { ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
-import { cmd, code, failureReply, type Reply, t } from "../reply/reply.js";
+import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok } from "../util/result.js";
 import { bucketArg, featureArg, nameArg, noteArg, switchArg, titleArg, valueFlag } from "./args.js";
 import { param } from "./params.js";
-import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, who, withFeature } from "./helpers.js";
+import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, withFeature } from "./helpers.js";
 import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 
@@ -318,7 +318,7 @@ export const showCommand = defineCommand({
   permission: "read",
   examples: ["!show blktap3"],
   run: (ctx, args) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const found = resolveFeature(scope.value.release, args.feature);
     if (!found.ok) return failureReply(found.error);
@@ -337,12 +337,12 @@ export const showCommand = defineCommand({
     if (children.length > 0) lines.push(`sub-items: ${children.map((child) => `${featureLabel(child)} (${BUCKET_INFO[child.bucket].label})`).join("; ")}`);
     if (feature.aliases.length > 0) lines.push(`aliases: ${feature.aliases.join(", ")}`);
     for (const link of feature.links) lines.push(`link: ${link}`);
-    lines.push(`updated ${ago(new Date(feature.updatedAt), now)} by ${who(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${who(feature.createdBy)}`);
+    const stamps = t`updated ${ago(new Date(feature.updatedAt), now)} by ${person(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${person(feature.createdBy)}`;
     return {
       tone: "info",
       blocks: [
         { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, badge: feature.bucket }] },
-        { type: "text", text: lines.join("\n") },
+        { type: "text", text: t`${lines.join("\n")}\n${stamps}` },
       ],
     };
   },

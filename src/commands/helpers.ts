@@ -7,12 +7,6 @@ import { ok, type Result } from "../util/result.js";
 import { scopeFor, type Scope } from "../access/scope.js";
 import type { CommandContext } from "./spec.js";
 
-/** "matrix:@alice:example.org" → "@alice:example.org": ids as people know them. */
-export function who(id: string): string {
-  const colon = id.indexOf(":");
-  return colon > 0 ? id.slice(colon + 1) : id;
-}
-
 /** The fields every feature change stamps. */
 export function stamp(ctx: CommandContext): { updatedAt: string; updatedBy: string } {
   return { updatedAt: ctx.clock.now().toISOString(), updatedBy: ctx.invoker.id };

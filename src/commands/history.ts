@@ -4,20 +4,21 @@ import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent } from "../plan/describe-event.js";
 import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
-import { cmd, failureReply, type Reply, t } from "../reply/reply.js";
+import { cmd, failureReply, type Inline, person, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { countFlag } from "./args.js";
-import { changeAndReply, stamp, who } from "./helpers.js";
-import { projectFor, scopeFor } from "../access/scope.js";
+import { changeAndReply, stamp } from "./helpers.js";
+import { projectFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
 /** How far back `!undo` looks for the person's last change. */
 const UNDO_WINDOW = 5_000;
 
-export function historyLines(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): string[] {
-  return events.map((event) => `${ago(new Date(event.at), now)}, ${who(event.by)}: ${describeEvent(event, state)}`);
+/** "2 hours ago, <person>: blktap3: status fair → at risk", the person named as each platform names people. */
+export function historyLines(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): Inline[][] {
+  return events.map((event) => t`${ago(new Date(event.at), now)}, ${person(event.by)}: ${describeEvent(event, state)}`);
 }
 
 export const historyCommand = defineCommand({
@@ -32,7 +33,7 @@ export const historyCommand = defineCommand({
   permission: "read",
   examples: ["!history", "!history blktap3", "!history --limit 30"],
   run: async (ctx, args) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     let feature: string | undefined;

@@ -9,7 +9,7 @@ import { fail, ok, type Result } from "../util/result.js";
 import { nameArg, valueFlag } from "./args.js";
 import { param } from "./params.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectFor, projectIdFor, scopeFor } from "../access/scope.js";
+import { projectFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 import type { Token } from "./tokenize.js";
 
@@ -85,7 +85,7 @@ export const projectListCommand = defineCommand({
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
-    const here = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
+    const here = ctx.projectId;
     const items: ListItem[] = Object.values(ctx.plan.projects)
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((project) => ({
@@ -280,7 +280,7 @@ export const scheduleCommand = defineCommand({
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     const now = ctx.clock.now();
@@ -310,7 +310,7 @@ export const freezeCommand = defineCommand({
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     const next = nextMilestone(release, ctx.clock.now());

@@ -3,7 +3,6 @@ import { MSGTYPES, roomSettingsOf, type RoomSettings } from "../model/room-setti
 import { cmd, type Reply, t, type Text } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
-import { projectIdFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
@@ -36,7 +35,7 @@ export const roomShowCommand = defineCommand({
   permission: "read",
   run: (ctx) => {
     const { msgtype, irc } = roomSettingsOf(ctx.plan.conversations[ctx.conversation]?.settings);
-    const project = projectIdFor(ctx.plan, ctx.conversation, ctx.config);
+    const project = ctx.projectId;
     return {
       tone: "info",
       blocks: [

@@ -4,7 +4,6 @@ import { failureReply } from "../reply/reply.js";
 import { parseSince } from "../util/dates.js";
 import { ok } from "../util/result.js";
 import { valueFlag } from "./args.js";
-import { scopeFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 
@@ -24,7 +23,7 @@ export const stockCommand = defineCommand({
   permission: "read",
   examples: ["!stock", "!stock at risk", "!stock --since last", "!stock --since 2013-01-01"],
   run: async (ctx: CommandContext, args) => {
-    const scope = scopeFor(ctx.plan, ctx.conversation, ctx.config);
+    const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     const now = ctx.clock.now();

@@ -6,6 +6,7 @@ import { renderHtml } from "../../../src/reply/render-html.js";
 import { renderIrc } from "../../../src/reply/render-irc.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import { cmd, code, person, t, type Reply } from "../../../src/reply/reply.js";
+import { ADMIN, FakeChat } from "../../support/fake-chat.js";
 
 /** One reply with every kind of piece, rendered by each platform's renderer. */
 const reply: Reply = {
@@ -47,5 +48,20 @@ describe("reply pieces, rendered by each platform", () => {
     expect(lines.join("\n")).not.toContain("`");
     expect(lines[0]).toBe("Start one with !release new VERSION; none clears.");
     expect(lines[2]).toBe("* vTPM added — alice");
+  });
+});
+
+describe("people in !history and !show", () => {
+  it("are named as each platform names people: a Discord mention, a Matrix pill, the bare id in plain text", async () => {
+    const chat = new FakeChat({ config: { admins: [ADMIN.id, "discord:81234", "matrix:@alice:xen.org"] } });
+    await chat.setup("!project new xen Xen", "!release new 4.3", "!add blktap3 --bucket fair");
+    await chat.say("!status blktap3 at-risk", { id: "discord:81234", displayName: "bob" });
+    await chat.say("!note blktap3: RFC posted", { id: "matrix:@alice:xen.org", displayName: "Alice" });
+    expect(await chat.say("!history blktap3")).toMatch(/, 81234: blktap3: status fair → at risk/);
+    const history = chat.last!;
+    expect(renderReply(history, { embeds: false, slashHints: true, prefix: "!" })[0]?.content).toContain("<@81234>: blktap3: status fair → at risk");
+    expect(renderHtml(history)).toContain('<a href="https://matrix.to/#/%40alice%3Axen.org">@alice:xen.org</a>: blktap3: note');
+    await chat.say("!show blktap3");
+    expect(renderHtml(chat.last!)).toContain('updated just now by <a href="https://matrix.to/#/%40alice%3Axen.org">@alice:xen.org</a>');
   });
 });

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BUCKETS } from "../../src/model/buckets.js";
-import { renderPlain } from "../../src/reply/render-plain.js";
-import type { Block, ListItem, Reply, Section } from "../../src/reply/reply.js";
-import { continuedHeading, splitReply, type Measure } from "../../src/reply/split.js";
-import { utf8Bytes } from "../../src/util/utf8.js";
+import { BUCKETS } from "../../../src/model/buckets.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import type { Block, ListItem, Reply, Section } from "../../../src/reply/reply.js";
+import { continuedHeading, splitReply, type Measure } from "../../../src/reply/split.js";
+import { utf8Bytes } from "../../../src/util/utf8.js";
 
 const bytes: Measure = (part) => utf8Bytes(renderPlain(part));
 const chars: Measure = (part) => renderPlain(part).length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countdownSettingsOf, SETTING, subscriptionOf, subscriptionSettings } from "../../src/schedule/subscription.js";
+import { countdownSettingsOf, SETTING, subscriptionOf, subscriptionSettings } from "../../../src/schedule/subscription.js";
 
 const WEEKLY = { cadence: "weekly", day: "fri", time: "16:00", zone: "AoE" } as const;
 
