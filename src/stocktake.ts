@@ -3,7 +3,7 @@ import { bindWords } from "./commands/bind.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
-import { boundProjectId, projectIdFor, scopeFor } from "./access/scope.js";
+import { boundProjectId, resolveRoom, scopeFor } from "./access/scope.js";
 import { BUCKET_INFO } from "./model/buckets.js";
 import { commandName, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
@@ -194,12 +194,10 @@ export class Stocktake implements ChatHost {
   /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
   private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>): Promise<Reply> {
     const state = this.store.read();
-    const projectId = projectIdFor(state, origin.conversation, this.config);
-    const boundHere = projectId !== undefined && boundProjectId(state, origin.conversation, this.config) === projectId;
-    if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, boundHere))) {
+    const { projectId, bound, scope } = resolveRoom(state, origin.conversation, this.config);
+    if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, bound))) {
       return failureReply(refusal(commandName(spec), spec.permission, origin.invoker, projectId));
     }
-    const scope = scopeFor(state, origin.conversation, this.config);
     const raw = parse(scope);
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);

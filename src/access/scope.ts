@@ -8,8 +8,11 @@ import { cmd, t } from "../reply/reply.js";
  * default project, else the only project there is.
  */
 export function projectIdFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
-  const bound = boundProjectId(state, conversation, config);
-  if (bound !== undefined) return bound;
+  return boundProjectId(state, conversation, config) ?? fallbackProjectId(state, config);
+}
+
+/** A room bound to nothing talks about the default project, else the only project there is. */
+function fallbackProjectId(state: Readonly<PlanState>, config: CoreConfig): string | undefined {
   if (config.defaultProject && state.projects[config.defaultProject]) return config.defaultProject;
   const ids = Object.keys(state.projects);
   return ids.length === 1 ? ids[0] : undefined;
@@ -26,7 +29,10 @@ export function boundProjectId(state: Readonly<PlanState>, conversation: string,
 }
 
 export function projectFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Project> {
-  const id = projectIdFor(state, conversation, config);
+  return projectOf(state, projectIdFor(state, conversation, config));
+}
+
+function projectOf(state: Readonly<PlanState>, id: string | undefined): Result<Project> {
   const project = id === undefined ? undefined : state.projects[id];
   if (project) return ok(project);
   const ids = Object.keys(state.projects);
@@ -41,7 +47,11 @@ export interface Scope {
 
 /** The project's current release, or a reply saying how to make one. */
 export function scopeFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Scope> {
-  const project = projectFor(state, conversation, config);
+  return scopeOf(state, projectIdFor(state, conversation, config));
+}
+
+function scopeOf(state: Readonly<PlanState>, projectId: string | undefined): Result<Scope> {
+  const project = projectOf(state, projectId);
   if (!project.ok) return project;
   const current = project.value.currentRelease;
   const release = current === null ? undefined : project.value.releases[current];
@@ -49,4 +59,18 @@ export function scopeFor(state: Readonly<PlanState>, conversation: string, confi
     return fail("no-release", t`${project.value.name} has no current release. Start one with ${cmd("release new", "VERSION")} (for example ${cmd("release new", "4.3")}).`);
   }
   return ok({ project: project.value, release });
+}
+
+/** Everything a command needs to know of its room, resolved in one pass. */
+export interface Room {
+  projectId: string | undefined;
+  /** Bound to that project on purpose (`!project use`, the config's rooms), not by a fallback. */
+  bound: boolean;
+  scope: Result<Scope>;
+}
+
+export function resolveRoom(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Room {
+  const bound = boundProjectId(state, conversation, config);
+  const projectId = bound ?? fallbackProjectId(state, config);
+  return { projectId, bound: bound !== undefined, scope: scopeOf(state, projectId) };
 }
