@@ -76,6 +76,8 @@ export interface ImportedMail {
   emptyLists: number;
   problems: ImportProblem[];
   decoded: boolean;
+  /** How many lines the body has. */
+  lines: number;
 }
 
 export const MAX_IMPORT_BYTES = 2_000_000;
@@ -139,12 +141,14 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     emptyLists: 0,
     problems: [],
     decoded: envelope?.decoded ?? false,
+    lines: 0,
   };
   if (text.length > MAX_IMPORT_BYTES) {
     result.problems.push({ line: 0, text: "", reason: `the mail is over ${MAX_IMPORT_BYTES / 1_000_000} MB; nothing was read` });
     return result;
   }
   const lines = text.replace(/\r\n?/g, "\n").split("\n").map((raw) => raw.replace(/\u00a0/g, " ").replace(/\t/g, "        ").trimEnd());
+  result.lines = lines.length - (lines[lines.length - 1] === "" ? 1 : 0);
   const problem = (line: number, text: string, reason: string, prose = false) =>
     result.problems.push({ line, text: text.slice(0, 200), reason, ...(prose ? { prose: true } : {}) });
 
