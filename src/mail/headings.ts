@@ -36,6 +36,9 @@ function bucketWords(text: string): { bucket?: Bucket; open?: boolean; blocker?:
   return undefined;
 }
 
+/** Longer than a name: prose, not an area. */
+const AREA_MAX = 64;
+
 export function headingMeaning(name: string): HeadingMeaning {
   const text = name.trim().replace(/:$/, "").trim();
   const parts = text.split(/\s*,\s*/).filter(Boolean);
@@ -44,7 +47,7 @@ export function headingMeaning(name: string): HeadingMeaning {
   for (const part of parts) {
     const words = bucketWords(part);
     if (words && !found) found = words;
-    else if (!words && parts.length > 1 && area === null) area = part;
+    else if (!words && parts.length > 1 && area === null && part.length <= AREA_MAX) area = part;
   }
   if (found?.bucket) return { kind: "bucket", bucket: found.bucket, area, blocker: found.blocker ?? false };
   if (found?.open) return { kind: "open", area, blocker: found.blocker ?? false };

@@ -248,7 +248,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       const meaning = headingMeaning(heading.name);
       // A grouping nested under a bucket is an area of that bucket, whatever its name.
       const nested = stack.some((frame) => frame.level < heading.level && (frame.meaning.kind === "bucket" || frame.meaning.kind === "open"));
-      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested ? { kind: "area", area: heading.name } : meaning;
+      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && heading.name.length <= LIMITS.name ? { kind: "area", area: heading.name } : meaning;
       while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
       stack.push({ level: heading.level, name: heading.name, meaning: resolved });
       result.headings.push({ line: number, name: heading.name, meaning: resolved.kind });
