@@ -166,3 +166,20 @@ describe("the real mails", () => {
     expect(mail.items[2]!.tags).toEqual(["blocker", "[CHECK]"]);
   });
 });
+
+describe("the envelope", () => {
+  it("takes the project from a list tag but not from OpenStack's [release] topic tag", async () => {
+    const { guessTarget } = await import("../../../src/mail/import-into.js");
+    expect(guessTarget("[Xen-devel] Xen 4.19 development update")).toEqual({ project: "xen", release: "4.19" });
+    expect(guessTarget("[release] Release countdown for week R-6, September 2-6")).toEqual({});
+    expect(guessTarget("Re: [openstack-discuss] 2024.1 schedule")).toEqual({ project: "openstack", release: "2024.1" });
+  });
+
+  it("an item's own status moves it out of an open list: (believed newly resolved), (not for this release)", () => {
+    const mail = importMail("== Open ==\n* HPET drift (believed newly resolved)\n* Hyperlaunch (not for this release)\n");
+    expect(mail.items.map((item) => [item.label.title, item.bucket, item.bucketSource, item.note])).toEqual([
+      ["HPET drift", "done", "status", "believed newly resolved"],
+      ["Hyperlaunch", "deferred", "status", "not for this release"],
+    ]);
+  });
+});
