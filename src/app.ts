@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, parse } from "node:path";
 import { LockedError } from "../adapters/store/lock.js";
 import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
@@ -262,6 +262,11 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
 /** Opens the config's data file for a one-shot command (import, export); the caller closes it. */
 export function openStore(config: Config): Promise<PlanStore> {
   return LowdbStore.open(config.dataFile);
+}
+
+/** What a dry run reads: the data file if there is one; otherwise an empty plan, and no file is made. */
+export async function openStoreToRead(config: Config): Promise<PlanStore> {
+  return existsSync(config.dataFile) ? openStore(config) : new MemoryStore(systemClock);
 }
 
 /** A data file the store refuses (invalid, or held by another process): a message for the person, not a crash. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, startApp, startConsoleApp } from "./app.js";
+import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, openStoreToRead, startApp, startConsoleApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
@@ -183,7 +183,7 @@ async function runImport(config: Config, file: string, project: string | undefin
     process.stderr.write(`stocktake: ${read.message}\n`);
     return 1;
   }
-  const store = await openStore(config);
+  const store = dryRun ? await openStoreToRead(config) : await openStore(config);
   try {
     const target = { by: "cli:import", envelope: read.envelope, dryRun, ...(project ? { project } : {}), ...(release ? { release } : {}) };
     const result = await importIntoStore(store, read.text, target, systemClock);
