@@ -1,9 +1,9 @@
 import type { Bucket } from "../model/buckets.js";
-import { LIMITS, type Milestone } from "../model/schema.js";
+import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
-import { milestoneName, sortMilestones } from "../plan/schedule.js";
+import { sortMilestones } from "../plan/schedule.js";
 import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
-import { parseMailDate } from "./mail-dates.js";
+import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
 
 /**
  * Reads a release-status mail's body: headings in the forms release managers use (`== X ==`,
@@ -43,10 +43,7 @@ export interface ImportProblem {
   prose?: boolean;
 }
 
-export interface ImportedMilestone extends Milestone {
-  line: number;
-  heading: string | null;
-}
+export type ImportedMilestone = TimelineMilestone;
 
 export interface MailEnvelope {
   subject: string | null;
@@ -92,7 +89,6 @@ const DETAIL = /^\s+(owners?|status|note|probability|who|information from|s|o|e|
 const URL = /\bhttps?:\/\/\S+/g;
 const QUOTED_URL = /^\s*>\s*(https?:\/\/\S+)\s*$/;
 const BARE_URL = /^\s*(https?:\/\/\S+)\s*$/;
-const WE_ARE_HERE = /\s*(?:<+=*|<<)\s*we are here\b.*$/i;
 const EMPTY_ITEM = /^(none( known)?|no known (issues|problems)|nothing( yet)?|n\/a|-)\.?$/i;
 const PROGRESS = /^\d+\s*\/\s*\d+\b|^\d{1,3}\s*%/;
 /** "9-month release schedule", "a 9 months release cycle"; not "4 months into". */
@@ -177,6 +173,8 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   let topIndent: number | undefined;
   const byLabel = new Map<string, ImportedItem>();
   const milestones = new Map<string, ImportedMilestone>();
+  /** A sub-item's parent, known when its line is read, used when the (possibly wrapped) item is finished. */
+  const pendingParent = new Map<ImportedItem, ImportedItem>();
 
   const section = (): Frame | undefined => stack[stack.length - 1];
   const context = () => {
@@ -272,7 +270,14 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         if (result.cycleMonths === null) result.cycleMonths = Number(cycle[1]);
         return;
       }
-      readTimelineLine(line, number, frame.name, today, milestones, result, problem);
+      const read = readTimelineLine(line, number, frame.name, today, milestones);
+      if (read.kind === "milestone") {
+        milestones.set(read.milestone.key, read.milestone);
+        if (read.here) result.current = { line: number, text: read.milestone.label, milestone: read.milestone.key };
+      } else {
+        if (read.here !== null) result.current = { line: number, text: read.here, milestone: null };
+        problem(number, line, read.reason, read.prose);
+      }
       return;
     }
     if (frame.meaning.kind === "unknown") {
@@ -339,12 +344,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       const item = newItem(bucket, area, blocker, frame.name, number);
       if (marker[2] === "+") item.tags.push("+");
       pending = { item, indent, text: [body], noteParts: [] };
-      if (isSub) {
-        const parent = current!;
-        pendingParent.set(item, parent);
-      } else {
-        pendingParent.delete(item);
-      }
+      if (isSub) pendingParent.set(item, current!);
       return;
     }
     if (pending && (line.length - line.trimStart().length > pending.indent || /^\s*\(.*\)\s*$/.test(line))) {
@@ -393,8 +393,6 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   result.problems.sort((a, b) => a.line - b.line);
   return result;
 }
-
-const pendingParent = new WeakMap<ImportedItem, ImportedItem>();
 
 function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string, line: number): ImportedItem {
   return {
@@ -536,12 +534,15 @@ function labelKey(label: ItemLabel): string {
 }
 
 function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void): void {
-  if (key === "status" || key === "note" || key === "s" || key === "information from") {
-    const text = key === "information from" ? `information from ${value}` : value;
-    if (text.length > LIMITS.note) return bad();
-    if (key !== "information from") item.note = item.note && key !== "s" ? `${item.note} ${text}` : joinNote(item.note, text || null);
-    else item.note = joinNote(item.note, text);
-    if ((key === "status" || key === "s") && DONE_WORD.test(value)) markDone(item);
+  if (key === "status" || key === "note" || key === "s") {
+    if (value.length > LIMITS.note) return bad();
+    // Two status lines are one note, as the mail wrapped it.
+    item.note = item.note ? `${item.note} ${value}` : value || null;
+    if (DONE_WORD.test(value)) markDone(item);
+    return;
+  }
+  if (key === "information from") {
+    item.note = joinNote(item.note, `information from ${value}`);
     return;
   }
   if (key === "probability" || key === "p") {
@@ -558,57 +559,4 @@ function applyDetail(item: ImportedItem, key: string, value: string, bad: () => 
     return;
   }
   if (!addOwners(item, value)) bad();
-}
-
-const TIMELINE_COLON = /^\s*(?:[*\-•]\s+)?(.+?)\s*:\s+(.+)$/;
-const TIMELINE_DASHES = /^\s*(?:[*\-•]\s+)?(.+?)\s+(?:--|—|–)\s+(.+)$/;
-const TIMELINE_COLUMNS = /^\s*(?:[*\-•]\s+)?(.+?)\s{2,}(\S.*)$/;
-
-function readTimelineLine(
-  raw: string,
-  number: number,
-  heading: string,
-  today: string,
-  milestones: Map<string, ImportedMilestone>,
-  result: ImportedMail,
-  problem: (line: number, text: string, reason: string, prose?: boolean) => void,
-): void {
-  const here = WE_ARE_HERE.test(raw);
-  const line = raw.replace(WE_ARE_HERE, "");
-  const shapes = [TIMELINE_COLON, TIMELINE_DASHES, TIMELINE_COLUMNS];
-  let name: string | undefined;
-  let date: string | undefined;
-  let dateText = "";
-  for (const shape of shapes) {
-    const match = shape.exec(line);
-    if (!match) continue;
-    const [left, right] = [match[1]!.trim(), match[2]!.trim()];
-    const rightDate = parseMailDate(right, today);
-    const leftDate = parseMailDate(left, today);
-    if (rightDate) [name, date, dateText] = [left, rightDate, right];
-    else if (leftDate) [name, date, dateText] = [right.replace(/\*\*[^*]*\*\*/g, "").trim(), leftDate, left];
-    else if (shape === TIMELINE_COLON && /^\s*[*\-•]\s/.test(raw)) {
-      if (here) result.current = { line: number, text: left, milestone: null };
-      problem(number, raw, "a milestone whose date I cannot read");
-      return;
-    }
-    if (date) break;
-  }
-  if (here && !date) result.current = { line: number, text: line.replace(/\s+/g, " ").trim(), milestone: null };
-  if (!date || !name) {
-    problem(number, raw, /^\s*[*\-•]\s/.test(raw) ? "not a `* Milestone: date` line" : "not a `* Milestone: date` line", !/^\s*[*\-•]\s/.test(raw));
-    return;
-  }
-  const parsed = milestoneName(name.replace(/\s*\[\*\]/g, "").replace(/[.:]$/, ""));
-  if (!parsed) {
-    problem(number, raw, "not a milestone name");
-    return;
-  }
-  const earlier = milestones.get(parsed.key);
-  if (earlier) {
-    problem(number, raw, `the milestone “${parsed.label}” again (first on line ${earlier.line})`);
-    return;
-  }
-  milestones.set(parsed.key, { key: parsed.key, label: parsed.label, date, timeZone: /\baoe\b/i.test(dateText) ? "AoE" : "UTC", line: number, heading });
-  if (here) result.current = { line: number, text: parsed.label, milestone: parsed.key };
 }
