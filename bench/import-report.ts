@@ -43,5 +43,5 @@ for (const file of files) {
   const nothing = totals.items + totals.milestones === 0 ? (mail.problems.length === 0 ? " (lists nothing)" : " (nothing read)") : "";
   rows.push(`| ${basename(file)}${nothing} | ${totals.items} | ${totals.owners} | ${totals.milestones} | ${totals.links} | ${totals.unread} | ${ranges || "–"} |`);
 }
-rows.push(`| **total (${files.length} mails)** | ${sum.items} | ${sum.owners} | ${sum.milestones} | ${sum.links} | ${sum.unread} | |`);
+rows.push(`| **total (${files.length} mail${files.length === 1 ? "" : "s"})** | ${sum.items} | ${sum.owners} | ${sum.milestones} | ${sum.links} | ${sum.unread} | |`);
 process.stdout.write(`${rows.join("\n")}\n`);
