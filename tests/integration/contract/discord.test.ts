@@ -100,7 +100,7 @@ class AnswerWatch implements ChatAdapter {
   }
 }
 
-chatAdapterContract("discord", async ({ commands }): Promise<ChatDriver> => {
+chatAdapterContract("discord", { everyLineAddressed: false, onePerson: false }, async ({ commands }): Promise<ChatDriver> => {
   const server = await startDiscordServer();
   const general = server.world.channelId("general");
   const conversation = qualify("discord", general);
@@ -124,7 +124,6 @@ chatAdapterContract("discord", async ({ commands }): Promise<ChatDriver> => {
     people: { admin, member },
     store,
     facts: {
-      everyLineAddressed: false,
       limits: LIMITS,
       command: (typed) => `\`${typed}\``,
       person: (who) => `<@${user(who)}>`,

@@ -20,7 +20,7 @@ class Screen extends Writable {
   }
 }
 
-chatAdapterContract("console", async ({ commands }): Promise<ChatDriver> => {
+chatAdapterContract("console", { everyLineAddressed: true, onePerson: true }, async ({ commands }): Promise<ChatDriver> => {
   const input = new PassThrough();
   const screen = new Screen();
   const adapter = new ConsoleAdapter({ input, output: screen, user: "admin" });
@@ -35,7 +35,6 @@ chatAdapterContract("console", async ({ commands }): Promise<ChatDriver> => {
     people: { admin },
     store,
     facts: {
-      everyLineAddressed: true,
       limits: [],
       command: (typed) => typed,
       person: (who) => withoutPlatform(who.id),

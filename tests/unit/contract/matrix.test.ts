@@ -50,7 +50,6 @@ async function matrixDriver(commands: Parameters<typeof startContractApp>[0]["co
     people: { admin: ADMIN, member: MEMBER },
     store,
     facts: {
-      everyLineAddressed: false,
       limits: irc ? [contentBytes, ...ircLimits] : [contentBytes],
       command: (typed) => (irc ? typed : `<code>${typed}</code>`),
       person: (who) => (irc ? who.displayName : `<a href="https://matrix.to/#/${encodeURIComponent(user(who))}">${user(who)}</a>`),
@@ -81,8 +80,8 @@ async function matrixDriver(commands: Parameters<typeof startContractApp>[0]["co
   };
 }
 
-chatAdapterContract("matrix", ({ commands }) => matrixDriver(commands, false));
-chatAdapterContract("matrix (IRC-bridged room)", ({ commands }) => matrixDriver(commands, true));
+chatAdapterContract("matrix", { everyLineAddressed: false, onePerson: false }, ({ commands }) => matrixDriver(commands, false));
+chatAdapterContract("matrix (IRC-bridged room)", { everyLineAddressed: false, onePerson: false }, ({ commands }) => matrixDriver(commands, true));
 
 describe("Matrix adapter on the fake client, beyond the contract", () => {
   it("answers in an IRC-bridged room with plain lines: no HTML, no backticks, no reply quote", async () => {
