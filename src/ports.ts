@@ -197,6 +197,11 @@ export interface FlagInfo {
   description: string;
   /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
   value?: string;
+  /**
+   * Its value is free text (a name, a note, a feature): typed without quotes it runs to the next
+   * flag or the end, so `--owner George Dunlap` is one owner. Without it a value is one word.
+   */
+  text?: boolean;
 }
 
 export interface CommandInfo {

@@ -122,7 +122,8 @@ export class Stocktake implements ChatHost {
     if (!found) return this.unknown(tokens.value[0]?.text ?? body, message.addressed === true);
     const { spec } = found;
     const valued = new Set((spec.flags ?? []).filter((flag) => flag.value).map((flag) => flag.name));
-    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued);
+    const freeText = new Set((spec.flags ?? []).filter((flag) => flag.value && flag.text).map((flag) => flag.name));
+    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued, freeText);
     const known = new Set((spec.flags ?? []).map((flag) => flag.name));
     const unknownFlag = [...flags.keys()].find((flag) => !known.has(flag));
     if (unknownFlag !== undefined) {

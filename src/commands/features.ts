@@ -66,10 +66,11 @@ export const addCommand = defineCommand({
   path: ["add"],
   summary: "Add a feature to the current release.",
   flags: [
-    { name: "bucket", value: "BUCKET", description: "Where it starts (default fair)" },
-    { name: "owner", value: "NAME", description: "Who works on it" },
-    { name: "under", value: "PARENT", description: "Make it a sub-item of another feature" },
-    { name: "note", value: "TEXT", description: "A status note" },
+    // A bucket may be two words ("at risk"); names, parents and notes are free text.
+    { name: "bucket", value: "BUCKET", text: true, description: "Where it starts (default fair)" },
+    { name: "owner", value: "NAME", text: true, description: "Who works on it" },
+    { name: "under", value: "PARENT", text: true, description: "Make it a sub-item of another feature" },
+    { name: "note", value: "TEXT", text: true, description: "A status note" },
     { name: "external", description: "Work that happens outside the project (Linux, qemu…)" },
   ],
   args: z.object({

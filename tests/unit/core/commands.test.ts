@@ -327,3 +327,25 @@ describe("events", () => {
     expect(feature(chat, "blktap3")?.bucket).toBe("done");
   });
 });
+
+describe("typing as people do (issue 10)", () => {
+  let chat: FakeChat;
+  beforeEach(async () => {
+    chat = await xenRoom();
+  });
+
+  it("gives a free-text flag every word up to the next flag, and a one-word flag one word", async () => {
+    expect(await chat.say('!add Nested virtualization --bucket fair --owner George Dunlap --note "needs review"')).toBe(
+      "* Added Nested virtualization as fair (id nested-virtualization). [fair]",
+    );
+    expect(feature(chat, "nested-virtualization")).toMatchObject({ owners: ["George Dunlap"], note: "needs review", bucket: "fair" });
+    await chat.setup("!add Another --note needs review badly --bucket at risk");
+    expect(feature(chat, "another")).toMatchObject({ title: "Another", note: "needs review badly", bucket: "at-risk" });
+    await chat.setup("!add Linux side --under PVH mode --owner Mukesh Rathor");
+    expect(feature(chat, "linux-side")).toMatchObject({ parent: "pvh-mode-xen-linux", owners: ["Mukesh Rathor"] });
+    // A one-word flag leaves the words after its value alone.
+    await chat.setup("!status vtpm updates fair --probability 60");
+    expect(feature(chat, "vtpm-updates")).toMatchObject({ bucket: "fair", probability: 60 });
+    expect(await chat.say("!history --limit 1 extra")).toMatch(/No feature called “extra”/);
+  });
+});
