@@ -348,4 +348,13 @@ describe("typing as people do (issue 10)", () => {
     expect(feature(chat, "vtpm-updates")).toMatchObject({ bucket: "fair", probability: 60 });
     expect(await chat.say("!history --limit 1 extra")).toMatch(/No feature called “extra”/);
   });
+
+  it("takes the longest name before a colon that names a feature, and the rest as the note", async () => {
+    await chat.setup("!note V4V: Inter-domain communication: waiting on review");
+    expect(feature(chat, "v4v-inter-domain-communication")?.note).toBe("waiting on review");
+    await chat.setup("!note Scalability: 16TiB of RAM: needs testing: on big boxes");
+    expect(feature(chat, "scalability-16tib-of-ram")?.note).toBe("needs testing: on big boxes");
+    await chat.setup("!note blktap3: see: the review");
+    expect(feature(chat, "blktap3")?.note).toBe("see: the review");
+  });
 });
