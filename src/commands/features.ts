@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
-import { resolveFeature, slugFor } from "../plan/resolve.js";
+import { normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
@@ -98,10 +98,8 @@ export const addCommand = defineCommand({
         if (parent.parent !== null) return fail("invalid", `${featureLabel(parent)} is itself a sub-item; sub-items cannot have their own.`);
       }
       const features = Object.values(release.features);
-      const duplicate = features.find(
-        (feature) => feature.title.toLowerCase() === label.title.toLowerCase() && (feature.qualifier ?? "").toLowerCase() === (label.qualifier ?? "").toLowerCase(),
-      );
-      if (duplicate) return fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`);
+      const duplicate = duplicateOf(features, label);
+      if (duplicate) return duplicate;
       const now = ctx.clock.now().toISOString();
       const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => candidate in release.features);
       const feature: Feature = {
@@ -129,6 +127,17 @@ export const addCommand = defineCommand({
       });
     }),
 });
+
+/**
+ * The one rule for add and rename: no two features with the same title and qualifier, compared as
+ * names are resolved, or a name would match both. `self` is the feature being renamed.
+ */
+function duplicateOf(features: readonly Feature[], label: Pick<Feature, "title" | "qualifier">, self?: Feature) {
+  const same = (feature: Feature) =>
+    normalizeName(feature.title) === normalizeName(label.title) && normalizeName(feature.qualifier ?? "") === normalizeName(label.qualifier ?? "");
+  const duplicate = features.find((feature) => feature.id !== self?.id && same(feature));
+  return duplicate ? fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`) : undefined;
+}
 
 export const removeCommand = defineCommand({
   path: ["remove"],
@@ -174,6 +183,8 @@ export const renameCommand = defineCommand({
       if (fields.title === feature.title && fields.qualifier === feature.qualifier && fields.external === feature.external) {
         return unchanged(`${before} already has that title.`);
       }
+      const duplicate = duplicateOf(Object.values(scope.release.features), label, feature);
+      if (duplicate) return duplicate;
       const after = featureLabel({ ...feature, ...fields });
       return ok({ changes: [updateFeature(scope, feature, { ...fields, ...stamp(ctx) })], value: badge(feature, `Renamed ${before} → ${after}.`) });
     }),

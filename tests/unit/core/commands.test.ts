@@ -357,4 +357,13 @@ describe("typing as people do (issue 10)", () => {
     await chat.setup("!note blktap3: see: the review");
     expect(feature(chat, "blktap3")?.note).toBe("see: the review");
   });
+
+  it("refuses a rename to a title that is on the list, as add does", async () => {
+    const refusal = "vTPM updates is already on the list (id vtpm-updates).";
+    expect(await chat.say("!add vtpm UPDATES")).toBe(refusal);
+    expect(await chat.say("!rename blktap3 to vtpm UPDATES")).toBe(refusal);
+    expect(feature(chat, "blktap3")?.title).toBe("blktap3");
+    // Its own title in other letters is no duplicate.
+    expect(await chat.say("!rename blktap3 to BlkTap3")).toBe("* Renamed blktap3 → BlkTap3. [at risk]");
+  });
 });
