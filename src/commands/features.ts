@@ -242,7 +242,8 @@ export const aliasCommand = defineCommand({
   flags: [{ name: "remove", description: "Remove this alias instead" }],
   args: z.object({
     feature: param.feature("Feature name, alias or id"),
-    alias: param.word("The short name", z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`)),
+    // Free text, so "my alias" is kept whole; the feature is the longest start that names one.
+    alias: param.text("The short name (may be several words)", z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`)),
     remove: switchArg,
   }),
   permission: "change",

@@ -366,4 +366,12 @@ describe("typing as people do (issue 10)", () => {
     // Its own title in other letters is no duplicate.
     expect(await chat.say("!rename blktap3 to BlkTap3")).toBe("* Renamed blktap3 → BlkTap3. [at risk]");
   });
+
+  it("keeps a multi-word alias whole", async () => {
+    expect(await chat.say("!alias blktap3 my alias")).toBe("* blktap3 can now be called “my alias”. [at risk]");
+    expect(feature(chat, "blktap3")?.aliases).toEqual(["my alias"]);
+    await chat.setup("!alias Persistent grants for net pg net", "!status my alias fair", "!status pg net on track");
+    expect(feature(chat, "blktap3")?.bucket).toBe("fair");
+    expect(feature(chat, "persistent-grants-for-net")).toMatchObject({ aliases: ["pg net"], bucket: "on-track" });
+  });
 });
