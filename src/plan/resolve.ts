@@ -70,11 +70,10 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
     if (found.length > 1) return ambiguous(name, found);
   }
 
-  if (wanted.length >= 3) {
-    const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
-    if (containing.length === 1) return ok(containing[0]!);
-    if (containing.length > 1) return ambiguous(name, containing);
-  }
+  const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  if (containing.length > 1) return ambiguous(name, containing);
+  // "xl" or "pv" is part of too many words to be taken as the one title that has it.
+  if (containing.length === 1) return wanted.length >= 3 ? ok(containing[0]!) : didYouMean(name, release, containing);
 
   const scored = features
     .map((feature) => ({
@@ -95,13 +94,7 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
     if (near.length === 1) return ok(near[0]!);
   }
   const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
-  if (suggestions.length > 0) {
-    return fail(
-      "not-found",
-      `No feature called “${name}” in release ${release.id}. Did you mean:`,
-      suggestions.map((entry) => candidateLine(entry.feature)),
-    );
-  }
+  if (suggestions.length > 0) return didYouMean(name, release, suggestions.map((entry) => entry.feature));
   return fail("not-found", t`No feature called “${name}” in release ${release.id}. ${cmd("stock")} lists them all.`);
 }
 
@@ -123,6 +116,10 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return Math.min(3, rows[a.length]![b.length]!);
+}
+
+function didYouMean(name: string, release: Pick<Release, "id">, candidates: readonly Feature[]): Result<Feature> {
+  return fail("not-found", `No feature called “${name}” in release ${release.id}. Did you mean:`, candidates.map(candidateLine));
 }
 
 function ambiguous(name: string, found: Feature[]): Result<Feature> {

@@ -374,4 +374,16 @@ describe("typing as people do (issue 10)", () => {
     expect(feature(chat, "blktap3")?.bucket).toBe("fair");
     expect(feature(chat, "persistent-grants-for-net")).toMatchObject({ aliases: ["pg net"], bucket: "on-track" });
   });
+
+  it("lists the titles a short name is part of instead of saying there is none", async () => {
+    const xl = await chat.say("!show xl");
+    expect(xl).toMatch(/^“xl” matches 7 features; say which one/);
+    expect(xl).toContain("xl QXL Spice support (xl-qxl-spice-support)");
+    expect(await chat.say("!show pv")).toMatch(/^“pv” matches \d+ features; say which one/);
+    expect(chat.last?.failure).toBe("ambiguous");
+    // Never a silent pick, even when only one title has it.
+    await chat.setup("!status xl qxl spice support done");
+    expect(await chat.say("!status qx fair")).toMatch(/^No feature called “qx” in release 4.3. Did you mean:\n+\* xl QXL Spice support/);
+    expect(feature(chat, "xl-qxl-spice-support")?.bucket).toBe("done");
+  });
 });
