@@ -386,4 +386,15 @@ describe("typing as people do (issue 10)", () => {
     expect(await chat.say("!status qx fair")).toMatch(/^No feature called “qx” in release 4.3. Did you mean:\n+\* xl QXL Spice support/);
     expect(feature(chat, "xl-qxl-spice-support")?.bucket).toBe("done");
   });
+
+  it("helps with a group of commands by listing its subcommands and their usage", async () => {
+    const milestone = await chat.say("!help milestone");
+    expect(milestone).toContain("* !milestone set NAME DATE [ZONE]: ");
+    expect(milestone).toContain("* !milestone remove NAME: ");
+    const release = await chat.say("!help Release");
+    for (const sub of ["!release new VERSION [--cycle MONTHS] [--start DATE]", "!release use VERSION", "!release list"]) expect(release).toContain(`* ${sub}`);
+    const countdown = await chat.say("!help countdown");
+    for (const sub of ["status", "on", "off", "preview", "mute", "unmute"]) expect(countdown).toContain(`* !countdown ${sub}`);
+    expect(await chat.say("!help countdown mute")).toContain("Usage: !countdown mute FOR");
+  });
 });
