@@ -202,6 +202,8 @@ export interface FlagInfo {
    * flag or the end, so `--owner George Dunlap` is one owner. Without it a value is one word.
    */
   text?: boolean;
+  /** Its value names a feature: a name only guessed is confirmed before a change, as for a FEATURE parameter. */
+  feature?: boolean;
 }
 
 export interface CommandInfo {

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
+import { CONFIRM_MINUTES, guessedName, Questions } from "./commands/confirm.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
@@ -69,6 +70,7 @@ export class Stocktake implements ChatHost {
   private readonly metrics: Metrics;
   private readonly pageUrl: (projectId: string) => string | undefined;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly questions: Questions;
 
   constructor(options: StocktakeOptions) {
     this.store = options.store;
@@ -78,6 +80,7 @@ export class Stocktake implements ChatHost {
     this.commands = options.commands ?? CORE_COMMANDS;
     this.metrics = options.metrics ?? noMetrics;
     this.pageUrl = options.pageUrl ?? (() => undefined);
+    this.questions = new Questions(this.clock);
   }
 
   /** Called with every committed change, for announcements and the web page. */
@@ -203,12 +206,27 @@ export class Stocktake implements ChatHost {
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);
     if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
-    return spec.run(this.context(origin, shown, { projectId, scope }), args.data);
+    const ctx = this.context(spec, origin, shown, { projectId, scope });
+    // What a person typed is what gets stored: a change to a feature found only by a close spelling asks first.
+    const guess = spec.permission !== "read" && scope.ok ? guessedName(spec, args.data, scope.value.release) : undefined;
+    if (guess) {
+      ctx.ask({ ...raw.value, [guess.name]: guess.feature.id });
+      return textReply(t`There is no feature called “${guess.typed}”. Did you mean ${featureLabel(guess.feature)} (${guess.feature.id})? ${cmd("yes")} to apply.`, "info");
+    }
+    return spec.run(ctx, args.data);
   }
 
-  private context(origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
+  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
     return {
       ...where,
+      ask: (args) => this.questions.ask(origin.conversation, origin.invoker.id, { spec, args, shown }),
+      confirm: () => {
+        const question = this.questions.take(origin.conversation, origin.invoker.id);
+        if (!question) {
+          return Promise.resolve(failureReply({ code: "not-found", message: t`Nothing is waiting for your ${cmd("yes")} here (a question waits ${CONFIRM_MINUTES} minutes).` }));
+        }
+        return this.dispatch(question.spec, origin, question.shown, () => ({ ok: true, value: question.args }));
+      },
       invoker: origin.invoker,
       conversation: origin.conversation,
       clock: this.clock,

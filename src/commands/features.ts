@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
-import { normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
+import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
@@ -69,7 +69,7 @@ export const addCommand = defineCommand({
     // A bucket may be two words ("at risk"); names, parents and notes are free text.
     { name: "bucket", value: "BUCKET", text: true, description: "Where it starts (default fair)" },
     { name: "owner", value: "NAME", text: true, description: "Who works on it" },
-    { name: "under", value: "PARENT", text: true, description: "Make it a sub-item of another feature" },
+    { name: "under", value: "PARENT", text: true, feature: true, description: "Make it a sub-item of another feature" },
     { name: "note", value: "TEXT", text: true, description: "A status note" },
     { name: "external", description: "Work that happens outside the project (Linux, qemu…)" },
   ],
@@ -152,12 +152,13 @@ export const removeCommand = defineCommand({
       const children = childrenOf(scope.release, feature.id);
       const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
       if (!args.yes) {
+        ctx.ask({ feature: feature.id, yes: true });
         return noChange({
           tone: "info",
           blocks: [
             {
               type: "text",
-              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
+              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say ${cmd("yes")} or ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
             },
           ],
         });
@@ -299,7 +300,7 @@ export const moveCommand = defineCommand({
   path: ["move"],
   summary: "Make a feature a sub-item of another (`top` makes it a feature of its own again).",
   separator: "under",
-  args: z.object({ feature: param.feature("The feature to move"), parent: param.feature("The feature it belongs under, or top") }),
+  args: z.object({ feature: param.feature("The feature to move"), parent: param.feature("The feature it belongs under, or top", { keyword: (text) => TOP.test(text) }) }),
   permission: "change",
   examples: ["!move linux-based qemu stubdom under Default to QEMU upstream", "!move pci pass-thru under top"],
   run: (ctx, args) =>
@@ -333,9 +334,9 @@ export const showCommand = defineCommand({
   run: (ctx, args) => {
     const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
-    const found = resolveFeature(scope.value.release, args.feature);
+    const found = matchFeature(scope.value.release, args.feature);
     if (!found.ok) return failureReply(found.error);
-    const feature = found.value;
+    const { feature, guessed } = found.value;
     const release = scope.value.release;
     const children = childrenOf(release, feature.id);
     const parent = feature.parent === null ? undefined : release.features[feature.parent];
@@ -356,6 +357,7 @@ export const showCommand = defineCommand({
       blocks: [
         { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, badge: feature.bucket }] },
         { type: "text", text: t`${lines.join("\n")}\n${stamps}` },
+        ...(guessed ? [{ type: "text" as const, text: `(There is no feature called “${args.feature}”; this is the closest, ${featureLabel(feature)}.)` }] : []),
       ],
     };
   },

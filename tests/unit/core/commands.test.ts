@@ -55,7 +55,6 @@ describe("!status", () => {
     ['!status "V4V: Inter-domain communication" on-track', "v4v-inter-domain-communication", "on-track"],
     ["!status \u201cWait queues for mm\u201d fair", "wait-queues-for-mm", "fair"],
     ["!status pvh mode on-track", "pvh-mode-xen-linux", "on-track"],
-    ["!status blktpa3 done", "blktap3", "done"],
   ])("%s", async (command, id, bucket) => {
     await chat.say(command);
     expect(chat.last?.tone).not.toBe("error");
@@ -396,5 +395,37 @@ describe("typing as people do (issue 10)", () => {
     const countdown = await chat.say("!help countdown");
     for (const sub of ["status", "on", "off", "preview", "mute", "unmute"]) expect(countdown).toContain(`* !countdown ${sub}`);
     expect(await chat.say("!help countdown mute")).toContain("Usage: !countdown mute FOR");
+  });
+
+  it("asks before a change to a feature it only guessed, and !yes applies it once, for the same person in the same room", async () => {
+    const before = JSON.stringify(chat.store.read());
+    expect(await chat.say("!status blktp3 done")).toBe("There is no feature called “blktp3”. Did you mean blktap3 (blktap3)? !yes to apply.");
+    expect(JSON.stringify(chat.store.read())).toBe(before);
+    // Someone else's !yes, or one in another room, does not apply it.
+    expect(await chat.say("!yes", RM)).toMatch(/^Nothing is waiting for your !yes here/);
+    expect(await chat.say("!yes", ADMIN, "test:elsewhere")).toMatch(/^Nothing is waiting for your !yes here/);
+    expect(await chat.say("!yes")).toBe("* blktap3: at risk → finished [finished]");
+    expect(feature(chat, "blktap3")?.bucket).toBe("done");
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
+    // A slipped letter, a guessed parent, and a question that expires.
+    await chat.say("!status blktpa3 fair");
+    await chat.setup("!yes");
+    expect(feature(chat, "blktap3")?.bucket).toBe("fair");
+    expect(await chat.say("!move blktap3 under vtpm updatse")).toMatch(/Did you mean vTPM updates \(vtpm-updates\)\?/);
+    await chat.setup("!yes");
+    expect(feature(chat, "blktap3")?.parent).toBe("vtpm-updates");
+    await chat.say("!note blktp3: guessed");
+    chat.clock.advance(6 * 60_000);
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
+    expect(feature(chat, "blktap3")?.note).not.toBe("guessed");
+    // Names it knows need no question; a read answers its best guess and says so.
+    expect(await chat.say("!status blktap3 at risk")).toBe("* blktap3: fair → at risk [at risk]");
+    expect(await chat.say("!show blktp3")).toContain("(There is no feature called “blktp3”; this is the closest, blktap3.)");
+  });
+
+  it("confirms a removal with !yes too", async () => {
+    expect(await chat.say("!remove blktap3")).toMatch(/To confirm, say !yes or !remove blktap3 --yes/);
+    expect(await chat.say("!yes")).toMatch(/^Removed blktap3/);
+    expect(feature(chat, "blktap3")).toBeUndefined();
   });
 });
