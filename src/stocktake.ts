@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
-import { CONFIRM_MINUTES, guessedName, Questions } from "./commands/confirm.js";
+import { CONFIRM_MINUTES, guessedName, Questions, yesCommand } from "./commands/confirm.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
@@ -197,6 +197,8 @@ export class Stocktake implements ChatHost {
 
   /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
   private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>): Promise<Reply> {
+    // An open question is about the person's last command here: any other command drops it.
+    if (spec !== yesCommand) this.questions.take(origin.conversation, origin.invoker.id);
     const state = this.store.read();
     const { projectId, bound, scope } = resolveRoom(state, origin.conversation, this.config);
     if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, bound))) {

@@ -16,8 +16,8 @@ export interface Question {
 }
 
 /**
- * The open questions, one per person per room: a newer question replaces an older one, `!yes`
- * takes it (so it applies once), and it lapses after CONFIRM_MINUTES. Kept in memory: a restart
+ * The open questions, one per person per room: `!yes` takes it (so it applies once), the person's
+ * next other command there drops it, and it lapses after CONFIRM_MINUTES. Kept in memory: a restart
  * forgets them, which only means asking again.
  */
 export class Questions {

@@ -414,6 +414,10 @@ describe("typing as people do (issue 10)", () => {
     expect(await chat.say("!move blktap3 under vtpm updatse")).toMatch(/Did you mean vTPM updates \(vtpm-updates\)\?/);
     await chat.setup("!yes");
     expect(feature(chat, "blktap3")?.parent).toBe("vtpm-updates");
+    // A question is about the last command: another one in between drops it.
+    await chat.say("!status blktp3 dropped");
+    await chat.say("!show blktap3");
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
     await chat.say("!note blktp3: guessed");
     chat.clock.advance(6 * 60_000);
     expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
