@@ -152,6 +152,7 @@ export const removeCommand = defineCommand({
       const children = childrenOf(scope.release, feature.id);
       const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
       if (!args.yes) {
+        // `!yes` runs this again with --yes; the draft runs once, and changing nothing writes nothing.
         ctx.ask({ feature: feature.id, yes: true });
         return noChange({
           tone: "info",
