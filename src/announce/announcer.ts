@@ -1,9 +1,8 @@
 import { BucketSchema } from "../model/buckets.js";
-import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
-import { describeEvent } from "../plan/describe-event.js";
+import type { PlanEvent, PlanState } from "../model/schema.js";
+import { describeEvent, milestoneLines } from "../plan/describe-event.js";
 import type { AnnouncementTarget, Logger } from "../ports.js";
 import { person, t, type ListItem, type Reply } from "../reply/reply.js";
-import { formatLongDate } from "../util/dates.js";
 
 /**
  * Posts a project's release news to its announcement targets (a Discord announcements channel, a
@@ -45,21 +44,6 @@ export function isAnnounced(event: PlanEvent): boolean {
 
 function projectOf(event: PlanEvent): string | undefined {
   return event.entity === "conversation" ? undefined : event.project;
-}
-
-/** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
-function milestoneLines(before: unknown, after: unknown): string[] {
-  const list = (value: unknown) => new Map((Array.isArray(value) ? (value as Milestone[]) : []).map((milestone) => [milestone.key, milestone]));
-  const was = list(before);
-  const now = list(after);
-  const lines: string[] = [];
-  for (const [key, milestone] of now) {
-    const old = was.get(key);
-    if (!old) lines.push(`${milestone.label} set for ${formatLongDate(milestone.date)}`);
-    else if (old.date !== milestone.date) lines.push(`${milestone.label} moved from ${formatLongDate(old.date)} to ${formatLongDate(milestone.date)}`);
-  }
-  for (const [key, milestone] of was) if (!now.has(key)) lines.push(`${milestone.label} (${formatLongDate(milestone.date)}) removed from the schedule`);
-  return lines;
 }
 
 function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {

@@ -214,7 +214,9 @@ export const ownerCommand = defineCommand({
   examples: ["!owner blktap3 Thanos Makatos", "!owner pvh Mukesh, George", "!owner blktap3 none"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
-      if (args.owners.join("\n") === feature.owners.join("\n")) return unchanged(`${featureLabel(feature)} already has those owners.`);
+      if (args.owners.join("\n") === feature.owners.join("\n")) {
+        return unchanged(args.owners.length === 0 ? `${featureLabel(feature)} has no owner.` : `${featureLabel(feature)} already has those owners.`);
+      }
       const text = args.owners.length === 0 ? `${featureLabel(feature)} has no owner now.` : `${featureLabel(feature)}: owner ${args.owners.join(", ")}.`;
       return ok({ changes: [updateFeature(scope, feature, { owners: args.owners, ...stamp(ctx) })], value: badge(feature, text) });
     }),

@@ -222,7 +222,8 @@ describe("history and undo", () => {
     expect(history).toContain("1 minute ago, @george:xen.org: blktap3: owner — → Thanos");
     expect(history).toContain("1 hour ago, @ian:xen.org: blktap3: status at risk → fair");
 
-    expect(await chat.say("!undo", MAINTAINER)).toBe("Undone: blktap3: status at risk → fair");
+    // The undo says what is true now: blktap3 is at risk again.
+    expect(await chat.say("!undo", MAINTAINER)).toBe("Undone: blktap3: status fair → at risk");
     expect(feature(chat, "blktap3")).toMatchObject({ bucket: "at-risk", owners: ["Thanos"] });
     expect(await chat.say("!undo", MAINTAINER)).toMatch(/no change here to undo/);
     expect(await chat.say("!history blktap3")).toMatch(/undo: blktap3: status fair → at risk/);
@@ -431,5 +432,23 @@ describe("typing as people do (issue 10)", () => {
     expect(await chat.say("!remove blktap3")).toMatch(/To confirm, say !yes or !remove blktap3 --yes/);
     expect(await chat.say("!yes")).toMatch(/^Removed blktap3/);
     expect(feature(chat, "blktap3")).toBeUndefined();
+  });
+});
+
+describe("replies say what is now true (issue 10, item 11)", () => {
+  it("undo names the state it went back to, for a field and for the schedule", async () => {
+    const chat = await xenRoom();
+    await chat.say("!status vtpm updates fair --probability 80", RM);
+    expect(await chat.say("!undo", RM)).toMatch(/^Undone: vTPM updates: .*probability 80 → —/);
+    await chat.say("!milestone set code-freeze 2013-04-15", RM);
+    expect(await chat.say("!milestone set code-freeze 2013-04-22", RM)).toBeDefined();
+    expect(await chat.say("!undo", RM)).toBe("Undone: release 4.3: Code freeze moved from 22 April 2013 to 15 April 2013");
+    expect(await chat.say("!history")).toMatch(/release 4\.3: Code freeze moved from 15 April 2013 to 22 April 2013/);
+  });
+
+  it("clearing the owners of a feature that has none says it has none", async () => {
+    const chat = await xenRoom();
+    await chat.say("!owner blktap3 none", RM);
+    expect(await chat.say("!owner blktap3 none", RM)).toBe("blktap3 has no owner.");
   });
 });
