@@ -2,6 +2,7 @@ import type { CoreConfig } from "../config/core-config.js";
 import type { Invoker, Permission, Role } from "../ports.js";
 import { cmd, code, t } from "../reply/reply.js";
 import type { Failure } from "../util/result.js";
+import { own } from "../util/own.js";
 
 export type { Permission };
 
@@ -20,7 +21,7 @@ const RANK: Record<Role, number> = { maintainer: 1, "release-manager": 2, admin:
 export function roleOf(invoker: Invoker, projectId: string | undefined, config: CoreConfig, boundHere = false): Role | undefined {
   const roles: Role[] = [...(invoker.grants ?? []), ...(boundHere ? (invoker.roomGrants ?? []) : [])];
   if (config.admins.includes(invoker.id)) roles.push("admin");
-  const project = projectId === undefined ? undefined : config.projects[projectId];
+  const project = projectId === undefined ? undefined : own(config.projects, projectId);
   if (project?.releaseManagers.includes(invoker.id)) roles.push("release-manager");
   if (project?.maintainers.includes(invoker.id)) roles.push("maintainer");
   return roles.sort((a, b) => RANK[b] - RANK[a])[0];

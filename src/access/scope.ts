@@ -2,6 +2,7 @@ import type { CoreConfig } from "../config/core-config.js";
 import type { PlanState, Project, Release } from "../model/schema.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { cmd, t } from "../reply/reply.js";
+import { own } from "../util/own.js";
 
 /**
  * Which project a room talks about: what `!project use` set, else the config's room list, else the
@@ -13,17 +14,17 @@ export function projectIdFor(state: Readonly<PlanState>, conversation: string, c
 
 /** A room bound to nothing talks about the default project, else the only project there is. */
 function fallbackProjectId(state: Readonly<PlanState>, config: CoreConfig): string | undefined {
-  if (config.defaultProject && state.projects[config.defaultProject]) return config.defaultProject;
+  if (config.defaultProject && own(state.projects, config.defaultProject)) return config.defaultProject;
   const ids = Object.keys(state.projects);
   return ids.length === 1 ? ids[0] : undefined;
 }
 
 /** The project a room is bound to on purpose (`!project use`, the config's rooms), without the fallbacks. */
 export function boundProjectId(state: Readonly<PlanState>, conversation: string, config: CoreConfig): string | undefined {
-  const bound = state.conversations[conversation]?.project;
-  if (bound && state.projects[bound]) return bound;
+  const bound = own(state.conversations, conversation)?.project;
+  if (bound && own(state.projects, bound)) return bound;
   for (const [id, project] of Object.entries(config.projects)) {
-    if (project.rooms.includes(conversation) && state.projects[id]) return id;
+    if (project.rooms.includes(conversation) && own(state.projects, id)) return id;
   }
   return undefined;
 }
@@ -33,7 +34,7 @@ export function projectFor(state: Readonly<PlanState>, conversation: string, con
 }
 
 function projectOf(state: Readonly<PlanState>, id: string | undefined): Result<Project> {
-  const project = id === undefined ? undefined : state.projects[id];
+  const project = id === undefined ? undefined : own(state.projects, id);
   if (project) return ok(project);
   const ids = Object.keys(state.projects);
   if (ids.length === 0) return fail("no-project", t`There is no project yet. Start one with ${cmd("project new", "NAME")} (for example ${cmd("project new", "xen")}).`);
@@ -54,7 +55,7 @@ function scopeOf(state: Readonly<PlanState>, projectId: string | undefined): Res
   const project = projectOf(state, projectId);
   if (!project.ok) return project;
   const current = project.value.currentRelease;
-  const release = current === null ? undefined : project.value.releases[current];
+  const release = current === null ? undefined : own(project.value.releases, current);
   if (!release) {
     return fail("no-release", t`${project.value.name} has no current release. Start one with ${cmd("release new", "VERSION")} (for example ${cmd("release new", "4.3")}).`);
   }

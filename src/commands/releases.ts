@@ -12,6 +12,7 @@ import { changeAndReply, noChange } from "./helpers.js";
 import { projectFor, scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 import type { Token } from "./tokenize.js";
+import { hasOwn, own } from "../util/own.js";
 
 const projectId = z
   .string({ error: "which project? Give a short name such as xen" })
@@ -37,7 +38,7 @@ export const projectNewCommand = defineCommand({
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      if (state.projects[args.id]) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
+      if (own(state.projects, args.id)) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
       const now = ctx.clock.now().toISOString();
       const project: ProjectMeta = {
         id: args.id,
@@ -65,12 +66,12 @@ export const projectUseCommand = defineCommand({
   examples: ["!project use xen"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      const project = state.projects[args.id];
+      const project = own(state.projects, args.id);
       if (!project) {
         const ids = Object.keys(state.projects).sort();
         return fail("not-found", ids.length > 0 ? `There is no project ${args.id}. Projects: ${ids.join(", ")}.` : t`There is no project ${args.id}. Start one with ${cmd("project new", "NAME")}.`);
       }
-      if (state.conversations[ctx.conversation]?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
+      if (own(state.conversations, ctx.conversation)?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } }],
         value: done(`This room now uses ${project.name}.`),
@@ -117,7 +118,7 @@ export const releaseNewCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (releases[args.version]) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
+      if (hasOwn(releases, args.version)) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
       const now = ctx.clock.now();
       const today = now.toISOString().slice(0, 10);
       let start: string | null = args.cycle === undefined ? null : today;
@@ -149,7 +150,7 @@ export const releaseUseCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (!releases[args.version]) {
+      if (!hasOwn(releases, args.version)) {
         const known = Object.keys(releases);
         return fail("not-found", `${name} has no release ${args.version}.${known.length > 0 ? ` Releases: ${known.join(", ")}.` : ""}`);
       }
