@@ -30,15 +30,17 @@ export function boundProjectId(state: Readonly<PlanState>, conversation: string,
 }
 
 export function projectFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Project> {
-  return projectOf(state, projectIdFor(state, conversation, config));
+  return projectOf(state, projectIdFor(state, conversation, config), config);
 }
 
-function projectOf(state: Readonly<PlanState>, id: string | undefined): Result<Project> {
+function projectOf(state: Readonly<PlanState>, id: string | undefined, config: CoreConfig): Result<Project> {
   const project = id === undefined ? undefined : own(state.projects, id);
   if (project) return ok(project);
   const ids = Object.keys(state.projects);
   if (ids.length === 0) return fail("no-project", t`There is no project yet. Start one with ${cmd("project new", "NAME")} (for example ${cmd("project new", "xen")}).`);
-  return fail("no-project", t`This room is not bound to a project. Pick one with ${cmd("project use", "NAME")} (projects: ${ids.sort().join(", ")}).`);
+  // Who asks is not known here, so private projects are left out (`!project list` shows them to their people).
+  const listed = ids.filter((listedId) => own(config.projects, listedId)?.private !== true).sort();
+  return fail("no-project", t`This room is not bound to a project. Pick one with ${cmd("project use", "NAME")}${listed.length > 0 ? ` (projects: ${listed.join(", ")})` : ""}.`);
 }
 
 export interface Scope {
@@ -48,11 +50,11 @@ export interface Scope {
 
 /** The project's current release, or a reply saying how to make one. */
 export function scopeFor(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Result<Scope> {
-  return scopeOf(state, projectIdFor(state, conversation, config));
+  return scopeOf(state, projectIdFor(state, conversation, config), config);
 }
 
-function scopeOf(state: Readonly<PlanState>, projectId: string | undefined): Result<Scope> {
-  const project = projectOf(state, projectId);
+function scopeOf(state: Readonly<PlanState>, projectId: string | undefined, config: CoreConfig): Result<Scope> {
+  const project = projectOf(state, projectId, config);
   if (!project.ok) return project;
   const current = project.value.currentRelease;
   const release = current === null ? undefined : own(project.value.releases, current);
@@ -73,5 +75,5 @@ export interface Room {
 export function resolveRoom(state: Readonly<PlanState>, conversation: string, config: CoreConfig): Room {
   const bound = boundProjectId(state, conversation, config);
   const projectId = bound ?? fallbackProjectId(state, config);
-  return { projectId, bound: bound !== undefined, scope: scopeOf(state, projectId) };
+  return { projectId, bound: bound !== undefined, scope: scopeOf(state, projectId, config) };
 }
