@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../../support/temp.js";
@@ -66,12 +67,14 @@ describe("the lock when processes race for it", () => {
     expect(counts.filter((winners) => winners !== 1)).toEqual([]);
   }, 120_000);
 
-  it(`gives a stale lock (empty, or left by a process that is gone) to exactly one, ${TRIALS} times`, async () => {
+  it(`gives a stale lock (empty, its process gone, or its pid reused) to exactly one, ${TRIALS} times`, async () => {
     const counts: number[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       const path = join(temp.dir, `stale-${trial}.lock`);
-      // Alternate the two kinds of stale lock: half-written (empty) and one naming a pid nobody has.
-      writeFileSync(path, trial % 2 === 0 ? "" : JSON.stringify({ pid: 2 ** 22 + 1, host: (await import("node:os")).hostname(), since: "then" }));
+      // Three kinds of stale lock in turn: half-written (empty), naming a pid nobody has, and naming a
+      // live pid (this test's) that has been reused since: its start time is not the recorded one.
+      const owners = ["", JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: "then" }), JSON.stringify({ pid: process.pid, host: hostname(), since: "then", started: "another-boot:1" })];
+      writeFileSync(path, owners[trial % owners.length]!);
       counts.push(await race(path, TRIALS + trial));
     }
     expect(counts.filter((winners) => winners !== 1)).toEqual([]);
