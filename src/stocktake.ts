@@ -20,6 +20,7 @@ import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/
 import type { FailureCode } from "./util/result.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
+import { own } from "./util/own.js";
 
 export interface StocktakeOptions {
   store: PlanStore;
@@ -92,7 +93,7 @@ export class Stocktake implements ChatHost {
   /** What adapters may know about a room: its explicit project binding and its settings. */
   conversation(id: string): ConversationView {
     const state = this.store.read();
-    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(state.conversations[id]?.settings) };
+    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(own(state.conversations, id)?.settings) };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent, milestoneLines } from "../plan/describe-event.js";
 import type { AnnouncementTarget, Logger } from "../ports.js";
 import { person, t, type ListItem, type Reply } from "../reply/reply.js";
+import { own } from "../util/own.js";
 
 /**
  * Posts a project's release news to its announcement targets (a Discord announcements channel, a
@@ -57,7 +58,7 @@ function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
 
 /** One post for a batch of changes to one project. */
 export function changesReply(projectId: string, events: readonly PlanEvent[], state: Readonly<PlanState>): Reply {
-  const project = state.projects[projectId];
+  const project = own(state.projects, projectId);
   const items = events.flatMap((event) => itemsFor(event, state));
   const releases = [...new Set(events.flatMap((event) => (event.entity === "feature" || event.entity === "release" ? [event.release] : [])))];
   const name = `${project?.name ?? projectId}${releases.length === 1 ? ` ${releases[0]}` : ""}`;

@@ -13,6 +13,7 @@ import { param } from "./params.js";
 import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, withFeature } from "./helpers.js";
 import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
+import { hasOwn, own } from "../util/own.js";
 
 const badge = (feature: Feature, text: string): Reply => ({
   tone: "ok",
@@ -101,7 +102,7 @@ export const addCommand = defineCommand({
       const duplicate = duplicateOf(features, label);
       if (duplicate) return duplicate;
       const now = ctx.clock.now().toISOString();
-      const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => candidate in release.features);
+      const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => hasOwn(release.features, candidate));
       const feature: Feature = {
         id,
         title: label.title,
@@ -342,7 +343,7 @@ export const showCommand = defineCommand({
     const { feature, guessed } = found.value;
     const release = scope.value.release;
     const children = childrenOf(release, feature.id);
-    const parent = feature.parent === null ? undefined : release.features[feature.parent];
+    const parent = feature.parent === null ? undefined : own(release.features, feature.parent);
     const now = ctx.clock.now();
     const lines = [
       `id: ${feature.id}`,

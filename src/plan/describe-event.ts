@@ -2,6 +2,7 @@ import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
 import { formatLongDate } from "../util/dates.js";
 import { featureLabel } from "./summary.js";
+import { own } from "../util/own.js";
 
 const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order"]);
 
@@ -67,7 +68,7 @@ export function eventSubject(event: PlanEvent, state?: Readonly<PlanState>): str
       external: whole["external"] === true,
     });
   }
-  const current = state?.projects[event.project]?.releases[event.release]?.features[event.feature];
+  const current = own(own(own(state?.projects, event.project)?.releases, event.release)?.features, event.feature);
   return current ? featureLabel(current) : event.feature;
 }
 

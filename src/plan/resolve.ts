@@ -2,6 +2,7 @@ import type { Feature, Release } from "../model/schema.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
 import { cmd, t } from "../reply/reply.js";
+import { own } from "../util/own.js";
 
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
@@ -68,7 +69,7 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
-  const byId = release.features[wanted];
+  const byId = own(release.features, wanted);
   if (byId) return named(byId);
 
   const features = Object.values(release.features);
@@ -145,7 +146,7 @@ function ambiguous(name: string, found: Feature[]): Result<never> {
 /** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
 export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
   const wanted = normalizeName(name);
-  const byId = release.features[wanted];
+  const byId = own(release.features, wanted);
   if (byId) return byId;
   const matches = Object.values(release.features).filter(
     (feature) =>
