@@ -1,6 +1,7 @@
 import { BucketSchema } from "../model/buckets.js";
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent, milestoneLines } from "../plan/describe-event.js";
+import { isNews } from "../plan/news.js";
 import type { AnnouncementTarget, Logger } from "../ports.js";
 import { person, t, type ListItem, type Reply } from "../reply/reply.js";
 import { own } from "../util/own.js";
@@ -21,27 +22,8 @@ export interface AnnouncerOptions {
   logger: Logger;
 }
 
-/**
- * What is news for an announcements channel: a feature's status (its bucket or odds), features
- * added or removed, new releases, the schedule, and which release is current. Owners, notes,
- * aliases and links are the planners' business; bookkeeping (quiet events) is nobody's.
- */
-export function isAnnounced(event: PlanEvent): boolean {
-  if (event.quiet) return false;
-  const created = event.before === null;
-  const deleted = event.after === null;
-  const touched = (field: string) => event.after !== null && field in event.after;
-  switch (event.entity) {
-    case "feature":
-      return created || deleted || touched("bucket") || touched("probability");
-    case "release":
-      return created || deleted || touched("milestones");
-    case "project":
-      return !created && touched("currentRelease");
-    case "conversation":
-      return false;
-  }
-}
+/** What the announcer posts: the plan's news (src/plan/news.ts). */
+export const isAnnounced = isNews;
 
 function projectOf(event: PlanEvent): string | undefined {
   return event.entity === "conversation" ? undefined : event.project;

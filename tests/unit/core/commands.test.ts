@@ -237,6 +237,27 @@ describe("history and undo", () => {
     expect(feature(chat, "blktap3")?.bucket).toBe("done");
   });
 
+  it("names features by their titles as they are now, one line each, news only unless --all (issue 10, item 8)", async () => {
+    const afterChanges = async () => {
+      const chat = await xenRoom();
+      await chat.say("!stock");
+      chat.clock.advance(60_000);
+      await chat.say("!status blktap3 fair");
+      await chat.say("!status blktap3 on-track");
+      await chat.say("!rename blktap3 to Blktap3 driver");
+      await chat.say("!alias Blktap3 driver bt3");
+      await chat.say("!status vtpm updates done");
+      await chat.say("!status vtpm updates on-track");
+      return chat;
+    };
+    const changesIn = (text: string | undefined) => text!.slice(text!.indexOf("Changes since"), text!.indexOf("== "));
+    // vTPM updates went to done and back: no news. The rename and the alias are bookkeeping.
+    expect(changesIn(await (await afterChanges()).say("!stock --since last"))).toBe(
+      "Changes since the last summary (23 January 2013, 12:00 UTC):\n\n* Blktap3 driver: status at risk → on track\n\n",
+    );
+    expect(changesIn(await (await afterChanges()).say("!stock --since last --all"))).toMatch(/^\* Blktap3 driver: status at risk → on track; title blktap3 → Blktap3 driver; aliases — → bt3$/m);
+  });
+
   it("lists what changed since a date, or since the last summary", async () => {
     const chat = await xenRoom();
     await chat.say("!stock");
@@ -244,7 +265,7 @@ describe("history and undo", () => {
     await chat.say("!status blktap3 fair");
     await chat.say("!add vNUMA --bucket at-risk");
     const since = await chat.say("!stock --since last");
-    expect(since).toContain("Changes since 23 January 2013:");
+    expect(since).toContain("Changes since the last summary (23 January 2013, 12:00 UTC):");
     expect(since).toContain("* blktap3: status at risk → fair");
     expect(since).toContain("* added vNUMA (at risk)");
     expect(await chat.say("!stock --since 7d")).toContain("* blktap3: status at risk → fair");
