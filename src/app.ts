@@ -14,6 +14,7 @@ import { MetricsRegistry } from "./metrics/registry.js";
 import { trackBucketSeries } from "./plan/bucket-series.js";
 import { Announcer } from "./announce/announcer.js";
 import { CORE_COMMANDS } from "./commands/index.js";
+import type { CommandSpec } from "./commands/spec.js";
 import { platformOf } from "./ids.js";
 import { plainText } from "./reply/inline.js";
 import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, Logger, PlanStore } from "./ports.js";
@@ -58,6 +59,8 @@ export interface AppOptions {
   timer?: Timer;
   /** First retry delay for an adapter that fails to start; doubles up to five minutes. */
   retryMs?: number;
+  /** The bot's commands instead of the core's: for tests that need one that throws. */
+  commands?: readonly CommandSpec[];
 }
 
 /** The console user holds the terminal and so the data file: an admin, like the file's owner. */
@@ -111,7 +114,15 @@ export async function startApp(options: AppOptions): Promise<App> {
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
-  const bot = new Stocktake({ store, config, clock, logger, metrics, pageUrl: (project) => pageUrl(config, project) });
+  const bot = new Stocktake({
+    store,
+    config,
+    clock,
+    logger,
+    metrics,
+    pageUrl: (project) => pageUrl(config, project),
+    ...(options.commands ? { commands: options.commands } : {}),
+  });
 
   // Commands in flight, typed or structured, so a shutdown can let them finish and be written first.
   const inFlight = new Set<Promise<unknown>>();

@@ -8,6 +8,7 @@ import { readMailFile } from "./mail/read-mail.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
 import { plainText } from "./reply/inline.js";
+import { hasOwn, own } from "./util/own.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -109,7 +110,7 @@ function describeDiscord(config: Config): string {
   const warnings: string[] = [];
   if (discord.prefixCommands && config.prefix === "/") warnings.push("prefix “/” clashes with Discord's slash commands; pick another prefix");
   for (const project of Object.keys(discord.announcements)) {
-    if (Object.keys(config.projects).length > 0 && !(project in config.projects)) warnings.push(`discord.announcements.${project}: no project ${project} in projects (fine if it was made in chat)`);
+    if (Object.keys(config.projects).length > 0 && !hasOwn(config.projects, project)) warnings.push(`discord.announcements.${project}: no project ${project} in projects (fine if it was made in chat)`);
   }
   for (const warning of warnings) lines.push(`  warning: ${warning}`);
   return `${lines.join("\n")}\n`;
@@ -205,14 +206,14 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
   try {
     const state = store.read();
     const projects = Object.values(state.projects);
-    const project = projectId ? state.projects[projectId] : projects.length === 1 ? projects[0] : undefined;
+    const project = projectId ? own(state.projects, projectId) : projects.length === 1 ? projects[0] : undefined;
     if (!project) {
       throw new UsageError(
         projects.length === 0 ? `${config.dataFile} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
       );
     }
     const id = releaseId ?? project.currentRelease;
-    const release = id ? project.releases[id] : undefined;
+    const release = id ? own(project.releases, id) : undefined;
     if (!release) throw new UsageError(`${project.id} has no release ${id ?? "(none is current)"}`);
     process.stdout.write(exportRelease(format, project, release, systemClock.now()));
     return 0;

@@ -5,6 +5,7 @@ import { emptyRelease } from "../plan/release.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { planImport } from "./apply-import.js";
 import { importMail, type ImportedMail, type MailEnvelope } from "./import.js";
+import { own } from "../util/own.js";
 
 export interface ImportTarget {
   project?: string;
@@ -62,12 +63,12 @@ export async function importIntoStore(store: PlanStore, text: string, target: Im
     const now = clock.now();
     const at = now.toISOString();
     const changes: ChangeRequest[] = [];
-    const existingProject = state.projects[project];
+    const existingProject = own(state.projects, project);
     if (!existingProject) {
       const meta: ProjectMeta = { id: project, name: project.charAt(0).toUpperCase() + project.slice(1), currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
       changes.push({ entity: "project", project, op: "create", value: meta });
     }
-    let existingRelease = existingProject?.releases[release];
+    let existingRelease = own(existingProject?.releases, release);
     if (!existingRelease) {
       const meta: ReleaseMeta = { ...emptyRelease(release, target.by, now), ...target.releaseDefaults };
       changes.push({ entity: "release", project, release, op: "create", value: meta });
