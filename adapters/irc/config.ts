@@ -87,3 +87,25 @@ export const IrcConfigSchema = z
   });
 
 export type IrcConfig = z.infer<typeof IrcConfigSchema>;
+
+interface RoleIds {
+  admins: readonly string[];
+  projects: Record<string, { releaseManagers: readonly string[]; maintainers: readonly string[] }>;
+}
+
+/**
+ * `irc:NETWORK/~nick` is how the adapter names someone with no services account. Such an id in a
+ * role list would let whoever takes that nick hold the role, so the config refuses it; the refusal
+ * people see names their `~` id, and an admin may well try to paste it.
+ */
+export function refuseNickIds(config: RoleIds, ctx: { addIssue(issue: { code: "custom"; path: (string | number)[]; message: string }): void }): void {
+  const check = (ids: readonly string[], path: (string | number)[]) =>
+    ids.forEach((id, index) => {
+      if (/^irc:[^/]+\/~/.test(id)) ctx.addIssue({ code: "custom", path: [...path, index], message: `${id} is a nick without a services account, which anyone can take; use irc:NETWORK/ACCOUNT` });
+    });
+  check(config.admins, ["admins"]);
+  for (const [project, roles] of Object.entries(config.projects)) {
+    check(roles.releaseManagers, ["projects", project, "releaseManagers"]);
+    check(roles.maintainers, ["projects", project, "maintainers"]);
+  }
+}

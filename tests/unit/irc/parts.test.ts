@@ -96,3 +96,12 @@ describe("the irc config section", () => {
     expect(config.irc.channels).toEqual([{ name: "#xen-devel" }, { name: "#secret", key: "k" }]);
   });
 });
+
+describe("role ids in the config", () => {
+  it("refuse an IRC nick without an account (irc:NETWORK/~nick): anyone can take it", () => {
+    expect(() => parseConfig({ admins: ["irc:oftc/~george"], projects: { xen: { maintainers: ["irc:oftc/ian", "irc:oftc/~ian"] } } }, "t", {})).toThrow(
+      /admins\.0: irc:oftc\/~george is a nick without a services account[\s\S]*projects\.xen\.maintainers\.1: irc:oftc\/~ian/,
+    );
+    expect(parseConfig({ admins: ["irc:oftc/george"] }, "t", {}).admins).toEqual(["irc:oftc/george"]);
+  });
+});
