@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
+import { readEnvFile } from "../../support/env-file.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 export const IRCD_SCRIPT = `${REPO_ROOT}scripts/ircd.sh`;
@@ -12,15 +13,6 @@ export interface IrcServer {
   host: string;
   port: number;
   source: string;
-}
-
-function readEnvFile(path: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]!] = match[2]!;
-  }
-  return values;
 }
 
 function answers(host: string, port: number): Promise<boolean> {
