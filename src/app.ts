@@ -75,6 +75,7 @@ export function enabledAdapters(config: Config): string[] {
     ...(config.console.enabled ? ["console"] : []),
     ...(config.matrix.enabled ? ["matrix"] : []),
     ...(config.discord.enabled ? ["discord"] : []),
+    ...(config.irc.enabled ? ["irc"] : []),
   ];
 }
 
@@ -99,6 +100,10 @@ export async function createAdapters(config: Config, logger: Logger, metrics: Me
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
     adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }) }));
+  }
+  if (config.irc.enabled) {
+    const { IrcAdapter } = await import("../adapters/irc/irc-adapter.js");
+    adapters.push(new IrcAdapter({ config: config.irc, prefix: config.prefix, botName: config.botName, logger: logger.child({ adapter: "irc" }) }));
   }
   return adapters;
 }

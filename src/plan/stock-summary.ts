@@ -30,22 +30,23 @@ export interface StockOptions {
  */
 export function changesSince(events: readonly PlanEvent[], release: Release, all: boolean): string[] {
   const oldestFirst = events.filter((event) => (event.entity === "feature" || event.entity === "release") && (all ? !event.quiet : isNews(event))).reverse();
+  // One entry per feature (all its events) or per schedule change, in the order of each entry's
+  // latest event: the latest lines are the latest news.
   const byFeature = new Map<string, PlanEvent[]>();
-  const lines: (string | PlanEvent[])[] = [];
+  const entries: PlanEvent[][] = [];
   for (const event of oldestFirst) {
-    if (event.entity !== "feature") {
-      lines.push(describeEvent(event));
+    const group = event.entity === "feature" ? byFeature.get(event.feature) : undefined;
+    if (group) {
+      group.push(event);
       continue;
     }
-    const group = byFeature.get(event.feature);
-    if (group) group.push(event);
-    else {
-      const fresh = [event];
-      byFeature.set(event.feature, fresh);
-      lines.push(fresh);
-    }
+    const fresh = [event];
+    if (event.entity === "feature") byFeature.set(event.feature, fresh);
+    entries.push(fresh);
   }
-  return lines.flatMap((line) => (typeof line === "string" ? [line] : featureChange(line, release)));
+  return entries
+    .sort((a, b) => a.at(-1)!.seq - b.at(-1)!.seq)
+    .flatMap((entry) => (entry[0]!.entity === "feature" ? featureChange(entry, release) : [describeEvent(entry[0]!)]));
 }
 
 function featureChange(group: readonly PlanEvent[], release: Release): string[] {
