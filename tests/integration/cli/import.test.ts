@@ -64,6 +64,17 @@ describe("stocktake import", () => {
     expect(unread.stdout).toContain("lines 1–3: 3 lines of prose");
   });
 
+  it("exits 2 when the subject names no project and none is given, and imports with --project", async () => {
+    const usage = await stocktake(["import", fixture("llvm-15-schedule.txt"), "--data", data]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Say which project and release to import into");
+    const given = await stocktake(["import", fixture("llvm-15-schedule.txt"), "--project", "llvm", "--data", data]);
+    expect(given.code).toBe(0);
+    expect(given.stdout).toContain("Imported 0 features into llvm 15.0.0");
+    expect(given.stdout).toContain("Timeline: Release schedule reminder on Discourse 2022-07-12, release/15.x branch created 2022-07-26");
+    expect(given.stdout).toContain("line 7:");
+  });
+
   it("--dry-run shows the plan without writing it; then the import writes it, by heading", async () => {
     const file = join(temp.dir, "dry.json");
     const dry = await stocktake(["import", fixture("synthetic-headings.txt"), "--dry-run", "--data", file]);
