@@ -79,7 +79,12 @@ async function main(argv: string[]): Promise<number> {
       return runDeployCommands(config, values.guild);
     }
     case "export": {
-      const format = values.format.toLowerCase();
+      // `stocktake export json`, as `!export json` in chat; --format says the same.
+      if (rest[0] !== undefined && values.format !== "text" && rest[0].toLowerCase() !== values.format.toLowerCase()) {
+        throw new UsageError(`the format is given twice: ${rest[0]} and --format ${values.format}`);
+      }
+      if (rest.length > 1) throw new UsageError(`export takes one format, not “${rest.join(" ")}”`);
+      const format = (rest[0] ?? values.format).toLowerCase();
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format is one of ${EXPORT_FORMATS.join(", ")}`);
       return runExport(config, format as ExportFormat, values.project, values.release);
     }
@@ -202,7 +207,8 @@ async function runImport(config: Config, file: string, project: string | undefin
 }
 
 async function runExport(config: Config, format: ExportFormat, projectId: string | undefined, releaseId: string | undefined): Promise<number> {
-  const store = await openStore(config);
+  // A read never creates a data file.
+  const store = await openStoreToRead(config);
   try {
     const state = store.read();
     const projects = Object.values(state.projects);
@@ -229,7 +235,7 @@ try {
     process.stderr.write(`The config has problems:\n${error.message}\n`);
     process.exitCode = 1;
   } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    process.stderr.write(`stocktake: ${(error as Error).message}\n\n${HELP}`);
+    process.stderr.write(`stocktake: ${(error as Error).message}\n(stocktake --help lists the commands and options)\n`);
     process.exitCode = 2;
   } else if (isStoreRefusal(error)) {
     process.stderr.write(`stocktake: ${error.message}\n`);

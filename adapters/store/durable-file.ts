@@ -21,7 +21,7 @@ export class DurableJsonFile implements Adapter<unknown> {
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw new Error(`${this.path} is not valid JSON (${(error as Error).message})`);
+      throw new NotJsonError(`${this.path} is not valid JSON (${(error as Error).message})`);
     }
   }
 
@@ -61,3 +61,6 @@ export async function syncDirectory(path: string): Promise<void> {
     await dir.close();
   }
 }
+
+/** The file is there but is not JSON at all: the store refuses it as it refuses an invalid one. */
+export class NotJsonError extends Error {}

@@ -6,7 +6,7 @@ import { loadState } from "../../src/model/migrations.js";
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { applyChange, EventSourcedStore } from "../../src/store/event-store.js";
 import { systemClock, type Clock, type Logger, type StoreHealth } from "../../src/ports.js";
-import { DurableJsonFile } from "./durable-file.js";
+import { DurableJsonFile, NotJsonError } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
 import { FileLock } from "./lock.js";
 
@@ -86,6 +86,8 @@ export class LowdbStore extends EventSourcedStore {
       log?.close();
       lock.release();
       if (error instanceof HistoryLogError) throw new StoreLoadError(error.message);
+      // Not JSON at all (a hand edit gone wrong, another program's file): refused like an invalid one.
+      if (error instanceof NotJsonError) throw new StoreLoadError(`${error.message}; it was left as it is. Fix it, or move it away to start a new plan.`);
       throw error;
     }
   }

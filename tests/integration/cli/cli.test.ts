@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -122,5 +122,42 @@ describe("the stocktake command line", () => {
     const badFlag = await stocktake(["export", "--nope"]);
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("says what is wrong with a data file that is not JSON, without a stack trace, and leaves it as it was (issue 10, item 12)", async () => {
+    const broken = join(temp.dir, "broken.json");
+    writeFileSync(broken, "{ this is not json");
+    for (const args of [["export", "--data", broken], ["console", "--data", broken]]) {
+      const run = await stocktake(args, "stock\n");
+      expect(run.code, args.join(" ")).toBe(1);
+      expect(run.stderr).toMatch(/broken\.json is not valid JSON .*left as it is/);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+    expect(readFileSync(broken, "utf8")).toBe("{ this is not json");
+  });
+
+  it("takes the export format as a word, as chat does, and refuses two different ones", async () => {
+    const json = await stocktake(["export", "json", "--data", data]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ project: { id: "xen" } });
+    const markdown = await stocktake(["export", "markdown", "--data", data]);
+    expect(markdown.stdout).toMatch(/^## /m);
+    const twice = await stocktake(["export", "json", "--format", "markdown", "--data", data]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("the format is given twice");
+  });
+
+  it("answers a usage error with one line and a pointer to --help, not the whole help", async () => {
+    const run = await stocktake(["frobnicate"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("stocktake: unknown command “frobnicate”\n(stocktake --help lists the commands and options)\n");
+  });
+
+  it("creates no data file when it only reads one (export from a folder that does not exist)", async () => {
+    const missing = join(temp.dir, "nowhere", "plan.json");
+    const run = await stocktake(["export", "--data", missing]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("has no projects yet");
+    expect(existsSync(join(temp.dir, "nowhere"))).toBe(false);
   });
 });
