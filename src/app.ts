@@ -106,7 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const timer = options.timer ?? cronerTimer;
-  const store = options.store ?? (await LowdbStore.open(options.config.dataFile, { clock, logger: logger.child({ part: "store" }) }));
+  const store = options.store ?? (await openConfiguredStore(options.config, { clock, logger: logger.child({ part: "store" }) }));
   const metrics = new MetricsRegistry();
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
@@ -261,7 +261,16 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
 
 /** Opens the config's data file for a one-shot command (import, export); the caller closes it. */
 export function openStore(config: Config): Promise<PlanStore> {
-  return LowdbStore.open(config.dataFile);
+  return openConfiguredStore(config);
+}
+
+/** The config's store: lowdb at `dataFile`, or PostgreSQL (loaded only then, as the Discord adapter is). */
+async function openConfiguredStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<PlanStore> {
+  if (config.store.kind === "postgres") {
+    const { PostgresStore } = await import("../adapters/store/postgres/postgres-store.js");
+    return PostgresStore.open({ url: config.store.url, schema: config.store.schema, poolSize: config.store.poolSize, ...options });
+  }
+  return LowdbStore.open(config.dataFile, options);
 }
 
 /** A data file the store refuses (invalid, or held by another process): a message for the person, not a crash. */

@@ -1,4 +1,5 @@
 import type { ClientBase } from "pg";
+import { StoreLoadError } from "../lowdb-store.js";
 
 /**
  * The database schema, in versions. Each step runs once, in its own transaction, and is recorded in
@@ -49,7 +50,7 @@ export const LATEST_SCHEMA = SCHEMA_STEPS[SCHEMA_STEPS.length - 1]!.version;
 /** Any number, as long as every Stocktake uses the same one: two processes starting at once take turns. */
 const MIGRATION_LOCK = 0x5170_c74e;
 
-export class SchemaVersionError extends Error {
+export class SchemaVersionError extends StoreLoadError {
   constructor(message: string) {
     super(message);
     this.name = "SchemaVersionError";

@@ -141,7 +141,10 @@ export class PostgresStore extends EventSourcedStore {
     // An idle connection the server dropped is replaced on next use; without a listener it would crash the process.
     pool.on("error", (error) => options.logger?.warn({ err: error }, "an idle PostgreSQL connection failed"));
     try {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        // Refused, unknown host, bad password: a message for the person, without the password.
+        throw new StoreLoadError(`cannot open ${describeUrl(options.url)}: ${(error as Error).message}`);
+      });
       try {
         if (schema !== "public") await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         const applied = await migrateSchema(client);
