@@ -24,8 +24,8 @@ export interface PostgresStoreOptions {
   listen?: boolean;
 }
 
-/** The channel every commit notifies, with its last seq as payload. */
-const CHANNEL = "stocktake_events";
+/** The channel every commit notifies, with its last seq as payload; one per schema, as channels are per database. */
+const channelFor = (schema: string) => `stocktake_events_${schema}`;
 const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
 
@@ -61,6 +61,7 @@ class PostgresJournal implements Journal {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly channel: string,
     private readonly state: () => PlanState,
     private readonly snapshotEvery: number,
   ) {}
@@ -82,7 +83,7 @@ class PostgresJournal implements Journal {
     } else {
       await tx.query("UPDATE plan SET seq = $1", [last]);
     }
-    await tx.query("SELECT pg_notify($1, $2)", [CHANNEL, String(last)]);
+    await tx.query("SELECT pg_notify($1, $2)", [this.channel, String(last)]);
     await tx.query("COMMIT");
     this.tx = undefined;
   }
@@ -161,7 +162,7 @@ export class PostgresStore extends EventSourcedStore {
         state = loaded.value;
       }
       // The store changes this object in place, so the journal's snapshots see every commit.
-      const journal = new PostgresJournal(pool, () => state, options.snapshotEvery ?? 1000);
+      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000);
       journal.snapshotSeq = Number(row?.snapshot_seq ?? 0);
       const store = new PostgresStore(state, pool, journal, options.clock ?? systemClock, options);
       await store.foldIn(pool);
@@ -250,7 +251,7 @@ export class PostgresStore extends EventSourcedStore {
       this.scheduleRelisten();
     });
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
     this.listener = client;
     // Commits made while this connection was away sent notifications nobody heard.
     await this.sync();
