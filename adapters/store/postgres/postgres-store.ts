@@ -72,19 +72,29 @@ class PostgresJournal implements Journal {
     const last = events[events.length - 1]!.seq;
     // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
     if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
+    const snapshot = last - this.snapshotSeq >= this.snapshotEvery ? JSON.stringify(this.state()) : null;
+    // One round trip while the plan row is locked: every other writer is waiting for it.
     await tx.query(
-      `INSERT INTO events (seq, txn, at, origin, event)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])`,
-      [events.map((event) => event.seq), events.map((event) => event.txn), events.map((event) => event.at), events.map((event) => event.origin ?? null), events.map((event) => JSON.stringify(event))],
+      `WITH appended AS (
+         INSERT INTO events (seq, txn, at, origin, event)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
+       ), head AS (
+         UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
+       )
+       SELECT pg_notify($8, $6::text)`,
+      [
+        events.map((event) => event.seq),
+        events.map((event) => event.txn),
+        events.map((event) => event.at),
+        events.map((event) => event.origin ?? null),
+        events.map((event) => JSON.stringify(event)),
+        last,
+        snapshot,
+        this.channel,
+      ],
     );
-    if (last - this.snapshotSeq >= this.snapshotEvery) {
-      await tx.query("UPDATE plan SET seq = $1, snapshot = $2::jsonb, snapshot_seq = $1", [last, JSON.stringify(this.state())]);
-      this.snapshotSeq = last;
-    } else {
-      await tx.query("UPDATE plan SET seq = $1", [last]);
-    }
-    await tx.query("SELECT pg_notify($1, $2)", [this.channel, String(last)]);
     await tx.query("COMMIT");
+    if (snapshot !== null) this.snapshotSeq = last;
     this.tx = undefined;
   }
 
@@ -124,6 +134,9 @@ export class PostgresStore extends EventSourcedStore {
   private listener: pg.Client | undefined;
   private relisten: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
+  private announced = 0;
+  private syncQueued = false;
 
   private constructor(
     state: PlanState,
@@ -240,9 +253,13 @@ export class PostgresStore extends EventSourcedStore {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.url });
     client.on("notification", (message) => {
-      if (Number(message.payload) > this.state.seq) {
-        this.sync().catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
-      }
+      this.announced = Math.max(this.announced, Number(message.payload));
+      if (this.announced <= this.state.seq || this.syncQueued) return;
+      this.syncQueued = true;
+      this.inTurn(async () => {
+        this.syncQueued = false;
+        if (this.announced > this.state.seq) await this.foldIn(this.pool);
+      }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
     client.on("error", (error) => {
       this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
