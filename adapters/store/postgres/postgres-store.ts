@@ -234,12 +234,14 @@ export class PostgresStore extends EventSourcedStore {
   /** The same window as the journal scan it replaces (the newest events), read by the index instead of parsed event by event. */
   protected override async recallOrigins(): Promise<void> {
     const found = await this.pool.query<{ origin: string }>(
+      // OFFSET 0 keeps the origin filter out of the inner scan, so the planner walks the newest part
+      // of the primary key instead of the whole origin index.
       `SELECT origin FROM (
-         SELECT seq, origin FROM events
-         WHERE origin IS NOT NULL AND seq = txn AND seq > (SELECT seq FROM plan) - $1
+         SELECT seq, origin FROM (SELECT seq, txn, origin FROM events WHERE seq > $1 OFFSET 0) AS newest
+         WHERE origin IS NOT NULL AND seq = txn
          ORDER BY seq DESC LIMIT $2
        ) AS recent ORDER BY seq`,
-      [REMEMBERED_ORIGINS * 5, REMEMBERED_ORIGINS],
+      [this.state.seq - REMEMBERED_ORIGINS * 5, REMEMBERED_ORIGINS],
     );
     for (const row of found.rows) this.remember(row.origin);
   }
