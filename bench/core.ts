@@ -16,14 +16,10 @@ import { defaultCoreConfig } from "../src/config/core-config.js";
 import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
-import { BUCKETS } from "../src/model/buckets.js";
 import { writePlan } from "./plan-fixture.js";
+import { measureStatus, percentile } from "./status-timing.js";
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 const admin = { id: "bench:admin", displayName: "admin" };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Row {
   features: number;
@@ -37,31 +33,12 @@ interface Row {
 async function benchStatus(features: number, history: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
   try {
-    const file = await writePlan(dir, features, history);
-    const store = await LowdbStore.open(file);
-    const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
-    const features43 = store.read().projects["xen"]!.releases["4.3"]!.features;
-    // Always a real change: a bucket other than the one the feature is in.
-    const next = (id: string) => {
-      const current = features43[id]!.bucket;
-      return BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!;
-    };
-    // Warm-up: JIT, page cache.
-    for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
-    const times: number[] = [];
-    const started = performance.now();
-    for (let i = 0; i < COMMANDS; i++) {
-      const id = `f${(i * 7919) % features}`;
-      const text = `!status ${id} ${next(id)}`;
-      const t0 = performance.now();
-      const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
-      times.push(performance.now() - t0);
-      if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
+    const store = await LowdbStore.open(await writePlan(dir, features, history));
+    try {
+      return { features, history, ...(await measureStatus(store, features, COMMANDS)) };
+    } finally {
+      await store.close();
     }
-    const elapsed = performance.now() - started;
-    await store.close();
-    times.sort((a, b) => a - b);
-    return { features, history, perSecond: Math.round((COMMANDS / elapsed) * 1000), p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,8 +7,8 @@ import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
 import { PostgresStore } from "../adapters/store/postgres/postgres-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
-import { BUCKETS } from "../src/model/buckets.js";
 import { Stocktake } from "../src/stocktake.js";
+import { nextBucket } from "./status-timing.js";
 
 const [url, schema, workerText, workersText, countText, featuresText] = process.argv.slice(2);
 if (!url || !schema || !workerText || !workersText || !countText || !featuresText) throw new Error("usage: store-worker URL SCHEMA WORKER WORKERS COUNT FEATURES");
@@ -25,8 +25,7 @@ const share = Math.floor(Number(featuresText) / workers);
 const started = performance.now();
 for (let i = 0; i < Number(countText); i++) {
   const id = `f${((i * 7919) % share) * workers + worker}`;
-  const current = store.read().projects["xen"]!.releases["4.3"]!.features[id]!.bucket;
-  const text = `!status ${id} ${BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!}`;
+  const text = `!status ${id} ${nextBucket(store, id)}`;
   const reply = await bot.handle({ text, invoker: admin, conversation: "bench", id: `bench:w${worker}:${i}` });
   if (reply?.tone !== "ok") throw new Error(`worker ${worker}: ${text} was not applied`);
 }

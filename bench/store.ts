@@ -20,10 +20,9 @@ import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { migrateSchema } from "../adapters/store/postgres/migrations.js";
 import { PostgresStore } from "../adapters/store/postgres/postgres-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
-import { BUCKETS } from "../src/model/buckets.js";
-import type { PlanStore } from "../src/ports.js";
 import { Stocktake } from "../src/stocktake.js";
 import { AT, planState, writePlan } from "./plan-fixture.js";
+import { measureStatus, nextBucket, percentile, type StatusTiming } from "./status-timing.js";
 
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 const PER_WORKER = Number(process.env["BENCH_WORKER_COMMANDS"] ?? 1_000);
@@ -77,41 +76,10 @@ async function seedPostgres(features: number, events: number): Promise<string> {
 
 const dropSchema = (schema: string) => withClient(undefined, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-interface Row {
+interface Row extends StatusTiming {
   store: string;
   features: number;
   history: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** `!status` through the core, each a real change, timed one by one. */
-async function measureStatus(store: PlanStore, features: number): Promise<Omit<Row, "store" | "features" | "history">> {
-  const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
-  const next = (id: string) => {
-    const current = store.read().projects["xen"]!.releases["4.3"]!.features[id]!.bucket;
-    return BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!;
-  };
-  for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
-  const times: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < COMMANDS; i++) {
-    const id = `f${(i * 7919) % features}`;
-    const text = `!status ${id} ${next(id)}`;
-    const t0 = performance.now();
-    const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
-    times.push(performance.now() - t0);
-    if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
-  }
-  const elapsed = performance.now() - started;
-  times.sort((a, b) => a - b);
-  return { perSecond: Math.round((COMMANDS / elapsed) * 1000), p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
 }
 
 async function lowdbRow(features: number, history: number): Promise<Row> {
@@ -119,7 +87,7 @@ async function lowdbRow(features: number, history: number): Promise<Row> {
   try {
     const store = await LowdbStore.open(await writePlan(dir, features, history));
     try {
-      return { store: "lowdb", features, history, ...(await measureStatus(store, features)) };
+      return { store: "lowdb", features, history, ...(await measureStatus(store, features, COMMANDS)) };
     } finally {
       await store.close();
     }
@@ -135,7 +103,7 @@ async function postgresRow(features: number, history: number): Promise<Row & { o
     const store = await PostgresStore.open({ url, schema });
     const openMs = performance.now() - t0;
     try {
-      return { store: "PostgreSQL", features, history, openMs, ...(await measureStatus(store, features)) };
+      return { store: "PostgreSQL", features, history, openMs, ...(await measureStatus(store, features, COMMANDS)) };
     } finally {
       await store.close();
     }
@@ -194,9 +162,7 @@ async function propagation(features: number): Promise<{ p50: number; p99: number
     const times: number[] = [];
     for (let i = 0; i < 300; i++) {
       const id = `f${(i * 7919) % features}`;
-      const current = writer.read().projects["xen"]!.releases["4.3"]!.features[id]!.bucket;
-      const bucket = BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!;
-      await bot.handle({ text: `!status ${id} ${bucket}`, invoker: admin, conversation: "bench" });
+      await bot.handle({ text: `!status ${id} ${nextBucket(writer, id)}`, invoker: admin, conversation: "bench" });
       const t0 = performance.now();
       const seq = writer.read().seq;
       while (reader.read().seq < seq) await new Promise((resolve) => setImmediate(resolve));
