@@ -264,6 +264,19 @@ export function openStore(config: Config): Promise<PlanStore> {
   return openConfiguredStore(config);
 }
 
+/** Where the config keeps the plan, for people: the data file, or the database without its password. */
+export function storeName(config: Config): string {
+  if (config.store.kind === "lowdb") return config.dataFile;
+  let where = "PostgreSQL";
+  try {
+    const url = new URL(config.store.url);
+    where = `postgres://${url.host}${url.pathname}`;
+  } catch {
+    // The config only checked the scheme; the store will say what is wrong with the rest.
+  }
+  return config.store.schema === "public" ? where : `${where} (schema ${config.store.schema})`;
+}
+
 /** The config's store: lowdb at `dataFile`, or PostgreSQL (loaded only then, as the Discord adapter is). */
 async function openConfiguredStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<PlanStore> {
   if (config.store.kind === "postgres") {

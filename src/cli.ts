@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, startApp, startConsoleApp } from "./app.js";
+import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, startApp, startConsoleApp, storeName } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
@@ -88,7 +88,7 @@ function checkConfig(path: string | undefined): number {
   const { config, source } = loadConfig(path);
   const adapters = enabledAdapters(config);
   process.stdout.write(
-    `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  web page: ${webPage(config)}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
+    `${source}: OK\n  ${config.store.kind === "lowdb" ? "data file" : "store"}: ${storeName(config)}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  web page: ${webPage(config)}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
   );
   if (config.discord.enabled) process.stdout.write(describeDiscord(config));
   return 0;
@@ -135,7 +135,7 @@ function webPage(config: Config): string {
 
 async function runConsole(config: Config, demo: boolean): Promise<number> {
   const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
-  const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
+  const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : storeName(config);
   const { app, closed } = await startConsoleApp({
     config,
     logger,
@@ -161,7 +161,7 @@ async function runAll(config: Config, source: string): Promise<number> {
     await app.stop();
     return 1;
   }
-  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), web: app.web?.url, data: config.dataFile }, "stocktake running");
+  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), web: app.web?.url, data: storeName(config) }, "stocktake running");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, "stopping: finishing commands in flight");
@@ -185,7 +185,7 @@ async function runImport(config: Config, file: string, project: string | undefin
       return 1;
     }
     const { mail, added, skipped } = result.value;
-    const out = [`Imported ${added} features into ${result.value.project} ${result.value.release} (${config.dataFile}).`];
+    const out = [`Imported ${added} features into ${result.value.project} ${result.value.release} (${storeName(config)}).`];
     if (mail.milestones.length > 0) out.push(`Timeline: ${mail.milestones.map((milestone) => `${milestone.label} ${milestone.date}`).join(", ")}.`);
     if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
     if (skipped.length > 0) out.push(`Already on the list, left as they are: ${skipped.join("; ")}.`);
@@ -208,7 +208,7 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
     const project = projectId ? state.projects[projectId] : projects.length === 1 ? projects[0] : undefined;
     if (!project) {
       throw new UsageError(
-        projects.length === 0 ? `${config.dataFile} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
+        projects.length === 0 ? `${storeName(config)} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
       );
     }
     const id = releaseId ?? project.currentRelease;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeUrl } from "../../../adapters/store/postgres/postgres-store.js";
+import { storeName } from "../../../src/app.js";
 import { parseConfig } from "../../../src/config/config.js";
 import { configProblems } from "../../support/config-problems.js";
 
@@ -22,5 +23,12 @@ describe("the store setting", () => {
 
   it("names a database in messages without its password", () => {
     expect(describeUrl("postgres://bot:s3cret@db.example.org:5432/plan")).toBe("postgres://db.example.org:5432/plan");
+  });
+
+  it("is named for people by its file, or its database without the password", () => {
+    expect(storeName(parseConfig({}, "test"))).toBe("data/stocktake.json");
+    expect(storeName(parseConfig({ store: { kind: "postgres", url: "postgres://bot:s3cret@db.example.org:5432/plan", schema: "xen" } }, "test"))).toBe(
+      "postgres://db.example.org:5432/plan (schema xen)",
+    );
   });
 });
