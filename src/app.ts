@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, parse } from "node:path";
 import { LockedError } from "../adapters/store/lock.js";
 import { LowdbStore, StoreLoadError } from "../adapters/store/lowdb-store.js";
@@ -14,6 +14,7 @@ import { MetricsRegistry } from "./metrics/registry.js";
 import { trackBucketSeries } from "./plan/bucket-series.js";
 import { Announcer } from "./announce/announcer.js";
 import { CORE_COMMANDS } from "./commands/index.js";
+import type { CommandSpec } from "./commands/spec.js";
 import { platformOf } from "./ids.js";
 import { plainText } from "./reply/inline.js";
 import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, Logger, PlanStore } from "./ports.js";
@@ -58,6 +59,8 @@ export interface AppOptions {
   timer?: Timer;
   /** First retry delay for an adapter that fails to start; doubles up to five minutes. */
   retryMs?: number;
+  /** The bot's commands instead of the core's: for tests that need one that throws. */
+  commands?: readonly CommandSpec[];
 }
 
 /** The console user holds the terminal and so the data file: an admin, like the file's owner. */
@@ -72,6 +75,7 @@ export function enabledAdapters(config: Config): string[] {
     ...(config.console.enabled ? ["console"] : []),
     ...(config.matrix.enabled ? ["matrix"] : []),
     ...(config.discord.enabled ? ["discord"] : []),
+    ...(config.irc.enabled ? ["irc"] : []),
   ];
 }
 
@@ -97,6 +101,10 @@ export async function createAdapters(config: Config, logger: Logger, metrics: Me
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
     adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }) }));
   }
+  if (config.irc.enabled) {
+    const { IrcAdapter } = await import("../adapters/irc/irc-adapter.js");
+    adapters.push(new IrcAdapter({ config: config.irc, prefix: config.prefix, botName: config.botName, logger: logger.child({ adapter: "irc" }) }));
+  }
   return adapters;
 }
 
@@ -111,7 +119,15 @@ export async function startApp(options: AppOptions): Promise<App> {
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
-  const bot = new Stocktake({ store, config, clock, logger, metrics, pageUrl: (project) => pageUrl(config, project) });
+  const bot = new Stocktake({
+    store,
+    config,
+    clock,
+    logger,
+    metrics,
+    pageUrl: (project) => pageUrl(config, project),
+    ...(options.commands ? { commands: options.commands } : {}),
+  });
 
   // Commands in flight, typed or structured, so a shutdown can let them finish and be written first.
   const inFlight = new Set<Promise<unknown>>();
@@ -284,6 +300,11 @@ async function openConfiguredStore(config: Config, options: { clock?: Clock; log
     return PostgresStore.open({ url: config.store.url, schema: config.store.schema, poolSize: config.store.poolSize, ...options });
   }
   return LowdbStore.open(config.dataFile, options);
+}
+
+/** What a dry run reads: the database, or the data file if there is one; otherwise an empty plan, and no file is made. */
+export async function openStoreToRead(config: Config): Promise<PlanStore> {
+  return config.store.kind === "postgres" || existsSync(config.dataFile) ? openStore(config) : new MemoryStore(systemClock);
 }
 
 /** A data file the store refuses (invalid, or held by another process): a message for the person, not a crash. */

@@ -1,12 +1,14 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, startApp, startConsoleApp, storeName } from "./app.js";
+import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, openStoreToRead, startApp, startConsoleApp, storeName } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
-import { MAX_IMPORT_BYTES } from "./mail/import.js";
+import { describeImport } from "./mail/import-summary.js";
+import { readMailFile } from "./mail/read-mail.js";
 import { createLogger } from "./logging.js";
 import { systemClock } from "./ports.js";
+import { plainText } from "./reply/inline.js";
+import { hasOwn, own } from "./util/own.js";
 
 const HELP = `Stocktake: the release-planning bot.
 
@@ -15,7 +17,7 @@ Usage: stocktake [command] [options]
 Commands:
   console              Chat with Stocktake in this terminal (the default)
   run                  Start every adapter the config enables, over one data file
-  import FILE          Read a release-status mail into the plan
+  import FILE          Read a release-status mail (plain text, .eml or mbox) into the plan
   export               Print the current release (--format text|markdown|json)
   check-config [FILE]  Check a config file and report every problem in it
   discord deploy-commands [--guild ID]
@@ -27,6 +29,7 @@ Options:
   --demo               console: start with the Xen 4.3 example plan, kept in memory only
   --project ID         import/export: the project (import guesses it from the mail's subject)
   --release ID         import/export: the release (default: the project's current one)
+  --dry-run            import: show what would be imported, write nothing
   --format FORMAT      export: text (mail-ready, default), markdown or json
   --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
   --help               This text
@@ -43,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: "string" },
       data: { type: "string" },
       demo: { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
       project: { type: "string" },
       release: { type: "string" },
       format: { type: "string", default: "text" },
@@ -68,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     case "import": {
       const file = rest[0];
       if (!file) throw new UsageError("import needs a FILE: stocktake import status-mail.txt");
-      return runImport(config, file, values.project, values.release);
+      return runImport(config, file, values.project, values.release, values["dry-run"]);
     }
     case "discord": {
       if (rest[0] !== "deploy-commands") throw new UsageError(`discord: the subcommand is deploy-commands (got “${rest[0] ?? ""}”)`);
@@ -106,7 +110,7 @@ function describeDiscord(config: Config): string {
   const warnings: string[] = [];
   if (discord.prefixCommands && config.prefix === "/") warnings.push("prefix “/” clashes with Discord's slash commands; pick another prefix");
   for (const project of Object.keys(discord.announcements)) {
-    if (Object.keys(config.projects).length > 0 && !(project in config.projects)) warnings.push(`discord.announcements.${project}: no project ${project} in projects (fine if it was made in chat)`);
+    if (Object.keys(config.projects).length > 0 && !hasOwn(config.projects, project)) warnings.push(`discord.announcements.${project}: no project ${project} in projects (fine if it was made in chat)`);
   }
   for (const warning of warnings) lines.push(`  warning: ${warning}`);
   return `${lines.join("\n")}\n`;
@@ -174,27 +178,24 @@ async function runAll(config: Config, source: string): Promise<number> {
   return 0;
 }
 
-async function runImport(config: Config, file: string, project: string | undefined, release: string | undefined): Promise<number> {
-  const text = readFileSync(file, "utf8");
-  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) throw new UsageError(`${file} is over ${MAX_IMPORT_BYTES / 1_000_000} MB`);
-  const store = await openStore(config);
+async function runImport(config: Config, file: string, project: string | undefined, release: string | undefined, dryRun: boolean): Promise<number> {
+  const read = await readMailFile(file);
+  if (!read.ok) {
+    process.stderr.write(`stocktake: ${read.message}\n`);
+    return 1;
+  }
+  const store = dryRun ? await openStoreToRead(config) : await openStore(config);
   try {
-    const result = await importIntoStore(store, text, { by: "cli:import", ...(project ? { project } : {}), ...(release ? { release } : {}) }, systemClock);
+    const target = { by: "cli:import", envelope: read.envelope, dryRun, ...(project ? { project } : {}), ...(release ? { release } : {}) };
+    const result = await importIntoStore(store, read.text, target, systemClock);
     if (!result.ok) {
-      process.stderr.write(`${result.error.message}\n`);
+      if (result.error.code === "usage") throw new UsageError(plainText(result.error.message));
+      process.stderr.write(`${plainText(result.error.message)}\n`);
       return 1;
     }
-    const { mail, added, skipped } = result.value;
-    const out = [`Imported ${added} features into ${result.value.project} ${result.value.release} (${storeName(config)}).`];
-    if (mail.milestones.length > 0) out.push(`Timeline: ${mail.milestones.map((milestone) => `${milestone.label} ${milestone.date}`).join(", ")}.`);
-    if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
-    if (skipped.length > 0) out.push(`Already on the list, left as they are: ${skipped.join("; ")}.`);
-    if (mail.problems.length > 0) {
-      out.push(`${mail.problems.length} line${mail.problems.length === 1 ? "" : "s"} not understood:`);
-      for (const problem of mail.problems) out.push(`  line ${problem.line}: ${problem.text}  (${problem.reason})`);
-    }
-    process.stdout.write(`${out.join("\n")}\n`);
-    return added === 0 && mail.problems.length > 0 ? 1 : 0;
+    const outcome = describeImport(result.value, storeName(config), read.notes);
+    process.stdout.write(`${outcome.lines.join("\n")}\n`);
+    return outcome.exitCode;
   } finally {
     await store.close();
   }
@@ -205,14 +206,14 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
   try {
     const state = store.read();
     const projects = Object.values(state.projects);
-    const project = projectId ? state.projects[projectId] : projects.length === 1 ? projects[0] : undefined;
+    const project = projectId ? own(state.projects, projectId) : projects.length === 1 ? projects[0] : undefined;
     if (!project) {
       throw new UsageError(
         projects.length === 0 ? `${storeName(config)} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
       );
     }
     const id = releaseId ?? project.currentRelease;
-    const release = id ? project.releases[id] : undefined;
+    const release = id ? own(project.releases, id) : undefined;
     if (!release) throw new UsageError(`${project.id} has no release ${id ?? "(none is current)"}`);
     process.stdout.write(exportRelease(format, project, release, systemClock.now()));
     return 0;

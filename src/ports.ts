@@ -197,6 +197,13 @@ export interface FlagInfo {
   description: string;
   /** Placeholder of the value it takes ("DATE"); absent for an on/off flag. */
   value?: string;
+  /**
+   * Its value is free text (a name, a note, a feature): typed without quotes it runs to the next
+   * flag or the end, so `--owner George Dunlap` is one owner. Without it a value is one word.
+   */
+  text?: boolean;
+  /** Its value names a feature: a name only guessed is confirmed before a change, as for a FEATURE parameter. */
+  feature?: boolean;
 }
 
 export interface CommandInfo {

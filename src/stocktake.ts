@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
+import { CONFIRM_MINUTES, guessedName, Questions, yesCommand } from "./commands/confirm.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
@@ -19,6 +20,7 @@ import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/
 import type { FailureCode } from "./util/result.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
+import { own } from "./util/own.js";
 
 export interface StocktakeOptions {
   store: PlanStore;
@@ -69,6 +71,7 @@ export class Stocktake implements ChatHost {
   private readonly metrics: Metrics;
   private readonly pageUrl: (projectId: string) => string | undefined;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly questions: Questions;
 
   constructor(options: StocktakeOptions) {
     this.store = options.store;
@@ -78,6 +81,7 @@ export class Stocktake implements ChatHost {
     this.commands = options.commands ?? CORE_COMMANDS;
     this.metrics = options.metrics ?? noMetrics;
     this.pageUrl = options.pageUrl ?? (() => undefined);
+    this.questions = new Questions(this.clock);
   }
 
   /** Called with every committed change, for announcements and the web page. */
@@ -89,7 +93,7 @@ export class Stocktake implements ChatHost {
   /** What adapters may know about a room: its explicit project binding and its settings. */
   conversation(id: string): ConversationView {
     const state = this.store.read();
-    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(state.conversations[id]?.settings) };
+    return { boundProject: boundProjectId(state, id, this.config), settings: roomSettingsOf(own(state.conversations, id)?.settings) };
   }
 
   /**
@@ -122,7 +126,8 @@ export class Stocktake implements ChatHost {
     if (!found) return this.unknown(tokens.value[0]?.text ?? body, message.addressed === true);
     const { spec } = found;
     const valued = new Set((spec.flags ?? []).filter((flag) => flag.value).map((flag) => flag.name));
-    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued);
+    const freeText = new Set((spec.flags ?? []).filter((flag) => flag.value && flag.text).map((flag) => flag.name));
+    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued, freeText);
     const known = new Set((spec.flags ?? []).map((flag) => flag.name));
     const unknownFlag = [...flags.keys()].find((flag) => !known.has(flag));
     if (unknownFlag !== undefined) {
@@ -193,6 +198,8 @@ export class Stocktake implements ChatHost {
 
   /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
   private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>): Promise<Reply> {
+    // An open question is about the person's last command here: any other command drops it.
+    if (spec !== yesCommand) this.questions.take(origin.conversation, origin.invoker.id);
     const state = this.store.read();
     const { projectId, bound, scope } = resolveRoom(state, origin.conversation, this.config);
     if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, bound))) {
@@ -202,12 +209,27 @@ export class Stocktake implements ChatHost {
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);
     if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
-    return spec.run(this.context(origin, shown, { projectId, scope }), args.data);
+    const ctx = this.context(spec, origin, shown, { projectId, scope });
+    // What a person typed is what gets stored: a change to a feature found only by a close spelling asks first.
+    const guess = spec.permission !== "read" && scope.ok ? guessedName(spec, args.data, scope.value.release) : undefined;
+    if (guess) {
+      ctx.ask({ ...raw.value, [guess.name]: guess.feature.id });
+      return textReply(t`There is no feature called “${guess.typed}”. Did you mean ${featureLabel(guess.feature)} (${guess.feature.id})? ${cmd("yes")} to apply.`, "info");
+    }
+    return spec.run(ctx, args.data);
   }
 
-  private context(origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
+  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
     return {
       ...where,
+      ask: (args) => this.questions.ask(origin.conversation, origin.invoker.id, { spec, args, shown }),
+      confirm: () => {
+        const question = this.questions.take(origin.conversation, origin.invoker.id);
+        if (!question) {
+          return Promise.resolve(failureReply({ code: "not-found", message: t`Nothing is waiting for your ${cmd("yes")} here (a question waits ${CONFIRM_MINUTES} minutes).` }));
+        }
+        return this.dispatch(question.spec, origin, question.shown, () => ({ ok: true, value: question.args }));
+      },
       invoker: origin.invoker,
       conversation: origin.conversation,
       clock: this.clock,

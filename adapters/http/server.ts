@@ -6,6 +6,7 @@ import type { Project } from "../../src/model/schema.js";
 import type { BucketSeries } from "../../src/web/views.js";
 import { systemClock, type Clock, type Logger, type PlanStore } from "../../src/ports.js";
 import type { Metrics } from "../../src/metrics/metrics.js";
+import { own } from "../../src/util/own.js";
 import { silentLogger } from "../../src/util/silent-logger.js";
 import type { HealthReport } from "../../src/web/health.js";
 import type { PageFormat } from "../../src/web/links.js";
@@ -137,9 +138,8 @@ export class WebServer {
   /** A project anyone may see: it exists and the config does not call it private. */
   private visible(id: string): Project | undefined {
     const { projects } = this.options.store.read();
-    if (!Object.hasOwn(projects, id)) return undefined;
-    if (Object.hasOwn(this.options.config.projects, id) && this.options.config.projects[id]!.private) return undefined;
-    return projects[id];
+    if (own(this.options.config.projects, id)?.private) return undefined;
+    return own(projects, id);
   }
 
   private index(now: Date): Page {
@@ -148,7 +148,7 @@ export class WebServer {
       .map((id) => this.visible(id))
       .filter((project): project is Project => project !== undefined)
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((project) => ({ project, release: project.currentRelease === null ? undefined : project.releases[project.currentRelease] }));
+      .map((project) => ({ project, release: project.currentRelease === null ? undefined : own(project.releases, project.currentRelease) }));
     return { status: 200, type: TYPES.html, body: Buffer.from(renderIndex(entries, now)) };
   }
 
@@ -164,7 +164,7 @@ export class WebServer {
   }
 
   private async render(project: Project, format: PageFormat, now: Date): Promise<Page> {
-    const release = project.currentRelease === null ? undefined : project.releases[project.currentRelease];
+    const release = project.currentRelease === null ? undefined : own(project.releases, project.currentRelease);
     if (format !== "html") {
       if (!release) return this.notFound;
       const text = format === "txt" ? exportText(project, release, now) : exportJson(project, release);

@@ -11,7 +11,7 @@ import { logIn } from "./login.js";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
 import { renderForMatrix } from "./render.js";
 import { routeSdkLogs } from "./sdk-logger.js";
-import { sendEvent } from "./send.js";
+import { sendEvent, type Requester } from "./send.js";
 import { MatrixStateFile } from "./state-file.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -23,6 +23,30 @@ export interface MatrixAdapterOptions {
   logger: Logger;
   /** For tests and the benchmark: a smaller timeline (to exercise backfill), a shorter long-poll. */
   sync?: { timelineLimit?: number; pollMs?: number };
+  /**
+   * Logs in and builds the client. By default over HTTP (`logIn`, then matrix-bot-sdk's client);
+   * tests pass a fake client (tests/support/fake-matrix-client.ts) to run without a homeserver.
+   */
+  connect?: (state: MatrixStateFile) => Promise<MatrixConnection>;
+}
+
+/** What the adapter uses of a Matrix client: `StocktakeClient` has all of it. */
+export interface MatrixClientLike extends Requester {
+  on(event: "room.event" | "room.invite" | "room.join" | "room.leave", listener: (roomId: string, event: unknown) => void): unknown;
+  start(): Promise<unknown>;
+  stop(): void;
+  removeAllListeners(): unknown;
+  getUserProfile(userId: string): Promise<{ displayname?: unknown }>;
+  getRoomState(roomId: string): Promise<unknown[]>;
+  getRoomStateEvent(roomId: string, type: string, stateKey: string): Promise<unknown>;
+  joinRoom(roomId: string): Promise<unknown>;
+  leaveRoom(roomId: string): Promise<unknown>;
+  getJoinedRooms(): Promise<string[]>;
+}
+
+export interface MatrixConnection {
+  userId: string;
+  client: MatrixClientLike;
 }
 
 /**
@@ -54,7 +78,7 @@ const PLATFORM = "matrix";
  */
 export class MatrixAdapter implements ChatAdapter {
   readonly name = "matrix";
-  private client: StocktakeClient | undefined;
+  private client: MatrixClientLike | undefined;
   private state: MatrixStateFile | undefined;
   private host: ChatHost | undefined;
   private userId = "";
@@ -87,13 +111,10 @@ export class MatrixAdapter implements ChatAdapter {
     routeSdkLogs(this.logger, false);
     const state = await MatrixStateFile.open(this.options.storageFile);
     this.state = state;
-    const session = await logIn(
-      { homeserverUrl: matrix.homeserverUrl, accessToken: matrix.accessToken, user: matrix.user, password: matrix.password, deviceName: matrix.deviceName },
-      state,
-      this.logger,
-    );
+    const { homeserverUrl } = matrix;
+    const session = await (this.options.connect ?? ((opened) => this.logIn(homeserverUrl, opened)))(state);
     this.userId = session.userId;
-    const client = new StocktakeClient(matrix.homeserverUrl, session.accessToken, state, { logger: this.logger, ...this.options.sync });
+    const { client } = session;
     this.client = client;
     this.freshStart = state.getSyncToken() === null;
     this.startedAt = Date.now();
@@ -115,6 +136,17 @@ export class MatrixAdapter implements ChatAdapter {
     await client.start();
     this.logger.info({ user: session.userId, homeserver: matrix.homeserverUrl, resumed: !this.freshStart }, "matrix sync started");
     void this.joinConfiguredRooms();
+  }
+
+  /** The default connection: a login over HTTP, then matrix-bot-sdk's client with a sturdier sync. */
+  private async logIn(homeserverUrl: string, state: MatrixStateFile): Promise<MatrixConnection> {
+    const { matrix } = this.options;
+    const session = await logIn(
+      { homeserverUrl, accessToken: matrix.accessToken, user: matrix.user, password: matrix.password, deviceName: matrix.deviceName },
+      state,
+      this.logger,
+    );
+    return { userId: session.userId, client: new StocktakeClient(homeserverUrl, session.accessToken, state, { logger: this.logger, ...this.options.sync }) };
   }
 
   async send(conversation: string, reply: Reply): Promise<void> {

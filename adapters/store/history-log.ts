@@ -77,7 +77,8 @@ export class HistoryLog implements Journal {
   }
 
   /** Events written from byte `offset` on, oldest first, each checked against the schema. */
-  async *from(offset: number): AsyncIterable<PlanEvent> {
+  /** `afterSeq`: the number the event before `offset` had, when known, so the first one is checked too. */
+  async *from(offset: number, afterSeq?: number): AsyncIterable<PlanEvent> {
     if (offset > this.size) {
       throw new HistoryLogError(`${this.path} is shorter (${this.size} bytes) than the state file expects (${offset} bytes)`);
     }
@@ -86,6 +87,7 @@ export class HistoryLog implements Journal {
       let position = offset;
       let carry = Buffer.alloc(0);
       let lineNumber = 0;
+      let previousSeq = afterSeq;
       const buffer = Buffer.alloc(CHUNK);
       const end = this.size;
       while (position < end) {
@@ -99,7 +101,18 @@ export class HistoryLog implements Journal {
         if (lastNewline < 0) continue;
         for (const line of block.toString("utf8", 0, lastNewline).split("\n")) {
           lineNumber++;
-          if (line) yield parseLine(line, `${this.path} (line ${lineNumber} after byte ${offset})`);
+          if (!line) continue;
+          const where = `${this.path} (line ${lineNumber} after byte ${offset})`;
+          const event = parseLine(line, where);
+          // Each event is numbered one more than the one before: a repeat means two writers, a
+          // jump a lost or reordered line. Either way, dropping one silently would lose a change.
+          if (previousSeq !== undefined && event.seq !== previousSeq + 1) {
+            throw new HistoryLogError(
+              `${where}: event ${event.seq} follows ${previousSeq}; ${event.seq <= previousSeq ? "a repeated or out-of-order sequence number (two processes wrote this history?)" : "the history has a gap"}`,
+            );
+          }
+          previousSeq = event.seq;
+          yield event;
         }
       }
     } finally {

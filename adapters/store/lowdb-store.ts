@@ -174,7 +174,9 @@ function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyB
 
 async function replay(state: PlanState, log: HistoryLog, fromByte: number): Promise<number> {
   let count = 0;
-  for await (const event of log.from(fromByte)) {
+  // The log checks each event follows the one before; after a snapshot, the first follows the snapshot.
+  // Only a snapshot without a byte count (older files) replays from the start and skips what it holds.
+  for await (const event of log.from(fromByte, fromByte > 0 ? state.seq : undefined)) {
     if (event.seq <= state.seq) continue;
     if (event.seq !== state.seq + 1) {
       throw new StoreLoadError(`${log.path}: event ${event.seq} follows ${state.seq}; the history has a gap`);

@@ -2,6 +2,7 @@ import type { CoreConfig } from "../config/core-config.js";
 import type { Invoker, Permission, Role } from "../ports.js";
 import { cmd, code, t } from "../reply/reply.js";
 import type { Failure } from "../util/result.js";
+import { own } from "../util/own.js";
 
 export type { Permission };
 
@@ -18,11 +19,32 @@ const RANK: Record<Role, number> = { maintainer: 1, "release-manager": 2, admin:
  * grants count only when `boundHere`: the conversation is bound to that project on purpose.
  */
 export function roleOf(invoker: Invoker, projectId: string | undefined, config: CoreConfig, boundHere = false): Role | undefined {
-  const roles: Role[] = [...(invoker.grants ?? []), ...(boundHere ? (invoker.roomGrants ?? []) : [])];
+  return strongest([...(invoker.grants ?? []), ...(boundHere ? (invoker.roomGrants ?? []) : []), ...configRoles(invoker, projectId, config)]);
+}
+
+/**
+ * The role the config itself gives in a project (admins, the project's lists), never a platform's or
+ * a room's grant: what choosing a room's project needs, since anyone can make a room and run it.
+ */
+export function configRoleOf(invoker: Invoker, projectId: string, config: CoreConfig): Role | undefined {
+  return strongest(configRoles(invoker, projectId, config));
+}
+
+/** A private project is named (listed, offered, bound) only to people the config gives a role in it. */
+export function mayKnowProject(invoker: Invoker, projectId: string, config: CoreConfig): boolean {
+  return own(config.projects, projectId)?.private !== true || configRoleOf(invoker, projectId, config) !== undefined;
+}
+
+function configRoles(invoker: Invoker, projectId: string | undefined, config: CoreConfig): Role[] {
+  const roles: Role[] = [];
   if (config.admins.includes(invoker.id)) roles.push("admin");
-  const project = projectId === undefined ? undefined : config.projects[projectId];
+  const project = projectId === undefined ? undefined : own(config.projects, projectId);
   if (project?.releaseManagers.includes(invoker.id)) roles.push("release-manager");
   if (project?.maintainers.includes(invoker.id)) roles.push("maintainer");
+  return roles;
+}
+
+function strongest(roles: Role[]): Role | undefined {
   return roles.sort((a, b) => RANK[b] - RANK[a])[0];
 }
 

@@ -1,9 +1,10 @@
 import { BucketSchema } from "../model/buckets.js";
-import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
-import { describeEvent } from "../plan/describe-event.js";
+import type { PlanEvent, PlanState } from "../model/schema.js";
+import { describeEvent, milestoneLines } from "../plan/describe-event.js";
+import { isNews } from "../plan/news.js";
 import type { AnnouncementTarget, Logger } from "../ports.js";
 import { person, t, type ListItem, type Reply } from "../reply/reply.js";
-import { formatLongDate } from "../util/dates.js";
+import { own } from "../util/own.js";
 
 /**
  * Posts a project's release news to its announcement targets (a Discord announcements channel, a
@@ -21,45 +22,11 @@ export interface AnnouncerOptions {
   logger: Logger;
 }
 
-/**
- * What is news for an announcements channel: a feature's status (its bucket or odds), features
- * added or removed, new releases, the schedule, and which release is current. Owners, notes,
- * aliases and links are the planners' business; bookkeeping (quiet events) is nobody's.
- */
-export function isAnnounced(event: PlanEvent): boolean {
-  if (event.quiet) return false;
-  const created = event.before === null;
-  const deleted = event.after === null;
-  const touched = (field: string) => event.after !== null && field in event.after;
-  switch (event.entity) {
-    case "feature":
-      return created || deleted || touched("bucket") || touched("probability");
-    case "release":
-      return created || deleted || touched("milestones");
-    case "project":
-      return !created && touched("currentRelease");
-    case "conversation":
-      return false;
-  }
-}
+/** What the announcer posts: the plan's news (src/plan/news.ts). */
+export const isAnnounced = isNews;
 
 function projectOf(event: PlanEvent): string | undefined {
   return event.entity === "conversation" ? undefined : event.project;
-}
-
-/** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
-function milestoneLines(before: unknown, after: unknown): string[] {
-  const list = (value: unknown) => new Map((Array.isArray(value) ? (value as Milestone[]) : []).map((milestone) => [milestone.key, milestone]));
-  const was = list(before);
-  const now = list(after);
-  const lines: string[] = [];
-  for (const [key, milestone] of now) {
-    const old = was.get(key);
-    if (!old) lines.push(`${milestone.label} set for ${formatLongDate(milestone.date)}`);
-    else if (old.date !== milestone.date) lines.push(`${milestone.label} moved from ${formatLongDate(old.date)} to ${formatLongDate(milestone.date)}`);
-  }
-  for (const [key, milestone] of was) if (!now.has(key)) lines.push(`${milestone.label} (${formatLongDate(milestone.date)}) removed from the schedule`);
-  return lines;
 }
 
 function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
@@ -73,7 +40,7 @@ function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
 
 /** One post for a batch of changes to one project. */
 export function changesReply(projectId: string, events: readonly PlanEvent[], state: Readonly<PlanState>): Reply {
-  const project = state.projects[projectId];
+  const project = own(state.projects, projectId);
   const items = events.flatMap((event) => itemsFor(event, state));
   const releases = [...new Set(events.flatMap((event) => (event.entity === "feature" || event.entity === "release" ? [event.release] : [])))];
   const name = `${project?.name ?? projectId}${releases.length === 1 ? ` ${releases[0]}` : ""}`;

@@ -100,28 +100,32 @@ function splitTwo(
   separator: string | undefined,
   isFeature: (name: string) => boolean,
 ): { left: Token[]; right: Token[] } | undefined {
-  if (separator === ":") {
-    // "!note blktap3: waiting for review" — the colon ends the feature name.
-    for (let i = 0; i < middle.length; i++) {
-      const token = middle[i]!;
-      if (!token.quoted && token.text.endsWith(":") && token.text.length > 1) {
-        const left = [...middle.slice(0, i), { text: token.text.slice(0, -1), quoted: false }];
-        return { left, right: middle.slice(i + 1) };
-      }
-      if (!token.quoted && token.text === ":" && i > 0) return { left: middle.slice(0, i), right: middle.slice(i + 1) };
-    }
-  } else if (separator) {
-    const cuts = middle.map((token, i) => (!token.quoted && token.text.toLowerCase() === separator ? i : -1)).filter((i) => i > 0);
-    const named = cuts.find((i) => isFeature(joined(middle.slice(0, i))));
-    const cut = named ?? cuts[0];
-    if (cut !== undefined) return { left: middle.slice(0, cut), right: middle.slice(cut + 1) };
-  }
+  // Titles contain the separator too ("V4V: Inter-domain communication", "Default to QEMU upstream"):
+  // the longest left side that names a feature wins, else the first separator.
+  const cuts = separator ? cutsAt(middle, separator) : [];
+  const named = [...cuts].reverse().find((cut) => isFeature(joined(cut.left)));
+  const cut = named ?? cuts[0];
+  if (cut) return cut;
   // No separator: the longest start that names a feature, else the first word (or quoted group).
   for (let i = middle.length - 1; i >= 1; i--) {
     if (isFeature(joined(middle.slice(0, i)))) return { left: middle.slice(0, i), right: middle.slice(i) };
   }
   if (middle.length >= 2) return { left: middle.slice(0, 1), right: middle.slice(1) };
   return middle.length === 1 ? { left: [...middle], right: [] } : undefined;
+}
+
+/** Every place the separator splits the words: a word of its own, or (for ":") the end of a word. */
+function cutsAt(middle: readonly Token[], separator: string): { left: Token[]; right: Token[] }[] {
+  const cuts: { left: Token[]; right: Token[] }[] = [];
+  middle.forEach((token, i) => {
+    if (token.quoted) return;
+    const right = middle.slice(i + 1);
+    if (i > 0 && token.text.toLowerCase() === separator) cuts.push({ left: middle.slice(0, i), right });
+    else if (separator === ":" && token.text.endsWith(":") && token.text.length > 1) {
+      cuts.push({ left: [...middle.slice(0, i), { text: token.text.slice(0, -1), quoted: false }], right });
+    }
+  });
+  return cuts;
 }
 
 function joined(tokens: readonly Token[]): string {

@@ -14,6 +14,7 @@ import {
   subscriptionSettings,
   type Subscription,
 } from "../schedule/subscription.js";
+import { own } from "../util/own.js";
 import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
@@ -39,7 +40,7 @@ function bindSubscription(words: readonly Token[]): Result<Record<string, string
 }
 
 function settingsOf(ctx: CommandContext) {
-  return ctx.plan.conversations[ctx.conversation]?.settings;
+  return own(ctx.plan.conversations, ctx.conversation)?.settings;
 }
 
 function currentSubscription(ctx: CommandContext): Subscription | undefined {
@@ -87,7 +88,7 @@ export const countdownOnCommand = defineCommand({
       if (!project.ok) return project;
       const parsed = SubscriptionSchema.safeParse({ ...currentSubscription(ctx), ...args });
       if (!parsed.success) return fail("usage", parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
-      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), ...subscriptionSettings(parsed.data) };
+      const settings = { ...(own(state.conversations, ctx.conversation)?.settings ?? {}), ...subscriptionSettings(parsed.data) };
       // Nothing before now counts as missed.
       settings[SETTING.lastSlot] = ctx.clock.now().toISOString();
       return ok({
@@ -105,7 +106,7 @@ export const countdownOffCommand = defineCommand({
   run: (ctx) =>
     changeAndReply(ctx, (state) => {
       if (!currentSubscription(ctx)) return noChange(info("This room gets no scheduled posts already."));
-      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.state]: "off" };
+      const settings = { ...(own(state.conversations, ctx.conversation)?.settings ?? {}), [SETTING.state]: "off" };
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
         value: { tone: "ok", blocks: [{ type: "text", text: t`No more scheduled posts here. ${cmd("countdown on")} brings them back.` }] },
@@ -124,7 +125,7 @@ export const countdownMuteCommand = defineCommand({
       const now = ctx.clock.now();
       const back = parseSince(args.for, now)!;
       const until = new Date(2 * now.getTime() - back.getTime());
-      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}), [SETTING.mutedUntil]: until.toISOString() };
+      const settings = { ...(own(state.conversations, ctx.conversation)?.settings ?? {}), [SETTING.mutedUntil]: until.toISOString() };
       const zone = currentSubscription(ctx)?.zone ?? "UTC";
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { settings } }],
@@ -140,7 +141,7 @@ export const countdownUnmuteCommand = defineCommand({
   permission: "manage",
   run: (ctx) =>
     changeAndReply(ctx, (state) => {
-      const settings = { ...(state.conversations[ctx.conversation]?.settings ?? {}) };
+      const settings = { ...(own(state.conversations, ctx.conversation)?.settings ?? {}) };
       if (settings[SETTING.mutedUntil] === undefined) return noChange(info("This room is not muted."));
       delete settings[SETTING.mutedUntil];
       return ok({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
-import { resolveFeature, slugFor } from "../plan/resolve.js";
+import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
@@ -13,6 +13,7 @@ import { param } from "./params.js";
 import { changeAndReply, featureTarget, noChange, stamp, unchanged, updateFeature, withFeature } from "./helpers.js";
 import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
+import { hasOwn, own } from "../util/own.js";
 
 const badge = (feature: Feature, text: string): Reply => ({
   tone: "ok",
@@ -66,10 +67,11 @@ export const addCommand = defineCommand({
   path: ["add"],
   summary: "Add a feature to the current release.",
   flags: [
-    { name: "bucket", value: "BUCKET", description: "Where it starts (default fair)" },
-    { name: "owner", value: "NAME", description: "Who works on it" },
-    { name: "under", value: "PARENT", description: "Make it a sub-item of another feature" },
-    { name: "note", value: "TEXT", description: "A status note" },
+    // A bucket may be two words ("at risk"); names, parents and notes are free text.
+    { name: "bucket", value: "BUCKET", text: true, description: "Where it starts (default fair)" },
+    { name: "owner", value: "NAME", text: true, description: "Who works on it" },
+    { name: "under", value: "PARENT", text: true, feature: true, description: "Make it a sub-item of another feature" },
+    { name: "note", value: "TEXT", text: true, description: "A status note" },
     { name: "external", description: "Work that happens outside the project (Linux, qemu…)" },
   ],
   args: z.object({
@@ -97,12 +99,10 @@ export const addCommand = defineCommand({
         if (parent.parent !== null) return fail("invalid", `${featureLabel(parent)} is itself a sub-item; sub-items cannot have their own.`);
       }
       const features = Object.values(release.features);
-      const duplicate = features.find(
-        (feature) => feature.title.toLowerCase() === label.title.toLowerCase() && (feature.qualifier ?? "").toLowerCase() === (label.qualifier ?? "").toLowerCase(),
-      );
-      if (duplicate) return fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`);
+      const duplicate = duplicateOf(features, label);
+      if (duplicate) return duplicate;
       const now = ctx.clock.now().toISOString();
-      const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => candidate in release.features);
+      const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => hasOwn(release.features, candidate));
       const feature: Feature = {
         id,
         title: label.title,
@@ -129,6 +129,17 @@ export const addCommand = defineCommand({
     }),
 });
 
+/**
+ * The one rule for add and rename: no two features with the same title and qualifier, compared as
+ * names are resolved, or a name would match both. `self` is the feature being renamed.
+ */
+function duplicateOf(features: readonly Feature[], label: Pick<Feature, "title" | "qualifier">, self?: Feature) {
+  const same = (feature: Feature) =>
+    normalizeName(feature.title) === normalizeName(label.title) && normalizeName(feature.qualifier ?? "") === normalizeName(label.qualifier ?? "");
+  const duplicate = features.find((feature) => feature.id !== self?.id && same(feature));
+  return duplicate ? fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`) : undefined;
+}
+
 export const removeCommand = defineCommand({
   path: ["remove"],
   aliases: [["rm"], ["delete"]],
@@ -142,12 +153,14 @@ export const removeCommand = defineCommand({
       const children = childrenOf(scope.release, feature.id);
       const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
       if (!args.yes) {
+        // `!yes` runs this again with --yes; the draft runs once, and changing nothing writes nothing.
+        ctx.ask({ feature: feature.id, yes: true });
         return noChange({
           tone: "info",
           blocks: [
             {
               type: "text",
-              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say: ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
+              text: t`This removes ${featureLabel(feature)}${also} from ${scope.release.id}. To confirm, say ${cmd("yes")} or ${cmd("remove", `${feature.id} --yes`)} (${cmd("undo")} brings it back).`,
             },
           ],
         });
@@ -173,6 +186,8 @@ export const renameCommand = defineCommand({
       if (fields.title === feature.title && fields.qualifier === feature.qualifier && fields.external === feature.external) {
         return unchanged(`${before} already has that title.`);
       }
+      const duplicate = duplicateOf(Object.values(scope.release.features), label, feature);
+      if (duplicate) return duplicate;
       const after = featureLabel({ ...feature, ...fields });
       return ok({ changes: [updateFeature(scope, feature, { ...fields, ...stamp(ctx) })], value: badge(feature, `Renamed ${before} → ${after}.`) });
     }),
@@ -200,7 +215,9 @@ export const ownerCommand = defineCommand({
   examples: ["!owner blktap3 Thanos Makatos", "!owner pvh Mukesh, George", "!owner blktap3 none"],
   run: (ctx, args) =>
     withFeature(ctx, args.feature, (feature, scope) => {
-      if (args.owners.join("\n") === feature.owners.join("\n")) return unchanged(`${featureLabel(feature)} already has those owners.`);
+      if (args.owners.join("\n") === feature.owners.join("\n")) {
+        return unchanged(args.owners.length === 0 ? `${featureLabel(feature)} has no owner.` : `${featureLabel(feature)} already has those owners.`);
+      }
       const text = args.owners.length === 0 ? `${featureLabel(feature)} has no owner now.` : `${featureLabel(feature)}: owner ${args.owners.join(", ")}.`;
       return ok({ changes: [updateFeature(scope, feature, { owners: args.owners, ...stamp(ctx) })], value: badge(feature, text) });
     }),
@@ -230,7 +247,8 @@ export const aliasCommand = defineCommand({
   flags: [{ name: "remove", description: "Remove this alias instead" }],
   args: z.object({
     feature: param.feature("Feature name, alias or id"),
-    alias: param.word("The short name", z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`)),
+    // Free text, so "my alias" is kept whole; the feature is the longest start that names one.
+    alias: param.text("The short name (may be several words)", z.string({ error: "which alias?" }).trim().min(1, "which alias?").max(LIMITS.name, `aliases are at most ${LIMITS.name} characters`)),
     remove: switchArg,
   }),
   permission: "change",
@@ -286,7 +304,7 @@ export const moveCommand = defineCommand({
   path: ["move"],
   summary: "Make a feature a sub-item of another (`top` makes it a feature of its own again).",
   separator: "under",
-  args: z.object({ feature: param.feature("The feature to move"), parent: param.feature("The feature it belongs under, or top") }),
+  args: z.object({ feature: param.feature("The feature to move"), parent: param.feature("The feature it belongs under, or top", { keyword: (text) => TOP.test(text) }) }),
   permission: "change",
   examples: ["!move linux-based qemu stubdom under Default to QEMU upstream", "!move pci pass-thru under top"],
   run: (ctx, args) =>
@@ -320,12 +338,12 @@ export const showCommand = defineCommand({
   run: (ctx, args) => {
     const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
-    const found = resolveFeature(scope.value.release, args.feature);
+    const found = matchFeature(scope.value.release, args.feature);
     if (!found.ok) return failureReply(found.error);
-    const feature = found.value;
+    const { feature, guessed } = found.value;
     const release = scope.value.release;
     const children = childrenOf(release, feature.id);
-    const parent = feature.parent === null ? undefined : release.features[feature.parent];
+    const parent = feature.parent === null ? undefined : own(release.features, feature.parent);
     const now = ctx.clock.now();
     const lines = [
       `id: ${feature.id}`,
@@ -343,6 +361,7 @@ export const showCommand = defineCommand({
       blocks: [
         { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, badge: feature.bucket }] },
         { type: "text", text: t`${lines.join("\n")}\n${stamps}` },
+        ...(guessed ? [{ type: "text" as const, text: `(There is no feature called “${args.feature}”; this is the closest, ${featureLabel(feature)}.)` }] : []),
       ],
     };
   },

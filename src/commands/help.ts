@@ -23,10 +23,22 @@ export const helpCommand = defineCommand({
     if (args.command) {
       const words = args.command.replace(new RegExp(`^${escapeRegExp(prefix)}`), "").split(/\s+/);
       const found = findCommand(ctx.commands, words);
+      // "help milestone": a group's name (or a subcommand's alias, like "countdown") lists the group.
+      const lower = words.map((word) => word.toLowerCase());
+      const group = ctx.commands.filter((spec) => spec.path.length > lower.length && lower.every((word, i) => spec.path[i] === word));
+      if (group.length > 0 && found?.spec.path.length !== lower.length) {
+        return {
+          tone: "info",
+          blocks: [
+            { type: "heading", text: t`${cmd(lower.join(" "))} commands` },
+            { type: "list", items: group.map((spec) => ({ text: t`${usageRef(spec)}: ${summaryText(spec.summary)}` })) },
+            { type: "text", text: t`${cmd("help", `${lower.join(" ")} SUBCOMMAND`)} shows how to use one.` },
+          ],
+        };
+      }
       if (!found) return { tone: "error", blocks: [{ type: "text", text: t`There is no command “${args.command}”. ${cmd("help")} lists them.` }], private: true };
       const spec = found.spec;
-      const { path, args: params } = usageParts(spec);
-      const lines: Text[] = [t`Usage: ${cmd(path, params)}`, summaryText(spec.summary)];
+      const lines: Text[] = [t`Usage: ${usageRef(spec)}`, summaryText(spec.summary)];
       for (const param of spec.params) lines.push(`  ${param.name.toUpperCase()}: ${param.description}`);
       for (const flag of spec.flags ?? []) lines.push(`  --${flag.name}${flag.value ? ` ${flag.value}` : ""}: ${flag.description}`);
       if (spec.aliases?.length) lines.push(t`Also: ${joinText(spec.aliases.map((alias) => [cmd(alias.join(" "))]), ", ")}`);
@@ -44,6 +56,12 @@ export const helpCommand = defineCommand({
     };
   },
 });
+
+/** A command's usage as a command reference: !release new VERSION [--cycle MONTHS]. */
+function usageRef(spec: CommandSpec): Inline {
+  const { path, args } = usageParts(spec);
+  return cmd(path, args);
+}
 
 /** A spec's summary marks literals with backticks ("`none` clears"): they become code pieces. */
 function summaryText(summary: string): Inline[] {

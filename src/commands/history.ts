@@ -125,10 +125,11 @@ export const undoCommand = defineCommand({
       }
       // Oldest last: undo in the reverse order the command made its changes.
       const changes = [...picked].sort((a, b) => b.seq - a.seq).map((event) => inverse(event, stamp(ctx)));
+      // Say what is true now: each change the other way round.
       const what = picked
         .slice()
         .reverse()
-        .map((event) => describeEvent(event, state))
+        .map((event) => describeEvent({ ...event, before: event.after, after: event.before }, state))
         .join("; ");
       return ok({ changes, undoes: txn, value: { tone: "ok", blocks: [{ type: "text", text: `Undone: ${what}` }] } });
     });

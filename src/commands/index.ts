@@ -6,6 +6,7 @@ import {
   countdownStatusCommand,
   countdownUnmuteCommand,
 } from "./countdown.js";
+import { yesCommand } from "./confirm.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
@@ -33,6 +34,7 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   statusCommand,
   addCommand,
   removeCommand,
+  yesCommand,
   renameCommand,
   ownerCommand,
   noteCommand,

@@ -12,6 +12,8 @@ import type { ParamInfo } from "./catalogue.js";
 export interface ParamSpec extends ParamInfo {
   /** For optional trailing words: only taken when the word fits ("AoE", "full"). */
   accepts?: (word: string) => boolean;
+  /** For a feature: words that mean something else here, not a feature's name ("top" for move's parent). */
+  keyword?: (text: string) => boolean;
 }
 
 /** What a marked schema says about itself; the rest is read from the schema. */
@@ -29,7 +31,7 @@ function positional<T extends z.ZodType>(schema: T, meta: ParamMeta): T {
 
 export const param = {
   /** A feature's name, alias or id, several words without quotes; Discord autocompletes it. */
-  feature: (description: string) => positional(featureArg, { kind: "feature", description }),
+  feature: (description: string, extra: Pick<ParamMeta, "keyword"> = {}) => positional(featureArg, { kind: "feature", description, ...extra }),
   /** A bucket, one or two words ("at risk"). */
   bucket: (description: string) => positional(bucketArg, { kind: "bucket", description, choices: BUCKETS }),
   /** Free text: what is left between the single words. */

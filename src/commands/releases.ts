@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { IdSchema, isKnownTimeZone, type Milestone, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
+import { configRoleOf, isPermitted, mayKnowProject, refusal } from "../access/permissions.js";
+import { IdSchema, isKnownTimeZone, type Milestone, type PlanState, type Project, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
 import { emptyRelease } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts } from "../plan/summary.js";
@@ -10,8 +11,9 @@ import { nameArg, valueFlag } from "./args.js";
 import { param } from "./params.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { projectFor, scopeFor } from "../access/scope.js";
-import { defineCommand } from "./spec.js";
+import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
+import { hasOwn, own } from "../util/own.js";
 
 const projectId = z
   .string({ error: "which project? Give a short name such as xen" })
@@ -37,7 +39,7 @@ export const projectNewCommand = defineCommand({
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      if (state.projects[args.id]) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
+      if (own(state.projects, args.id)) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
       const now = ctx.clock.now().toISOString();
       const project: ProjectMeta = {
         id: args.id,
@@ -61,16 +63,20 @@ export const projectUseCommand = defineCommand({
   path: ["project", "use"],
   summary: "Make this room talk about another project.",
   args: z.object({ id: param.word("Project name", projectId) }),
+  // Checked against the room's project by the dispatcher, and against the target here.
   permission: "manage",
   examples: ["!project use xen"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      const project = state.projects[args.id];
+      // A private project someone has no role in is not there for them: neither named nor bound.
+      const project = mayKnowProject(ctx.invoker, args.id, ctx.config) ? own(state.projects, args.id) : undefined;
       if (!project) {
-        const ids = Object.keys(state.projects).sort();
+        const ids = knownProjects(ctx, state).map((known) => known.id);
         return fail("not-found", ids.length > 0 ? `There is no project ${args.id}. Projects: ${ids.join(", ")}.` : t`There is no project ${args.id}. Start one with ${cmd("project new", "NAME")}.`);
       }
-      if (state.conversations[ctx.conversation]?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
+      // Only the config's roles in the target count: a room's power levels would make its creator a manager of any project.
+      if (!isPermitted("manage", configRoleOf(ctx.invoker, args.id, ctx.config))) return { ok: false, error: refusal("project use", "manage", ctx.invoker, args.id) };
+      if (own(state.conversations, ctx.conversation)?.project === args.id) return noChange(info(`This room already uses ${project.name}.`));
       return ok({
         changes: [{ entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } }],
         value: done(`This room now uses ${project.name}.`),
@@ -86,15 +92,20 @@ export const projectListCommand = defineCommand({
   permission: "read",
   run: (ctx) => {
     const here = ctx.projectId;
-    const items: ListItem[] = Object.values(ctx.plan.projects)
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((project) => ({
+    const items: ListItem[] = knownProjects(ctx, ctx.plan).map((project) => ({
         text: `${project.name} (${project.id})${project.currentRelease ? `, release ${project.currentRelease}` : ""}${project.id === here ? " — this room" : ""}`,
       }));
     if (items.length === 0) return info(t`No projects yet. Start one with ${cmd("project new", "NAME")}.`);
     return { tone: "info", blocks: [{ type: "list", items }] };
   },
 });
+
+/** The projects this person may be told about, by id. */
+function knownProjects(ctx: CommandContext, state: Readonly<PlanState>): Project[] {
+  return Object.values(state.projects)
+    .filter((project) => mayKnowProject(ctx.invoker, project.id, ctx.config))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
 
 export const releaseNewCommand = defineCommand({
   path: ["release", "new"],
@@ -117,7 +128,7 @@ export const releaseNewCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (releases[args.version]) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
+      if (hasOwn(releases, args.version)) return fail("conflict", t`${name} ${args.version} exists already. Switch to it with ${cmd("release use", args.version)}.`);
       const now = ctx.clock.now();
       const today = now.toISOString().slice(0, 10);
       let start: string | null = args.cycle === undefined ? null : today;
@@ -149,7 +160,7 @@ export const releaseUseCommand = defineCommand({
       const project = projectFor(state, ctx.conversation, ctx.config);
       if (!project.ok) return project;
       const { id, name, releases, currentRelease } = project.value;
-      if (!releases[args.version]) {
+      if (!hasOwn(releases, args.version)) {
         const known = Object.keys(releases);
         return fail("not-found", `${name} has no release ${args.version}.${known.length > 0 ? ` Releases: ${known.join(", ")}.` : ""}`);
       }

@@ -5,6 +5,7 @@ import { ok } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
+import { own } from "../util/own.js";
 
 const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", text }] });
 
@@ -14,7 +15,7 @@ const info = (text: Text): Reply => ({ tone: "info", blocks: [{ type: "text", te
  */
 function setSetting<K extends keyof RoomSettings>(ctx: Parameters<typeof changeAndReply>[0], key: K, value: NonNullable<RoomSettings[K]> | null, done: string, already: string) {
   return changeAndReply(ctx, (state) => {
-    const stored = state.conversations[ctx.conversation]?.settings ?? {};
+    const stored = own(state.conversations, ctx.conversation)?.settings ?? {};
     if ((stored[key] ?? null) === value) return noChange(info(already));
     const settings = { ...stored };
     if (value === null) delete settings[key];
@@ -34,7 +35,7 @@ export const roomShowCommand = defineCommand({
   args: z.object({}),
   permission: "read",
   run: (ctx) => {
-    const { msgtype, irc } = roomSettingsOf(ctx.plan.conversations[ctx.conversation]?.settings);
+    const { msgtype, irc } = roomSettingsOf(own(ctx.plan.conversations, ctx.conversation)?.settings);
     const project = ctx.projectId;
     return {
       tone: "info",

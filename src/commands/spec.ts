@@ -27,6 +27,13 @@ export interface CommandContext {
   /** Runs `fn` on the latest state and durably records the changes it asks for. */
   change<T>(fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<T>>;
   history(query: HistoryQuery): Promise<PlanEvent[]>;
+  /**
+   * After this reply, `!yes` from the same person in this room (within a few minutes) runs this
+   * command again with these arguments, as a command line would give them.
+   */
+  ask(args: Record<string, unknown>): void;
+  /** Runs, once, the change this person was last asked about in this room: what `!yes` does. */
+  confirm(): Promise<Reply>;
   /** Every command, for help. */
   commands: readonly CommandSpec[];
   /** The project's public web page, when `http.publicUrl` is set and the project is not private. */

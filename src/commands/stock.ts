@@ -11,7 +11,10 @@ export const stockCommand = defineCommand({
   path: ["stock"],
   aliases: [["summary"]],
   summary: "The release summary: every feature by how likely it is to make it.",
-  flags: [{ name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" }],
+  flags: [
+    { name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" },
+    { name: "all", description: "With --since: every change, owners, notes, aliases and links too" },
+  ],
   args: z.object({
     bucket: param.bucket("Only this bucket").optional(),
     full: param
@@ -19,6 +22,7 @@ export const stockCommand = defineCommand({
       .optional()
       .transform((word) => word !== undefined),
     since: valueFlag("since"),
+    all: z.boolean().optional(),
   }),
   permission: "read",
   examples: ["!stock", "!stock at risk", "!stock --since last", "!stock --since 2013-01-01"],
@@ -36,7 +40,7 @@ export const stockCommand = defineCommand({
       }
       if (at) {
         const events = await ctx.history({ project: project.id, release: release.id, since: at, limit: 500 });
-        since = { at, events };
+        since = { at, events, ...(args.since.toLowerCase() === "last" ? { last: true } : {}), ...(args.all ? { all: true } : {}) };
       }
     }
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });

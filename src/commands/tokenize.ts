@@ -79,12 +79,14 @@ export interface ParsedFlags {
 }
 
 /**
- * Takes `--flag`, `--key=value` and `--key value` (for keys in `valued`) out of the words. After a
- * bare `--`, everything is a word.
+ * Takes `--flag`, `--key=value` and `--key value` (for keys in `valued`) out of the words. A key in
+ * `text` takes every word up to the next flag (`--owner George Dunlap --note needs review`); other
+ * valued keys take one word. After a bare `--`, everything is a word.
  */
-export function extractFlags(tokens: readonly Token[], valued: ReadonlySet<string>): ParsedFlags {
+export function extractFlags(tokens: readonly Token[], valued: ReadonlySet<string>, text: ReadonlySet<string> = new Set()): ParsedFlags {
   const words: Token[] = [];
   const flags = new Map<string, string | true>();
+  const isFlag = (token: Token) => !token.quoted && token.text.startsWith("--");
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.quoted || !token.text.startsWith("--") || token.text.length === 2) {
@@ -102,13 +104,13 @@ export function extractFlags(tokens: readonly Token[], valued: ReadonlySet<strin
       continue;
     }
     const name = body.toLowerCase();
-    const next = tokens[i + 1];
-    if (valued.has(name) && next && !(next.text.startsWith("--") && !next.quoted)) {
-      flags.set(name, next.text);
-      i++;
-    } else {
-      flags.set(name, true);
+    let end = i + 1;
+    if (valued.has(name) || text.has(name)) {
+      const limit = text.has(name) ? tokens.length : i + 2;
+      while (end < limit && end < tokens.length && !isFlag(tokens[end]!)) end++;
     }
+    flags.set(name, end > i + 1 ? tokens.slice(i + 1, end).map((part) => part.text).join(" ") : true);
+    i = end - 1;
   }
   return { words, flags };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ConsoleConfigSchema } from "../../adapters/console/config.js";
 import { DiscordConfigSchema } from "../../adapters/discord/config.js";
 import { HttpConfigSchema } from "../../adapters/http/config.js";
+import { IrcConfigSchema, refuseNickIds } from "../../adapters/irc/config.js";
 import { MatrixConfigSchema } from "../../adapters/matrix/config.js";
 import { StoreConfigSchema } from "../../adapters/store/config.js";
 import { CoreConfigSchema } from "./core-config.js";
@@ -29,8 +30,11 @@ export const ConfigSchema = CoreConfigSchema.extend({
   discord: DiscordConfigSchema.prefault({}),
   /** The read-only web page; absent means no web server. */
   http: HttpConfigSchema.optional(),
+  irc: IrcConfigSchema.prefault({}),
   matrix: MatrixConfigSchema.prefault({}),
-}).strict();
+})
+  .strict()
+  .superRefine(refuseNickIds);
 
 export type Config = z.infer<typeof ConfigSchema>;
 

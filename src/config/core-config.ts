@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ownRecord } from "../util/own.js";
 import { SubscriptionSchema } from "../schedule/subscription.js";
 
 /** The part of the configuration the planning core reads: roles, room bindings, the prefix. */
@@ -19,7 +20,7 @@ export const ScheduleConfigSchema = z.strictObject({
   /** With the auto cadence, countdowns go daily this many days before a milestone. */
   tightenDays: z.number().int().min(0).max(60).default(7),
   /** Rooms subscribed by config ("matrix:!abc:example.org": { cadence: auto, day: mon, time: "09:00", zone: UTC }). */
-  subscriptions: z.record(z.string().min(1), SubscriptionSchema).default({}),
+  subscriptions: ownRecord(z.string().min(1), SubscriptionSchema).default({}),
 });
 export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
 
@@ -32,7 +33,7 @@ export const CoreConfigSchema = z.object({
   admins: z.array(z.string().min(1)).default([]),
   /** The project a room uses when nothing else says which. */
   defaultProject: z.string().min(1).optional(),
-  projects: z.record(z.string(), ProjectConfigSchema).default({}),
+  projects: ownRecord(z.string(), ProjectConfigSchema).default({}),
   schedule: ScheduleConfigSchema.default({ graceHours: 6, tightenDays: 7, subscriptions: {} }),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;

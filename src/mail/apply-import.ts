@@ -1,4 +1,4 @@
-import type { Feature, Release } from "../model/schema.js";
+import { LIMITS, type Feature, type Release } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { slugFor } from "../plan/resolve.js";
 import { featureLabel } from "../plan/summary.js";
@@ -7,6 +7,8 @@ import type { ImportedItem, ImportedMail } from "./import.js";
 export interface ImportPlan {
   changes: ChangeRequest[];
   added: number;
+  /** Parents made for the mail's area headings ("x86", "Toolstack"); not counted in `added`. */
+  groupings: number;
   /** Items already on the list, left as they are. */
   skipped: string[];
 }
@@ -24,9 +26,12 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   const existing = new Map(Object.values(release.features).map((feature) => [featureLabel(feature).toLowerCase(), feature]));
   let order = Object.values(release.features).reduce((max, feature) => Math.max(max, feature.order), 0);
   let added = 0;
+  let groupings = 0;
+  const areaParents = new Set<ImportedItem>();
 
   const add = (item: ImportedItem, parent: string | null): string => {
     const key = featureLabel({ ...item.label, external: item.label.external }).toLowerCase();
+    const note = noteWithTags(item, parent === null && item.area !== null && item.children.length > 0);
     const already = existing.get(key);
     if (already) {
       skipped.push(featureLabel(already));
@@ -41,9 +46,9 @@ export function planImport(mail: ImportedMail, project: string, release: Release
       external: item.label.external,
       bucket: item.bucket,
       owners: item.owners,
-      note: item.note,
+      note,
       probability: item.probability,
-      links: [],
+      links: item.links,
       aliases: [],
       parent,
       order: ++order,
@@ -54,14 +59,30 @@ export function planImport(mail: ImportedMail, project: string, release: Release
     };
     existing.set(key, feature);
     changes.push({ entity: "feature", project, release: release.id, feature: id, op: "create", value: feature });
-    added++;
+    if (areaParents.has(item)) groupings++;
+    else added++;
     return id;
   };
 
   // Sub-items are listed by line, so a parent's second appearance keeps its place in each bucket.
+  // An item listed under an area heading ("x86", "Toolstack") goes under a parent named for the
+  // area, as sub-items go under their item: the summary then shows the grouping in each bucket.
+  // An item that has sub-items of its own keeps the area in its note (the plan nests one level).
   const lines: { item: ImportedItem; parent: ImportedItem | null }[] = [];
+  const areas = new Map<string, ImportedItem>();
   for (const item of mail.items) {
-    lines.push({ item, parent: null });
+    let parent: ImportedItem | null = null;
+    if (item.area !== null && item.children.length === 0) {
+      const areaKey = item.area.toLowerCase();
+      parent = areas.get(areaKey) ?? null;
+      if (!parent) {
+        parent = { ...item, label: { title: item.area, qualifier: null, external: false, partial: false }, area: null, owners: [], note: null, probability: null, links: [], tags: [], children: [], line: item.line - 0.5 };
+        areas.set(areaKey, parent);
+        areaParents.add(parent);
+        lines.push({ item: parent, parent: null });
+      }
+    }
+    lines.push({ item, parent });
     for (const child of item.children) lines.push({ item: child, parent: item });
   }
   const ids = new Map<ImportedItem, string>();
@@ -76,5 +97,13 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   }
   if (mail.cycleMonths !== null && mail.cycleMonths >= 1 && mail.cycleMonths <= 60) fields["cycleMonths"] = mail.cycleMonths;
   if (Object.keys(fields).length > 0) changes.push({ entity: "release", project, release: release.id, op: "update", fields });
-  return { changes, added, skipped };
+  return { changes, added, groupings, skipped };
+}
+
+/** `[CHECK]`, `[BUG]` and "blocker" lead the note, so the plan keeps what the mail flagged. */
+function noteWithTags(item: ImportedItem, withArea: boolean): string | null {
+  const tags = item.tags.filter((tag) => tag !== "+");
+  const lead = [...(withArea && item.area ? [`area ${item.area}`] : []), ...tags].join(" ");
+  const note = lead ? (item.note ? `${lead}: ${item.note}` : lead) : item.note;
+  return note && note.length > LIMITS.note ? `${note.slice(0, LIMITS.note - 1)}…` : note;
 }

@@ -1,15 +1,20 @@
-import type { ProjectMeta, ReleaseMeta } from "../model/schema.js";
+import type { Feature, PlanState, ProjectMeta, ReleaseMeta } from "../model/schema.js";
 import type { Clock, PlanStore } from "../ports.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { emptyRelease } from "../plan/release.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { planImport } from "./apply-import.js";
-import { importMail, type ImportedMail } from "./import.js";
+import { importMail, type ImportedMail, type MailEnvelope } from "./import.js";
+import { own } from "../util/own.js";
 
 export interface ImportTarget {
   project?: string;
   release?: string;
   by: string;
+  /** Headers read from the message (Subject, From, Date, Message-ID) when it was a whole mail. */
+  envelope?: MailEnvelope;
+  /** Work out the changes and report them, but write nothing. */
+  dryRun?: boolean;
   /** Release fields to set when the release is created here (the demo's schedule). */
   releaseDefaults?: Partial<Pick<ReleaseMeta, "cycleMonths" | "cycleStart" | "milestones">>;
 }
@@ -18,14 +23,23 @@ export interface ImportReport {
   project: string;
   release: string;
   added: number;
+  /** Parents made for area headings, beside the `added` features. */
+  groupings: number;
   skipped: string[];
   mail: ImportedMail;
+  /** The features the import creates, in plan order (what a dry run shows). */
+  created: Feature[];
+  dryRun: boolean;
 }
+
+const TOPIC_TAGS = new Set(["release", "ptl", "all", "patch", "rfc"]);
 
 /** "[Xen-devel] 4.3 Planning: Taking stock" → project xen, release 4.3. */
 export function guessTarget(subject: string | null): { project?: string; release?: string } {
   if (!subject) return {};
-  const list = /^\[([A-Za-z0-9_.-]+?)(?:-(?:devel|dev|users|announce))?\]/.exec(subject);
+  const tag = /^(?:re:\s*)?\[([A-Za-z0-9_.-]+?)(?:-(?:devel|dev|users|announce|discuss))?\]/i.exec(subject);
+  // "[release]" and "[ptl]" are OpenStack topic tags, not a project.
+  const list = tag && !TOPIC_TAGS.has(tag[1]!.toLowerCase()) ? tag : null;
   const version = /\b(\d+(?:\.\d+)+)\b/.exec(subject);
   return {
     ...(list ? { project: list[1]!.toLowerCase() } : {}),
@@ -38,23 +52,23 @@ export function guessTarget(subject: string | null): { project?: string; release
  * missing (the new release becomes current), then the features and milestones are added.
  */
 export async function importIntoStore(store: PlanStore, text: string, target: ImportTarget, clock: Clock): Promise<Result<ImportReport>> {
-  const mail = importMail(text, clock.now().toISOString().slice(0, 10));
+  const mail = importMail(text, { today: clock.now().toISOString().slice(0, 10), ...(target.envelope ? { envelope: target.envelope } : {}) });
   const guessed = guessTarget(mail.subject);
   const project = (target.project ?? guessed.project)?.toLowerCase();
   const release = target.release ?? guessed.release;
   if (!project || !release) {
     return fail("usage", "Say which project and release to import into (--project xen --release 4.3): the mail's subject does not tell.");
   }
-  const result = await store.update({ by: target.by, command: `import into ${project} ${release}` }, (state) => {
+  const build = (state: PlanState) => {
     const now = clock.now();
     const at = now.toISOString();
     const changes: ChangeRequest[] = [];
-    const existingProject = state.projects[project];
+    const existingProject = own(state.projects, project);
     if (!existingProject) {
       const meta: ProjectMeta = { id: project, name: project.charAt(0).toUpperCase() + project.slice(1), currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
       changes.push({ entity: "project", project, op: "create", value: meta });
     }
-    let existingRelease = existingProject?.releases[release];
+    let existingRelease = own(existingProject?.releases, release);
     if (!existingRelease) {
       const meta: ReleaseMeta = { ...emptyRelease(release, target.by, now), ...target.releaseDefaults };
       changes.push({ entity: "release", project, release, op: "create", value: meta });
@@ -65,7 +79,10 @@ export async function importIntoStore(store: PlanStore, text: string, target: Im
     }
     const planned = planImport(mail, project, existingRelease, target.by, now);
     changes.push(...planned.changes);
-    return ok({ changes, value: { project, release, added: planned.added, skipped: planned.skipped, mail } });
-  });
+    const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));
+    return { changes, value: { project, release, added: planned.added, groupings: planned.groupings, skipped: planned.skipped, mail, created, dryRun: target.dryRun ?? false } };
+  };
+  if (target.dryRun) return ok(build(store.read()).value);
+  const result = await store.update({ by: target.by, command: `import into ${project} ${release}` }, (state) => ok(build(state)));
   return result.ok ? ok(result.value.value) : result;
 }

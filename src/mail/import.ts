@@ -1,21 +1,36 @@
-import { bucketFromHeading, type Bucket } from "../model/buckets.js";
-import { LIMITS, type Milestone } from "../model/schema.js";
+import type { Bucket } from "../model/buckets.js";
+import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
-import { milestoneName, sortMilestones } from "../plan/schedule.js";
-import { parseDate } from "../util/dates.js";
+import { sortMilestones } from "../plan/schedule.js";
+import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
+import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
 
 /**
- * Reads a release-status mail in the Xen style: `== Bucket ==` headings, `* item` and ` - sub-item`
- * lines, `owner:` / `status:` lines under an item, and a `= Timeline =` block of `* Milestone: date`
- * lines. Pure: it returns what it found and every line it could not use, and never throws.
+ * Reads a release-status mail's body: headings in the forms release managers use (`== X ==`,
+ * `** X **:`, `Area:`, `hypervisor, blockers:`, underlined, numbered), the items under them (`* `,
+ * `- `, `1. `, `A. `, `[PATCH vN 00/NN]`, `S:/O:/E:/P:` stanzas, trailing `(Name, Name)` owners,
+ * tags, links) and timelines (`* Milestone: date`, `date -- milestone`, `Friday 24th September
+ * Milestone`, `<== We are here`). Pure: it returns what it found and every line it could not use,
+ * and never throws.
  */
+
+/** Where an item's bucket came from: its heading, its own status (`DONE`, `Status: merged`), or neither. */
+export type BucketSource = "heading" | "status" | "default";
 
 export interface ImportedItem {
   label: ItemLabel;
   bucket: Bucket;
+  bucketSource: BucketSource;
+  /** The grouping it was listed under ("x86", "toolstack"), when the mail groups by area. */
+  area: string | null;
+  /** The heading it was listed under, as written. */
+  heading: string | null;
   owners: string[];
   note: string | null;
   probability: number | null;
+  links: string[];
+  /** `[CHECK]`, `[BUG]`, `blocker`, `+` (changed since the last mail). */
+  tags: string[];
   line: number;
   children: ImportedItem[];
 }
@@ -24,182 +39,524 @@ export interface ImportProblem {
   line: number;
   text: string;
   reason: string;
+  /** Prose is reported as ranges; the rest line by line. */
+  prose?: boolean;
+}
+
+export type ImportedMilestone = TimelineMilestone;
+
+export interface MailEnvelope {
+  subject: string | null;
+  from: string | null;
+  /** The mail's Date header, as YYYY-MM-DD: what years left out and "as of" are taken from. */
+  date: string | null;
+  messageId: string | null;
+  /** Set when line numbers count the decoded body rather than the file (base64, multipart). */
+  decoded?: boolean;
 }
 
 export interface ImportedMail {
   subject: string | null;
+  from: string | null;
+  asOf: string | null;
+  messageId: string | null;
   cycleMonths: number | null;
-  milestones: Milestone[];
+  milestones: ImportedMilestone[];
+  /** The `<== We are here` line, and the milestone on it if it names one. */
+  current: { line: number; text: string; milestone: string | null } | null;
   items: ImportedItem[];
   /** Lines before the first heading: the mail's prose, not imported. */
   intro: { from: number; to: number } | null;
+  /** Every heading read, in order. */
+  headings: { line: number; name: string; meaning: HeadingMeaning["kind"] }[];
+  /** Lines that say a list is empty ("None", "No known issues"): read, nothing to import. */
+  emptyLists: number;
   problems: ImportProblem[];
+  decoded: boolean;
+  /** How many lines the body has. */
+  lines: number;
 }
 
 export const MAX_IMPORT_BYTES = 2_000_000;
 
-const HEADING = /^(={1,3})\s*(.+?)\s*\1\s*$/;
-const ITEM = /^\*\s+(.+)$/;
-const SUB_ITEM = /^\s+-\s+(.+)$/;
-const DETAIL = /^\s+(owners?|status|note|probability|who)\s*:\s*(.*)$/i;
-const TIMELINE_ENTRY = /^\*\s+(.+?)\s*:\s*(.+)$/;
+const EQUALS_HEADING = /^(={1,4})\s*(.+?)\s*\1\s*$/;
+const STAR_HEADING = /^(\*{2,3})\s*(.+?)\s*\1\s*:?\s*$/;
+const UNDERLINE = /^\s*(-{3,}|={3,})\s*$/;
+const COLON_HEADING = /^\s{0,2}([A-Za-z][^:]{0,60}):\s*$/;
+const NUMBERED_HEADING = /^(\d{1,2})[.)]\s+(\S.*?)\s*:?$/;
+const MARKER = /^(\s*)(?:([*\-+•])|(\d{1,2})[.)]|([A-Z])\.)\s+(.*\S)\s*$/;
+const DETAIL = /^\s+(owners?|status|note|probability|who|information from|s|o|e|p)\s*:\s*(.*)$/i;
+const URL = /\bhttps?:\/\/\S+/g;
+const QUOTED_URL = /^\s*>\s*(https?:\/\/\S+)\s*$/;
+const BARE_URL = /^\s*(https?:\/\/\S+)\s*$/;
+const EMPTY_ITEM = /^(none( known)?|no known (issues|problems)|nothing( yet)?|n\/a|-)\.?$/i;
+const PROGRESS = /^\d+\s*\/\s*\d+\b|^\d{1,3}\s*%/;
 /** "9-month release schedule", "a 9 months release cycle"; not "4 months into". */
 const CYCLE = /\b(\d{1,2})[- ]months?\s+(?:release|schedule|cycle|development)/i;
+const TAG = /^\[(CHECK|BUG|BUG\(\?\)|NEW|\*NEW\*|REGRESSION|FIXED)\]\s*/i;
+const PATCH = /^\[(?:[^\]]*\s)?PATCH(?:\s[^\]]*)?\]\s*/i;
+const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
+/** `DONE`, `DONE for 4.2` in an owner list: written in capitals, so "Done Right" stays a name. */
+const DONE_MARK = /^(DONE|MERGED|COMMITTED|FIXED)\b/;
+/** A trailing "(not for this release)" or "(believed newly resolved)" is the item's status. */
+const STATUS_PAREN = /\s*\(((?:believed )?(?:newly )?resolved|not for this release|deferred|done|merged|fixed)\)\s*$/i;
 
-type Section = { kind: "bucket"; bucket: Bucket } | { kind: "timeline" } | { kind: "unknown"; heading: string };
+interface Frame {
+  level: number;
+  name: string;
+  meaning: HeadingMeaning;
+}
 
-export function importMail(text: string, today = new Date().toISOString().slice(0, 10)): ImportedMail {
-  const result: ImportedMail = { subject: null, cycleMonths: null, milestones: [], items: [], intro: null, problems: [] };
+interface Pending {
+  item: ImportedItem;
+  indent: number;
+  text: string[];
+  noteParts: string[];
+}
+
+export interface ImportOptions {
+  /** YYYY-MM-DD: relative and year-less dates count from here when the mail has no Date. */
+  today?: string;
+  envelope?: MailEnvelope;
+}
+
+export function importMail(text: string, options: ImportOptions | string = {}): ImportedMail {
+  const opts: ImportOptions = typeof options === "string" ? { today: options } : options;
+  const envelope = opts.envelope;
+  const result: ImportedMail = {
+    subject: envelope?.subject ?? null,
+    from: envelope?.from ?? null,
+    asOf: envelope?.date ?? null,
+    messageId: envelope?.messageId ?? null,
+    cycleMonths: null,
+    milestones: [],
+    current: null,
+    items: [],
+    intro: null,
+    headings: [],
+    emptyLists: 0,
+    problems: [],
+    decoded: envelope?.decoded ?? false,
+    lines: 0,
+  };
   if (text.length > MAX_IMPORT_BYTES) {
     result.problems.push({ line: 0, text: "", reason: `the mail is over ${MAX_IMPORT_BYTES / 1_000_000} MB; nothing was read` });
     return result;
   }
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  let section: Section | undefined;
-  let current: ImportedItem | undefined;
-  let last: ImportedItem | undefined;
-  const byLabel = new Map<string, ImportedItem>();
-  const milestones = new Map<string, Milestone>();
-  const problem = (line: number, text: string, reason: string) => result.problems.push({ line, text: text.slice(0, 200), reason });
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((raw) => raw.replace(/\u00a0/g, " ").replace(/\t/g, "        ").trimEnd());
+  result.lines = lines.length - (lines[lines.length - 1] === "" ? 1 : 0);
+  const problem = (line: number, text: string, reason: string, prose = false) =>
+    result.problems.push({ line, text: text.slice(0, 200), reason, ...(prose ? { prose: true } : {}) });
 
-  lines.forEach((raw, index) => {
+  // Headers at the top of a plain body ("Subject:", "Date:") are the envelope.
+  for (let index = 0; index < Math.min(lines.length, 6); index++) {
+    const line = lines[index]!;
+    const subject = /^(?:subject:\s*)?(\[.+?\].*)$/i.exec(line) ?? /^subject:\s*(.+)$/i.exec(line);
+    if (subject && result.subject === null && index < 3) result.subject = subject[1]!.trim();
+    const date = /^date:\s*(.+)$/i.exec(line);
+    if (date && result.asOf === null) {
+      const parsed = Date.parse(date[1]!);
+      if (!Number.isNaN(parsed)) result.asOf = new Date(parsed).toISOString().slice(0, 10);
+    }
+    const from = /^from:\s*(.+)$/i.exec(line);
+    if (from && result.from === null) result.from = from[1]!.trim();
+  }
+  const today = result.asOf ?? opts.today ?? new Date().toISOString().slice(0, 10);
+
+  const stack: Frame[] = [];
+  const underlines = new Set<number>();
+  let started = false;
+  let pending: Pending | undefined;
+  let current: ImportedItem | undefined;
+  let currentIndent = 0;
+  let last: ImportedItem | undefined;
+  let topIndent: number | undefined;
+  const byLabel = new Map<string, ImportedItem>();
+  const milestones = new Map<string, ImportedMilestone>();
+  /** A sub-item's parent, known when its line is read, used when the (possibly wrapped) item is finished. */
+  const pendingParent = new Map<ImportedItem, ImportedItem>();
+
+  const section = (): Frame | undefined => stack[stack.length - 1];
+  const context = () => {
+    let bucket: Bucket | null = null;
+    let area: string | null = null;
+    let blocker = false;
+    for (let index = stack.length - 1; index >= 0; index--) {
+      const meaning = stack[index]!.meaning;
+      if (meaning.kind === "bucket" && bucket === null) bucket = meaning.bucket;
+      if ((meaning.kind === "bucket" || meaning.kind === "open") && meaning.blocker) blocker = true;
+      if ((meaning.kind === "bucket" || meaning.kind === "open") && meaning.area && area === null) area = meaning.area;
+      if (meaning.kind === "area" && area === null) area = meaning.area;
+    }
+    return { bucket, area, blocker };
+  };
+
+  const finish = () => {
+    if (!pending) return;
+    const done = pending;
+    pending = undefined;
+    finishItem(done, problem);
+  };
+
+  const nextNonBlank = (index: number): string | undefined => {
+    for (let next = index + 1; next < lines.length; next++) if (lines[next]!.trim() !== "") return lines[next];
+    return undefined;
+  };
+
+  const headingAt = (index: number): { level: number; name: string } | undefined => {
+    const line = lines[index]!;
+    const trimmed = line.trim();
+    const equals = EQUALS_HEADING.exec(trimmed);
+    if (equals && !UNDERLINE.test(trimmed)) return { level: equals[1]!.length, name: equals[2]! };
+    const stars = STAR_HEADING.exec(trimmed);
+    if (stars) return { level: stars[1]!.length, name: stars[2]! };
+    const below = lines[index + 1];
+    if (below !== undefined && UNDERLINE.test(below) && trimmed !== "" && !MARKER.test(line) && trimmed.split(/\s+/).length <= 6) {
+      underlines.add(index + 1);
+      return { level: 2, name: trimmed };
+    }
+    const colon = COLON_HEADING.exec(line);
+    if (colon && !DETAIL.test(line) && !/https?:/.test(line)) {
+      const name = colon[1]!.trim();
+      const words = name.split(/\s+/).length;
+      const meaning = headingMeaning(name);
+      if (meaning.kind === "timeline" && words <= 10) return { level: 1, name };
+      if (words <= 4 && (meaning.kind !== "unknown" || MARKER.test(nextNonBlank(index) ?? ""))) return { level: 4, name };
+    }
+    const numbered = NUMBERED_HEADING.exec(line);
+    if (numbered && numbered[2]!.split(/\s+/).length <= 4) {
+      const meaning = headingMeaning(numbered[2]!);
+      if (meaning.kind === "bucket" || meaning.kind === "open" || meaning.kind === "timeline") return { level: 2, name: numbered[2]! };
+    }
+    return undefined;
+  };
+
+  lines.forEach((line, index) => {
     const number = index + 1;
-    const line = raw.replace(/\u00a0/g, " ").trimEnd();
-    if (section === undefined) {
-      const subject = /^(?:subject:\s*)?(\[.+?\].*)$/i.exec(line) ?? /^subject:\s*(.+)$/i.exec(line);
-      if (subject && result.subject === null && number <= 3) result.subject = subject[1]!.trim();
+    if (underlines.has(index)) return;
+    if (!started) {
       const cycle = CYCLE.exec(line);
       if (cycle && result.cycleMonths === null) result.cycleMonths = Number(cycle[1]);
     }
     if (line.trim() === "") return;
 
-    const heading = HEADING.exec(line.trim());
+    const heading = headingAt(index);
     if (heading) {
-      const name = heading[2]!;
-      const bucket = bucketFromHeading(name);
-      if (/timeline|schedule|dates/i.test(name) && !bucket) section = { kind: "timeline" };
-      else if (bucket) section = { kind: "bucket", bucket };
-      else {
-        section = { kind: "unknown", heading: name };
-        problem(number, line, "a heading that is not a bucket (finished, on-track, fair, at risk, deferred, dropped) or the timeline; its items are not imported");
+      finish();
+      const meaning = headingMeaning(heading.name);
+      // A grouping nested under a bucket is an area of that bucket, whatever its name.
+      const nested = stack.some((frame) => frame.level < heading.level && (frame.meaning.kind === "bucket" || frame.meaning.kind === "open"));
+      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && heading.name.length <= LIMITS.name ? { kind: "area", area: heading.name } : meaning;
+      while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
+      stack.push({ level: heading.level, name: heading.name, meaning: resolved });
+      result.headings.push({ line: number, name: heading.name, meaning: resolved.kind });
+      if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
+      started = true;
+      if (resolved.kind === "unknown") {
+        problem(number, line, "a heading that is not a bucket (finished, on-track, fair, at risk, deferred, dropped, open, blockers), an area or the timeline; its items are not imported");
       }
-      if (result.intro === null && number > 1) result.intro = { from: 1, to: number - 1 };
       current = undefined;
       last = undefined;
+      topIndent = undefined;
       return;
     }
-    if (section === undefined) return; // Introduction: counted in `intro`, not imported.
+    const frame = section();
+    if (!frame) return; // Introduction: counted in `intro`, not imported.
 
-    if (section.kind === "timeline") {
-      const entry = TIMELINE_ENTRY.exec(line.trim());
-      if (entry) {
-        const name = milestoneName(entry[1]!);
-        const date = parseDate(entry[2]!.replace(/\(.*\)/, "").trim(), today);
-        if (!name) problem(number, line, "not a milestone name");
-        else if (!date) problem(number, line, "a milestone whose date I cannot read");
-        else milestones.set(name.key, { key: name.key, label: name.label, date, timeZone: /\baoe\b/i.test(entry[2]!) ? "AoE" : "UTC" });
-        return;
-      }
+    if (frame.meaning.kind === "timeline") {
+      if (/^last updated:/i.test(line.trim())) return;
       const cycle = CYCLE.exec(line);
-      if (cycle && result.cycleMonths === null) {
-        result.cycleMonths = Number(cycle[1]);
+      if (cycle) {
+        if (result.cycleMonths === null) result.cycleMonths = Number(cycle[1]);
         return;
       }
-      problem(number, line, "not a `* Milestone: date` line");
+      const read = readTimelineLine(line, number, frame.name, today, milestones);
+      if (read.kind === "milestone") {
+        milestones.set(read.milestone.key, read.milestone);
+        if (read.here) result.current = { line: number, text: read.milestone.label, milestone: read.milestone.key };
+      } else {
+        if (read.here !== null) result.current = { line: number, text: read.here, milestone: null };
+        problem(number, line, read.reason, read.prose);
+      }
       return;
     }
-    if (section.kind === "unknown") {
-      problem(number, line, `under the heading “${section.heading}”, which is not imported`);
+    if (frame.meaning.kind === "unknown") {
+      problem(number, line, `under the heading “${frame.name}”, which is not imported`, true);
       return;
     }
 
     const detail = DETAIL.exec(line);
-    if (detail && last) {
-      applyDetail(last, detail[1]!.toLowerCase(), detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"));
+    const target = pending?.item ?? last;
+    if (detail && target) {
+      finish();
+      applyDetail(target, detail[1]!.toLowerCase(), detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"));
       return;
     }
-    const sub = SUB_ITEM.exec(line);
-    if (sub) {
-      if (!current) {
-        problem(number, line, "a sub-item with no item above it");
+    const quoted = QUOTED_URL.exec(line) ?? BARE_URL.exec(line);
+    if (quoted && target) {
+      let url = quoted[1]!;
+      // A URL the mailer wrapped: the next line carries on with no spaces and no scheme.
+      const next = lines[index + 1];
+      if (next !== undefined && /^\s*[\w./%#?=&-]+\s*$/.test(next) && !MARKER.test(next) && !/^\s*https?:/.test(next) && /[/.]$|\.html?$|msg/.test(url + next.trim())) {
+        url += next.trim();
+        underlines.add(index + 1);
+      }
+      if (target.links.length < LIMITS.listEntries && url.length <= LIMITS.link) target.links.push(url);
+      return;
+    }
+    const marker = MARKER.exec(line);
+    if (marker) {
+      const indent = marker[1]!.length;
+      const body = marker[5]!;
+      const { bucket, area, blocker } = context();
+      if (EMPTY_ITEM.test(body.trim())) {
+        finish();
+        result.emptyLists++;
         return;
       }
-      const child = makeItem(sub[1]!, section.bucket, number, problem);
-      if (child) {
-        current.children.push(child);
-        last = child;
+      if (pending && PROGRESS.test(body) && indent > pending.indent) {
+        pending.noteParts.push(body);
+        return;
       }
-      return;
-    }
-    const item = ITEM.exec(line);
-    if (item) {
-      const made = makeItem(item[1]!, section.bucket, number, problem);
-      if (!made) return;
-      const key = labelKey(made.label);
-      const earlier = byLabel.get(key);
-      if (earlier) {
-        // The same parent listed again under another bucket, with the sub-items that are there.
-        current = earlier;
-        last = earlier;
-        if (earlier.children.length === 0) {
-          problem(number, line, `listed again (first on line ${earlier.line}); only items with sub-items may repeat`);
-          current = undefined;
-          last = undefined;
+      if (!pending && last && PROGRESS.test(body) && indent > currentIndent) {
+        last.note = joinNote(last.note, body);
+        return;
+      }
+      finish();
+      const isSub = current !== undefined && topIndent !== undefined && indent > topIndent;
+      if (!isSub && topIndent === undefined && indent > 0 && marker[2] === "-") {
+        // ` - x` before any item, with a shallower item after it: a sub-item with no parent.
+        let afterIndent = indent;
+        for (const candidate of lines.slice(index + 1)) {
+          if (EQUALS_HEADING.test(candidate.trim()) || STAR_HEADING.test(candidate.trim()) || NUMBERED_HEADING.test(candidate) || UNDERLINE.test(candidate)) break;
+          const next = MARKER.exec(candidate);
+          if (next && !EMPTY_ITEM.test(next[5]!.trim())) {
+            afterIndent = next[1]!.length;
+            break;
+          }
         }
-        return;
+        if (afterIndent < indent) {
+          problem(number, line, "a sub-item with no item above it");
+          return;
+        }
       }
-      byLabel.set(key, made);
-      result.items.push(made);
-      current = made;
+      if (topIndent === undefined || (!isSub && indent < topIndent)) topIndent = indent;
+      const item = newItem(bucket, area, blocker, frame.name, number);
+      if (marker[2] === "+") item.tags.push("+");
+      pending = { item, indent, text: [body], noteParts: [] };
+      if (isSub) pendingParent.set(item, current!);
+      return;
+    }
+    if (pending && (line.length - line.trimStart().length > pending.indent || /^\s*\(.*\)\s*$/.test(line))) {
+      pending.text.push(line.trim());
+      return;
+    }
+    if (last && line.length - line.trimStart().length > currentIndent && /^\s*\(.*\)\s*$/.test(line)) {
+      return void addOwners(last, line.trim().slice(1, -1));
+    }
+    finish();
+    problem(number, line, "not a heading, `* item`, ` - sub-item` or `owner:`/`status:` line", true);
+  });
+  finish();
+
+  function finishItem(done: Pending, report: typeof problem): void {
+    const made = buildItem(done, report);
+    const parent = pendingParent.get(done.item);
+    if (!made) return;
+    if (parent) {
+      parent.children.push(made);
       last = made;
       return;
     }
-    problem(number, line, "not a heading, `* item`, ` - sub-item` or `owner:`/`status:` line");
-  });
+    const key = labelKey(made.label);
+    const earlier = byLabel.get(key);
+    if (earlier) {
+      // The same parent listed again under another bucket, with the sub-items that are there.
+      current = earlier;
+      last = earlier;
+      currentIndent = done.indent;
+      if (earlier.children.length === 0) {
+        report(made.line, done.text[0] ?? "", `listed again (first on line ${earlier.line}); only items with sub-items may repeat`);
+        current = undefined;
+        last = undefined;
+      }
+      return;
+    }
+    byLabel.set(key, made);
+    result.items.push(made);
+    current = made;
+    currentIndent = done.indent;
+    last = made;
+  }
 
-  // A parent repeated with no sub-items the second time round was reported above; one that has
-  // sub-items the first time but none later is fine.
-  result.milestones = sortMilestones([...milestones.values()]);
+  result.milestones = sortMilestones([...milestones.values()]) as ImportedMilestone[];
+  result.problems.sort((a, b) => a.line - b.line);
   return result;
+}
+
+function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string, line: number): ImportedItem {
+  return {
+    label: { title: "", qualifier: null, external: false, partial: false },
+    bucket: bucket ?? "on-track",
+    bucketSource: bucket ? "heading" : "default",
+    area,
+    heading,
+    owners: [],
+    note: null,
+    probability: null,
+    links: [],
+    tags: blocker ? ["blocker"] : [],
+    line,
+    children: [],
+  };
+}
+
+function looksLikeName(part: string): boolean {
+  const words = part.trim().split(/\s+/);
+  return words.length >= 1 && words.length <= 4 && words.every((word) => /^[A-Z\u00C0-\u024F][\p{L}'.-]*$/u.test(word));
+}
+
+/** "(Jan Beulich)", "(Roger Pau Monne, DONE)", "(Ben & Jan Beulich)"; not "(Xen & Linux)". */
+function trailingOwners(text: string): { rest: string; owners: string[]; done: boolean } | undefined {
+  const match = /^(.*\S)?\s*\(([^()]+)\)\s*$/.exec(text);
+  if (!match) return undefined;
+  const parts = match[2]!.split(/\s*,\s*|\s+&\s+|\s+and\s+/).map((part) => part.trim()).filter(Boolean);
+  const done = parts.some((part) => DONE_MARK.test(part));
+  const names = parts.filter((part) => !DONE_MARK.test(part));
+  if (names.length === 0 && !done) return undefined;
+  if (!names.every(looksLikeName)) return undefined;
+  if (!done && !names.some((name) => name.split(/\s+/).length >= 2)) return undefined;
+  return { rest: (match[1] ?? "").trim(), owners: names, done };
+}
+
+function buildItem(done: Pending, problem: (line: number, text: string, reason: string) => void): ImportedItem | undefined {
+  const item = done.item;
+  let text = done.text.join(" ").replace(/\s+/g, " ").trim();
+  for (const url of text.match(URL) ?? []) if (item.links.length < LIMITS.listEntries && url.length <= LIMITS.link) item.links.push(url.replace(/[).,;]+$/, ""));
+  text = text.replace(URL, "").replace(/\s+/g, " ").trim();
+  for (let tag = TAG.exec(text); tag; tag = TAG.exec(text)) {
+    item.tags.push(`[${tag[1]!.toUpperCase()}]`);
+    text = text.slice(tag[0].length);
+  }
+  const patch = PATCH.exec(text);
+  if (patch) text = text.slice(patch[0].length);
+  const trailingTag = /\s*\[(CHECK|BUG)\]\s*/i;
+  const inner = trailingTag.exec(text);
+  if (inner) {
+    item.tags.push(`[${inner[1]!.toUpperCase()}]`);
+    text = `${text.slice(0, inner.index)} ${text.slice(inner.index + inner[0].length)}`.trim();
+  }
+  // "Title (Name, Name) — merged": what follows the owners is a status.
+  const dash = /^(.*?\))\s+(?:—|–|--)\s+(.+)$/.exec(text);
+  let status: string | null = null;
+  if (dash && trailingOwners(dash[1]!)) {
+    text = dash[1]!;
+    status = dash[2]!;
+  }
+  const statusParen = STATUS_PAREN.exec(text);
+  if (statusParen) {
+    text = text.slice(0, statusParen.index);
+    item.note = joinNote(item.note, statusParen[1]!);
+    if (/resolved|done|merged|fixed/i.test(statusParen[1]!)) markDone(item);
+    else if (item.bucketSource !== "heading") [item.bucket, item.bucketSource] = ["deferred", "status"];
+  }
+  const owners = trailingOwners(text);
+  if (owners) {
+    text = owners.rest;
+    addOwners(item, owners.owners.join(", "));
+    if (owners.done) markDone(item);
+  }
+  if (status) {
+    item.note = joinNote(item.note, status);
+    if (DONE_WORD.test(status)) markDone(item);
+  }
+  // A wrapped item: the title is its first sentence; the rest is its note.
+  if (done.text.length > 1 || / -- /.test(text)) {
+    const split = /^(.{3,}?)(?:\.\s+|\s+--\s+)(.+)$/.exec(text);
+    if (split) {
+      text = split[1]!;
+      item.note = joinNote(split[2]!.replace(/\.$/, ""), item.note);
+    }
+    if (text.length > LIMITS.title) {
+      const cut = text.slice(0, LIMITS.title - 1).replace(/\s+\S*$/, "");
+      item.note = joinNote(text.slice(cut.length).trim(), item.note);
+      text = `${cut}…`;
+    }
+  }
+  text = text.replace(/(?<![.])[:.]$/, "").trim();
+  for (const part of done.noteParts) item.note = joinNote(item.note, part);
+  const label = parseItemLabel(text);
+  if (!label.title) {
+    problem(item.line, done.text[0] ?? "", "an item with no title");
+    return undefined;
+  }
+  if (label.title.length > LIMITS.title) {
+    problem(item.line, done.text[0] ?? "", `a title over ${LIMITS.title} characters`);
+    return undefined;
+  }
+  if (label.qualifier && label.qualifier.length > LIMITS.qualifier) {
+    problem(item.line, done.text[0] ?? "", `a qualifier over ${LIMITS.qualifier} characters`);
+    return undefined;
+  }
+  if (!item.area) {
+    const prefix = /^([\w-]+):\s/.exec(label.title);
+    if (prefix && isKnownArea(prefix[1]!)) item.area = prefix[1]!;
+  }
+  item.label = label;
+  return item;
+}
+
+function markDone(item: ImportedItem): void {
+  if (item.bucketSource !== "heading") {
+    item.bucket = "done";
+    item.bucketSource = "status";
+  }
+}
+
+function joinNote(note: string | null, more: string | null): string | null {
+  if (!more) return note;
+  const joined = note ? `${note}; ${more}` : more;
+  return joined.length > LIMITS.note ? `${joined.slice(0, LIMITS.note - 1)}…` : joined;
+}
+
+function addOwners(item: ImportedItem, value: string): boolean {
+  const owners = value
+    .split(/\s*,\s*|\s+&\s+|\s+and\s+/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (owners.some((name) => name.length > LIMITS.name) || item.owners.length + owners.length > LIMITS.listEntries) return false;
+  for (const owner of owners) if (!item.owners.includes(owner)) item.owners.push(owner);
+  return true;
 }
 
 function labelKey(label: ItemLabel): string {
   return `${label.title.toLowerCase()}\u0000${(label.qualifier ?? "").toLowerCase()}`;
 }
 
-function makeItem(text: string, bucket: Bucket, line: number, problem: (line: number, text: string, reason: string) => void): ImportedItem | undefined {
-  const label = parseItemLabel(text);
-  if (!label.title) {
-    problem(line, text, "an item with no title");
-    return undefined;
-  }
-  if (label.title.length > LIMITS.title) {
-    problem(line, text, `a title over ${LIMITS.title} characters`);
-    return undefined;
-  }
-  if (label.qualifier && label.qualifier.length > LIMITS.qualifier) {
-    problem(line, text, `a qualifier over ${LIMITS.qualifier} characters`);
-    return undefined;
-  }
-  return { label, bucket, owners: [], note: null, probability: null, line, children: [] };
-}
-
 function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void): void {
-  if (key === "status" || key === "note") {
+  if (key === "status" || key === "note" || key === "s") {
     if (value.length > LIMITS.note) return bad();
+    // Two status lines are one note, as the mail wrapped it.
     item.note = item.note ? `${item.note} ${value}` : value || null;
+    if (DONE_WORD.test(value)) markDone(item);
     return;
   }
-  if (key === "probability") {
+  if (key === "information from") {
+    item.note = joinNote(item.note, `information from ${value}`);
+    return;
+  }
+  if (key === "probability" || key === "p") {
     const percent = /^(\d{1,3})\s*%?$/.exec(value);
     if (!percent || Number(percent[1]) > 100) return bad();
     item.probability = Number(percent[1]);
     return;
   }
-  const owners = value
-    .split(/\s*,\s*|\s+and\s+/)
-    .map((name) => name.trim())
-    .filter(Boolean);
-  if (owners.some((name) => name.length > LIMITS.name) || item.owners.length + owners.length > LIMITS.listEntries) return bad();
-  item.owners.push(...owners);
+  if (key === "e") {
+    const name = item.owners[item.owners.length - 1];
+    const withMail = name ? `${name} <${value}>` : value;
+    if (name && withMail.length <= LIMITS.name) item.owners[item.owners.length - 1] = withMail;
+    else if (!name && !addOwners(item, value)) bad();
+    return;
+  }
+  if (!addOwners(item, value)) bad();
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ownRecord } from "../util/own.js";
 import { BucketSchema } from "./buckets.js";
 
 /**
@@ -72,7 +73,7 @@ export const ReleaseMetaSchema = z.object({
 export type ReleaseMeta = z.infer<typeof ReleaseMetaSchema>;
 
 export const ReleaseSchema = ReleaseMetaSchema.extend({
-  features: z.record(z.string(), FeatureSchema),
+  features: ownRecord(z.string(), FeatureSchema),
 });
 export type Release = z.infer<typeof ReleaseSchema>;
 
@@ -88,7 +89,7 @@ export const ProjectMetaSchema = z.object({
 export type ProjectMeta = z.infer<typeof ProjectMetaSchema>;
 
 export const ProjectSchema = ProjectMetaSchema.extend({
-  releases: z.record(z.string(), ReleaseSchema),
+  releases: ownRecord(z.string(), ReleaseSchema),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
@@ -104,8 +105,8 @@ export const PlanStateSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   /** Sequence number of the last event folded into this state. */
   seq: z.number().int().min(0),
-  projects: z.record(z.string(), ProjectSchema),
-  conversations: z.record(z.string(), ConversationSchema),
+  projects: ownRecord(z.string(), ProjectSchema),
+  conversations: ownRecord(z.string(), ConversationSchema),
 });
 export type PlanState = z.infer<typeof PlanStateSchema>;
 

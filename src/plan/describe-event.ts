@@ -1,6 +1,8 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
-import type { PlanEvent, PlanState } from "../model/schema.js";
+import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
+import { formatLongDate } from "../util/dates.js";
 import { featureLabel } from "./summary.js";
+import { own } from "../util/own.js";
 
 const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order"]);
 
@@ -27,11 +29,31 @@ const FIELD_NAMES: Record<string, string> = {
   parent: "part of",
 };
 
-/** "bucket fair → at risk; owner — → Alice" for the fields a change touched. */
+/** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
+export function milestoneLines(before: unknown, after: unknown): string[] {
+  const list = (value: unknown) => new Map((Array.isArray(value) ? (value as Milestone[]) : []).map((milestone) => [milestone.key, milestone]));
+  const was = list(before);
+  const now = list(after);
+  const lines: string[] = [];
+  for (const [key, milestone] of now) {
+    const old = was.get(key);
+    if (!old) lines.push(`${milestone.label} set for ${formatLongDate(milestone.date)}`);
+    else if (old.date !== milestone.date) lines.push(`${milestone.label} moved from ${formatLongDate(old.date)} to ${formatLongDate(milestone.date)}`);
+  }
+  for (const [key, milestone] of was) if (!now.has(key)) lines.push(`${milestone.label} (${formatLongDate(milestone.date)}) removed from the schedule`);
+  return lines;
+}
+
+/** "bucket fair → at risk; owner — → Alice" for the fields a change touched; milestones by what moved. */
 export function describeFields(before: Record<string, unknown>, after: Record<string, unknown>): string {
   return Object.keys(after)
-    .filter((field) => !QUIET_FIELDS.has(field) && show(field, before[field]) !== show(field, after[field]))
-    .map((field) => `${FIELD_NAMES[field] ?? field} ${show(field, before[field])} → ${show(field, after[field])}`)
+    .filter((field) => !QUIET_FIELDS.has(field))
+    .flatMap((field) => {
+      if (field === "milestones") return milestoneLines(before[field], after[field]);
+      const was = show(field, before[field]);
+      const now = show(field, after[field]);
+      return was === now ? [] : [`${FIELD_NAMES[field] ?? field} ${was} → ${now}`];
+    })
     .join("; ");
 }
 
@@ -46,7 +68,7 @@ export function eventSubject(event: PlanEvent, state?: Readonly<PlanState>): str
       external: whole["external"] === true,
     });
   }
-  const current = state?.projects[event.project]?.releases[event.release]?.features[event.feature];
+  const current = own(own(own(state?.projects, event.project)?.releases, event.release)?.features, event.feature);
   return current ? featureLabel(current) : event.feature;
 }
 

@@ -1,3 +1,4 @@
+import { own, setOwn } from "../util/own.js";
 import {
   ConversationSchema,
   FeatureSchema,
@@ -33,13 +34,13 @@ const CHILDREN: Record<Target["entity"], string | null> = {
 export function lookup(state: Readonly<PlanState>, target: Target): Fields | undefined {
   switch (target.entity) {
     case "project":
-      return state.projects[target.project];
+      return own(state.projects, target.project);
     case "release":
-      return state.projects[target.project]?.releases[target.release];
+      return own(own(state.projects, target.project)?.releases, target.release);
     case "feature":
-      return state.projects[target.project]?.releases[target.release]?.features[target.feature];
+      return own(own(own(state.projects, target.project)?.releases, target.release)?.features, target.feature);
     case "conversation":
-      return state.conversations[target.conversation];
+      return own(state.conversations, target.conversation);
   }
 }
 
@@ -48,12 +49,12 @@ function container(state: PlanState, target: Target): Record<string, Fields> {
     case "project":
       return state.projects;
     case "release": {
-      const project = state.projects[target.project];
+      const project = own(state.projects, target.project);
       if (!project) throw new ChangeError(`project ${target.project} does not exist`);
       return project.releases;
     }
     case "feature": {
-      const release = state.projects[target.project]?.releases[target.release];
+      const release = own(own(state.projects, target.project)?.releases, target.release);
       if (!release) throw new ChangeError(`release ${target.project} ${target.release} does not exist`);
       return release.features;
     }
@@ -133,14 +134,14 @@ export function applyChange(state: PlanState, change: Change): void {
   const key = keyOf(target);
   // The state must never share objects with the event: a later change would rewrite history.
   const after = change.after === null ? null : structuredClone(change.after);
-  if (target.entity === "feature") trackParent(entities, key, entities[key], after);
+  if (target.entity === "feature") trackParent(entities, key, own(entities, key), after);
   if (after === null) {
     delete entities[key];
   } else if (change.before === null) {
     const children = CHILDREN[target.entity];
-    entities[key] = children ? { [children]: {}, ...after } : after;
+    setOwn(entities, key, children ? { [children]: {}, ...after } : after);
   } else {
-    const existing = entities[key];
+    const existing = own(entities, key);
     if (!existing) throw new ChangeError(`${describe(target)} does not exist`);
     Object.assign(existing, after);
   }

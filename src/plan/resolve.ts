@@ -2,6 +2,7 @@ import type { Feature, Release } from "../model/schema.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
 import { cmd, t } from "../reply/reply.js";
+import { own } from "../util/own.js";
 
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
@@ -52,10 +53,24 @@ function candidateLine(feature: Feature): string {
  * Several equally good matches, or none, give a reply that lists the candidates.
  */
 export function resolveFeature(release: Pick<Release, "id" | "features">, name: string): Result<Feature> {
+  const match = matchFeature(release, name);
+  return match.ok ? ok(match.value.feature) : match;
+}
+
+export interface FeatureMatch {
+  feature: Feature;
+  /** Found by a close spelling, not by a name it has: a change asks before it applies. */
+  guessed: boolean;
+}
+
+/** `resolveFeature`, saying whether the feature was named or guessed. */
+export function matchFeature(release: Pick<Release, "id" | "features">, name: string): Result<FeatureMatch> {
+  const named = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: false });
+  const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
-  const byId = release.features[wanted];
-  if (byId) return ok(byId);
+  const byId = own(release.features, wanted);
+  if (byId) return named(byId);
 
   const features = Object.values(release.features);
   const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
@@ -66,15 +81,14 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
   ];
   for (const stage of stages) {
     const found = exact(stage);
-    if (found.length === 1) return ok(found[0]!);
+    if (found.length === 1) return named(found[0]!);
     if (found.length > 1) return ambiguous(name, found);
   }
 
-  if (wanted.length >= 3) {
-    const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
-    if (containing.length === 1) return ok(containing[0]!);
-    if (containing.length > 1) return ambiguous(name, containing);
-  }
+  const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  if (containing.length > 1) return ambiguous(name, containing);
+  // "xl" or "pv" is part of too many words to be taken as the one title that has it.
+  if (containing.length === 1) return wanted.length >= 3 ? named(containing[0]!) : didYouMean(name, release, containing);
 
   const scored = features
     .map((feature) => ({
@@ -88,20 +102,14 @@ export function resolveFeature(release: Pick<Release, "id" | "features">, name: 
     .sort((a, b) => b.score - a.score);
   const best = scored[0];
   const second = scored[1];
-  if (best && best.score >= ACCEPT && (!second || best.score - second.score >= MARGIN)) return ok(best.feature);
+  if (best && best.score >= ACCEPT && (!second || best.score - second.score >= MARGIN)) return guessed(best.feature);
   // Letter pairs miss swapped letters ("blktpa3"); one slip in a longer name is still that name.
   if (wanted.length >= 5) {
     const near = features.filter((feature) => namesOf(feature).some((known) => editDistance(wanted, known) <= 1));
-    if (near.length === 1) return ok(near[0]!);
+    if (near.length === 1) return guessed(near[0]!);
   }
   const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
-  if (suggestions.length > 0) {
-    return fail(
-      "not-found",
-      `No feature called “${name}” in release ${release.id}. Did you mean:`,
-      suggestions.map((entry) => candidateLine(entry.feature)),
-    );
-  }
+  if (suggestions.length > 0) return didYouMean(name, release, suggestions.map((entry) => entry.feature));
   return fail("not-found", t`No feature called “${name}” in release ${release.id}. ${cmd("stock")} lists them all.`);
 }
 
@@ -125,7 +133,11 @@ export function editDistance(a: string, b: string): number {
   return Math.min(3, rows[a.length]![b.length]!);
 }
 
-function ambiguous(name: string, found: Feature[]): Result<Feature> {
+function didYouMean(name: string, release: Pick<Release, "id">, candidates: readonly Feature[]): Result<never> {
+  return fail("not-found", `No feature called “${name}” in release ${release.id}. Did you mean:`, candidates.map(candidateLine));
+}
+
+function ambiguous(name: string, found: Feature[]): Result<never> {
   const shown = found.slice(0, MAX_CANDIDATES).map(candidateLine);
   if (found.length > MAX_CANDIDATES) shown.push(`… and ${found.length - MAX_CANDIDATES} more`);
   return fail("ambiguous", `“${name}” matches ${found.length} features; say which one (by id or full name):`, shown);
@@ -134,7 +146,7 @@ function ambiguous(name: string, found: Feature[]): Result<Feature> {
 /** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
 export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
   const wanted = normalizeName(name);
-  const byId = release.features[wanted];
+  const byId = own(release.features, wanted);
   if (byId) return byId;
   const matches = Object.values(release.features).filter(
     (feature) =>

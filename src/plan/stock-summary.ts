@@ -2,15 +2,73 @@ import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
 import { formatLongDate, plural } from "../util/dates.js";
-import { describeEvent } from "./describe-event.js";
+import { own } from "../util/own.js";
+import { describeEvent, describeFields } from "./describe-event.js";
+import { isNews } from "./news.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
-import { bucketCounts, describeCounts, releaseHealth, summarize } from "./summary.js";
+import { bucketCounts, describeCounts, featureLabel, releaseHealth, summarize } from "./summary.js";
 
 const MAX_CHANGE_LINES = 15;
 
 export interface StockOptions {
   only?: Bucket;
-  since?: { at: Date; events: readonly PlanEvent[] };
+  /** Also list what changed since `at`: `events` newest first, as the history gives them. */
+  since?: {
+    at: Date;
+    events: readonly PlanEvent[];
+    /** `at` is when the last summary went out (`--since last`). */
+    last?: boolean;
+    /** Every change, not only the news (owners, notes, aliases, links too). */
+    all?: boolean;
+  };
+}
+
+/**
+ * One line per feature that changed, named by its title as it is now, with its first value and its
+ * last ("blktap3: status fair → at risk"), so three quick moves read as one and a move that came
+ * back is no news; then the schedule's changes.
+ */
+export function changesSince(events: readonly PlanEvent[], release: Release, all: boolean): string[] {
+  const oldestFirst = events.filter((event) => (event.entity === "feature" || event.entity === "release") && (all ? !event.quiet : isNews(event))).reverse();
+  // One entry per feature (all its events) or per schedule change, in the order of each entry's
+  // latest event: the latest lines are the latest news.
+  const byFeature = new Map<string, PlanEvent[]>();
+  const entries: PlanEvent[][] = [];
+  for (const event of oldestFirst) {
+    const group = event.entity === "feature" ? byFeature.get(event.feature) : undefined;
+    if (group) {
+      group.push(event);
+      continue;
+    }
+    const fresh = [event];
+    if (event.entity === "feature") byFeature.set(event.feature, fresh);
+    entries.push(fresh);
+  }
+  return entries
+    .sort((a, b) => a.at(-1)!.seq - b.at(-1)!.seq)
+    .flatMap((entry) => (entry[0]!.entity === "feature" ? featureChange(entry, release) : [describeEvent(entry[0]!)]));
+}
+
+function featureChange(group: readonly PlanEvent[], release: Release): string[] {
+  const first = group[0]!;
+  const last = group.at(-1)!;
+  const now = first.entity === "feature" ? own(release.features, first.feature) : undefined;
+  const was = (first.before ?? last.before ?? first.after ?? {}) as Record<string, unknown>;
+  const title = now ? featureLabel(now) : typeof was["title"] === "string" ? featureLabel({ title: was["title"], qualifier: typeof was["qualifier"] === "string" ? was["qualifier"] : null, external: was["external"] === true }) : first.entity === "feature" ? first.feature : "";
+  if (first.before === null && last.after === null) return [`${title}: added and removed again`];
+  if (first.before === null) return [`added ${title}${now ? ` (${BUCKET_INFO[now.bucket].label})` : ""}`];
+  if (last.after === null) return [`removed ${title}`];
+  // Each field's value before the first change, and after the last.
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const event of group) {
+    for (const [field, value] of Object.entries(event.after ?? {})) {
+      if (!Object.hasOwn(before, field)) before[field] = event.before?.[field];
+      after[field] = value;
+    }
+  }
+  const fields = describeFields(before, after);
+  return fields === "" ? [] : [`${title}: ${fields}`];
 }
 
 /** The "taking stock" summary as a reply: where the release stands, then the buckets. */
@@ -22,12 +80,10 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${plural(total, "feature")}: ${describeCounts(counts)}.`;
   blocks.push({ type: "text", text: where ? t`${where}. ${tally}` : tally });
   if (options.since) {
-    const lines = options.since.events
-      .filter((event) => event.entity === "feature" || event.entity === "release")
-      .slice()
-      .reverse()
-      .map((event) => describeEvent(event, undefined));
-    const heading = `Changes since ${formatLongDate(options.since.at.toISOString().slice(0, 10))}`;
+    const { at, events, last, all } = options.since;
+    const lines = changesSince(events, release, all === true);
+    const day = formatLongDate(at.toISOString().slice(0, 10));
+    const heading = last ? `Changes since the last summary (${day}, ${at.toISOString().slice(11, 16)} UTC)` : `Changes since ${day}`;
     if (lines.length === 0) {
       blocks.push({ type: "text", text: `${heading}: none.` });
     } else {

@@ -2,6 +2,7 @@ import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket, type Health } from "
 import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
+import { own } from "../util/own.js";
 
 /** "Persistent grants for blk (Linux)", "Multi-page net protocol (external)". */
 export function featureLabel(feature: Pick<Feature, "title" | "qualifier" | "external">): string {
@@ -19,7 +20,7 @@ export function sortedFeatures(release: Pick<Release, "features">): Feature[] {
 export function childrenByParent(features: readonly Feature[], release: Pick<Release, "features">): Map<string, Feature[]> {
   const children = new Map<string, Feature[]>();
   for (const feature of features) {
-    if (feature.parent === null || !release.features[feature.parent]) continue;
+    if (feature.parent === null || !own(release.features, feature.parent)) continue;
     const list = children.get(feature.parent);
     if (list) list.push(feature);
     else children.set(feature.parent, [feature]);
@@ -30,7 +31,7 @@ export function childrenByParent(features: readonly Feature[], release: Pick<Rel
 /** One feature's sub-items, in plan order: a single pass, no sorting of the whole release. */
 export function childrenOf(release: Pick<Release, "features">, id: string): Feature[] {
   return [...childIds(release.features, id)]
-    .map((child) => release.features[child])
+    .map((child) => own(release.features, child))
     .filter((feature): feature is Feature => feature !== undefined)
     .sort((a, b) => a.order - b.order);
 }
@@ -50,7 +51,7 @@ function itemFor(feature: Feature, text = featureLabel(feature)): ListItem {
 export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[]): Section[] {
   const features = sortedFeatures(release);
   const children = childrenByParent(features, release);
-  const topLevel = features.filter((feature) => feature.parent === null || !release.features[feature.parent]);
+  const topLevel = features.filter((feature) => feature.parent === null || !own(release.features, feature.parent));
   const sections: Section[] = [];
   for (const bucket of only ?? BUCKETS) {
     const entries: { order: number; item: ListItem }[] = [];
@@ -77,7 +78,7 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
 /** How many features (sub-items, not their parents) sit in each bucket. */
 export function bucketCounts(release: Pick<Release, "features">): Record<Bucket, number> {
   const features = Object.values(release.features);
-  const parents = new Set(features.map((feature) => feature.parent).filter((id) => id !== null && release.features[id]));
+  const parents = new Set(features.map((feature) => feature.parent).filter((id) => id !== null && own(release.features, id)));
   const counts = Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>;
   for (const feature of features) if (!parents.has(feature.id)) counts[feature.bucket]++;
   return counts;

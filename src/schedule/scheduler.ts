@@ -6,6 +6,7 @@ import type { Reply } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { postFor, slotKey, slotsBetween, nextSlots, type Slot } from "./posts.js";
 import { SETTING, countdownSettingsOf, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
+import { own } from "../util/own.js";
 
 export type { Timer };
 
@@ -105,9 +106,9 @@ export class Scheduler {
     const found = new Map<string, Target>();
     const consider = (conversation: string, fallback: Subscription | undefined, project?: string) => {
       if (found.has(conversation)) return;
-      const subscription = subscriptionOf(state.conversations[conversation]?.settings, fallback);
+      const subscription = subscriptionOf(own(state.conversations, conversation)?.settings, fallback);
       const projectId = project ?? projectIdFor(state, conversation, config);
-      if (subscription && projectId && state.projects[projectId]) found.set(conversation, { conversation, project: projectId, subscription });
+      if (subscription && projectId && own(state.projects, projectId)) found.set(conversation, { conversation, project: projectId, subscription });
     };
     for (const [conversation, record] of Object.entries(state.conversations)) {
       if (countdownSettingsOf(record.settings).state === "on") consider(conversation, undefined);
@@ -123,7 +124,7 @@ export class Scheduler {
     const graceMs = config.schedule.graceHours * 3_600_000;
     for (const target of this.targets(store.read())) {
       const state = store.read();
-      const settings = state.conversations[target.conversation]?.settings;
+      const settings = own(state.conversations, target.conversation)?.settings;
       const release = currentRelease(state, target.project);
       const handled = lastSlot(settings);
       if (!handled) {
@@ -150,7 +151,7 @@ export class Scheduler {
         logger.info({ conversation: target.conversation, post: key, mutedUntil: muted.toISOString() }, "post skipped: room muted");
         continue;
       }
-      const project = state.projects[target.project];
+      const project = own(state.projects, target.project);
       const reply = project && release ? postFor(latest, project, release) : undefined;
       if (!reply) continue;
       await this.deliver(target.conversation, reply, key);
@@ -161,7 +162,7 @@ export class Scheduler {
   /** Records the slot as handled. False when another run got there first. */
   private async claim(conversation: string, at: Date, key: string): Promise<boolean> {
     const result = await this.options.store.update({ by: "stocktake:scheduler", command: `post ${key}` }, (state) => {
-      const settings = state.conversations[conversation]?.settings ?? {};
+      const settings = own(state.conversations, conversation)?.settings ?? {};
       const previous = lastSlot(settings);
       if (previous && previous >= at) return ok({ changes: [], value: false });
       return ok({
@@ -194,6 +195,6 @@ export class Scheduler {
 }
 
 function currentRelease(state: Readonly<PlanState>, projectId: string) {
-  const project = state.projects[projectId];
-  return project?.currentRelease ? project.releases[project.currentRelease] : undefined;
+  const project = own(state.projects, projectId);
+  return project?.currentRelease ? own(project.releases, project.currentRelease) : undefined;
 }

@@ -9,7 +9,7 @@ import { isKnownTimeZone } from "../model/schema.js";
  * Cadences:
  * - auto: the summary weekly on `day`, and a countdown every day in the last `tightenDays` before a
  *   milestone (release managers' own rhythm: weekly, then daily in the final week);
- * - daily: the summary weekly on `day`, a countdown on every other day;
+ * - daily: the summary weekly on `day`, a countdown on each of the other days;
  * - weekly: the summary weekly on `day` only.
  */
 export const CADENCES = ["auto", "daily", "weekly"] as const;
@@ -119,7 +119,7 @@ export function describeSubscription(subscription: Subscription): string {
     case "auto":
       return `the summary every ${day} at ${at}, and a countdown every day at ${at} in the last week before a milestone`;
     case "daily":
-      return `the summary every ${day} and a countdown every other day, at ${at}`;
+      return `the summary every ${day} and a countdown on each of the other days, at ${at}`;
     case "weekly":
       return `the summary every ${day} at ${at}`;
   }

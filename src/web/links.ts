@@ -1,4 +1,5 @@
 import type { ProjectConfig } from "../config/core-config.js";
+import { own } from "../util/own.js";
 
 export type PageFormat = "html" | "txt" | "json";
 
@@ -19,6 +20,6 @@ export interface PageUrlConfig {
  */
 export function pageUrl(config: PageUrlConfig, projectId: string, format: PageFormat = "html"): string | undefined {
   const base = config.http?.publicUrl;
-  if (base === undefined || config.projects[projectId]?.private === true) return undefined;
+  if (base === undefined || own(config.projects, projectId)?.private === true) return undefined;
   return `${base.replace(/\/+$/, "")}${pagePath(projectId, format)}`;
 }

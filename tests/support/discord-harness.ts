@@ -48,7 +48,7 @@ export interface Harness {
 }
 
 /** Logs nothing unless STOCKTAKE_TEST_LOG is set, but keeps error entries for assertions. */
-function recordingLogger(errors: object[]): Logger {
+export function recordingLogger(errors: object[]): Logger {
   const base = process.env["STOCKTAKE_TEST_LOG"] ? createLogger(process.env["STOCKTAKE_TEST_LOG"]) : silentLogger;
   const wrap = (inner: Logger): Logger => ({
     debug: (obj, msg) => inner.debug(obj, msg),

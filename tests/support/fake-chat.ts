@@ -59,7 +59,8 @@ export class FakeChat {
   async say(text: string, invoker: Invoker = ADMIN, conversation = this.conversation): Promise<string | undefined> {
     const reply = await this.bot.handle({ text, invoker, conversation });
     this.last = reply;
-    return reply === undefined ? undefined : renderPlain(reply);
+    // As the console prints it: commands with the configured prefix.
+    return reply === undefined ? undefined : renderPlain(reply, { voice: { commandPrefix: this.bot.config.prefix } });
   }
 
   /** Says each line in turn and fails loudly if any is refused: for setting up a scenario. */

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { readEnvFile } from "../../support/env-file.js";
 
 /** A homeserver the integration tests can use: they register their own users through its shared secret. */
 export interface HomeserverInfo {
@@ -18,15 +19,6 @@ export const SYNAPSE_SCRIPT = `${REPO_ROOT}scripts/synapse.sh`;
 export const HOW_TO_ENABLE =
   "run `bash scripts/synapse.sh start` (writes .tmp/synapse.env; honours STOCKTAKE_SYNAPSE_PORT), " +
   "or point MATRIX_HOMESERVER_URL and MATRIX_REGISTRATION_SECRET at a Synapse of your own";
-
-function readEnvFile(path: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(path, "utf8").split("\n")) {
-    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (match) values[match[1]!] = match[2]!;
-  }
-  return values;
-}
 
 export async function findHomeserver(env: NodeJS.ProcessEnv = process.env): Promise<{ ok: true; value: HomeserverInfo } | { ok: false; reason: string }> {
   let values: Record<string, string | undefined> = env;

@@ -21,7 +21,10 @@ describe("the command catalogue", () => {
         { name: "bucket", kind: "bucket", description: "Only this bucket", required: false, choices: ["done", "on-track", "fair", "at-risk", "deferred", "dropped"] },
         { name: "full", kind: "word", description: "The whole list, even where only a few lines fit", required: false, choices: ["full"] },
       ],
-      flags: [{ name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" }],
+      flags: [
+        { name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" },
+        { name: "all", description: "With --since: every change, owners, notes, aliases and links too" },
+      ],
       permission: "read",
     });
   });

@@ -55,7 +55,6 @@ describe("!status", () => {
     ['!status "V4V: Inter-domain communication" on-track', "v4v-inter-domain-communication", "on-track"],
     ["!status \u201cWait queues for mm\u201d fair", "wait-queues-for-mm", "fair"],
     ["!status pvh mode on-track", "pvh-mode-xen-linux", "on-track"],
-    ["!status blktpa3 done", "blktap3", "done"],
   ])("%s", async (command, id, bucket) => {
     await chat.say(command);
     expect(chat.last?.tone).not.toBe("error");
@@ -223,7 +222,8 @@ describe("history and undo", () => {
     expect(history).toContain("1 minute ago, @george:xen.org: blktap3: owner — → Thanos");
     expect(history).toContain("1 hour ago, @ian:xen.org: blktap3: status at risk → fair");
 
-    expect(await chat.say("!undo", MAINTAINER)).toBe("Undone: blktap3: status at risk → fair");
+    // The undo says what is true now: blktap3 is at risk again.
+    expect(await chat.say("!undo", MAINTAINER)).toBe("Undone: blktap3: status fair → at risk");
     expect(feature(chat, "blktap3")).toMatchObject({ bucket: "at-risk", owners: ["Thanos"] });
     expect(await chat.say("!undo", MAINTAINER)).toMatch(/no change here to undo/);
     expect(await chat.say("!history blktap3")).toMatch(/undo: blktap3: status fair → at risk/);
@@ -237,6 +237,27 @@ describe("history and undo", () => {
     expect(feature(chat, "blktap3")?.bucket).toBe("done");
   });
 
+  it("names features by their titles as they are now, one line each, news only unless --all (issue 10, item 8)", async () => {
+    const afterChanges = async () => {
+      const chat = await xenRoom();
+      await chat.say("!stock");
+      chat.clock.advance(60_000);
+      await chat.say("!status blktap3 fair");
+      await chat.say("!status blktap3 on-track");
+      await chat.say("!rename blktap3 to Blktap3 driver");
+      await chat.say("!alias Blktap3 driver bt3");
+      await chat.say("!status vtpm updates done");
+      await chat.say("!status vtpm updates on-track");
+      return chat;
+    };
+    const changesIn = (text: string | undefined) => text!.slice(text!.indexOf("Changes since"), text!.indexOf("== "));
+    // vTPM updates went to done and back: no news. The rename and the alias are bookkeeping.
+    expect(changesIn(await (await afterChanges()).say("!stock --since last"))).toBe(
+      "Changes since the last summary (23 January 2013, 12:00 UTC):\n\n* Blktap3 driver: status at risk → on track\n\n",
+    );
+    expect(changesIn(await (await afterChanges()).say("!stock --since last --all"))).toMatch(/^\* Blktap3 driver: status at risk → on track; title blktap3 → Blktap3 driver; aliases — → bt3$/m);
+  });
+
   it("lists what changed since a date, or since the last summary", async () => {
     const chat = await xenRoom();
     await chat.say("!stock");
@@ -244,10 +265,12 @@ describe("history and undo", () => {
     await chat.say("!status blktap3 fair");
     await chat.say("!add vNUMA --bucket at-risk");
     const since = await chat.say("!stock --since last");
-    expect(since).toContain("Changes since 23 January 2013:");
+    expect(since).toContain("Changes since the last summary (23 January 2013, 12:00 UTC):");
     expect(since).toContain("* blktap3: status at risk → fair");
     expect(since).toContain("* added vNUMA (at risk)");
-    expect(await chat.say("!stock --since 7d")).toContain("* blktap3: status at risk → fair");
+    // A feature added and then changed within the window reads as added (as it is now); after the import, the change itself.
+    expect(await chat.say("!stock --since 2013-01-24")).toContain("* blktap3: status at risk → fair");
+    expect(await chat.say("!stock --since 7d")).toContain("* added blktap3 (fair)");
     expect(await chat.say("!stock --since someday")).toMatch(/not a date I can read/);
   });
 });
@@ -325,5 +348,130 @@ describe("events", () => {
     await chat.say("!status blktap3 done");
     expect(await chat.bot.handle(message)).toBeUndefined();
     expect(feature(chat, "blktap3")?.bucket).toBe("done");
+  });
+});
+
+describe("typing as people do (issue 10)", () => {
+  let chat: FakeChat;
+  beforeEach(async () => {
+    chat = await xenRoom();
+  });
+
+  it("gives a free-text flag every word up to the next flag, and a one-word flag one word", async () => {
+    expect(await chat.say('!add Nested virtualization --bucket fair --owner George Dunlap --note "needs review"')).toBe(
+      "* Added Nested virtualization as fair (id nested-virtualization). [fair]",
+    );
+    expect(feature(chat, "nested-virtualization")).toMatchObject({ owners: ["George Dunlap"], note: "needs review", bucket: "fair" });
+    await chat.setup("!add Another --note needs review badly --bucket at risk");
+    expect(feature(chat, "another")).toMatchObject({ title: "Another", note: "needs review badly", bucket: "at-risk" });
+    await chat.setup("!add Linux side --under PVH mode --owner Mukesh Rathor");
+    expect(feature(chat, "linux-side")).toMatchObject({ parent: "pvh-mode-xen-linux", owners: ["Mukesh Rathor"] });
+    // A one-word flag leaves the words after its value alone.
+    await chat.setup("!status vtpm updates fair --probability 60");
+    expect(feature(chat, "vtpm-updates")).toMatchObject({ bucket: "fair", probability: 60 });
+    expect(await chat.say("!history --limit 1 extra")).toMatch(/No feature called “extra”/);
+  });
+
+  it("takes the longest name before a colon that names a feature, and the rest as the note", async () => {
+    await chat.setup("!note V4V: Inter-domain communication: waiting on review");
+    expect(feature(chat, "v4v-inter-domain-communication")?.note).toBe("waiting on review");
+    await chat.setup("!note Scalability: 16TiB of RAM: needs testing: on big boxes");
+    expect(feature(chat, "scalability-16tib-of-ram")?.note).toBe("needs testing: on big boxes");
+    await chat.setup("!note blktap3: see: the review");
+    expect(feature(chat, "blktap3")?.note).toBe("see: the review");
+  });
+
+  it("refuses a rename to a title that is on the list, as add does", async () => {
+    const refusal = "vTPM updates is already on the list (id vtpm-updates).";
+    expect(await chat.say("!add vtpm UPDATES")).toBe(refusal);
+    expect(await chat.say("!rename blktap3 to vtpm UPDATES")).toBe(refusal);
+    expect(feature(chat, "blktap3")?.title).toBe("blktap3");
+    // Its own title in other letters is no duplicate.
+    expect(await chat.say("!rename blktap3 to BlkTap3")).toBe("* Renamed blktap3 → BlkTap3. [at risk]");
+  });
+
+  it("keeps a multi-word alias whole", async () => {
+    expect(await chat.say("!alias blktap3 my alias")).toBe("* blktap3 can now be called “my alias”. [at risk]");
+    expect(feature(chat, "blktap3")?.aliases).toEqual(["my alias"]);
+    await chat.setup("!alias Persistent grants for net pg net", "!status my alias fair", "!status pg net on track");
+    expect(feature(chat, "blktap3")?.bucket).toBe("fair");
+    expect(feature(chat, "persistent-grants-for-net")).toMatchObject({ aliases: ["pg net"], bucket: "on-track" });
+  });
+
+  it("lists the titles a short name is part of instead of saying there is none", async () => {
+    const xl = await chat.say("!show xl");
+    expect(xl).toMatch(/^“xl” matches 7 features; say which one/);
+    expect(xl).toContain("xl QXL Spice support (xl-qxl-spice-support)");
+    expect(await chat.say("!show pv")).toMatch(/^“pv” matches \d+ features; say which one/);
+    expect(chat.last?.failure).toBe("ambiguous");
+    // Never a silent pick, even when only one title has it.
+    await chat.setup("!status xl qxl spice support done");
+    expect(await chat.say("!status qx fair")).toMatch(/^No feature called “qx” in release 4.3. Did you mean:\n+\* xl QXL Spice support/);
+    expect(feature(chat, "xl-qxl-spice-support")?.bucket).toBe("done");
+  });
+
+  it("helps with a group of commands by listing its subcommands and their usage", async () => {
+    const milestone = await chat.say("!help milestone");
+    expect(milestone).toContain("* !milestone set NAME DATE [ZONE]: ");
+    expect(milestone).toContain("* !milestone remove NAME: ");
+    const release = await chat.say("!help Release");
+    for (const sub of ["!release new VERSION [--cycle MONTHS] [--start DATE]", "!release use VERSION", "!release list"]) expect(release).toContain(`* ${sub}`);
+    const countdown = await chat.say("!help countdown");
+    for (const sub of ["status", "on", "off", "preview", "mute", "unmute"]) expect(countdown).toContain(`* !countdown ${sub}`);
+    expect(await chat.say("!help countdown mute")).toContain("Usage: !countdown mute FOR");
+  });
+
+  it("asks before a change to a feature it only guessed, and !yes applies it once, for the same person in the same room", async () => {
+    const before = JSON.stringify(chat.store.read());
+    expect(await chat.say("!status blktp3 done")).toBe("There is no feature called “blktp3”. Did you mean blktap3 (blktap3)? !yes to apply.");
+    expect(JSON.stringify(chat.store.read())).toBe(before);
+    // Someone else's !yes, or one in another room, does not apply it.
+    expect(await chat.say("!yes", RM)).toMatch(/^Nothing is waiting for your !yes here/);
+    expect(await chat.say("!yes", ADMIN, "test:elsewhere")).toMatch(/^Nothing is waiting for your !yes here/);
+    expect(await chat.say("!yes")).toBe("* blktap3: at risk → finished [finished]");
+    expect(feature(chat, "blktap3")?.bucket).toBe("done");
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
+    // A slipped letter, a guessed parent, and a question that expires.
+    await chat.say("!status blktpa3 fair");
+    await chat.setup("!yes");
+    expect(feature(chat, "blktap3")?.bucket).toBe("fair");
+    expect(await chat.say("!move blktap3 under vtpm updatse")).toMatch(/Did you mean vTPM updates \(vtpm-updates\)\?/);
+    await chat.setup("!yes");
+    expect(feature(chat, "blktap3")?.parent).toBe("vtpm-updates");
+    // A question is about the last command: another one in between drops it.
+    await chat.say("!status blktp3 dropped");
+    await chat.say("!show blktap3");
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
+    await chat.say("!note blktp3: guessed");
+    chat.clock.advance(6 * 60_000);
+    expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
+    expect(feature(chat, "blktap3")?.note).not.toBe("guessed");
+    // Names it knows need no question; a read answers its best guess and says so.
+    expect(await chat.say("!status blktap3 at risk")).toBe("* blktap3: fair → at risk [at risk]");
+    expect(await chat.say("!show blktp3")).toContain("(There is no feature called “blktp3”; this is the closest, blktap3.)");
+  });
+
+  it("confirms a removal with !yes too", async () => {
+    expect(await chat.say("!remove blktap3")).toMatch(/To confirm, say !yes or !remove blktap3 --yes/);
+    expect(await chat.say("!yes")).toMatch(/^Removed blktap3/);
+    expect(feature(chat, "blktap3")).toBeUndefined();
+  });
+});
+
+describe("replies say what is now true (issue 10, item 11)", () => {
+  it("undo names the state it went back to, for a field and for the schedule", async () => {
+    const chat = await xenRoom();
+    await chat.say("!status vtpm updates fair --probability 80", RM);
+    expect(await chat.say("!undo", RM)).toMatch(/^Undone: vTPM updates: .*probability 80 → —/);
+    await chat.say("!milestone set code-freeze 2013-04-15", RM);
+    expect(await chat.say("!milestone set code-freeze 2013-04-22", RM)).toBeDefined();
+    expect(await chat.say("!undo", RM)).toBe("Undone: release 4.3: Code freeze moved from 22 April 2013 to 15 April 2013");
+    expect(await chat.say("!history")).toMatch(/release 4\.3: Code freeze moved from 15 April 2013 to 22 April 2013/);
+  });
+
+  it("clearing the owners of a feature that has none says it has none", async () => {
+    const chat = await xenRoom();
+    await chat.say("!owner blktap3 none", RM);
+    expect(await chat.say("!owner blktap3 none", RM)).toBe("blktap3 has no owner.");
   });
 });

@@ -65,3 +65,27 @@ describe("people in !history and !show", () => {
     expect(renderHtml(chat.last!)).toContain('updated just now by <a href="https://matrix.to/#/%40alice%3Axen.org">@alice:xen.org</a>');
   });
 });
+
+describe("help on each platform", () => {
+  it("lists slash commands on Discord, typed commands with the prefix elsewhere, and no backticks on IRC", async () => {
+    const chat = new FakeChat();
+    await chat.say("!help");
+    const help = chat.last!;
+    const slash = renderReply(help, { embeds: false, slashHints: true, prefix: "!" }).map((message) => message.content).join("\n");
+    expect(slash).toContain("`/stock`: The release summary");
+    expect(slash).toContain("`/help COMMAND` shows how to use one.");
+    expect(slash).not.toMatch(/`!\w/);
+    expect(await chat.say("!help")).toContain("* !stock: The release summary");
+    const irc = renderIrc(help, { lineBudget: 100, prefix: "!" }).join("\n");
+    expect(irc).not.toContain("`");
+    expect(irc).toContain("none clears");
+  });
+
+  it("shows the configured prefix, not a hard-coded one", async () => {
+    const chat = new FakeChat({ config: { prefix: "?" } });
+    expect(await chat.say("?stok")).toBe("There is no command ?stok. Did you mean ?stock? (?help lists them.)");
+    const answer = await chat.say("?help status");
+    expect(renderPlain(chat.last!, { voice: { commandPrefix: "?" } })).toContain("Usage: ?status FEATURE");
+    expect(answer).toContain("Usage: ");
+  });
+});

@@ -65,10 +65,10 @@ describe("tokenize", () => {
 });
 
 describe("extractFlags", () => {
-  const run = (input: string, valued: string[] = []) => {
+  const run = (input: string, valued: string[] = [], text: string[] = []) => {
     const result = tokenize(input);
     if (!result.ok) throw new Error(plainText(result.error.message));
-    const { words: rest, flags } = extractFlags(result.value, new Set(valued));
+    const { words: rest, flags } = extractFlags(result.value, new Set(valued), new Set(text));
     return { words: rest.map((token) => token.text), flags: Object.fromEntries(flags) };
   };
 
@@ -82,5 +82,15 @@ describe("extractFlags", () => {
     ['"--quoted" --Yes', [], { words: ["--quoted"], flags: { yes: true } }],
   ] as const)("%j", (input, valued, expected) => {
     expect(run(input, [...valued])).toEqual(expected);
+  });
+
+  it.each([
+    ["Nested virt --owner George Dunlap --note \"needs review\"", { words: ["Nested", "virt"], flags: { owner: "George Dunlap", note: "needs review" } }],
+    ["x --note needs review badly --bucket at risk", { words: ["x"], flags: { note: "needs review badly", bucket: "at risk" } }],
+    ["x --note -- y", { words: ["x", "y"], flags: { note: true } }],
+    ["x --note=a b", { words: ["x", "b"], flags: { note: "a" } }],
+    ["x --limit 3 more words", { words: ["x", "more", "words"], flags: { limit: "3" } }],
+  ] as const)("free text: %j", (input, expected) => {
+    expect(run(input, ["limit"], ["note", "owner", "bucket"])).toEqual(expected);
   });
 });

@@ -89,6 +89,7 @@ describe("slash commands generated from the command specs", () => {
       ["bucket", ApplicationCommandOptionType.String],
       ["full", ApplicationCommandOptionType.Boolean],
       ["since", ApplicationCommandOptionType.String],
+      ["all", ApplicationCommandOptionType.Boolean],
     ]);
     expect(byName("remove")?.options?.find((option) => option.name === "yes")?.type).toBe(ApplicationCommandOptionType.Boolean);
   });

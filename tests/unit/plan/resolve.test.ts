@@ -39,6 +39,8 @@ describe("resolveFeature", () => {
   it("lists the candidates when a name fits several", () => {
     expect(resolved("persistent grants for blk")).toBe("ambiguous: Persistent grants for blk (Linux) (pg-blk-linux) | Persistent grants for blk (qemu) (pg-blk-qemu)");
     expect(resolved("numa")).toMatch(/^ambiguous: .*numa-sched.*numa-mem|^ambiguous: .*numa-mem.*numa-sched/);
+    expect(resolved("nu")).toMatch(/^ambiguous: .*numa-sched.*numa-mem|^ambiguous: .*numa-mem.*numa-sched/);
+    expect(resolved("ta")).toBe("not-found: blktap3 (blktap3)");
   });
 
   it("suggests, without guessing, when nothing is close enough", () => {

@@ -21,7 +21,7 @@ describe("!countdown", () => {
     const { chat, scheduler, posts, advance } = await room();
     await scheduler.start();
     expect(await chat.say("!countdown")).toMatch(/gets no scheduled posts/);
-    expect(await chat.say("!countdown on daily 10:00 Europe/London")).toMatch(/now gets the summary every Mon and a countdown every other day, at 10:00 Europe\/London/);
+    expect(await chat.say("!countdown on daily 10:00 Europe/London")).toMatch(/now gets the summary every Mon and a countdown on each of the other days, at 10:00 Europe\/London/);
     const preview = await chat.say("!countdown preview 3");
     expect(preview).toContain("* Mon 11 Mar 2013 10:00 Europe/London: the taking-stock summary");
     expect(preview).toContain("* Tue 12 Mar 2013 10:00 Europe/London: Xen 4.3: Feature freeze in 13 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.");

@@ -115,3 +115,34 @@ describe("the lowdb store on disk", () => {
     expect(await store.health()).toEqual({ ok: false, detail: "the store is closed" });
   });
 });
+
+describe("replaying a history that two writers wrote", () => {
+  const history = () => join(temp.dir, "stocktake.history.jsonl");
+  async function threeEvents() {
+    const store = await LowdbStore.open(file);
+    for (const id of ["xen", "linux", "qemu"]) await store.update({ by: "t", command: id }, newProject(id));
+    await store.close();
+    return readFileSync(history(), "utf8").trim().split("\n");
+  }
+
+  it("refuses a repeated sequence number after the snapshot, naming the file and the line", async () => {
+    const lines = await threeEvents();
+    // A second writer appended its own event 3 (a different change) after the snapshot.
+    appendFileSync(history(), lines[2]!.replace('"qemu"', '"kvm"').replaceAll('"qemu"', '"kvm"') + "\n");
+    const error = await LowdbStore.open(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreLoadError);
+    expect((error as Error).message).toContain(history());
+    expect((error as Error).message).toMatch(/line 1\b.*event 3/);
+  });
+
+  it("refuses a repeated or out-of-order sequence number anywhere in a full replay", async () => {
+    const lines = await threeEvents();
+    writeFileSync(history(), [lines[0], lines[1], lines[1], lines[2]].join("\n") + "\n");
+    rmSync(file);
+    const error = await LowdbStore.open(file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreLoadError);
+    expect((error as Error).message).toMatch(/line 3\b.*event 2 follows 2/);
+    writeFileSync(history(), [lines[0], lines[2], lines[1]].join("\n") + "\n");
+    await expect(LowdbStore.open(file)).rejects.toThrow(/line 2\b.*event 3 follows 1/);
+  });
+});

@@ -1,0 +1,372 @@
+import { readFileSync } from "node:fs";
+import irc, { type Client, type ConnectOptions, type JoinEvent, type MessageEvent } from "irc-framework";
+import { addressedText } from "../../src/addressing.js";
+import { withoutPlatform } from "../../src/ids.js";
+import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, Logger } from "../../src/ports.js";
+import { apology, errorRef } from "../../src/reply/apology.js";
+import { renderIrc } from "../../src/reply/render-irc.js";
+import type { Reply } from "../../src/reply/reply.js";
+import type { IrcConfig } from "./config.js";
+import { TokenBucket } from "./flood.js";
+import { conversationId, personId, targetOf, unregisteredNick } from "./ids.js";
+import { fitLine, stripFormatting, textBytes } from "./lines.js";
+
+export interface IrcAdapterOptions {
+  config: IrcConfig;
+  /** The core's command prefix, for the pointer in condensed summaries. */
+  prefix: string;
+  /** The bot's name (`botName`), which addresses it like its nick does ("stocktake: stock"). */
+  botName: string;
+  logger: Logger;
+  /** How long `start` waits for the server to accept the bot (default 30 s). */
+  registerTimeoutMs?: number;
+  /** How long a WHOIS may take before the person counts as having no account (default 5 s). */
+  whoisTimeoutMs?: number;
+}
+
+/** Nicks are 9 characters on servers that do not say otherwise (RFC 2812, ngIRCd's default). */
+const RFC_NICK_LENGTH = 9;
+const REGAIN_NICK_MS = 60_000;
+const REJOIN_AFTER_KICK_MS = 10_000;
+
+interface Outgoing {
+  command: "NOTICE" | "PRIVMSG";
+  target: string;
+  line: string;
+  done: () => void;
+  fail: (error: Error) => void;
+}
+
+/**
+ * One IRC network, joined directly through irc-framework: commands from channel messages and
+ * private queries go to the host; replies go out as plain lines (NOTICE by default) within the
+ * byte budget, through a token bucket. People are known by their services account only.
+ * Holds no planning logic.
+ */
+export class IrcAdapter implements ChatAdapter {
+  readonly name = "irc";
+  private client: Client | undefined;
+  private host: ChatHost | undefined;
+  private readonly logger: Logger;
+  private readonly config: IrcConfig & { network: string; host: string };
+  private readonly bucket: TokenBucket;
+  private registered = false;
+  private stopped = false;
+  private attempts = 0;
+  private nickTries = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private regainTimer: NodeJS.Timeout | undefined;
+  private readonly outgoing: Outgoing[] = [];
+  private pumping = false;
+  private readyWaiters: (() => void)[] = [];
+  /** Accounts the network told us about (extended-join, account-notify): lower-cased nick → account, or null for none. */
+  private readonly accounts = new Map<string, string | null>();
+  /** The nick last seen for each person id, to name people as IRC users know them. */
+  private readonly nicks = new Map<string, string>();
+
+  constructor(private readonly options: IrcAdapterOptions) {
+    const { config } = options;
+    if (config.network === undefined || config.host === undefined) throw new Error("irc.network and irc.host are required");
+    this.config = { ...config, network: config.network, host: config.host };
+    this.logger = options.logger;
+    this.bucket = new TokenBucket(config.flood.linesPerSecond, config.flood.burst);
+  }
+
+  status(): AdapterStatus {
+    if (this.stopped) return "down";
+    return this.registered ? "connected" : "connecting";
+  }
+
+  announcementTargets(): AnnouncementTarget[] {
+    return Object.entries(this.config.announcements).map(([project, channel]) => ({ project, conversation: this.conversationOf(channel) }));
+  }
+
+  /** Resolves once the server has accepted the bot; after that the adapter reconnects on its own. */
+  async start(host: ChatHost): Promise<void> {
+    this.host = host;
+    this.stopped = false;
+    const client = new irc.Client();
+    this.client = client;
+    this.listen(client);
+    const registered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`${this.config.host}:${this.config.port} did not accept the bot within ${this.options.registerTimeoutMs ?? 30_000} ms`)), this.options.registerTimeoutMs ?? 30_000);
+      const onRegistered = () => {
+        clearTimeout(timer);
+        client.off("close", onClose);
+        resolve();
+      };
+      const onClose = () => fail(new Error(`could not connect to ${this.config.host}:${this.config.port}`));
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        client.off("registered", onRegistered);
+        client.off("close", onClose);
+        this.discard(client);
+        reject(error);
+      };
+      client.once("registered", onRegistered);
+      client.once("close", onClose);
+    });
+    client.connect(this.connectOptions());
+    await registered;
+  }
+
+  async send(conversation: string, reply: Reply): Promise<void> {
+    const target = targetOf(this.config.network, conversation);
+    if (target === undefined) throw new Error(`not a conversation on IRC network ${this.config.network}: ${conversation}`);
+    await this.deliver(target, reply);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    // Lines already queued (the last announcements) go out first, for a little while.
+    await Promise.race([this.drained(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.regainTimer);
+    for (const item of this.outgoing.splice(0)) item.fail(new Error("the IRC adapter stopped"));
+    for (const wake of this.readyWaiters.splice(0)) wake();
+    const client = this.client;
+    this.client = undefined;
+    this.registered = false;
+    if (!client) return;
+    const closed = new Promise((resolve) => {
+      client.once("close", resolve);
+      setTimeout(resolve, 2_000).unref();
+    });
+    client.quit("Stocktake is stopping");
+    await closed;
+    this.discard(client);
+  }
+
+  // --- the connection ---
+
+  private connectOptions(): ConnectOptions {
+    const { config } = this;
+    const sasl = config.sasl;
+    return {
+      host: config.host,
+      port: config.port,
+      tls: config.tls,
+      rejectUnauthorized: !config.tlsInsecure,
+      nick: config.nick,
+      username: config.username,
+      gecos: config.realname,
+      ...(config.password === undefined ? {} : { password: config.password }),
+      ...(sasl?.mechanism === "PLAIN" ? { account: { account: sasl.account!, password: sasl.password! }, sasl_mechanism: "PLAIN" as const } : {}),
+      ...(sasl?.mechanism === "EXTERNAL"
+        ? { sasl_mechanism: "EXTERNAL" as const, client_certificate: { certificate: readFileSync(sasl.certFile!, "utf8"), private_key: readFileSync(sasl.keyFile!, "utf8") } }
+        : {}),
+      // A bot whose login failed must not sit in channels as somebody else: drop and retry with backoff.
+      sasl_disconnect_on_fail: sasl !== undefined,
+      // The adapter reconnects itself, with its own backoff and without a retry limit.
+      auto_reconnect: false,
+      // Lines arrive already fitted to the budget; the library must not split them again.
+      message_max_length: 500,
+      version: "Stocktake",
+    };
+  }
+
+  private listen(client: Client): void {
+    client.on("registered", () => this.onRegistered(client));
+    client.on("close", () => this.onClose(client));
+    client.on("nick in use", () => this.onNickRefused(client));
+    client.on("nick invalid", () => this.onNickRefused(client));
+    client.on("privmsg", (event: MessageEvent) => void this.onMessage(client, event));
+    client.on("join", (event: JoinEvent) => {
+      if (event.account !== undefined) this.accounts.set(event.nick.toLowerCase(), event.account === false ? null : event.account);
+    });
+    client.on("account", (event: { nick: string; account: string | false }) => this.accounts.set(event.nick.toLowerCase(), event.account === false ? null : event.account));
+    client.on("nick", (event: { nick: string; new_nick: string }) => {
+      const known = this.accounts.get(event.nick.toLowerCase());
+      this.accounts.delete(event.nick.toLowerCase());
+      if (known !== undefined) this.accounts.set(event.new_nick.toLowerCase(), known);
+      if (client.caseCompare(event.nick, this.config.nick)) this.regainNick(client);
+    });
+    client.on("quit", (event: { nick: string }) => {
+      this.accounts.delete(event.nick.toLowerCase());
+      if (client.caseCompare(event.nick, this.config.nick)) this.regainNick(client);
+    });
+    client.on("kick", (event: { kicked: string; channel: string }) => {
+      if (!client.caseCompare(event.kicked, client.user.nick)) return;
+      const channel = this.config.channels.find((candidate) => client.caseCompare(candidate.name, event.channel));
+      this.logger.warn({ channel: event.channel }, "kicked from an IRC channel");
+      if (channel) setTimeout(() => this.client === client && this.registered && client.join(channel.name, channel.key), REJOIN_AFTER_KICK_MS).unref();
+    });
+    client.on("sasl failed", (event: { reason: string }) => this.logger.error({ reason: event.reason, mechanism: this.config.sasl?.mechanism }, "IRC SASL login failed"));
+    client.on("irc error", (event: { error: string; reason?: string; channel?: string }) => this.logger.warn({ error: event.error, reason: event.reason, channel: event.channel }, "IRC server refused something"));
+    client.on("socket error", (error: Error) => this.logger.warn({ err: error }, "IRC socket error"));
+  }
+
+  private onRegistered(client: Client): void {
+    if (client !== this.client) return;
+    this.registered = true;
+    this.attempts = 0;
+    this.nickTries = 0;
+    this.logger.info({ network: this.config.network, nick: client.user.nick, caps: client.network.cap.enabled }, "connected to IRC");
+    // JOINs go before any queued line, so replies to channels arrive after the bot is back in them.
+    for (const channel of this.config.channels) client.join(channel.name, channel.key);
+    clearInterval(this.regainTimer);
+    this.regainTimer = setInterval(() => this.regainNick(client), REGAIN_NICK_MS);
+    this.regainTimer.unref();
+    for (const wake of this.readyWaiters.splice(0)) wake();
+  }
+
+  private onClose(client: Client): void {
+    if (client !== this.client) return;
+    const wasRegistered = this.registered;
+    this.registered = false;
+    this.accounts.clear();
+    clearInterval(this.regainTimer);
+    if (this.stopped || !wasRegistered && this.attempts === 0) return; // start() reports a first failure itself
+    const { initialMs, maxMs } = this.config.reconnect;
+    const wait = Math.min(maxMs, initialMs * 2 ** Math.min(this.attempts, 20));
+    this.attempts++;
+    this.logger.warn({ network: this.config.network, attempt: this.attempts, waitMs: wait }, "IRC connection lost; reconnecting");
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      if (this.stopped || client !== this.client) return;
+      client.connect(this.connectOptions());
+    }, wait);
+  }
+
+  /** Nick taken or refused while registering: the next alternate, within the server's nick length. */
+  private onNickRefused(client: Client): void {
+    if (this.registered) return; // a regain attempt failed; the current nick stays
+    this.nickTries++;
+    const suffix = this.nickTries <= 2 ? "_".repeat(this.nickTries) : String(100 + Math.floor(Math.random() * 900));
+    const length = Number(client.network.options["NICKLEN"]) || RFC_NICK_LENGTH;
+    const base = this.config.nick.slice(0, Math.max(1, length - suffix.length));
+    const next = `${base}${suffix}`;
+    this.logger.warn({ wanted: this.config.nick, trying: next }, "IRC nick in use");
+    client.changeNick(next);
+  }
+
+  private regainNick(client: Client): void {
+    if (client !== this.client || !this.registered || client.caseCompare(client.user.nick, this.config.nick)) return;
+    client.changeNick(this.config.nick);
+  }
+
+  private discard(client: Client): void {
+    client.removeAllListeners();
+    client.on("error", () => undefined);
+    client.connection.end();
+    if (this.client === client) this.client = undefined;
+  }
+
+  // --- people and messages ---
+
+  private conversationOf(target: string): string {
+    const lower = this.client ? this.client.caseLower(target) : target.toLowerCase();
+    return conversationId(this.config.network, lower);
+  }
+
+  private isChannel(client: Client, target: string): boolean {
+    const types = client.network.options["CHANTYPES"];
+    return (typeof types === "string" ? types : "#&").includes(target.charAt(0));
+  }
+
+  private async onMessage(client: Client, event: MessageEvent): Promise<void> {
+    const host = this.host;
+    if (!host || client !== this.client || event.from_server || client.caseCompare(event.nick, client.user.nick)) return;
+    const inChannel = this.isChannel(client, event.target);
+    const text = stripFormatting(event.message);
+    const addressed = addressedText(text, [client.user.nick, this.config.nick, this.options.botName]);
+    // A private query is addressed to the bot by being private.
+    const isForUs = addressed !== undefined || !inChannel;
+    if (!isForUs && !text.trimStart().startsWith(this.options.prefix)) return;
+    const replyTo = inChannel ? event.target : event.nick;
+    try {
+      const account = await this.accountOf(client, event);
+      const id = personId(this.config.network, account, event.nick);
+      this.nicks.set(id, event.nick);
+      const msgid = event.tags["msgid"];
+      const reply = await host.handle({
+        text: addressed ?? text,
+        invoker: { id, displayName: event.nick },
+        conversation: this.conversationOf(replyTo),
+        ...(isForUs ? { addressed: true } : {}),
+        ...(msgid ? { id: `${conversationId(this.config.network, "msgid")}:${msgid}` } : {}),
+      });
+      if (!reply) return;
+      // What only the person needs to see (an error about their own command) goes to them alone.
+      await this.deliver(reply.private && inChannel ? event.nick : replyTo, reply);
+    } catch (error) {
+      const ref = errorRef();
+      this.logger.error({ err: error, ref, target: event.target, nick: event.nick }, "IRC message failed");
+      await this.deliver(event.nick, apology(ref)).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The services account the network vouches for, or undefined. account-tag on the message is
+   * the answer when the server sends it; else what extended-join and account-notify said; else a
+   * WHOIS (330), asked each time since nothing would tell us when it changes.
+   */
+  private async accountOf(client: Client, event: MessageEvent): Promise<string | undefined> {
+    const caps = client.network.cap;
+    if (caps.isEnabled("account-tag")) return event.account || undefined;
+    const nick = event.nick.toLowerCase();
+    if (caps.isEnabled("account-notify") && caps.isEnabled("extended-join") && this.accounts.has(nick)) return this.accounts.get(nick) ?? undefined;
+    await this.bucket.take();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), this.options.whoisTimeoutMs ?? 5_000);
+      client.whois(event.nick, (whois) => {
+        clearTimeout(timer);
+        resolve(whois.error === undefined && whois.account ? whois.account : undefined);
+      });
+    });
+  }
+
+  /** How IRC users know a person: by the nick last seen for the id, else the id's own name. */
+  private person(id: string): string {
+    const network = this.config.network;
+    return this.nicks.get(id) ?? unregisteredNick(network, id) ?? (id.startsWith(`irc:${network}/`) ? id.slice(`irc:${network}/`.length) : withoutPlatform(id));
+  }
+
+  // --- output ---
+
+  private async deliver(target: string, reply: Reply): Promise<void> {
+    const command = this.config.replyAs === "notice" ? "NOTICE" : "PRIVMSG";
+    const nick = this.client?.user.nick ?? this.config.nick;
+    // Room for a nick the bot may be given back later, not only the one it has now.
+    const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
+    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id) })
+      .map(stripFormatting)
+      .flatMap((line) => fitLine(line, width))
+      .filter((line) => line.trim() !== "");
+    await Promise.all(lines.map((line) => new Promise<void>((done, fail) => this.enqueue({ command, target, line, done, fail }))));
+  }
+
+  private enqueue(item: Outgoing): void {
+    if (this.stopped) return item.fail(new Error("the IRC adapter stopped"));
+    this.outgoing.push(item);
+    void this.pump();
+  }
+
+  /** Sends queued lines in order, one token each, waiting out disconnections. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.outgoing.length > 0 && !this.stopped) {
+        if (!this.registered) {
+          await new Promise<void>((wake) => this.readyWaiters.push(wake));
+          continue;
+        }
+        await this.bucket.take();
+        const client = this.client;
+        if (!client || !this.registered) continue;
+        const item = this.outgoing.shift()!;
+        if (item.command === "NOTICE") client.notice(item.target, item.line);
+        else client.say(item.target, item.line);
+        item.done();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async drained(): Promise<void> {
+    while (this.outgoing.length > 0 && this.registered && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

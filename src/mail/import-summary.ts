@@ -1,0 +1,153 @@
+import { BUCKET_INFO } from "../model/buckets.js";
+import type { Feature } from "../model/schema.js";
+import { formatLongDate } from "../util/dates.js";
+import type { ImportedItem, ImportedMail, ImportProblem } from "./import.js";
+import type { ImportReport } from "./import-into.js";
+
+export interface HeadingCount {
+  line: number;
+  name: string;
+  items: number;
+  owners: number;
+  links: number;
+  milestones: number;
+}
+
+export interface UnreadRange {
+  from: number;
+  to: number;
+  lines: number;
+  reason: string;
+  text: string;
+}
+
+function allItems(mail: ImportedMail): ImportedItem[] {
+  return mail.items.flatMap((item) => [item, ...item.children]);
+}
+
+/** Items, owners, links and milestones the mail gave, by the heading they were under. */
+export function headingCounts(mail: ImportedMail): HeadingCount[] {
+  const counts = mail.headings.map((heading) => ({ line: heading.line, name: heading.name, items: 0, owners: new Set<string>(), links: 0, milestones: 0 }));
+  const at = (line: number) => {
+    let found: (typeof counts)[number] | undefined;
+    for (const count of counts) if (count.line <= line) found = count;
+    return found;
+  };
+  for (const item of allItems(mail)) {
+    const count = at(item.line);
+    if (!count) continue;
+    count.items++;
+    for (const owner of item.owners) count.owners.add(owner);
+    count.links += item.links.length;
+  }
+  for (const milestone of mail.milestones) {
+    const count = at(milestone.line);
+    if (count) count.milestones++;
+  }
+  return counts.map((count) => ({ ...count, owners: count.owners.size }));
+}
+
+/** Totals for a mail: what the import-report table prints. */
+export function mailTotals(mail: ImportedMail): { items: number; owners: number; milestones: number; links: number; unread: number } {
+  const items = allItems(mail);
+  return {
+    items: items.length,
+    owners: new Set(items.flatMap((item) => item.owners)).size,
+    milestones: mail.milestones.length,
+    links: items.reduce((sum, item) => sum + item.links.length, 0),
+    unread: mail.problems.length,
+  };
+}
+
+/**
+ * Unread lines as the person reads them: a run of prose (lines apart only by blank lines) is one
+ * range; anything else is its own line with its own reason.
+ */
+export function unreadRanges(problems: readonly ImportProblem[]): UnreadRange[] {
+  const ranges: UnreadRange[] = [];
+  for (const problem of problems) {
+    const previous = ranges[ranges.length - 1];
+    if (problem.prose && previous && previous.reason === problem.reason && problem.line - previous.to <= 2) {
+      previous.to = problem.line;
+      previous.lines++;
+      continue;
+    }
+    ranges.push({ from: problem.line, to: problem.line, lines: 1, reason: problem.reason, text: problem.text });
+  }
+  return ranges;
+}
+
+export function describeUnread(problems: readonly ImportProblem[]): string[] {
+  if (problems.length === 0) return [];
+  const out = [`${problems.length} line${problems.length === 1 ? "" : "s"} not read:`];
+  for (const range of unreadRanges(problems)) {
+    if (range.lines >= 3) out.push(`  lines ${range.from}–${range.to}: ${range.lines} lines of prose (${range.reason})`);
+    else if (range.from !== range.to) {
+      for (const problem of problems.filter((item) => item.line >= range.from && item.line <= range.to)) out.push(`  line ${problem.line}: ${problem.text.trim()}  (${problem.reason})`);
+    } else out.push(`  line ${range.from}: ${range.text.trim()}  (${range.reason})`);
+  }
+  return out;
+}
+
+export interface ImportOutcome {
+  lines: string[];
+  /** 0: something imported, or the mail truly lists nothing; 1: nothing could be read. */
+  exitCode: 0 | 1;
+}
+
+/** What `stocktake import` prints, and its exit code. */
+export function describeImport(report: ImportReport, dataFile: string, notes: readonly string[] = []): ImportOutcome {
+  const { mail } = report;
+  const totals = mailTotals(mail);
+  const out: string[] = [];
+  const what = `${report.added} features${report.groupings > 0 ? ` (in ${report.groupings} area grouping${report.groupings === 1 ? "" : "s"})` : ""} into ${report.project} ${report.release}`;
+  out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
+  const envelope = [mail.from ? `From ${mail.from}` : "", mail.asOf ? formatLongDate(mail.asOf) : ""].filter(Boolean).join(", ");
+  if (envelope) out.push(`${envelope}${mail.subject ? `: “${mail.subject}”` : ""}.`);
+  out.push(...notes);
+  if (mail.milestones.length > 0) out.push(`Timeline: ${mail.milestones.map((milestone) => `${milestone.label} ${milestone.date}`).join(", ")}.`);
+  if (mail.current) out.push(`We are here: ${mail.current.text} (line ${mail.current.line}).`);
+  const headings = headingCounts(mail).filter((count) => count.items + count.milestones > 0);
+  if (headings.length > 0) {
+    out.push("By heading:");
+    for (const count of headings) {
+      const parts = [
+        count.items > 0 ? `${count.items} item${count.items === 1 ? "" : "s"}, ${count.owners} owner${count.owners === 1 ? "" : "s"}, ${count.links} link${count.links === 1 ? "" : "s"}` : "",
+        count.milestones > 0 ? `${count.milestones} milestone${count.milestones === 1 ? "" : "s"}` : "",
+      ].filter(Boolean);
+      out.push(`  ${count.name} (line ${count.line}): ${parts.join(", ")}`);
+    }
+  }
+  if (report.dryRun && report.created.length > 0) {
+    out.push("The plan would gain:");
+    const line = (feature: Feature, child: boolean) => {
+      const details = [feature.owners.join(", "), feature.note ?? ""].filter(Boolean).join("; ");
+      return `  ${child ? "  - " : "* "}${feature.title}${feature.qualifier ? ` (${feature.qualifier})` : ""} [${BUCKET_INFO[feature.bucket].label}]${details ? `  ${details}` : ""}`;
+    };
+    const ids = new Set(report.created.map((feature) => feature.id));
+    for (const feature of report.created) {
+      if (feature.parent !== null && ids.has(feature.parent)) continue;
+      out.push(line(feature, feature.parent !== null));
+      for (const child of report.created) if (child.parent === feature.id) out.push(line(child, true));
+    }
+  }
+  if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
+  if (report.skipped.length > 0) out.push(`Already on the list, left as they are: ${report.skipped.join("; ")}.`);
+  out.push(...describeUnread(mail.problems));
+  const read = totals.items + totals.milestones;
+  if (read > 0) return { lines: out, exitCode: 0 };
+  const isMail = mail.subject !== null || mail.from !== null || mail.asOf !== null;
+  if (mail.problems.length === 0 && (isMail || mail.headings.length > 0)) {
+    out.push(`The mail lists no items or milestones${mail.emptyLists > 0 ? ` (${mail.emptyLists} list${mail.emptyLists === 1 ? " says" : "s say"} “None”)` : ""}: nothing to import.`);
+    return { lines: out, exitCode: 0 };
+  }
+  if (mail.problems.length === 0) out.push(...describeUnread(wholeText(mail)));
+  out.push("Nothing could be read: no heading, item or timeline line in the shapes I know (see the README's import section).");
+  return { lines: out, exitCode: 1 };
+}
+
+/** A text with no heading at all: every line of it is unread; say so as one range. */
+function wholeText(mail: ImportedMail): ImportProblem[] {
+  const last = mail.lines;
+  return last > 0 ? Array.from({ length: last }, (_, index) => ({ line: index + 1, text: "", reason: "no heading above it", prose: true })) : [];
+}

@@ -1,0 +1,24 @@
+import type { PlanEvent } from "../model/schema.js";
+
+/**
+ * What is news about a plan: a feature's status (its bucket or odds), features added or removed,
+ * new releases, the schedule, and which release is current. Owners, notes, aliases and links are
+ * the planners' business; bookkeeping (quiet events) is nobody's. The announcer posts news, and
+ * `!stock --since` lists it.
+ */
+export function isNews(event: PlanEvent): boolean {
+  if (event.quiet) return false;
+  const created = event.before === null;
+  const deleted = event.after === null;
+  const touched = (field: string) => event.after !== null && Object.hasOwn(event.after, field);
+  switch (event.entity) {
+    case "feature":
+      return created || deleted || touched("bucket") || touched("probability");
+    case "release":
+      return created || deleted || touched("milestones");
+    case "project":
+      return !created && touched("currentRelease");
+    case "conversation":
+      return false;
+  }
+}
