@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { readEnvFile } from "../../../support/env-file.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 
@@ -19,7 +20,7 @@ export async function findDatabase(env: NodeJS.ProcessEnv = process.env): Promis
   if (!url) {
     const file = env["STOCKTAKE_POSTGRES_ENV"] || `${REPO_ROOT}.tmp/postgres.env`;
     if (!existsSync(file)) return { ok: false, reason: `STOCKTAKE_TEST_DATABASE_URL is not set and ${file} does not exist` };
-    url = /^STOCKTAKE_TEST_DATABASE_URL=(.*)$/m.exec(readFileSync(file, "utf8"))?.[1]?.trim();
+    url = readEnvFile(file)["STOCKTAKE_TEST_DATABASE_URL"];
     source = file;
     if (!url) return { ok: false, reason: `${file} lacks STOCKTAKE_TEST_DATABASE_URL` };
   }
