@@ -7,7 +7,9 @@ import { defaultCoreConfig } from "../../../../src/config/core-config.js";
 import type { PlanState } from "../../../../src/model/schema.js";
 import type { ChangeRequest } from "../../../../src/plan/reducer.js";
 import type { Draft } from "../../../../src/ports.js";
+import { Scheduler } from "../../../../src/schedule/scheduler.js";
 import { Stocktake } from "../../../../src/stocktake.js";
+import { silentLogger } from "../../../../src/util/silent-logger.js";
 import { ok, type Result } from "../../../../src/util/result.js";
 import { makeFeature } from "../../../support/plan.js";
 import { connect, databaseUrl, freshSchema, openStore } from "./support.js";
@@ -154,6 +156,29 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
     }
     const reopened = await open();
     expect(reopened.read()).toEqual(a.read());
+  });
+
+  it("posts a scheduled summary once when two schedulers on two stores wake for it together", async () => {
+    const config = defaultCoreConfig({ schedule: { subscriptions: { "test:room": { cadence: "weekly", day: "wed", time: "09:00", zone: "UTC" } } }, defaultProject: "xen" });
+    const schedulerOn = (store: PostgresStore, now: string, posts: string[]) =>
+      new Scheduler({
+        store,
+        config,
+        clock: { now: () => new Date(now) },
+        timer: { at: () => ({ cancel: () => undefined }) },
+        logger: silentLogger,
+        send: async (conversation) => void posts.push(conversation),
+      });
+    const setupStore = await open();
+    await setupStore.update({ by: "a", command: "setup" }, draft(...setup));
+    // Wednesday 08:00: the room is seen subscribed; nothing was missed before that.
+    await schedulerOn(setupStore, "2013-01-23T08:00:00Z", []).start();
+
+    // 09:00:30: both wake for the 09:00 summary; neither has heard of the other (no notifications).
+    const posts: string[] = [];
+    const [a, b] = [await open({ listen: false }), await open({ listen: false })];
+    await Promise.all([schedulerOn(a, "2013-01-23T09:00:30Z", posts).start(), schedulerOn(b, "2013-01-23T09:00:30Z", posts).start()]);
+    expect(posts).toEqual(["test:room"]);
   });
 
   it("lets a child process and this one add features through the core at once, each seeing the other's", async () => {
