@@ -30,7 +30,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Finds a homeserver for tests/integration/matrix (or says once how to provide one). Only
           // here, so the unit tier never probes for Synapse.
-          globalSetup: ["tests/integration/matrix/global-setup.ts"],
+          // Likewise a PostgreSQL database for tests/integration/store/postgres.
+          globalSetup: ["tests/integration/matrix/global-setup.ts", "tests/integration/store/postgres/global-setup.ts"],
         },
       },
     ],

@@ -7,108 +7,19 @@
  * would take minutes of fsyncs); then the real CLI path is measured: LowdbStore.open on those files,
  * Stocktake.handle for each command, every change appended and fsynced before it is acknowledged.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { once } from "node:events";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
-import type { Feature, PlanEvent, PlanState } from "../src/model/schema.js";
 import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
-import { BUCKETS } from "../src/model/buckets.js";
-
-const AT = "2013-01-23T12:00:00.000Z";
+import { writePlan } from "./plan-fixture.js";
+import { measureStatus, percentile } from "./status-timing.js";
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 const admin = { id: "bench:admin", displayName: "admin" };
-
-function feature(n: number): Feature {
-  return {
-    id: `f${n}`,
-    title: `Feature number ${n}`,
-    qualifier: n % 7 === 0 ? "Linux" : null,
-    external: n % 11 === 0,
-    bucket: BUCKETS[n % 4]!,
-    owners: n % 3 === 0 ? [`owner${n % 50}`] : [],
-    note: n % 5 === 0 ? `status note for ${n}` : null,
-    probability: null,
-    links: [],
-    aliases: [],
-    parent: null,
-    order: n,
-    createdAt: AT,
-    createdBy: "bench",
-    updatedAt: AT,
-    updatedBy: "bench",
-  };
-}
-
-/** Writes a snapshot with `features` features and a history of `events` events that it already includes. */
-async function writePlan(dir: string, features: number, events: number): Promise<string> {
-  const file = join(dir, "stocktake.json");
-  const history = join(dir, "stocktake.history.jsonl");
-  const out = createWriteStream(history);
-  let chunk = "";
-  for (let seq = 1; seq <= events; seq++) {
-    const n = seq % features;
-    const event: PlanEvent = {
-      entity: "feature",
-      project: "xen",
-      release: "4.3",
-      feature: `f${n}`,
-      before: { bucket: "fair", updatedAt: AT, updatedBy: "bench" },
-      after: { bucket: "at-risk", updatedAt: AT, updatedBy: "bench" },
-      seq,
-      txn: seq,
-      at: AT,
-      by: `matrix:@person${seq % 100}:example.org`,
-      command: `!status f${n} at-risk`,
-      origin: `matrix:$event${seq}`,
-    };
-    chunk += `${JSON.stringify(event)}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
-  }
-  out.end(chunk);
-  await once(out, "finish");
-  const state: PlanState & { historyBytes: number } = {
-    schemaVersion: 1,
-    seq: events,
-    projects: {
-      xen: {
-        id: "xen",
-        name: "Xen",
-        currentRelease: "4.3",
-        lastStockAt: null,
-        createdAt: AT,
-        createdBy: "bench",
-        releases: {
-          "4.3": {
-            id: "4.3",
-            cycleMonths: 9,
-            cycleStart: "2012-09-17",
-            milestones: [{ key: "feature-freeze", label: "Feature freeze", date: "2013-03-25", timeZone: "UTC" }],
-            createdAt: AT,
-            createdBy: "bench",
-            features: Object.fromEntries(Array.from({ length: features }, (_, n) => [`f${n}`, feature(n)])),
-          },
-        },
-      },
-    },
-    conversations: {},
-    historyBytes: statSync(history).size,
-  };
-  writeFileSync(file, JSON.stringify(state));
-  return file;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 interface Row {
   features: number;
@@ -122,31 +33,12 @@ interface Row {
 async function benchStatus(features: number, history: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
   try {
-    const file = await writePlan(dir, features, history);
-    const store = await LowdbStore.open(file);
-    const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
-    const features43 = store.read().projects["xen"]!.releases["4.3"]!.features;
-    // Always a real change: a bucket other than the one the feature is in.
-    const next = (id: string) => {
-      const current = features43[id]!.bucket;
-      return BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!;
-    };
-    // Warm-up: JIT, page cache.
-    for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
-    const times: number[] = [];
-    const started = performance.now();
-    for (let i = 0; i < COMMANDS; i++) {
-      const id = `f${(i * 7919) % features}`;
-      const text = `!status ${id} ${next(id)}`;
-      const t0 = performance.now();
-      const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
-      times.push(performance.now() - t0);
-      if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
+    const store = await LowdbStore.open(await writePlan(dir, features, history));
+    try {
+      return { features, history, ...(await measureStatus(store, features, COMMANDS)) };
+    } finally {
+      await store.close();
     }
-    const elapsed = performance.now() - started;
-    await store.close();
-    times.sort((a, b) => a - b);
-    return { features, history, perSecond: Math.round((COMMANDS / elapsed) * 1000), p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -114,7 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const timer = options.timer ?? cronerTimer;
-  const store = options.store ?? (await LowdbStore.open(options.config.dataFile, { clock, logger: logger.child({ part: "store" }) }));
+  const store = options.store ?? (await openConfiguredStore(options.config, { clock, logger: logger.child({ part: "store" }) }));
   const metrics = new MetricsRegistry();
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
@@ -277,12 +277,34 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
 
 /** Opens the config's data file for a one-shot command (import, export); the caller closes it. */
 export function openStore(config: Config): Promise<PlanStore> {
-  return LowdbStore.open(config.dataFile);
+  return openConfiguredStore(config);
 }
 
-/** What a dry run reads: the data file if there is one; otherwise an empty plan, and no file is made. */
+/** Where the config keeps the plan, for people: the data file, or the database without its password. */
+export function storeName(config: Config): string {
+  if (config.store.kind === "lowdb") return config.dataFile;
+  let where = "PostgreSQL";
+  try {
+    const url = new URL(config.store.url);
+    where = `postgres://${url.host}${url.pathname}`;
+  } catch {
+    // The config only checked the scheme; the store will say what is wrong with the rest.
+  }
+  return config.store.schema === "public" ? where : `${where} (schema ${config.store.schema})`;
+}
+
+/** The config's store: lowdb at `dataFile`, or PostgreSQL (loaded only then, as the Discord adapter is). */
+async function openConfiguredStore(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<PlanStore> {
+  if (config.store.kind === "postgres") {
+    const { PostgresStore } = await import("../adapters/store/postgres/postgres-store.js");
+    return PostgresStore.open({ url: config.store.url, schema: config.store.schema, poolSize: config.store.poolSize, ...options });
+  }
+  return LowdbStore.open(config.dataFile, options);
+}
+
+/** What a dry run reads: the database, or the data file if there is one; otherwise an empty plan, and no file is made. */
 export async function openStoreToRead(config: Config): Promise<PlanStore> {
-  return existsSync(config.dataFile) ? openStore(config) : new MemoryStore(systemClock);
+  return config.store.kind === "postgres" || existsSync(config.dataFile) ? openStore(config) : new MemoryStore(systemClock);
 }
 
 /** A data file the store refuses (invalid, or held by another process): a message for the person, not a crash. */

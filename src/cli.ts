@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, openStoreToRead, startApp, startConsoleApp } from "./app.js";
+import { consoleClosed, deployDiscordCommands, enabledAdapters, isDiscordId, isStoreRefusal, openStore, openStoreToRead, startApp, startConsoleApp, storeName } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/config.js";
 import { EXPORT_FORMATS, exportRelease, type ExportFormat } from "./mail/export.js";
 import { importIntoStore } from "./mail/import-into.js";
@@ -97,7 +97,7 @@ function checkConfig(path: string | undefined): number {
   const { config, source } = loadConfig(path);
   const adapters = enabledAdapters(config);
   process.stdout.write(
-    `${source}: OK\n  data file: ${config.dataFile}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  web page: ${webPage(config)}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
+    `${source}: OK\n  ${config.store.kind === "lowdb" ? "data file" : "store"}: ${storeName(config)}\n  adapters: ${adapters.length > 0 ? adapters.join(", ") : "none enabled"}\n  web page: ${webPage(config)}\n  projects in config: ${Object.keys(config.projects).join(", ") || "none"}\n`,
   );
   if (config.discord.enabled) process.stdout.write(describeDiscord(config));
   return 0;
@@ -144,7 +144,7 @@ function webPage(config: Config): string {
 
 async function runConsole(config: Config, demo: boolean): Promise<number> {
   const logger = createLogger(config.log.level === "info" ? "warn" : config.log.level);
-  const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : config.dataFile;
+  const where = demo ? "the Xen 4.3 example plan (in memory: forgotten on exit)" : storeName(config);
   const { app, closed } = await startConsoleApp({
     config,
     logger,
@@ -170,7 +170,7 @@ async function runAll(config: Config, source: string): Promise<number> {
     await app.stop();
     return 1;
   }
-  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), web: app.web?.url, data: config.dataFile }, "stocktake running");
+  logger.info({ config: source, adapters: app.adapters.map((adapter) => adapter.name), web: app.web?.url, data: storeName(config) }, "stocktake running");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, "stopping: finishing commands in flight");
@@ -198,7 +198,7 @@ async function runImport(config: Config, file: string, project: string | undefin
       process.stderr.write(`${plainText(result.error.message)}\n`);
       return 1;
     }
-    const outcome = describeImport(result.value, config.dataFile, read.notes);
+    const outcome = describeImport(result.value, storeName(config), read.notes);
     process.stdout.write(`${outcome.lines.join("\n")}\n`);
     return outcome.exitCode;
   } finally {
@@ -215,7 +215,7 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
     const project = projectId ? own(state.projects, projectId) : projects.length === 1 ? projects[0] : undefined;
     if (!project) {
       throw new UsageError(
-        projects.length === 0 ? `${config.dataFile} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
+        projects.length === 0 ? `${storeName(config)} has no projects yet` : `say which project with --project (${projects.map((item) => item.id).join(", ")})`,
       );
     }
     const id = releaseId ?? project.currentRelease;

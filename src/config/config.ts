@@ -6,6 +6,7 @@ import { DiscordConfigSchema } from "../../adapters/discord/config.js";
 import { HttpConfigSchema } from "../../adapters/http/config.js";
 import { IrcConfigSchema, refuseNickIds } from "../../adapters/irc/config.js";
 import { MatrixConfigSchema } from "../../adapters/matrix/config.js";
+import { StoreConfigSchema } from "../../adapters/store/config.js";
 import { CoreConfigSchema } from "./core-config.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -18,6 +19,8 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const ConfigSchema = CoreConfigSchema.extend({
   /** The lowdb state file; the history sits beside it as NAME.history.jsonl. */
   dataFile: z.string().min(1).default("data/stocktake.json"),
+  /** Where the plan lives: lowdb at `dataFile` (the default), or PostgreSQL for several processes. */
+  store: StoreConfigSchema.default({ kind: "lowdb" }),
   log: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default("info"),

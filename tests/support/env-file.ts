@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/** NAME=value lines, as scripts/synapse.sh and scripts/ircd.sh write them; other lines are skipped. */
+/** NAME=value lines, as scripts/synapse.sh, scripts/ircd.sh and scripts/postgres.sh write them; other lines are skipped. */
 export function readEnvFile(path: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const line of readFileSync(path, "utf8").split("\n")) {

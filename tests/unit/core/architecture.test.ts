@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const PLATFORM = /from\s+["'](matrix-bot-sdk|irc-framework|@vector-im\/matrix-bot-sdk|discord\.js|@discordjs\/[^"']+|lowdb(\/[^"']*)?|croner|playwright-core)["']/;
+const PLATFORM = /from\s+["'](matrix-bot-sdk|irc-framework|@vector-im\/matrix-bot-sdk|discord\.js|@discordjs\/[^"']+|lowdb(\/[^"']*)?|croner|playwright-core|pg)["']/;
 /**
  * The composition root (with the config it composes from each adapter's section) wires adapters
  * together; nothing else in src may, the command line included: it asks app.ts.

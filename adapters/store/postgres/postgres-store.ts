@@ -1,0 +1,319 @@
+import pg from "pg";
+import { loadState } from "../../../src/model/migrations.js";
+import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../../src/model/schema.js";
+import { applyChange, EventSourcedStore, REMEMBERED_ORIGINS, type Journal } from "../../../src/store/event-store.js";
+import { systemClock, type Clock, type Draft, type Logger, type StoreHealth, type UpdateMeta } from "../../../src/ports.js";
+import { fail, type Result } from "../../../src/util/result.js";
+import { StoreLoadError } from "../lowdb-store.js";
+import { migrateSchema } from "./migrations.js";
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Where the tables live; created when missing (default public). */
+  schema?: string;
+  poolSize?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Store a snapshot of the state in the plan row every this many events (default 1000). */
+  snapshotEvery?: number;
+  /**
+   * Follow other processes' commits as they happen (LISTEN/NOTIFY), so `read()` shows them without
+   * waiting for this process's next update. Default true.
+   */
+  listen?: boolean;
+}
+
+/** The channel every commit notifies, with its last seq as payload; one per schema, as channels are per database. */
+const channelFor = (schema: string) => `stocktake_events_${schema}`;
+const PAGE = 500;
+const UNIQUE_VIOLATION = "23505";
+
+/** The URL for people and logs: never the password. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}${parsed.pathname}`;
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}
+
+function parseEvent(raw: unknown, seq: string | number): PlanEvent {
+  const parsed = EventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StoreLoadError(`events row ${seq} is not a valid Stocktake event: ${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`.trim());
+  }
+  return parsed.data;
+}
+
+/**
+ * The events table as the shared store's journal. Appends happen inside the transaction the store
+ * opened for the update (it holds the plan row's lock), and commit it: the change is acknowledged
+ * only once PostgreSQL has it.
+ */
+class PostgresJournal implements Journal {
+  /** The transaction of the update in progress; appends outside one are a bug. */
+  tx: pg.PoolClient | undefined;
+  /** The seq of the snapshot in the plan row, as read under the lock. */
+  snapshotSeq = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly channel: string,
+    private readonly state: () => PlanState,
+    private readonly snapshotEvery: number,
+  ) {}
+
+  async append(events: readonly PlanEvent[], durable = true): Promise<void> {
+    const tx = this.tx;
+    if (!tx) throw new Error("PostgresJournal.append outside an update's transaction");
+    const last = events[events.length - 1]!.seq;
+    // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
+    if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
+    const snapshot = last - this.snapshotSeq >= this.snapshotEvery ? JSON.stringify(this.state()) : null;
+    // One round trip while the plan row is locked: every other writer is waiting for it.
+    await tx.query(
+      `WITH appended AS (
+         INSERT INTO events (seq, txn, at, origin, event)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
+       ), head AS (
+         UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
+       )
+       SELECT pg_notify($8, $6::text)`,
+      [
+        events.map((event) => event.seq),
+        events.map((event) => event.txn),
+        events.map((event) => event.at),
+        events.map((event) => event.origin ?? null),
+        events.map((event) => JSON.stringify(event)),
+        last,
+        snapshot,
+        this.channel,
+      ],
+    );
+    await tx.query("COMMIT");
+    if (snapshot !== null) this.snapshotSeq = last;
+    this.tx = undefined;
+  }
+
+  async *newestFirst(): AsyncIterable<PlanEvent> {
+    let before = Number.MAX_SAFE_INTEGER;
+    for (;;) {
+      const page = await this.pool.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq < $1 ORDER BY seq DESC LIMIT $2", [before, PAGE]);
+      for (const row of page.rows) yield parseEvent(row.event, row.seq);
+      if (page.rows.length < PAGE) return;
+      before = Number(page.rows[page.rows.length - 1]!.seq);
+    }
+  }
+
+  async *oldestFirst(fromSeq = 1): AsyncIterable<PlanEvent> {
+    // Events committed meanwhile belong to the next iteration, as with the file.
+    const head = await this.pool.query<{ seq: string }>("SELECT seq FROM plan");
+    const end = Number(head.rows[0]?.seq ?? 0);
+    let after = fromSeq - 1;
+    while (after < end) {
+      const page = await this.pool.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3", [after, end, PAGE]);
+      for (const row of page.rows) yield parseEvent(row.event, row.seq);
+      if (page.rows.length < PAGE) return;
+      after = Number(page.rows[page.rows.length - 1]!.seq);
+    }
+  }
+}
+
+/**
+ * The plan on PostgreSQL, for several Stocktake processes sharing one plan. Each process keeps the
+ * state in memory (so `read()` and `!status` never wait on the network) and folds in the events
+ * other processes commit. An update locks the one `plan` row, folds in what others committed
+ * meanwhile, runs on that latest state, appends its events and commits, all in one transaction:
+ * writers in different processes take turns as updates in one process do.
+ */
+export class PostgresStore extends EventSourcedStore {
+  private turn: Promise<unknown> = Promise.resolve();
+  private listener: pg.Client | undefined;
+  private relisten: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
+  private announced = 0;
+  private syncQueued = false;
+
+  private constructor(
+    state: PlanState,
+    private readonly pool: pg.Pool,
+    private readonly pgJournal: PostgresJournal,
+    clock: Clock,
+    private readonly options: PostgresStoreOptions,
+  ) {
+    super(state, pgJournal, clock);
+  }
+
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = options.schema ?? "public";
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new StoreLoadError(`store.schema: ${JSON.stringify(schema)} is not a plain lower-case schema name`);
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
+    // An idle connection the server dropped is replaced on next use; without a listener it would crash the process.
+    pool.on("error", (error) => options.logger?.warn({ err: error }, "an idle PostgreSQL connection failed"));
+    try {
+      const client = await pool.connect().catch((error: unknown) => {
+        // Refused, unknown host, bad password: a message for the person, without the password.
+        throw new StoreLoadError(`cannot open ${describeUrl(options.url)}: ${(error as Error).message}`);
+      });
+      try {
+        if (schema !== "public") await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        const applied = await migrateSchema(client);
+        if (applied.length > 0) options.logger?.info({ db: describeUrl(options.url), schema, applied }, "database schema migrated");
+      } finally {
+        client.release();
+      }
+      const head = await pool.query<{ snapshot: unknown; snapshot_seq: string }>("SELECT snapshot, snapshot_seq FROM plan");
+      const row = head.rows[0];
+      let state = emptyState();
+      if (row?.snapshot != null) {
+        const loaded = loadState(row.snapshot);
+        if (!loaded.ok) throw new StoreLoadError(`${describeUrl(options.url)}: the plan row's snapshot is not a valid Stocktake state, so it was left untouched:\n${loaded.error.message}`);
+        state = loaded.value;
+      }
+      // The store changes this object in place, so the journal's snapshots see every commit.
+      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000);
+      journal.snapshotSeq = Number(row?.snapshot_seq ?? 0);
+      const store = new PostgresStore(state, pool, journal, options.clock ?? systemClock, options);
+      await store.foldIn(pool);
+      await store.recallOrigins();
+      if (options.listen ?? true) await store.listen();
+      return store;
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  override update<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+    return this.inTurn(() => this.transact(meta, fn));
+  }
+
+  /** Folds in what other processes committed since this one last looked (the listener calls it). */
+  sync(): Promise<void> {
+    return this.inTurn(() => this.foldIn(this.pool));
+  }
+
+  private inTurn<R>(job: () => Promise<R>): Promise<R> {
+    const run = this.turn.then(job);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+    const tx = await this.pool.connect();
+    let broken = false;
+    try {
+      await tx.query("BEGIN");
+      // The row lock: another process's update waits here until this one commits or rolls back.
+      const head = await tx.query<{ snapshot_seq: string }>("SELECT snapshot_seq FROM plan FOR UPDATE");
+      this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
+      await this.foldIn(tx);
+      this.pgJournal.tx = tx;
+      return await super.update(meta, fn);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
+        return fail("conflict", "That was done already.");
+      }
+      throw error;
+    } finally {
+      // Still open: fn refused or changed nothing, or the append failed. Nothing of it is kept.
+      if (this.pgJournal.tx === tx) {
+        this.pgJournal.tx = undefined;
+        await tx.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+      }
+      tx.release(broken);
+    }
+  }
+
+  /** The same window as the journal scan it replaces (the newest events), read by the index instead of parsed event by event. */
+  protected override async recallOrigins(): Promise<void> {
+    const found = await this.pool.query<{ origin: string }>(
+      // OFFSET 0 keeps the origin filter out of the inner scan, so the planner walks the newest part
+      // of the primary key instead of the whole origin index.
+      `SELECT origin FROM (
+         SELECT seq, origin FROM (SELECT seq, txn, origin FROM events WHERE seq > $1 OFFSET 0) AS newest
+         WHERE origin IS NOT NULL AND seq = txn
+         ORDER BY seq DESC LIMIT $2
+       ) AS recent ORDER BY seq`,
+      [this.state.seq - REMEMBERED_ORIGINS * 5, REMEMBERED_ORIGINS],
+    );
+    for (const row of found.rows) this.remember(row.origin);
+  }
+
+  /** Applies the events committed after this process's state, in order. */
+  private async foldIn(db: pg.Pool | pg.PoolClient): Promise<void> {
+    for (;;) {
+      const page = await db.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE]);
+      for (const row of page.rows) {
+        const event = parseEvent(row.event, row.seq);
+        if (event.seq !== this.state.seq + 1) throw new StoreLoadError(`events: ${event.seq} follows ${this.state.seq}; the history has a gap`);
+        try {
+          applyChange(this.state, event);
+        } catch (error) {
+          throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
+        }
+        this.state.seq = event.seq;
+        if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
+      }
+      if (page.rows.length < PAGE) return;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.url });
+    client.on("notification", (message) => {
+      this.announced = Math.max(this.announced, Number(message.payload));
+      if (this.announced <= this.state.seq || this.syncQueued) return;
+      this.syncQueued = true;
+      this.inTurn(async () => {
+        this.syncQueued = false;
+        if (this.announced > this.state.seq) await this.foldIn(this.pool);
+      }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
+    });
+    client.on("error", (error) => {
+      this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
+      this.listener = undefined;
+      void client.end().catch(() => undefined);
+      this.scheduleRelisten();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
+    this.listener = client;
+    // Commits made while this connection was away sent notifications nobody heard.
+    await this.sync();
+  }
+
+  private scheduleRelisten(): void {
+    if (this.closed) return;
+    this.relisten = setTimeout(() => {
+      this.listen().catch(() => this.scheduleRelisten());
+    }, 1000);
+    this.relisten.unref();
+  }
+
+  override async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, detail: "the store is closed" };
+    try {
+      await this.pool.query("SELECT 1");
+      return { ok: true, detail: `${describeUrl(this.options.url)} answers` };
+    } catch (error) {
+      return { ok: false, detail: `${describeUrl(this.options.url)} does not answer (${(error as Error).message})` };
+    }
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.relisten);
+    await this.turn;
+    await this.drain();
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}

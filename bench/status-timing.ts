@@ -1,0 +1,45 @@
+/** `!status` through the core, timed command by command: what bench/core.ts and bench/store.ts report. */
+import { performance } from "node:perf_hooks";
+import { defaultCoreConfig } from "../src/config/core-config.js";
+import { BUCKETS } from "../src/model/buckets.js";
+import type { PlanStore } from "../src/ports.js";
+import { Stocktake } from "../src/stocktake.js";
+
+const admin = { id: "bench:admin", displayName: "admin" };
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** The bucket after feature `id`'s current one, so a `!status` to it is always a real change. */
+export function nextBucket(store: PlanStore, id: string): string {
+  const current = store.read().projects["xen"]!.releases["4.3"]!.features[id]!.bucket;
+  return BUCKETS[(BUCKETS.indexOf(current) + 1) % 4]!;
+}
+
+export interface StatusTiming {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** `commands` `!status` commands after 200 to warm up, each a real change (the next bucket round), timed one by one. */
+export async function measureStatus(store: PlanStore, features: number, commands: number): Promise<StatusTiming> {
+  const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
+  const next = (id: string) => nextBucket(store, id);
+  for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < commands; i++) {
+    const id = `f${(i * 7919) % features}`;
+    const text = `!status ${id} ${next(id)}`;
+    const t0 = performance.now();
+    const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
+    times.push(performance.now() - t0);
+    if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
+  }
+  const elapsed = performance.now() - started;
+  times.sort((a, b) => a - b);
+  return { perSecond: Math.round((commands / elapsed) * 1000), p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
+}

@@ -1,0 +1,209 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LATEST_SCHEMA, migrateSchema, SchemaVersionError } from "../../../../adapters/store/postgres/migrations.js";
+import type { PostgresStore } from "../../../../adapters/store/postgres/postgres-store.js";
+import { defaultCoreConfig } from "../../../../src/config/core-config.js";
+import type { PlanState } from "../../../../src/model/schema.js";
+import type { ChangeRequest } from "../../../../src/plan/reducer.js";
+import type { Draft } from "../../../../src/ports.js";
+import { Scheduler } from "../../../../src/schedule/scheduler.js";
+import { Stocktake } from "../../../../src/stocktake.js";
+import { silentLogger } from "../../../../src/util/silent-logger.js";
+import { ok, type Result } from "../../../../src/util/result.js";
+import { makeFeature } from "../../../support/plan.js";
+import { connect, databaseUrl, freshSchema, openStore } from "./support.js";
+
+const CHILD = fileURLToPath(new URL("./writer-child.ts", import.meta.url));
+const AT = "2013-01-23T12:00:00.000Z";
+
+const xen = { id: "xen", name: "Xen", currentRelease: "4.3", lastStockAt: null, createdAt: AT, createdBy: "t" };
+const setup: ChangeRequest[] = [
+  { entity: "project", project: "xen", op: "create", value: xen },
+  { entity: "release", project: "xen", release: "4.3", op: "create", value: { id: "4.3", cycleMonths: 9, cycleStart: null, milestones: [], createdAt: AT, createdBy: "t" } },
+  { entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "create", value: makeFeature("blktap3", { order: 1 }) },
+];
+const draft = (...changes: ChangeRequest[]) => (): Result<Draft<undefined>> => ok({ changes, value: undefined });
+const features = (state: Readonly<PlanState>) => state.projects["xen"]?.releases["4.3"]?.features ?? {};
+/** Reads blktap3's order and writes it back one higher: a lost update would show as a smaller total. */
+const increment = (state: Readonly<PlanState>): Result<Draft<undefined>> => {
+  const order = features(state)["blktap3"]!.order;
+  return ok({ changes: [{ entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "update", fields: { order: order + 1 } }], value: undefined });
+};
+
+describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", () => {
+  const url = databaseUrl!;
+  let schema: string;
+  let drop: () => Promise<void>;
+  const opened: PostgresStore[] = [];
+  const open = async (options: Parameters<typeof openStore>[2] = {}) => {
+    const store = await openStore(url, schema, options);
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(async () => {
+    ({ schema, drop } = await freshSchema(url));
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await drop();
+  });
+
+  it("brings a database up from the first schema version, once, and refuses one from a newer Stocktake", async () => {
+    const client = await connect(url, schema);
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      expect(await migrateSchema(client, 1)).toEqual([1]);
+      // A plan written under version 1, before messages were deduplicated by the database.
+      const event = { entity: "project", project: "xen", before: null, after: xen, seq: 1, txn: 1, at: AT, by: "t", command: "setup", origin: "test:m1" };
+      await client.query("INSERT INTO events (seq, txn, at, origin, event) VALUES (1, 1, $1, 'test:m1', $2)", [AT, JSON.stringify(event)]);
+      await client.query("UPDATE plan SET seq = 1");
+
+      const store = await open();
+      expect(store.read().projects["xen"]?.name).toBe("Xen");
+      expect(store.hasOrigin("test:m1")).toBe(true);
+      const versions = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
+      expect(LATEST_SCHEMA).toBe(2);
+      expect(await migrateSchema(client)).toEqual([]);
+
+      await client.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
+      await expect(open()).rejects.toThrow(SchemaVersionError);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("shows each store's changes in the other, at once after an update and within a second otherwise", async () => {
+    const a = await open();
+    const b = await open();
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    await vi.waitFor(() => expect(features(b.read())["blktap3"]).toBeDefined(), { timeout: 1000, interval: 10 });
+
+    // Without the notification connection, the next update still starts from the latest plan.
+    const deaf = await open({ listen: false });
+    await a.update({ by: "a", command: "s" }, draft({ entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "update", fields: { bucket: "done" } }));
+    const result = await deaf.update({ by: "d", command: "x" }, (state) => ok({ changes: [], value: features(state)["blktap3"]!.bucket }));
+    expect(result.ok && result.value.value).toBe("done");
+    expect(deaf.read().seq).toBe(4);
+    await deaf.update({ by: "d", command: "add" }, draft({ entity: "feature", project: "xen", release: "4.3", feature: "vtpm", op: "create", value: makeFeature("vtpm", { order: 2 }) }));
+    expect(deaf.read().seq).toBe(5);
+    await vi.waitFor(
+      () => {
+        expect(a.read()).toEqual(deaf.read());
+        expect(b.read()).toEqual(deaf.read());
+      },
+      { timeout: 1000, interval: 10 },
+    );
+  });
+
+  it("serialises concurrent changes to one feature from two stores, so that none is lost", async () => {
+    const a = await open();
+    const b = await open({ listen: false });
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).update({ by: "x", command: `bump ${i}` }, increment)));
+    const check = await b.update({ by: "x", command: "read" }, (state) => ok({ changes: [], value: features(state)["blktap3"]!.order }));
+    expect(check.ok && check.value.value).toBe(41);
+    const client = await connect(url, schema);
+    try {
+      const rows = await client.query<{ count: string; max: string }>("SELECT count(*), max(seq) FROM events");
+      expect(rows.rows[0]).toEqual({ count: "43", max: "43" });
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("refuses a chat message applied twice by a unique constraint, in another store too", async () => {
+    const a = await open();
+    const b = await open({ listen: false });
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    const first = await a.update({ by: "a", command: "bump", origin: "matrix:$m1" }, increment);
+    expect(first.ok).toBe(true);
+    // b has not heard of it: the database refuses it, and b keeps nothing of the attempt.
+    expect(b.hasOrigin("matrix:$m1")).toBe(false);
+    const again = await b.update({ by: "a", command: "bump", origin: "matrix:$m1" }, increment);
+    expect(again).toEqual({ ok: false, error: { code: "conflict", message: "That was done already." } });
+    expect(features(b.read())["blktap3"]!.order).toBe(2);
+    expect(b.hasOrigin("matrix:$m1")).toBe(true);
+    expect(b.read().seq).toBe(4);
+
+    const client = await connect(url, schema);
+    try {
+      expect((await client.query("SELECT seq FROM events WHERE origin = 'matrix:$m1'")).rows).toEqual([{ seq: "4" }]);
+      // The constraint itself, below the store.
+      await expect(client.query("INSERT INTO events (seq, txn, at, origin, event) VALUES (99, 99, now(), 'matrix:$m1', '{}')")).rejects.toMatchObject({
+        code: "23505",
+        constraint: "events_origin_once",
+      });
+    } finally {
+      await client.end();
+    }
+    // The next change carries on from where both stores agree.
+    const next = await b.update({ by: "b", command: "bump" }, increment);
+    expect(next.ok && next.value.events[0]?.seq).toBe(5);
+  });
+
+  it("stores snapshots in the plan row, and opens from one with the events after it", async () => {
+    const a = await open({ snapshotEvery: 3 });
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    for (let i = 0; i < 4; i++) await a.update({ by: "a", command: "bump" }, increment);
+    const client = await connect(url, schema);
+    try {
+      expect((await client.query("SELECT seq, snapshot_seq FROM plan")).rows).toEqual([{ seq: "7", snapshot_seq: "6" }]);
+    } finally {
+      await client.end();
+    }
+    const reopened = await open();
+    expect(reopened.read()).toEqual(a.read());
+  });
+
+  it("posts a scheduled summary once when two schedulers on two stores wake for it together", async () => {
+    const config = defaultCoreConfig({ schedule: { subscriptions: { "test:room": { cadence: "weekly", day: "wed", time: "09:00", zone: "UTC" } } }, defaultProject: "xen" });
+    const schedulerOn = (store: PostgresStore, now: string, posts: string[]) =>
+      new Scheduler({
+        store,
+        config,
+        clock: { now: () => new Date(now) },
+        timer: { at: () => ({ cancel: () => undefined }) },
+        logger: silentLogger,
+        send: async (conversation) => void posts.push(conversation),
+      });
+    const setupStore = await open();
+    await setupStore.update({ by: "a", command: "setup" }, draft(...setup));
+    // Wednesday 08:00: the room is seen subscribed; nothing was missed before that.
+    await schedulerOn(setupStore, "2013-01-23T08:00:00Z", []).start();
+
+    // 09:00:30: both wake for the 09:00 summary; neither has heard of the other (no notifications).
+    const posts: string[] = [];
+    const [a, b] = [await open({ listen: false }), await open({ listen: false })];
+    await Promise.all([schedulerOn(a, "2013-01-23T09:00:30Z", posts).start(), schedulerOn(b, "2013-01-23T09:00:30Z", posts).start()]);
+    expect(posts).toEqual(["test:room"]);
+  });
+
+  it("lets a child process and this one add features through the core at once, each seeing the other's", async () => {
+    const admin = { id: "test:admin", displayName: "admin" };
+    const store = await open();
+    const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id], defaultProject: "xen" }) });
+    const say = (text: string) => bot.handle({ text, invoker: admin, conversation: "test:room" });
+    expect((await say("!project new xen"))?.tone).toBe("ok");
+    expect((await say("!release new 4.3"))?.tone).toBe("ok");
+
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, url, schema, "c", "20"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await vi.waitFor(() => expect(out).toContain("READY"), { timeout: 15_000, interval: 20 });
+    for (let n = 0; n < 20; n++) expect((await say(`!add p${n}`))?.tone).toBe("ok");
+    expect(await exited, err).toBe(0);
+    expect(out).toContain("DONE");
+
+    await vi.waitFor(() => expect(Object.keys(features(store.read()))).toHaveLength(40), { timeout: 1000, interval: 10 });
+    const orders = Object.values(features(store.read())).map((feature) => feature.order);
+    // `!add` numbers a feature after the highest so far: a lost update would repeat a number.
+    expect(new Set(orders).size).toBe(40);
+    expect(Math.max(...orders)).toBe(40);
+  }, 60_000);
+});
