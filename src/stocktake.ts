@@ -21,6 +21,7 @@ import type { FailureCode } from "./util/result.js";
 import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
 import { own } from "./util/own.js";
+import { cleanTyped } from "./util/typed-text.js";
 
 export interface StocktakeOptions {
   store: PlanStore;
@@ -101,7 +102,12 @@ export class Stocktake implements ChatHost {
    * quiet in conversation.
    */
   async handle(message: IncomingMessage): Promise<Reply | undefined> {
-    const text = message.text.trim();
+    const cleaned = cleanTyped(message.text);
+    const reply = await this.handleText(message, cleaned.text.trim());
+    return reply && withRemovedNote(reply, cleaned.removed);
+  }
+
+  private async handleText(message: IncomingMessage, text: string): Promise<Reply | undefined> {
     const { prefix } = this.config;
     let body: string;
     if (text.startsWith(prefix)) body = text.slice(prefix.length);
@@ -151,8 +157,19 @@ export class Stocktake implements ChatHost {
     if (origin.id !== undefined && this.store.hasOrigin(origin.id)) {
       return Promise.resolve({ ...textReply("That was done already.", "info"), private: true });
     }
-    const shown = [`/${path.join(" ")}`, ...Object.entries(args).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
-    return this.run(found.spec, origin, shown, () => ({ ok: true, value: args }));
+    const removed = new Set<string>();
+    const clean: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(args)) {
+      if (typeof value !== "string") {
+        clean[key] = value;
+        continue;
+      }
+      const typed = cleanTyped(value);
+      typed.removed.forEach((char) => removed.add(char));
+      clean[key] = typed.text;
+    }
+    const shown = [`/${path.join(" ")}`, ...Object.entries(clean).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
+    return this.run(found.spec, origin, shown, () => ({ ok: true, value: clean })).then((reply) => withRemovedNote(reply, [...removed]));
   }
 
   /**
@@ -277,4 +294,14 @@ export class Stocktake implements ChatHost {
   private hint(): Reply {
     return textReply(t`Hello! Try ${cmd("stock")} for the release summary, or ${cmd("help")}.`, "info");
   }
+}
+
+/**
+ * Says what was left out of what the person typed (see src/util/typed-text.ts): what is stored is
+ * never silently different from what was sent.
+ */
+function withRemovedNote(reply: Reply, removed: readonly string[]): Reply {
+  if (removed.length === 0) return reply;
+  const what = removed.length === 1 ? "a control or direction character" : "control or direction characters";
+  return { ...reply, blocks: [...reply.blocks, { type: "text", text: `Note: I left out ${what} (${removed.join(", ")}) from what you typed: they would make text show differently from what it says.` }] };
 }

@@ -1,4 +1,5 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
+import { neutralise } from "../../src/util/typed-text.js";
 import { escapeMarkdown } from "discord.js";
 import { localId, withoutPlatform } from "../../src/ids.js";
 import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
@@ -233,7 +234,7 @@ function markdownUnits(blocks: readonly Block[], options: RenderOptions, lines: 
         }
         break;
       case "pre":
-        units.push({ kind: "fenced", text: block.text });
+        units.push({ kind: "fenced", text: neutralise(block.text) });
         break;
     }
   }

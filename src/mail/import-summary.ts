@@ -105,6 +105,7 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   const envelope = [mail.from ? `From ${mail.from}` : "", mail.asOf ? formatLongDate(mail.asOf) : ""].filter(Boolean).join(", ");
   if (envelope) out.push(`${envelope}${mail.subject ? `: “${mail.subject}”` : ""}.`);
   out.push(...notes);
+  if (mail.removed) out.push(`Left out control or direction characters (${mail.removed.chars.join(", ")}) on ${mail.removed.lines} line${mail.removed.lines === 1 ? "" : "s"}: they would make text show differently from what it says.`);
   if (mail.milestones.length > 0) out.push(`Timeline: ${mail.milestones.map((milestone) => `${milestone.label} ${milestone.date}`).join(", ")}.`);
   if (mail.current) out.push(`We are here: ${mail.current.text} (line ${mail.current.line}).`);
   const headings = headingCounts(mail).filter((count) => count.items + count.milestones > 0);

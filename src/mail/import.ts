@@ -1,4 +1,5 @@
 import type { Bucket } from "../model/buckets.js";
+import { cleanTyped } from "../util/typed-text.js";
 import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
 import { sortMilestones } from "../plan/schedule.js";
@@ -75,6 +76,8 @@ export interface ImportedMail {
   decoded: boolean;
   /** How many lines the body has. */
   lines: number;
+  /** Control and direction characters left out of the text (see src/util/typed-text.ts), when there were any. */
+  removed?: { lines: number; chars: string[] };
 }
 
 export const MAX_IMPORT_BYTES = 2_000_000;
@@ -143,7 +146,20 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     result.problems.push({ line: 0, text: "", reason: `the mail is over ${MAX_IMPORT_BYTES / 1_000_000} MB; nothing was read` });
     return result;
   }
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((raw) => raw.replace(/\u00a0/g, " ").replace(/\t/g, "        ").trimEnd());
+  const removed = new Set<string>();
+  let cleanedLines = 0;
+  const lines = text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((raw) => {
+      const typed = cleanTyped(raw.replace(/\u00a0/g, " ").replace(/\t/g, "        "));
+      if (typed.removed.length > 0) {
+        cleanedLines++;
+        typed.removed.forEach((char) => removed.add(char));
+      }
+      return typed.text.trimEnd();
+    });
+  if (cleanedLines > 0) result.removed = { lines: cleanedLines, chars: [...removed] };
   result.lines = lines.length - (lines[lines.length - 1] === "" ? 1 : 0);
   const problem = (line: number, text: string, reason: string, prose = false) =>
     result.problems.push({ line, text: text.slice(0, 200), reason, ...(prose ? { prose: true } : {}) });

@@ -3,10 +3,12 @@ import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
 import { cmd, t } from "../reply/reply.js";
 import { own } from "../util/own.js";
+import { neutralise } from "../util/typed-text.js";
 
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
-  return text
+  // Names stored before input was cleaned compare as they are shown.
+  return neutralise(text)
     .toLowerCase()
     .normalize("NFKC")
     .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")

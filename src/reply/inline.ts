@@ -1,5 +1,6 @@
 import { withoutPlatform } from "../ids.js";
 import type { Inline, Piece, Text } from "./reply.js";
+import { neutralise } from "../util/typed-text.js";
 
 /**
  * How one platform writes each kind of piece. `text` escapes what people typed for the platform's
@@ -22,24 +23,28 @@ export interface Voice {
 
 export const DEFAULT_VOICE: Voice = { commandPrefix: "!" };
 
-/** Renders text with its pieces in one platform's style. */
+/**
+ * Renders text with its pieces in one platform's style. Control and bidirectional characters are
+ * dropped from every piece first, whatever the platform: a title stored before input was cleaned
+ * cannot reverse or restyle the text around it.
+ */
 export function renderText(text: Text, style: InlineStyle, voice: Voice): string {
-  if (typeof text === "string") return style.text(text);
+  if (typeof text === "string") return style.text(neutralise(text));
   let out = "";
   for (const part of text) out += renderInline(part, style, voice);
   return out;
 }
 
 function renderInline(part: Inline, style: InlineStyle, voice: Voice): string {
-  if (typeof part === "string") return style.text(part);
+  if (typeof part === "string") return style.text(neutralise(part));
   return renderPiece(part, style, voice);
 }
 
 function renderPiece(piece: Piece, style: InlineStyle, voice: Voice): string {
-  if ("cmd" in piece) return style.command(typedCommand(piece, voice));
-  if ("person" in piece) return style.person(piece.person);
-  if ("code" in piece) return style.code(piece.code);
-  return style.em(piece.em);
+  if ("cmd" in piece) return style.command(neutralise(typedCommand(piece, voice)));
+  if ("person" in piece) return style.person(neutralise(piece.person));
+  if ("code" in piece) return style.code(neutralise(piece.code));
+  return style.em(neutralise(piece.em));
 }
 
 /** A command reference as typed where `voice` speaks: "!release new VERSION". */

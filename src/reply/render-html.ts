@@ -1,4 +1,5 @@
 import { localId, withoutPlatform } from "../ids.js";
+import { neutralise } from "../util/typed-text.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import { DEFAULT_VOICE, renderText, type InlineStyle, type Voice } from "./inline.js";
 import type { Block, ListItem, Reply, Text } from "./reply.js";
@@ -15,9 +16,9 @@ export const BUCKET_COLOURS: Record<Bucket, string> = {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-/** Everything people typed is escaped: a title such as `<b>` or `@room` stays text. */
+/** Everything people typed is escaped: a title such as `<b>` or `@room` stays text, and a U+202E cannot turn it round. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
+  return neutralise(text).replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
 export interface HtmlOptions {

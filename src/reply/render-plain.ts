@@ -1,4 +1,5 @@
 import { BUCKET_INFO } from "../model/buckets.js";
+import { neutralise } from "../util/typed-text.js";
 import { DEFAULT_VOICE, PLAIN_STYLE, renderText, type InlineStyle, type Voice } from "./inline.js";
 import type { Block, ListItem, Reply, Section } from "./reply.js";
 
@@ -32,7 +33,7 @@ function renderBlock(block: Block, ctx: Context): string {
     case "text":
       return ctx.write(block.text);
     case "pre":
-      return block.text;
+      return neutralise(block.text);
     case "list":
       return renderItems(block.items, { badges: true }, ctx).join("\n");
     case "sections":
