@@ -32,6 +32,12 @@ export interface ImportReport {
   dryRun: boolean;
 }
 
+/**
+ * Features one import may add. A release mail lists tens to a few hundred; thousands is a mail
+ * that is not one (or a generated attack), and every feature is one event in the history.
+ */
+export const MAX_IMPORT_FEATURES = 5_000;
+
 const TOPIC_TAGS = new Set(["release", "ptl", "all", "patch", "rfc"]);
 
 /** "[Xen-devel] 4.3 Planning: Taking stock" → project xen, release 4.3. */
@@ -53,6 +59,13 @@ export function guessTarget(subject: string | null): { project?: string; release
  */
 export async function importIntoStore(store: PlanStore, text: string, target: ImportTarget, clock: Clock): Promise<Result<ImportReport>> {
   const mail = importMail(text, { today: clock.now().toISOString().slice(0, 10), ...(target.envelope ? { envelope: target.envelope } : {}) });
+  const features = mail.items.reduce((sum, item) => sum + 1 + item.children.length, 0);
+  if (features > MAX_IMPORT_FEATURES) {
+    return fail(
+      "too-long",
+      `The mail lists ${features.toLocaleString("en")} items; one import takes at most ${MAX_IMPORT_FEATURES.toLocaleString("en")} (MAX_IMPORT_FEATURES). Nothing was imported: split the mail, or check it is a status mail.`,
+    );
+  }
   const guessed = guessTarget(mail.subject);
   const project = (target.project ?? guessed.project)?.toLowerCase();
   const release = target.release ?? guessed.release;
@@ -78,7 +91,8 @@ export async function importIntoStore(store: PlanStore, text: string, target: Im
       existingRelease = { ...meta, features: {} };
     }
     const planned = planImport(mail, project, existingRelease, target.by, now);
-    changes.push(...planned.changes);
+    // One by one: spreading tens of thousands of arguments overflows the stack.
+    for (const change of planned.changes) changes.push(change);
     const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));
     return { changes, value: { project, release, added: planned.added, groupings: planned.groupings, skipped: planned.skipped, mail, created, dryRun: target.dryRun ?? false } };
   };

@@ -77,10 +77,22 @@ export function unreadRanges(problems: readonly ImportProblem[]): UnreadRange[] 
   return ranges;
 }
 
+/** Ranges of unread lines listed one by one; the rest are counted. */
+export const MAX_UNREAD_SHOWN = 50;
+
 export function describeUnread(problems: readonly ImportProblem[]): string[] {
   if (problems.length === 0) return [];
-  const out = [`${problems.length} line${problems.length === 1 ? "" : "s"} not read:`];
-  for (const range of unreadRanges(problems)) {
+  const out = [`${problems.length.toLocaleString("en")} line${problems.length === 1 ? "" : "s"} not read:`];
+  const ranges = unreadRanges(problems);
+  let listed = 0;
+  for (const range of ranges) {
+    if (out.length > MAX_UNREAD_SHOWN) {
+      const rest = ranges.slice(listed);
+      const lines = rest.reduce((sum, entry) => sum + entry.lines, 0);
+      out.push(`  … and ${lines.toLocaleString("en")} more line${lines === 1 ? "" : "s"} from line ${rest[0]!.from} on (the first ${MAX_UNREAD_SHOWN} are shown)`);
+      break;
+    }
+    listed++;
     if (range.lines >= 3) out.push(`  lines ${range.from}–${range.to}: ${range.lines} lines of prose (${range.reason})`);
     else if (range.from !== range.to) {
       for (const problem of problems.filter((item) => item.line >= range.from && item.line <= range.to)) out.push(`  line ${problem.line}: ${problem.text.trim()}  (${problem.reason})`);
