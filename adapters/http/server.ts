@@ -24,7 +24,33 @@ export interface WebServerOptions {
   health: () => Promise<HealthReport>;
   clock?: Clock;
   logger?: Logger;
+  /** How long a slow client may take; the defaults suit a read-only page (tests shorten them). */
+  limits?: Partial<HttpLimits>;
 }
+
+export interface HttpLimits {
+  /** A request's headers must all arrive within this (slowloris sends them a byte at a time). */
+  headersTimeoutMs: number;
+  /** The whole request, headers and body. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Bytes of request headers; more is answered 431. */
+  maxHeaderBytes: number;
+  /** Open connections at once; more are refused until some close. */
+  maxConnections: number;
+  /** How often node:http checks the two timeouts above (its default, 30 s, lets a trickle live that long). */
+  checkIntervalMs: number;
+}
+
+export const HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeaderBytes: 8_192,
+  maxConnections: 256,
+  checkIntervalMs: 1_000,
+};
 
 interface Page {
   status: number;
@@ -69,7 +95,18 @@ export class WebServer {
 
   /** Starts listening; resolves with the address, such as http://127.0.0.1:8080. */
   async listen(port: number, host: string): Promise<string> {
-    const server = createServer((request, response) => void this.handle(request, response));
+    const limits = { ...HTTP_LIMITS, ...this.options.limits };
+    const server = createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        maxHeaderSize: limits.maxHeaderBytes,
+        connectionsCheckingInterval: limits.checkIntervalMs,
+      },
+      (request, response) => void this.handle(request, response),
+    );
+    server.maxConnections = limits.maxConnections;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -104,10 +104,11 @@ export class LowdbStore extends EventSourcedStore {
       try {
         await access(path, constants.W_OK);
       } catch (error) {
-        return { ok: false, detail: `${path} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+        // /healthz is public: it names what fails, never where the data lives.
+        return { ok: false, detail: `the ${path === dir ? "data directory" : "history file"} is not writable (${(error as NodeJS.ErrnoException).code ?? "unknown error"})` };
       }
     }
-    return { ok: true, detail: `${dir} is writable` };
+    return { ok: true, detail: "the data directory is writable" };
   }
 
   protected override async committed(events: readonly PlanEvent[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { WebServer } from "../../adapters/http/server.js";
+import { WebServer, type HttpLimits } from "../../adapters/http/server.js";
 import { MetricsRegistry } from "../../src/metrics/registry.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
 import { trackBucketSeries, type BucketSeries } from "../../src/plan/bucket-series.js";
@@ -24,6 +24,8 @@ export interface WebSiteOptions {
   privateProjects?: string[];
   /** The chart's series instead of one built from the history (one that missed events). */
   series?: BucketSeries;
+  /** The server's slow-client limits, shortened by the tests that try them. */
+  limits?: Partial<HttpLimits>;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function xenSite(options: WebSiteOptions = {}): Promise<WebSite> {
     metrics,
     clock,
     health: options.health ?? (() => checkHealth(chat.store, [])),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const url = await server.listen(0, "127.0.0.1");
   return {

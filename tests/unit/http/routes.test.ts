@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { exportJson, exportText } from "../../../src/mail/export.js";
 import { bucketCounts } from "../../../src/plan/summary.js";
@@ -245,5 +246,56 @@ describe("the page, as a newcomer sees it", () => {
     expect(html).toContain('<a href="xen.json">JSON</a>');
     expect(html).toContain('<a href="../">All projects</a>');
     expect(html).toContain("<code>!status FEATURE at-risk</code>");
+  });
+});
+
+describe("slow clients", () => {
+  /** A raw socket that sends a request's headers a few bytes at a time and never finishes them. */
+  function trickle(url: string, everyMs: number): Promise<{ answer: string; sent: number }> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), hostname);
+      let answer = "";
+      let sent = 0;
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (answer += chunk));
+      socket.on("connect", () => socket.write("GET / HTTP/1.1\r\nHost: x\r\n"));
+      const timer = setInterval(() => {
+        if (socket.writable) socket.write(`X-${sent++}: y\r\n`);
+      }, everyMs);
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve({ answer, sent });
+      });
+    });
+  }
+
+  it("are cut off when their headers trickle in past the headers timeout (slowloris)", async () => {
+    const web = await open({ limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, checkIntervalMs: 50 } });
+    // Without the timeout the server keeps reading the headers as long as they come: this waits for its close.
+    const { answer, sent } = await trickle(web.url, 20);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(sent).toBeGreaterThan(0);
+    // The server still answers everyone else.
+    expect((await web.get("/healthz")).status).toBe(200);
+  });
+
+  it("answers 431 to headers over the size limit", async () => {
+    const web = await open({ limits: { maxHeaderBytes: 1_024 } });
+    const response = await web.get("/", { headers: { "X-Big": "x".repeat(4_000) } });
+    expect(response.status).toBe(431);
+  });
+
+  it("are limited in number: connections past the cap are closed at once", async () => {
+    const web = await open({ limits: { maxConnections: 2 } });
+    const { hostname, port } = new URL(web.url);
+    const held = [connect(Number(port), hostname), connect(Number(port), hostname)];
+    await Promise.all(held.map((socket) => new Promise((resolve) => socket.on("connect", resolve))));
+    const third = connect(Number(port), hostname);
+    third.on("error", () => undefined);
+    await new Promise((resolve) => third.on("close", resolve));
+    expect(third.bytesRead).toBe(0);
+    held.forEach((socket) => socket.destroy());
   });
 });
