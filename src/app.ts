@@ -24,6 +24,7 @@ import { Scheduler, type StandingTarget, type Timer } from "./schedule/scheduler
 import { SubscriptionSchema } from "./schedule/subscription.js";
 import { Stocktake } from "./stocktake.js";
 import { checkHealth } from "./web/health.js";
+import { AdapterCrashes } from "./adapter-crashes.js";
 import { pageUrl } from "./web/links.js";
 
 /**
@@ -182,9 +183,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   const retries = new Set<{ cancel(): void }>();
   const started: ChatAdapter[] = [];
   let stopped = false;
+  const crashes = new AdapterCrashes();
   const startAdapter = async (adapter: ChatAdapter, delay: number): Promise<void> => {
     try {
-      await adapter.start(host);
+      await crashes.within(adapter.name, () => adapter.start(host));
       started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
     } catch (error) {
@@ -197,6 +199,36 @@ export async function startApp(options: AppOptions): Promise<App> {
       retries.add(retry);
     }
   };
+  // A crash inside one adapter (a bad gateway payload, an SDK bug) restarts that adapter, with the
+  // same backoff as a failed start while it keeps crashing; nothing else stops.
+  const crashDelay = new Map<ChatAdapter, { delay: number; restarting: boolean }>();
+  crashes.install(
+    (name, error) => {
+      const adapter = adapters.find((candidate) => candidate.name === name);
+      metrics.count("stocktake_adapter_crashes_total", { adapter: name });
+      if (!adapter || stopped) return void logger.error({ err: error, adapter: name }, "adapter crashed");
+      const state = crashDelay.get(adapter) ?? { delay: options.retryMs ?? 1_000, restarting: false };
+      crashDelay.set(adapter, state);
+      logger.error({ err: error, adapter: name, restartInMs: state.restarting ? undefined : state.delay }, state.restarting ? "adapter crashed again while restarting" : "adapter crashed; restarting it");
+      if (state.restarting) return;
+      state.restarting = true;
+      const index = started.indexOf(adapter);
+      if (index >= 0) started.splice(index, 1);
+      const retry = timer.at(new Date(clock.now().getTime() + state.delay), () => {
+        retries.delete(retry);
+        void (async () => {
+          await adapter.stop().catch((stopError: unknown) => logger.warn({ err: stopError, adapter: name }, "crashed adapter failed to stop"));
+          if (stopped) return;
+          metrics.count("stocktake_adapter_restarts_total", { adapter: name });
+          await startAdapter(adapter, state.delay);
+          state.restarting = false;
+          state.delay = Math.min(state.delay * 2, MAX_RETRY_MS);
+        })();
+      });
+      retries.add(retry);
+    },
+    (error) => logger.error({ err: error }, "uncaught error outside any adapter; exiting"),
+  );
   await Promise.all(adapters.map((adapter) => startAdapter(adapter, options.retryMs ?? 1_000)));
   await scheduler.start();
   const stopHourly = options.timer ? () => undefined : hourly(() => void scheduler.runDue());
@@ -219,6 +251,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         await adapter.stop().catch((error: unknown) => logger.error({ err: error, adapter: adapter.name }, "adapter failed to stop"));
       }
       await store.close();
+      crashes.uninstall();
     })();
     return stopping;
   };

@@ -15,6 +15,14 @@ export const COUNTERS = {
     help: "Times an adapter reconnected to its platform after losing the connection.",
     labels: ["adapter"],
   },
+  stocktake_adapter_crashes_total: {
+    help: "Uncaught exceptions and unhandled rejections inside an adapter; each restarts that adapter.",
+    labels: ["adapter"],
+  },
+  stocktake_adapter_restarts_total: {
+    help: "Times an adapter was restarted after a crash.",
+    labels: ["adapter"],
+  },
   stocktake_http_requests_total: {
     help: "Requests to the web page, by route and status code.",
     labels: ["route", "status"],
