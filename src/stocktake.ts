@@ -202,6 +202,11 @@ export class Stocktake implements ChatHost {
       return reply;
     } catch (error) {
       outcome = "error";
+      const unsaved = notSaved(error);
+      if (unsaved) {
+        this.logger.error({ err: error, command: name, who: origin.invoker.id, where: origin.conversation }, "change not saved");
+        return unsaved;
+      }
       const ref = errorRef();
       this.logger.error({ err: error, ref, command: name, who: origin.invoker.id, where: origin.conversation }, "command failed");
       return apology(ref, name);
@@ -304,4 +309,19 @@ function withRemovedNote(reply: Reply, removed: readonly string[]): Reply {
   if (removed.length === 0) return reply;
   const what = removed.length === 1 ? "a control or direction character" : "control or direction characters";
   return { ...reply, blocks: [...reply.blocks, { type: "text", text: `Note: I left out ${what} (${removed.join(", ")}) from what you typed: they would make text show differently from what it says.` }] };
+}
+
+/**
+ * A write the store could not make, said as it is: the store rolls the change back when its write
+ * fails, so nothing was changed, and "something went wrong" would hide what an operator must fix.
+ */
+function notSaved(error: unknown): Reply | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return failureReply({ code: "internal", message: "Not saved: the disk is full. Nothing was changed; try again once an operator has freed some space." });
+  }
+  if (code === "EROFS" || code === "EACCES" || code === "EPERM" || code === "EIO") {
+    return failureReply({ code: "internal", message: `Not saved: the data file cannot be written (${code}). Nothing was changed; an operator has to look at the disk.` });
+  }
+  return undefined;
 }

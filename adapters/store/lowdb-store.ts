@@ -9,6 +9,7 @@ import { systemClock, type Clock, type Logger, type StoreHealth } from "../../sr
 import { DurableJsonFile, NotJsonError } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
 import { FileLock } from "./lock.js";
+import { writeProbe, type WriteProbe } from "./write-probe.js";
 
 export class StoreLoadError extends Error {
   constructor(message: string) {
@@ -24,6 +25,8 @@ export interface LowdbStoreOptions {
   snapshotEvery?: number;
   /** And when this many milliseconds pass with no change after the last one (default 5000). */
   snapshotIdleMs?: number;
+  /** How /healthz checks the data directory takes writes (a seam for a full disk in tests). */
+  writeProbe?: WriteProbe;
 }
 
 /** What the lowdb file holds: the state, and how much of the history it already includes. */
@@ -49,7 +52,7 @@ export class LowdbStore extends EventSourcedStore {
     private readonly log: HistoryLog,
     private readonly lock: FileLock,
     clock: Clock,
-    private readonly options: Required<Pick<LowdbStoreOptions, "snapshotEvery" | "snapshotIdleMs">> & { logger?: Logger },
+    private readonly options: Required<Pick<LowdbStoreOptions, "snapshotEvery" | "snapshotIdleMs">> & Pick<LowdbStoreOptions, "logger" | "writeProbe">,
   ) {
     super(state, log, clock);
   }
@@ -78,6 +81,7 @@ export class LowdbStore extends EventSourcedStore {
         snapshotEvery: options.snapshotEvery ?? 1000,
         snapshotIdleMs: options.snapshotIdleMs ?? 5000,
         ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
       });
       if (replayed > 0 || db.data === null) await store.snapshot();
       await store.recallOrigins();
@@ -107,6 +111,12 @@ export class LowdbStore extends EventSourcedStore {
         // /healthz is public: it names what fails, never where the data lives.
         return { ok: false, detail: `the ${path === dir ? "data directory" : "history file"} is not writable (${(error as NodeJS.ErrnoException).code ?? "unknown error"})` };
       }
+    }
+    try {
+      await (this.options.writeProbe ?? writeProbe)(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, detail: code === "ENOSPC" || code === "EDQUOT" ? `the disk is full: changes cannot be saved (${code})` : `the data directory cannot take a write (${code ?? "unknown error"})` };
     }
     return { ok: true, detail: "the data directory is writable" };
   }
@@ -151,9 +161,15 @@ export class LowdbStore extends EventSourcedStore {
     await this.drain();
     await this.snapshotting;
     clearTimeout(this.idleTimer);
-    await this.snapshot();
-    this.log.close();
-    this.lock.release();
+    try {
+      await this.snapshot();
+    } catch (error) {
+      // A full disk at exit: every change is in the synced history, and the next start replays it.
+      this.options.logger?.warn({ err: error }, "no snapshot at close; the history still has every change");
+    } finally {
+      this.log.close();
+      this.lock.release();
+    }
   }
 }
 
