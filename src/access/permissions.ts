@@ -68,7 +68,14 @@ const CONFIG_KEY: Record<Exclude<Permission, "read">, string> = {
 /** A refusal that says who may do it and how to get access; `command` without prefix ("status"). */
 export function refusal(command: string, permission: Exclude<Permission, "read">, invoker: Invoker, projectId: string | undefined): Failure {
   const where = projectId ? ` of ${projectId}` : "";
-  const key = permission === "admin" || !projectId ? CONFIG_KEY[permission] : `projects.${projectId}.${CONFIG_KEY[permission]}`;
+  if (permission !== "admin" && !projectId) {
+    // Roles are per project: there is no top-level maintainers key to point at.
+    return {
+      code: "forbidden",
+      message: t`Only ${WHO[permission]} can use ${cmd(command)}, and this room has no project yet. To get access, ask an admin to bind it (${cmd("project use", "ID")}) and to add ${invoker.id} to ${code(`projects.ID.${CONFIG_KEY[permission]}`)} in the Stocktake config.`,
+    };
+  }
+  const key = permission === "admin" ? CONFIG_KEY[permission] : `projects.${projectId}.${CONFIG_KEY[permission]}`;
   return {
     code: "forbidden",
     message: t`Only ${WHO[permission]}${permission === "admin" ? "" : where} can use ${cmd(command)}. To get access, ask an admin to add ${invoker.id} to ${code(key)} in the Stocktake config.`,
