@@ -73,6 +73,8 @@ export class Stocktake implements ChatHost {
   private readonly pageUrl: (projectId: string) => string | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private readonly questions: Questions;
+  /** Room and project → when that room last got the project's full summary. In memory: bookkeeping, not the plan. */
+  private readonly lastSummaries = new Map<string, string>();
 
   constructor(options: StocktakeOptions) {
     this.store = options.store;
@@ -259,6 +261,10 @@ export class Stocktake implements ChatHost {
       plan: this.store.read(),
       commands: this.commands,
       pageUrl: this.pageUrl,
+      lastSummary: {
+        at: (projectId) => this.lastSummaries.get(JSON.stringify([origin.conversation, projectId])),
+        mark: (projectId, at) => void this.lastSummaries.set(JSON.stringify([origin.conversation, projectId]), at.toISOString()),
+      },
       history: (query) => this.store.history(query),
       change: async (fn) => {
         const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, fn);

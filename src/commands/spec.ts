@@ -38,6 +38,11 @@ export interface CommandContext {
   commands: readonly CommandSpec[];
   /** The project's public web page, when `http.publicUrl` is set and the project is not private. */
   pageUrl(projectId: string): string | undefined;
+  /**
+   * When this room last got a project's full summary (ISO 8601), for `!stock --since last`. Kept
+   * per room and outside the plan: a read writes no history and moves nobody else's "last".
+   */
+  lastSummary: { at(projectId: string): string | undefined; mark(projectId: string, at: Date): void };
 }
 
 /**

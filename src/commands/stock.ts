@@ -2,7 +2,6 @@ import { z } from "zod";
 import { stockReply, type StockOptions } from "../plan/stock-summary.js";
 import { failureReply } from "../reply/reply.js";
 import { parseSince } from "../util/dates.js";
-import { ok } from "../util/result.js";
 import { valueFlag } from "./args.js";
 import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
@@ -34,7 +33,9 @@ export const stockCommand = defineCommand({
     let since: StockOptions["since"];
     if (args.since !== undefined) {
       // "last" means after the last summary, not at it: what it showed is not news.
-      const at = args.since.toLowerCase() === "last" ? (project.lastStockAt ? new Date(Date.parse(project.lastStockAt) + 1) : undefined) : parseSince(args.since, now);
+      // A plan written before summaries were remembered per room still has its project-wide one.
+      const last = ctx.lastSummary.at(project.id) ?? project.lastStockAt;
+      const at = args.since.toLowerCase() === "last" ? (last ? new Date(Date.parse(last) + 1) : undefined) : parseSince(args.since, now);
       if (!at && args.since.toLowerCase() !== "last") {
         return failureReply({ code: "usage", message: `--since: “${args.since}” is not a date I can read; try 2013-03-25, 7d, 2w or last.` });
       }
@@ -48,19 +49,8 @@ export const stockCommand = defineCommand({
     else reply.expand = args.bucket ? `stock ${args.bucket} full` : "stock full";
     const url = ctx.pageUrl(project.id);
     if (url) reply.link = { text: "Web page", url };
-    if (!args.bucket) {
-      // Remember when the last full summary went out, for `--since last`. Bookkeeping, not history,
-      // and nothing the reply depends on: it is queued behind any change in flight but not awaited.
-      // A failing disk shows in the next real change, which is awaited.
-      void ctx.change(() =>
-        ok({
-          changes: [{ entity: "project", project: project.id, op: "update", fields: { lastStockAt: now.toISOString() } }],
-          value: undefined,
-          quiet: true,
-          durable: false,
-        }),
-      ).catch(() => undefined);
-    }
+    // Remember when this room last got the full summary, for `--since last`: not a change to the plan.
+    if (!args.bucket) ctx.lastSummary.mark(project.id, now);
     return reply;
   },
 });
