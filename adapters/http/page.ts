@@ -5,7 +5,7 @@ import type { PlanEvent, PlanState, Project, Release } from "../../src/model/sch
 import type { SeriesPoint } from "../../src/web/views.js";
 import { describeEvent } from "../../src/web/views.js";
 import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/web/views.js";
-import { bucketCounts, describeCounts, summarize } from "../../src/web/views.js";
+import { bucketCounts, describeCounts, releaseTotal, summarize } from "../../src/web/views.js";
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
 import { ago, dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, relativeDays } from "../../src/util/dates.js";
@@ -66,7 +66,7 @@ export function renderProjectPage(input: ProjectPageInput): string {
   const counts = bucketCounts(release);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);
-  const tally = total === 0 ? "No features on the list yet." : `${total.toLocaleString("en")} features: ${describeCounts(counts)}.`;
+  const tally = total === 0 ? "No features on the list yet." : `${releaseTotal(release)}: ${describeCounts(counts)}.`;
   const id = project.id;
   const body = `<header>
 <p class="crumbs"><a href="${UP_TO_INDEX}">All projects</a></p>
@@ -177,7 +177,7 @@ export function renderIndex(entries: readonly IndexEntry[], now: Date): string {
   const items = entries.map(({ project, release }) => {
     if (!release) return `<li><a href="${fromIndex(project.id)}">${escapeHtml(project.name)}</a>: no current release yet.</li>`;
     const where = describeSchedule(release, now);
-    const counts = describeCounts(bucketCounts(release));
+    const counts = `${releaseTotal(release)}: ${describeCounts(bucketCounts(release))}`;
     return `<li><a href="${fromIndex(project.id)}">${escapeHtml(`${project.name} ${release.id}`)}</a>: ${escapeHtml(counts)}.${where ? ` ${escapeHtml(where)}.` : ""}</li>`;
   });
   const list = items.length > 0 ? `<ul class="projects">${items.join("")}</ul>` : "<p>No projects to show yet.</p>";

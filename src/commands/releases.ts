@@ -3,7 +3,7 @@ import { configRoleOf, isPermitted, mayKnowProject, refusal } from "../access/pe
 import { IdSchema, isKnownTimeZone, type Milestone, type PlanState, type Project, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
 import { emptyRelease } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
-import { bucketCounts, describeCounts } from "../plan/summary.js";
+import { bucketCounts, describeCounts, releaseTotal } from "../plan/summary.js";
 import { cmd, failureReply, type ListItem, type Reply, t, type Text } from "../reply/reply.js";
 import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
@@ -189,7 +189,7 @@ export const releaseListCommand = defineCommand({
         {
           type: "list",
           items: releases.map((release) => ({
-            text: `${release.id}: ${Object.keys(release.features).length} features${release.id === project.value.currentRelease ? " (current)" : ""}`,
+            text: `${release.id}: ${releaseTotal(release)}${release.id === project.value.currentRelease ? " (current)" : ""}`,
           })),
         },
       ],

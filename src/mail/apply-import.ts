@@ -6,7 +6,10 @@ import type { ImportedItem, ImportedMail } from "./import.js";
 
 export interface ImportPlan {
   changes: ChangeRequest[];
+  /** Features added, counted as everywhere (`isCounted`): sub-items, not the features they are under. */
   added: number;
+  /** Features added that have sub-items, so are not counted in `added` (nor are area groupings). */
+  parents: number;
   /** Parents made for the mail's area headings ("x86", "Toolstack"); not counted in `added`. */
   groupings: number;
   /** Items already on the list, left as they are. */
@@ -25,8 +28,7 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   const taken = new Set(Object.keys(release.features));
   const existing = new Map(Object.values(release.features).map((feature) => [featureLabel(feature).toLowerCase(), feature]));
   let order = Object.values(release.features).reduce((max, feature) => Math.max(max, feature.order), 0);
-  let added = 0;
-  let groupings = 0;
+  const created: { id: string; area: boolean }[] = [];
   const areaParents = new Set<ImportedItem>();
 
   const add = (item: ImportedItem, parent: string | null): string => {
@@ -59,8 +61,7 @@ export function planImport(mail: ImportedMail, project: string, release: Release
     };
     existing.set(key, feature);
     changes.push({ entity: "feature", project, release: release.id, feature: id, op: "create", value: feature });
-    if (areaParents.has(item)) groupings++;
-    else added++;
+    created.push({ id, area: areaParents.has(item) });
     return id;
   };
 
@@ -97,7 +98,12 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   }
   if (mail.cycleMonths !== null && mail.cycleMonths >= 1 && mail.cycleMonths <= 60) fields["cycleMonths"] = mail.cycleMonths;
   if (Object.keys(fields).length > 0) changes.push({ entity: "release", project, release: release.id, op: "update", fields });
-  return { changes, added, groupings, skipped };
+  // Counted once every item has its place: whether an item is a parent is known only then.
+  const parentIds = new Set(changes.flatMap((change) => (change.op === "create" && change.entity === "feature" && typeof change.value["parent"] === "string" ? [change.value["parent"]] : [])));
+  const groupings = created.filter((item) => item.area).length;
+  const parents = created.filter((item) => !item.area && parentIds.has(item.id)).length;
+  const added = created.filter((item) => !item.area && !parentIds.has(item.id)).length;
+  return { changes, added, parents, groupings, skipped };
 }
 
 /** `[CHECK]`, `[BUG]` and "blocker" lead the note, so the plan keeps what the mail flagged. */

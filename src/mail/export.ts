@@ -1,6 +1,6 @@
 import type { Project, Release } from "../model/schema.js";
 import { describeSchedule, sortMilestones } from "../plan/schedule.js";
-import { bucketCounts, describeCounts, summarize } from "../plan/summary.js";
+import { bucketCounts, describeCounts, releaseTotal, summarize } from "../plan/summary.js";
 import { renderSections } from "../reply/render-plain.js";
 import type { ListItem } from "../reply/reply.js";
 import { displayZone, formatLongDate } from "../util/dates.js";
@@ -16,7 +16,7 @@ export function exportText(project: Project, release: Release, now: Date): strin
   const parts: string[] = [`[${project.name}] ${release.id} Planning: Taking stock`];
   const where = describeSchedule(release, now);
   const counts = bucketCounts(release);
-  parts.push([where ? `${where}.` : "", `Features: ${describeCounts(counts)}.`].filter(Boolean).join(" "));
+  parts.push([where ? `${where}.` : "", `${releaseTotal(release)}: ${describeCounts(counts)}.`].filter(Boolean).join(" "));
   const timeline = timelineLines(release);
   if (timeline.length > 0) {
     const cycle = release.cycleMonths ? [`We are planning on a ${release.cycleMonths}-month release cycle.`, ""] : [];
@@ -37,7 +37,7 @@ export function exportMarkdown(project: Project, release: Release, now: Date): s
   const out: string[] = [`# ${project.name} ${release.id}: taking stock`, ""];
   const where = describeSchedule(release, now);
   if (where) out.push(`${where}.`, "");
-  out.push(`Features: ${describeCounts(bucketCounts(release))}.`, "");
+  out.push(`${releaseTotal(release)}: ${describeCounts(bucketCounts(release))}.`, "");
   const timeline = timelineLines(release);
   if (timeline.length > 0) out.push("## Timeline", "", ...timeline.map((line) => `-${line.slice(1)}`), "");
   for (const section of summarize(release)) {

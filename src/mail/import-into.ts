@@ -22,7 +22,10 @@ export interface ImportTarget {
 export interface ImportReport {
   project: string;
   release: string;
+  /** Counted as everywhere: sub-items, not the features they are under (`isCounted`). */
   added: number;
+  /** Features added that have sub-items: not counted in `added`. */
+  parents: number;
   /** Parents made for area headings, beside the `added` features. */
   groupings: number;
   skipped: string[];
@@ -94,7 +97,7 @@ export async function importIntoStore(store: PlanStore, text: string, target: Im
     // One by one: spreading tens of thousands of arguments overflows the stack.
     for (const change of planned.changes) changes.push(change);
     const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));
-    return { changes, value: { project, release, added: planned.added, groupings: planned.groupings, skipped: planned.skipped, mail, created, dryRun: target.dryRun ?? false } };
+    return { changes, value: { project, release, added: planned.added, parents: planned.parents, groupings: planned.groupings, skipped: planned.skipped, mail, created, dryRun: target.dryRun ?? false } };
   };
   if (target.dryRun) return ok(build(store.read()).value);
   const result = await store.update({ by: target.by, command: `import into ${project} ${release}` }, (state) => ok(build(state)));

@@ -1,5 +1,6 @@
 import { BUCKET_INFO } from "../model/buckets.js";
 import type { Feature } from "../model/schema.js";
+import { describeTotal } from "../plan/summary.js";
 import { formatLongDate } from "../util/dates.js";
 import type { ImportedItem, ImportedMail, ImportProblem } from "./import.js";
 import type { ImportReport } from "./import-into.js";
@@ -112,7 +113,7 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   const { mail } = report;
   const totals = mailTotals(mail);
   const out: string[] = [];
-  const what = `${report.added} features${report.groupings > 0 ? ` (in ${report.groupings} area grouping${report.groupings === 1 ? "" : "s"})` : ""} into ${report.project} ${report.release}`;
+  const what = `${describeTotal(report.added, report.parents)}${report.groupings > 0 ? ` (in ${report.groupings} area grouping${report.groupings === 1 ? "" : "s"})` : ""} into ${report.project} ${report.release}`;
   out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
   const envelope = [mail.from ? `From ${mail.from}` : "", mail.asOf ? formatLongDate(mail.asOf) : ""].filter(Boolean).join(", ");
   if (envelope) out.push(`${envelope}${mail.subject ? `: “${mail.subject}”` : ""}.`);

@@ -1,12 +1,12 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
-import { formatLongDate, plural } from "../util/dates.js";
+import { formatLongDate } from "../util/dates.js";
 import { own } from "../util/own.js";
 import { describeEvent, describeFields } from "./describe-event.js";
 import { isNews } from "./news.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
-import { bucketCounts, describeCounts, featureLabel, releaseHealth, summarize } from "./summary.js";
+import { bucketCounts, describeCounts, featureLabel, releaseHealth, releaseTotal, summarize } from "./summary.js";
 
 const MAX_CHANGE_LINES = 15;
 
@@ -77,7 +77,7 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const counts = bucketCounts(release);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);
-  const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${plural(total, "feature")}: ${describeCounts(counts)}.`;
+  const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${releaseTotal(release)}: ${describeCounts(counts)}.`;
   blocks.push({ type: "text", text: where ? t`${where}. ${tally}` : tally });
   if (options.since) {
     const { at, events, last, all } = options.since;

@@ -75,12 +75,37 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
   return sections;
 }
 
-/** How many features (sub-items, not their parents) sit in each bucket. */
+/**
+ * What every count of "features" counts (the summary, release list, import, exports, web page):
+ * the items that have a status of their own, that is features without sub-items and sub-items.
+ * A feature with sub-items is a heading for them and is not counted itself.
+ */
+export function isCounted(release: Pick<Release, "features">, feature: Pick<Feature, "id">): boolean {
+  return childIds(release.features, feature.id).size === 0;
+}
+
+/** How many features have sub-items (and so are not counted themselves). */
+export function parentCount(release: Pick<Release, "features">): number {
+  return Object.values(release.features).filter((feature) => !isCounted(release, feature)).length;
+}
+
+/** "40 features (sub-items counted, not the 1 feature they are under)": the words say what was counted. */
+export function describeTotal(total: number, parents: number): string {
+  const noun = total === 1 ? "feature" : "features";
+  const what = parents > 0 ? ` (sub-items counted, not the ${parents === 1 ? "1 feature they are" : `${parents.toLocaleString("en")} features they are`} under)` : "";
+  return `${total.toLocaleString("en")} ${noun}${what}`;
+}
+
+/** `describeTotal` of a release. */
+export function releaseTotal(release: Pick<Release, "features">): string {
+  const counts = bucketCounts(release);
+  return describeTotal(Object.values(counts).reduce((sum, n) => sum + n, 0), parentCount(release));
+}
+
+/** How many features (sub-items, not their parents: see `isCounted`) sit in each bucket. */
 export function bucketCounts(release: Pick<Release, "features">): Record<Bucket, number> {
-  const features = Object.values(release.features);
-  const parents = new Set(features.map((feature) => feature.parent).filter((id) => id !== null && own(release.features, id)));
   const counts = Object.fromEntries(BUCKETS.map((bucket) => [bucket, 0])) as Record<Bucket, number>;
-  for (const feature of features) if (!parents.has(feature.id)) counts[feature.bucket]++;
+  for (const feature of Object.values(release.features)) if (isCounted(release, feature)) counts[feature.bucket]++;
   return counts;
 }
 

@@ -24,7 +24,7 @@ describe("renderIrc", () => {
     const lines = renderIrc(reply, options);
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(lines[0]).toBe("Xen 4.3: taking stock");
-    expect(lines[1]).toMatch(/^Feature freeze in \d+ days .*\d+ features: \d+ finished, \d+ on track, \d+ fair, \d+ at risk\.$/);
+    expect(lines[1]).toMatch(/^Feature freeze in \d+ days .*\d+ features \(sub-items counted, not the 1 feature they are under\): \d+ finished, \d+ on track, \d+ fair, \d+ at risk\.$/);
     expect(lines[2]).toMatch(/^At risk \(\d+\): /);
     expect(lines.join("\n")).toContain("blktap3");
     expect(lines.at(-1)).toMatch(/^Full list \(\d+ lines\): !stock full$/);

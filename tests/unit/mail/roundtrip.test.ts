@@ -86,7 +86,7 @@ describe("the Xen 4.3 status mail", () => {
     const project = store.read().projects["xen"]!;
     const text = renderPlain(stockReply(project, project.releases["4.3"]!, clock.now()));
     expect(text).toContain("Month 4 of 9, feature freeze in 61 days (25 March 2013).");
-    expect(text).toContain("40 features: 7 finished, 12 on track, 5 fair, 16 at risk.");
+    expect(text).toContain("40 features (sub-items counted, not the 1 feature they are under): 7 finished, 12 on track, 5 fair, 16 at risk.");
   });
 
   it("imports the same mail twice without duplicating anything", async () => {
