@@ -3,7 +3,7 @@ import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
-import { childrenOf, featureLabel } from "../plan/summary.js";
+import { childrenOf, describeShown, featureLabel, shownBuckets } from "../plan/summary.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
@@ -345,9 +345,15 @@ export const showCommand = defineCommand({
     const children = childrenOf(release, feature.id);
     const parent = feature.parent === null ? undefined : own(release.features, feature.parent);
     const now = ctx.clock.now();
+    // A feature with sub-items is shown where they are (`shownBuckets`), as in the summary.
+    const shown = shownBuckets(release, feature);
+    const status =
+      children.length > 0
+        ? `shown under ${describeShown(release, feature)}, where its sub-items are`
+        : `${BUCKET_INFO[feature.bucket].label}${feature.probability === null ? "" : ` (${feature.probability}%)`}`;
     const lines = [
       `id: ${feature.id}`,
-      `status: ${BUCKET_INFO[feature.bucket].label}${feature.probability === null ? "" : ` (${feature.probability}%)`}`,
+      `status: ${status}`,
       `owner: ${feature.owners.length > 0 ? feature.owners.join(", ") : "nobody yet"}`,
     ];
     if (feature.note) lines.push(`note: ${feature.note}`);
@@ -359,7 +365,7 @@ export const showCommand = defineCommand({
     return {
       tone: "info",
       blocks: [
-        { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, badge: feature.bucket }] },
+        { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, ...(shown.length === 1 ? { badge: shown[0]! } : {}) }] },
         { type: "text", text: t`${lines.join("\n")}\n${stamps}` },
         ...(guessed ? [{ type: "text" as const, text: `(There is no feature called “${args.feature}”; this is the closest, ${featureLabel(feature)}.)` }] : []),
       ],

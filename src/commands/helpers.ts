@@ -1,6 +1,7 @@
 import type { Feature, PlanState } from "../model/schema.js";
 import type { Draft } from "../ports.js";
 import type { ChangeRequest } from "../plan/reducer.js";
+import { parentMoves } from "../plan/parent-moves.js";
 import { resolveFeature } from "../plan/resolve.js";
 import { failureReply, type Reply } from "../reply/reply.js";
 import { ok, type Result } from "../util/result.js";
@@ -25,8 +26,16 @@ export async function changeAndReply(
   ctx: CommandContext,
   fn: (state: Readonly<PlanState>) => Result<Draft<Reply>>,
 ): Promise<Reply> {
-  const result = await ctx.change(fn);
-  return result.ok ? result.value : failureReply(result.error);
+  // A change can move a parent nobody named (its sub-items decide where it is shown): say so.
+  let moves: string[] = [];
+  const result = await ctx.change((state) => {
+    const draft = fn(state);
+    moves = draft.ok ? parentMoves(state, draft.value.changes) : [];
+    return draft;
+  });
+  if (!result.ok) return failureReply(result.error);
+  if (moves.length === 0) return result.value;
+  return { ...result.value, blocks: [...result.value.blocks, ...moves.map((text) => ({ type: "text" as const, text }))] };
 }
 
 /**

@@ -44,7 +44,31 @@ function itemFor(feature: Feature, text = featureLabel(feature)): ListItem {
 }
 
 /**
- * The summary's sections. A parent appears in every bucket its sub-items are in, with those
+ * The one rule for where a feature is shown, used by the summary, `!show`, the exports and the web
+ * page: a feature without sub-items is shown in its own bucket; a feature with sub-items has none
+ * of its own and is shown in each bucket one of its sub-items is in, in summary order.
+ */
+export function shownBuckets(release: Pick<Release, "features">, feature: Feature): Bucket[] {
+  const kids = childrenOf(release, feature.id);
+  if (kids.length === 0) return [feature.bucket];
+  return BUCKETS.filter((bucket) => kids.some((kid) => kid.bucket === bucket));
+}
+
+/** Finished but with sub-items still to do: "(partial)" among the finished ones. */
+export function isPartial(children: readonly Pick<Feature, "bucket">[]): boolean {
+  return children.some((kid) => kid.bucket !== "done" && kid.bucket !== "dropped");
+}
+
+/** "finished (partial), at risk": the buckets a feature is shown in, as words. */
+export function describeShown(release: Pick<Release, "features">, feature: Feature): string {
+  const kids = childrenOf(release, feature.id);
+  return shownBuckets(release, feature)
+    .map((bucket) => BUCKET_INFO[bucket].label + (bucket === "done" && isPartial(kids) ? " (partial)" : ""))
+    .join(", ");
+}
+
+/**
+ * The summary's sections (the rule of `shownBuckets`). A parent appears in every bucket its sub-items are in, with those
  * sub-items, and is marked "(partial)" among the finished ones while some sub-items are not.
  * Empty buckets are left out.
  */
@@ -63,7 +87,7 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
       }
       const here = kids.filter((kid) => kid.bucket === bucket);
       if (here.length === 0) continue;
-      const partial = bucket === "done" && kids.some((kid) => kid.bucket !== "done" && kid.bucket !== "dropped");
+      const partial = bucket === "done" && isPartial(kids);
       const item = itemFor(feature, featureLabel(feature) + (partial ? " (partial)" : ""));
       item.children = here.map((kid) => itemFor(kid));
       entries.push({ order: Math.min(...here.map((kid) => kid.order)), item });

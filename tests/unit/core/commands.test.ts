@@ -447,7 +447,7 @@ describe("typing as people do (issue 10)", () => {
     expect(await chat.say("!yes")).toMatch(/^Nothing is waiting/);
     expect(feature(chat, "blktap3")?.note).not.toBe("guessed");
     // Names it knows need no question; a read answers its best guess and says so.
-    expect(await chat.say("!status blktap3 at risk")).toBe("* blktap3: fair → at risk [at risk]");
+    expect(await chat.say("!status blktap3 at risk")).toBe("* blktap3: fair → at risk [at risk]\n\nvTPM updates is now shown under at risk, where its sub-items are (was fair).");
     expect(await chat.say("!show blktp3")).toContain("(There is no feature called “blktp3”; this is the closest, blktap3.)");
   });
 
