@@ -14,6 +14,7 @@ import { roomSettingsOf } from "./model/room-settings.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
 import { featureLabel } from "./plan/summary.js";
+import { closedRefusal } from "./plan/release.js";
 import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
 import { apology, errorRef } from "./reply/apology.js";
 import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/reply.js";
@@ -267,7 +268,14 @@ export class Stocktake implements ChatHost {
       },
       history: (query) => this.store.history(query),
       change: async (fn) => {
-        const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, fn);
+        // A shipped release is read-only whatever command asks: checked on the state the change is made on.
+        const guarded: typeof fn = (state) => {
+          const drafted = fn(state);
+          if (!drafted.ok) return drafted;
+          const closed = closedRefusal(state, drafted.value.changes);
+          return closed === undefined ? drafted : { ok: false, error: { code: "refused", message: closed } };
+        };
+        const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, guarded);
         if (!result.ok) return result;
         if (result.value.events.length > 0) this.notify(result.value.events);
         return { ok: true, value: result.value.value };

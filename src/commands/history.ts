@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import type { PlanEvent, PlanState } from "../model/schema.js";
+import type { PlanEvent, PlanState, Release } from "../model/schema.js";
+import { own } from "../util/own.js";
 import { describeEvent } from "../plan/describe-event.js";
 import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
@@ -44,11 +45,22 @@ export const historyCommand = defineCommand({
       feature = found.value.id;
       title = `History of ${found.value.title}`;
     }
-    const events = await ctx.history({
-      project: project.id,
-      ...(feature === undefined ? {} : { release: release.id, feature }),
-      limit: args.limit ?? 10,
-    });
+    const limit = args.limit ?? 10;
+    let events: PlanEvent[];
+    if (feature === undefined) {
+      events = await ctx.history({ project: project.id, limit });
+    } else {
+      // A carried feature's history goes on in the releases it came from, newest first.
+      events = [];
+      const seen = new Set<string>();
+      for (let from: Release | undefined = release; from && !seen.has(from.id); ) {
+        seen.add(from.id);
+        events.push(...(await ctx.history({ project: project.id, release: from.id, feature, limit })));
+        const carried: string | null | undefined = own(from.features, feature)?.carriedFrom;
+        from = typeof carried === "string" ? own(project.releases, carried) : undefined;
+      }
+      events = events.sort((a, b) => b.seq - a.seq).slice(0, limit);
+    }
     if (events.length === 0) return { tone: "info", blocks: [{ type: "text", text: `${title}: none yet.` }] };
     return {
       tone: "info",

@@ -20,10 +20,12 @@ import {
   projectNewCommand,
   projectUseCommand,
   releaseListCommand,
+  releaseCloseCommand,
   releaseNewCommand,
   releaseUseCommand,
   scheduleCommand,
 } from "./releases.js";
+import { deferCommand } from "./rollover.js";
 import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
 import { stockCommand } from "./stock.js";
@@ -41,6 +43,7 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   aliasCommand,
   linkCommand,
   moveCommand,
+  deferCommand,
   showCommand,
   historyCommand,
   undoCommand,
@@ -57,6 +60,7 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   releaseNewCommand,
   releaseUseCommand,
   releaseListCommand,
+  releaseCloseCommand,
   projectNewCommand,
   projectUseCommand,
   projectListCommand,

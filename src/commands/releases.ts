@@ -1,15 +1,15 @@
 import { z } from "zod";
 import { configRoleOf, isPermitted, mayKnowProject, refusal } from "../access/permissions.js";
 import { IdSchema, isKnownTimeZone, type Milestone, type PlanState, type Project, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
-import { emptyRelease } from "../plan/release.js";
+import { carryRequests, emptyRelease, isClosed } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts, releaseTotal } from "../plan/summary.js";
 import { cmd, failureReply, type ListItem, type Reply, t, type Text } from "../reply/reply.js";
 import { dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, parseDate, relativeDays } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { nameArg, valueFlag } from "./args.js";
+import { nameArg, switchArg, valueFlag } from "./args.js";
 import { param } from "./params.js";
-import { changeAndReply, noChange } from "./helpers.js";
+import { changeAndReply, noChange, stamp } from "./helpers.js";
 import { projectFor, scopeFor } from "../access/scope.js";
 import { defineCommand, type CommandContext } from "./spec.js";
 import type { Token } from "./tokenize.js";
@@ -113,6 +113,7 @@ export const releaseNewCommand = defineCommand({
   flags: [
     { name: "cycle", value: "MONTHS", description: "Length of the release cycle in months" },
     { name: "start", value: "DATE", description: "When the cycle started (default today)" },
+    { name: "carry", description: "Carry every feature not finished or dropped over from the current release" },
   ],
   args: z.object({
     version: param.word("Version: 4.3", releaseId),
@@ -120,9 +121,10 @@ export const releaseNewCommand = defineCommand({
       z.string().regex(/^\d{1,2}$/, "--cycle is a number of months").transform(Number).pipe(z.number().min(1).max(60, "--cycle is at most 60 months")).optional(),
     ),
     start: valueFlag("start"),
+    carry: switchArg,
   }),
   permission: "manage",
-  examples: ["!release new 4.3 --cycle 9", "!release new 4.4 --cycle 9 --start 2013-07-09"],
+  examples: ["!release new 4.3 --cycle 9", "!release new 4.4 --cycle 9 --start 2013-07-09", "!release new 4.4 --carry"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
       const project = projectFor(state, ctx.conversation, ctx.config);
@@ -139,12 +141,17 @@ export const releaseNewCommand = defineCommand({
       }
       const release: ReleaseMeta = { ...emptyRelease(args.version, ctx.invoker.id, now), cycleMonths: args.cycle ?? null, cycleStart: start };
       const was = currentRelease ? ` (was ${currentRelease})` : "";
+      const from = currentRelease === null ? undefined : own(releases, currentRelease);
+      if (args.carry && !from) return fail("usage", `--carry takes the unfinished features of the current release, and ${name} has none yet.`);
+      const carried = from && args.carry ? carryRequests(id, from, args.version, stamp(ctx)) : [];
+      const carriedText = from && args.carry ? ` Carried ${carried.length} unfinished feature${carried.length === 1 ? "" : "s"} over from ${from.id}.` : "";
       return ok({
         changes: [
           { entity: "release", project: id, release: args.version, op: "create", value: release },
+          ...carried,
           { entity: "project", project: id, op: "update", fields: { currentRelease: args.version } },
         ],
-        value: done(t`${name} ${args.version} is the current release now${was}. Next: ${cmd("add", "FEATURE")} and ${cmd("milestone set", "feature-freeze DATE")}.`),
+        value: done(t`${name} ${args.version} is the current release now${was}.${carriedText} Next: ${cmd("add", "FEATURE")} and ${cmd("milestone set", "feature-freeze DATE")}.`),
       });
     }),
 });
@@ -189,12 +196,39 @@ export const releaseListCommand = defineCommand({
         {
           type: "list",
           items: releases.map((release) => ({
-            text: `${release.id}: ${releaseTotal(release)}${release.id === project.value.currentRelease ? " (current)" : ""}`,
+            text: `${release.id}: ${releaseTotal(release)}${release.id === project.value.currentRelease ? " (current)" : ""}${isClosed(release) ? `, shipped ${formatLongDate(release.closedAt!.slice(0, 10))}` : ""}`,
           })),
         },
       ],
     };
   },
+});
+
+export const releaseCloseCommand = defineCommand({
+  path: ["release", "close"],
+  aliases: [["release", "ship"]],
+  summary: "Mark a release as shipped: its plan becomes read-only (undo reopens it).",
+  args: z.object({ version: param.word("Version: 4.3 (default the current release)", releaseId).optional() }),
+  permission: "manage",
+  examples: ["!release close 4.3"],
+  run: (ctx, args) =>
+    changeAndReply(ctx, (state) => {
+      const project = projectFor(state, ctx.conversation, ctx.config);
+      if (!project.ok) return project;
+      const { id, name, releases, currentRelease } = project.value;
+      const version = args.version ?? currentRelease;
+      const release = version === null ? undefined : own(releases, version);
+      if (!release) {
+        const known = Object.keys(releases);
+        return fail("not-found", version === null ? `${name} has no current release; say which to close.` : `${name} has no release ${version}.${known.length > 0 ? ` Releases: ${known.join(", ")}.` : ""}`);
+      }
+      if (isClosed(release)) return noChange(info(`${name} ${release.id} shipped already, on ${formatLongDate(release.closedAt!.slice(0, 10))}.`));
+      const next = release.id === currentRelease ? t` Next: ${cmd("release new", "VERSION --carry")} takes its unfinished features along.` : "";
+      return ok({
+        changes: [{ entity: "release", project: id, release: release.id, op: "update", fields: { closedAt: ctx.clock.now().toISOString(), closedBy: ctx.invoker.id } }],
+        value: done(t`${name} ${release.id} is shipped: its plan is read-only now (${cmd("stock", `--release ${release.id}`)} still shows it).${next}`),
+      });
+    }),
 });
 
 /** "feature freeze 25 March 2013 AoE" → name, date text, zone: the date is the longest ending that reads as one. */

@@ -5,6 +5,9 @@ import { parseSince } from "../util/dates.js";
 import { valueFlag } from "./args.js";
 import { param } from "./params.js";
 import { defineCommand, type CommandContext } from "./spec.js";
+import { projectFor, type Scope } from "../access/scope.js";
+import { fail, ok, type Result } from "../util/result.js";
+import { own } from "../util/own.js";
 
 export const stockCommand = defineCommand({
   path: ["stock"],
@@ -13,6 +16,7 @@ export const stockCommand = defineCommand({
   flags: [
     { name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" },
     { name: "all", description: "With --since: every change, owners, notes, aliases and links too" },
+    { name: "release", value: "VERSION", description: "Another release of the project, such as one that shipped" },
   ],
   args: z.object({
     bucket: param.bucket("Only this bucket").optional(),
@@ -22,11 +26,12 @@ export const stockCommand = defineCommand({
       .transform((word) => word !== undefined),
     since: valueFlag("since"),
     all: z.boolean().optional(),
+    release: valueFlag("release"),
   }),
   permission: "read",
-  examples: ["!stock", "!stock at risk", "!stock --since last", "!stock --since 2013-01-01"],
+  examples: ["!stock", "!stock at risk", "!stock --since last", "!stock --since 2013-01-01", "!stock --release 4.2"],
   run: async (ctx: CommandContext, args) => {
-    const scope = ctx.scope;
+    const scope = args.release === undefined ? ctx.scope : releaseScope(ctx, args.release);
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
     const now = ctx.clock.now();
@@ -46,11 +51,23 @@ export const stockCommand = defineCommand({
     }
     const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}) });
     if (args.full) reply.full = true;
-    else reply.expand = args.bucket ? `stock ${args.bucket} full` : "stock full";
+    else reply.expand = `stock${args.bucket ? ` ${args.bucket}` : ""} full${args.release === undefined ? "" : ` --release ${args.release}`}`;
     const url = ctx.pageUrl(project.id);
     if (url) reply.link = { text: "Web page", url };
     // Remember when this room last got the full summary, for `--since last`: not a change to the plan.
-    if (!args.bucket) ctx.lastSummary.mark(project.id, now);
+    if (!args.bucket && args.release === undefined) ctx.lastSummary.mark(project.id, now);
     return reply;
   },
 });
+
+/** The project's release of that name, current or not. */
+function releaseScope(ctx: CommandContext, version: string): Result<Scope> {
+  const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
+  if (!project.ok) return project;
+  const release = own(project.value.releases, version.trim());
+  if (!release) {
+    const known = Object.keys(project.value.releases);
+    return fail("not-found", `${project.value.name} has no release ${version}.${known.length > 0 ? ` Releases: ${known.join(", ")}.` : ""}`);
+  }
+  return ok({ project: project.value, release });
+}

@@ -46,6 +46,8 @@ export const FeatureSchema = z.object({
   createdBy: z.string(),
   updatedAt: Timestamp,
   updatedBy: z.string(),
+  /** The release it was carried over from (`!release new --carry`, `!defer`); absent in older files. */
+  carriedFrom: z.string().min(1).max(32).nullable().optional(),
 });
 export type Feature = z.infer<typeof FeatureSchema>;
 
@@ -69,6 +71,12 @@ export const ReleaseMetaSchema = z.object({
   milestones: z.array(MilestoneSchema).max(50),
   createdAt: Timestamp,
   createdBy: z.string(),
+  /**
+   * When it shipped (`!release close`): its plan is read-only from then on. Optional, so data
+   * files written before releases could be closed load as they are (open releases).
+   */
+  closedAt: Timestamp.nullable().optional(),
+  closedBy: z.string().nullable().optional(),
 });
 export type ReleaseMeta = z.infer<typeof ReleaseMetaSchema>;
 

@@ -4,12 +4,13 @@ import { formatLongDate } from "../util/dates.js";
 import { featureLabel } from "./summary.js";
 import { own } from "../util/own.js";
 
-const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order"]);
+const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order", "closedBy"]);
 
 function show(field: string, value: unknown): string {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "—";
   if (field === "bucket" && typeof value === "string" && value in BUCKET_INFO) return BUCKET_INFO[value as Bucket].label;
   if (field === "parent") return String(value);
+  if (field === "closedAt" && typeof value === "string") return formatLongDate(value.slice(0, 10));
   if (Array.isArray(value)) {
     if (field === "milestones") return `${value.length} milestone${value.length === 1 ? "" : "s"}`;
     return value.join(", ");
@@ -27,6 +28,8 @@ const FIELD_NAMES: Record<string, string> = {
   cycleMonths: "cycle",
   cycleStart: "cycle start",
   parent: "part of",
+  closedAt: "shipped",
+  closedBy: "shipped by",
 };
 
 /** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */
@@ -79,7 +82,8 @@ export function describeEvent(event: PlanEvent, state?: Readonly<PlanState>): st
   if (event.before === null) {
     if (event.entity === "feature") {
       const bucket = event.after?.["bucket"];
-      return `${undo}added ${subject}${typeof bucket === "string" ? ` (${show("bucket", bucket)})` : ""}`;
+      const from = event.after?.["carriedFrom"];
+      return `${undo}${typeof from === "string" ? "carried from " + from + ": " : "added "}${subject}${typeof bucket === "string" ? ` (${show("bucket", bucket)})` : ""}`;
     }
     if (event.entity === "conversation") return `${undo}room bound to ${show("project", event.after?.["project"])}`;
     return `${undo}created ${subject}`;

@@ -5,6 +5,7 @@ import { formatLongDate } from "../util/dates.js";
 import { own } from "../util/own.js";
 import { describeEvent, describeFields } from "./describe-event.js";
 import { isNews } from "./news.js";
+import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
 import { bucketCounts, describeCounts, featureLabel, releaseHealth, releaseTotal, summarize } from "./summary.js";
 
@@ -78,7 +79,9 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);
   const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${releaseTotal(release)}: ${describeCounts(counts)}.`;
-  blocks.push({ type: "text", text: where ? t`${where}. ${tally}` : tally });
+  if (isClosed(release)) blocks.push({ type: "text", text: `Shipped on ${formatLongDate(release.closedAt!.slice(0, 10))}: this plan is read-only.` });
+  else blocks.push({ type: "text", text: where ? t`${where}. ${tally}` : tally });
+  if (isClosed(release)) blocks.push({ type: "text", text: tally });
   if (options.since) {
     const { at, events, last, all } = options.since;
     const lines = changesSince(events, release, all === true);

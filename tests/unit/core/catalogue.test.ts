@@ -24,6 +24,7 @@ describe("the command catalogue", () => {
       flags: [
         { name: "since", value: "DATE|last", description: "Also list what changed since then (a date, 7d, 2w, or last: the last summary)" },
         { name: "all", description: "With --since: every change, owners, notes, aliases and links too" },
+        { name: "release", value: "VERSION", description: "Another release of the project, such as one that shipped" },
       ],
       permission: "read",
     });

@@ -62,6 +62,7 @@ describe("slash commands generated from the command specs", () => {
       [ApplicationCommandOptionType.Subcommand, "new"],
       [ApplicationCommandOptionType.Subcommand, "use"],
       [ApplicationCommandOptionType.Subcommand, "list"],
+      [ApplicationCommandOptionType.Subcommand, "close"],
     ]);
     expect(byName("milestone")?.options?.map((option) => option.name)).toEqual(["set", "remove"]);
   });
@@ -90,6 +91,7 @@ describe("slash commands generated from the command specs", () => {
       ["full", ApplicationCommandOptionType.Boolean],
       ["since", ApplicationCommandOptionType.String],
       ["all", ApplicationCommandOptionType.Boolean],
+      ["release", ApplicationCommandOptionType.String],
     ]);
     expect(byName("remove")?.options?.find((option) => option.name === "yes")?.type).toBe(ApplicationCommandOptionType.Boolean);
   });
