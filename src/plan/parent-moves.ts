@@ -50,6 +50,8 @@ export function parentMoves(state: Readonly<PlanState>, changes: readonly Change
       const was = shownBuckets(release, before);
       const is: Bucket[] = kids.size === 0 ? [now.bucket] : BUCKETS.filter((bucket) => [...kids.values()].some((kid) => kid.bucket === bucket));
       if (was.join() === is.join()) continue;
+      // The change set the parent's own status and it is shown just there: the reply says so already.
+      if (after.has(id) && is.length === 1 && is[0] === now.bucket && before.bucket !== now.bucket) continue;
       const words = (buckets: readonly Bucket[]) => buckets.map((bucket) => BUCKET_INFO[bucket].label).join(", ");
       const why = kids.size === 0 ? ", its own status now that it has no sub-items" : ", where its sub-items are";
       lines.push(`${featureLabel(now)} is now shown under ${words(is)}${why} (was ${words(was)}).`);
