@@ -61,9 +61,16 @@ export class HistoryLog implements Journal {
     return dropped;
   }
 
-  async append(events: readonly PlanEvent[], durable = true): Promise<void> {
-    const text = events.map((event) => JSON.stringify(event)).join("\n") + "\n";
-    const bytes = Buffer.from(text, "utf8");
+  /** Resolves with the byte offset each event's line starts at. */
+  async append(events: readonly PlanEvent[], durable = true): Promise<number[]> {
+    const lines = events.map((event) => JSON.stringify(event));
+    const positions: number[] = [];
+    let at = this.size;
+    for (const line of lines) {
+      positions.push(at);
+      at += Buffer.byteLength(line, "utf8") + 1;
+    }
+    const bytes = Buffer.from(lines.join("\n") + "\n", "utf8");
     let written = 0;
     try {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
@@ -74,11 +81,38 @@ export class HistoryLog implements Journal {
       throw error;
     }
     this.size += bytes.length;
+    return positions;
+  }
+
+  /** The events whose lines start at these byte offsets, each checked against the schema. */
+  async readAt(positions: readonly number[]): Promise<PlanEvent[]> {
+    const events: PlanEvent[] = [];
+    let buffer = Buffer.alloc(4096);
+    for (const position of positions) {
+      if (position >= this.size) throw new HistoryLogError(`${this.path}: no event at byte ${position}`);
+      let length = 0;
+      let newline = -1;
+      while (newline < 0) {
+        if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+        const bytesRead = readSync(this.fd, buffer, length, Math.min(buffer.length - length, this.size - position - length), position + length);
+        if (bytesRead === 0) throw new HistoryLogError(`${this.path}: the event at byte ${position} has no end`);
+        newline = buffer.indexOf(10, length);
+        if (newline >= length + bytesRead) newline = -1;
+        length += bytesRead;
+      }
+      events.push(parseLine(buffer.toString("utf8", 0, newline), `${this.path} (byte ${position})`));
+    }
+    return events;
   }
 
   /** Events written from byte `offset` on, oldest first, each checked against the schema. */
   /** `afterSeq`: the number the event before `offset` had, when known, so the first one is checked too. */
   async *from(offset: number, afterSeq?: number): AsyncIterable<PlanEvent> {
+    for await (const { event } of this.entries(offset, afterSeq)) yield event;
+  }
+
+  /** As `from`, with the byte offset each event's line starts at. */
+  async *entries(offset: number, afterSeq?: number): AsyncIterable<{ event: PlanEvent; position: number }> {
     if (offset > this.size) {
       throw new HistoryLogError(`${this.path} is shorter (${this.size} bytes) than the state file expects (${offset} bytes)`);
     }
@@ -95,11 +129,16 @@ export class HistoryLog implements Journal {
         if (bytesRead === 0) break;
         position += bytesRead;
         // Split in bytes, not text: a chunk boundary may fall inside a multi-byte character.
+        const blockStart = position - bytesRead - carry.length;
         const block = Buffer.concat([carry, buffer.subarray(0, bytesRead)]);
         const lastNewline = block.lastIndexOf(10);
         carry = Buffer.from(block.subarray(lastNewline + 1));
         if (lastNewline < 0) continue;
-        for (const line of block.toString("utf8", 0, lastNewline).split("\n")) {
+        for (let start = 0; start < lastNewline; ) {
+          const stop = block.indexOf(10, start);
+          const line = block.toString("utf8", start, stop);
+          const linePosition = blockStart + start;
+          start = stop + 1;
           lineNumber++;
           if (!line) continue;
           const where = `${this.path} (line ${lineNumber} after byte ${offset})`;
@@ -112,7 +151,7 @@ export class HistoryLog implements Journal {
             );
           }
           previousSeq = event.seq;
-          yield event;
+          yield { event, position: linePosition };
         }
       }
     } finally {

@@ -5,6 +5,7 @@ import { Low } from "lowdb";
 import { loadState } from "../../src/model/migrations.js";
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { applyChange, EventSourcedStore } from "../../src/store/event-store.js";
+import { HistoryIndex, HistoryIndexSchema, type HistoryIndexData } from "../../src/store/history-index.js";
 import { systemClock, type Clock, type Logger, type StoreHealth } from "../../src/ports.js";
 import { DurableJsonFile, NotJsonError } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
@@ -32,6 +33,8 @@ export interface LowdbStoreOptions {
 /** What the lowdb file holds: the state, and how much of the history it already includes. */
 interface Snapshot extends PlanState {
   historyBytes: number;
+  /** Where each feature's and person's events are in the history (src/store/history-index.ts). */
+  historyIndex: HistoryIndexData;
 }
 
 /**
@@ -53,8 +56,9 @@ export class LowdbStore extends EventSourcedStore {
     private readonly lock: FileLock,
     clock: Clock,
     private readonly options: Required<Pick<LowdbStoreOptions, "snapshotEvery" | "snapshotIdleMs">> & Pick<LowdbStoreOptions, "logger" | "writeProbe">,
+    index: HistoryIndex,
   ) {
-    super(state, log, clock);
+    super(state, log, clock, index);
   }
 
   static historyPathFor(dataFile: string): string {
@@ -71,19 +75,29 @@ export class LowdbStore extends EventSourcedStore {
       // Built explicitly: lowdb's JSONFilePreset silently keeps data in memory under NODE_ENV=test.
       const db = new Low<unknown>(new DurableJsonFile(path), null);
       await db.read();
-      const { state, historyBytes } = parseSnapshot(db.data, path);
+      const { state, historyBytes, index: saved } = parseSnapshot(db.data, path);
       log = new HistoryLog(LowdbStore.historyPathFor(path));
       if (log.repairedBytes > 0) {
         options.logger?.warn({ file: log.path, bytes: log.repairedBytes }, "dropped an unfinished last line (a crash mid-write; it was never acknowledged)");
       }
-      const replayed = await replay(state, log, historyBytes);
-      const store = new LowdbStore(state, db, log, lock, options.clock ?? systemClock, {
-        snapshotEvery: options.snapshotEvery ?? 1000,
-        snapshotIdleMs: options.snapshotIdleMs ?? 5000,
-        ...(options.logger ? { logger: options.logger } : {}),
-        ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
-      });
-      if (replayed > 0 || db.data === null) await store.snapshot();
+      // A snapshot from before the index: list the events it already holds once, then it is saved.
+      const index = saved ?? (await indexPrefix(log, historyBytes, historyBytes > 0 ? state.seq : undefined));
+      const replayed = await replay(state, log, historyBytes, index);
+      const store = new LowdbStore(
+        state,
+        db,
+        log,
+        lock,
+        options.clock ?? systemClock,
+        {
+          snapshotEvery: options.snapshotEvery ?? 1000,
+          snapshotIdleMs: options.snapshotIdleMs ?? 5000,
+          ...(options.logger ? { logger: options.logger } : {}),
+          ...(options.writeProbe ? { writeProbe: options.writeProbe } : {}),
+        },
+        index,
+      );
+      if (replayed > 0 || db.data === null || !saved) await store.snapshot();
       await store.recallOrigins();
       return store;
     } catch (error) {
@@ -150,7 +164,7 @@ export class LowdbStore extends EventSourcedStore {
   async snapshot(): Promise<void> {
     clearTimeout(this.idleTimer);
     this.sinceSnapshot = 0;
-    const data: Snapshot = { ...this.state, historyBytes: this.log.bytes };
+    const data: Snapshot = { ...this.state, historyBytes: this.log.bytes, historyIndex: this.index!.toJSON() };
     this.db.data = data;
     await this.db.write();
   }
@@ -173,9 +187,17 @@ export class LowdbStore extends EventSourcedStore {
   }
 }
 
-function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number } {
-  if (raw === null) return { state: emptyState(), historyBytes: 0 };
+function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number; index: HistoryIndex | undefined } {
+  if (raw === null) return { state: emptyState(), historyBytes: 0, index: new HistoryIndex() };
   let historyBytes = 0;
+  let index: HistoryIndex | undefined;
+  if (raw && typeof raw === "object" && "historyIndex" in raw) {
+    const { historyIndex, ...rest } = raw as Record<string, unknown>;
+    // Derived from the history: one that does not parse is rebuilt, not a reason to refuse the plan.
+    const parsed = HistoryIndexSchema.safeParse(historyIndex);
+    if (parsed.success) index = HistoryIndex.restore(parsed.data);
+    raw = rest;
+  }
   if (raw && typeof raw === "object" && "historyBytes" in raw) {
     const { historyBytes: bytes, ...rest } = raw as Record<string, unknown>;
     if (typeof bytes !== "number" || !Number.isInteger(bytes) || bytes < 0) {
@@ -188,14 +210,29 @@ function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyB
   if (!loaded.ok) {
     throw new StoreLoadError(`${path} is not a valid Stocktake data file, so it was left untouched:\n${loaded.error.message}`);
   }
-  return { state: loaded.value, historyBytes };
+  return { state: loaded.value, historyBytes, index };
 }
 
-async function replay(state: PlanState, log: HistoryLog, fromByte: number): Promise<number> {
+/** Lists the events in the history's first `bytes` bytes: once, for a snapshot written before the index. */
+async function indexPrefix(log: HistoryLog, bytes: number, lastSeq: number | undefined): Promise<HistoryIndex> {
+  const index = new HistoryIndex();
+  if (bytes === 0) return index;
+  let seq = 0;
+  for await (const { event, position } of log.entries(0)) {
+    if (position >= bytes) break;
+    index.add(event, position);
+    seq = event.seq;
+  }
+  if (lastSeq !== undefined && seq !== lastSeq) throw new StoreLoadError(`${log.path}: its first ${bytes} bytes end at event ${seq}, the state file at ${lastSeq}`);
+  return index;
+}
+
+async function replay(state: PlanState, log: HistoryLog, fromByte: number, index: HistoryIndex): Promise<number> {
   let count = 0;
   // The log checks each event follows the one before; after a snapshot, the first follows the snapshot.
   // Only a snapshot without a byte count (older files) replays from the start and skips what it holds.
-  for await (const event of log.from(fromByte, fromByte > 0 ? state.seq : undefined)) {
+  for await (const { event, position } of log.entries(fromByte, fromByte > 0 ? state.seq : undefined)) {
+    index.add(event, position);
     if (event.seq <= state.seq) continue;
     if (event.seq !== state.seq + 1) {
       throw new StoreLoadError(`${log.path}: event ${event.seq} follows ${state.seq}; the history has a gap`);

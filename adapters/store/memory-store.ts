@@ -5,8 +5,14 @@ import { systemClock, type Clock } from "../../src/ports.js";
 class MemoryJournal implements Journal {
   readonly events: PlanEvent[] = [];
 
-  async append(events: readonly PlanEvent[]): Promise<void> {
+  async append(events: readonly PlanEvent[]): Promise<number[]> {
+    const first = this.events.length;
     this.events.push(...structuredClone(events));
+    return events.map((_, i) => first + i);
+  }
+
+  async readAt(positions: readonly number[]): Promise<PlanEvent[]> {
+    return positions.map((position) => this.events[position]!);
   }
 
   async *newestFirst(): AsyncIterable<PlanEvent> {

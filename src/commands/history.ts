@@ -14,7 +14,8 @@ import { projectFor } from "../access/scope.js";
 import { param } from "./params.js";
 import { defineCommand } from "./spec.js";
 
-/** How far back `!undo` looks for the person's last change. */
+/** How far back `!undo` looks for the person's last change: the recent ones first, as nearly always enough. */
+const UNDO_RECENT = 200;
 const UNDO_WINDOW = 5_000;
 
 /** "2 hours ago, <person>: blktap3: status fair → at risk", the person named as each platform names people. */
@@ -122,8 +123,13 @@ export const undoCommand = defineCommand({
   run: async (ctx) => {
     const project = projectFor(ctx.plan, ctx.conversation, ctx.config);
     if (!project.ok) return failureReply(project.error);
-    const mine = await ctx.history({ project: project.value.id, by: ctx.invoker.id, limit: UNDO_WINDOW });
-    const picked = lastUndoable(mine);
+    const query = { project: project.value.id, by: ctx.invoker.id };
+    const recent = await ctx.history({ ...query, limit: UNDO_RECENT });
+    let picked = lastUndoable(recent);
+    // Fewer than asked for is all there is; otherwise the one to undo (or the rest of its
+    // command's changes) may lie further back.
+    const cut = recent.length === UNDO_RECENT && (!picked || recent.at(-1)!.txn === picked[0]!.txn);
+    if (cut) picked = lastUndoable(await ctx.history({ ...query, limit: UNDO_WINDOW }));
     if (!picked) return { tone: "info", blocks: [{ type: "text", text: "You have no change here to undo." }], private: true };
     const txn = picked[0]!.txn;
     return changeAndReply(ctx, (state): Result<{ changes: ChangeRequest[]; value: Reply; undoes: number }> => {

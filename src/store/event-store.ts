@@ -3,6 +3,7 @@ import type { Clock, Draft, HistoryQuery, PlanStore, StoreHealth, UpdateMeta } f
 import { fail, ok, type Result } from "../util/result.js";
 import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "../plan/reducer.js";
 import type { Change } from "../model/schema.js";
+import { HistoryIndex } from "./history-index.js";
 
 /** Store implementations replay their history with the same reducer the core applies changes with. */
 export { applyChange };
@@ -13,7 +14,13 @@ export interface Journal {
    * Resolves once the events are written, and durable unless `durable` is false: bookkeeping nobody
    * is told about skips the sync, and the next durable append's sync covers it.
    */
-  append(events: readonly PlanEvent[], durable?: boolean): Promise<void>;
+  append(events: readonly PlanEvent[], durable?: boolean): Promise<readonly number[] | void>;
+  /**
+   * The events at these positions (as `append` returned them), in the same order. A journal with
+   * it, whose appends return positions, gets an index: `!history FEATURE` and `!undo` read only
+   * the lines they need. One without (PostgreSQL, shared with other writers) is scanned.
+   */
+  readAt?(positions: readonly number[]): Promise<PlanEvent[]>;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
   /** Every event appended before the iteration starts, oldest first. */
@@ -28,15 +35,23 @@ export interface Journal {
 /** How many recent chat messages a store remembers having applied. */
 export const REMEMBERED_ORIGINS = 10_000;
 
+/** How many indexed events `history` reads at a time. */
+const READ_BATCH = 16;
+
 export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly origins = new Set<string>();
+  protected readonly index: HistoryIndex | undefined;
 
   constructor(
     protected readonly state: PlanState,
     private readonly journal: Journal,
     private readonly clock: Clock,
-  ) {}
+    /** Where the events already in the journal are; a new, empty one for an empty journal. */
+    index?: HistoryIndex,
+  ) {
+    this.index = journal.readAt ? (index ?? new HistoryIndex()) : undefined;
+  }
 
   read(): Readonly<PlanState> {
     return this.state;
@@ -90,13 +105,15 @@ export class EventSourcedStore implements PlanStore {
     }));
     const previousSeq = this.state.seq;
     this.state.seq = txn + events.length - 1;
+    let positions: readonly number[] | void;
     try {
-      await this.journal.append(events, draft.durable ?? true);
+      positions = await this.journal.append(events, draft.durable ?? true);
     } catch (error) {
       this.rollback(applied);
       this.state.seq = previousSeq;
       throw error;
     }
+    if (this.index && positions) events.forEach((event, i) => this.index!.add(event, positions[i]!));
     if (meta.origin !== undefined) this.remember(meta.origin);
     await this.committed(events);
     return ok({ value: draft.value, events });
@@ -135,8 +152,38 @@ export class EventSourcedStore implements PlanStore {
   protected async committed(_events: readonly PlanEvent[]): Promise<void> {}
 
   async history(query: HistoryQuery): Promise<PlanEvent[]> {
+    if (query.limit <= 0) return [];
+    const listed = this.journal.readAt ? this.index?.candidates(query) : undefined;
+    if (listed) {
+      // The index is derived: one that points at the wrong lines is not trusted, the history is.
+      const found = await this.indexed(query, listed).catch(() => undefined);
+      if (found) return found;
+    }
+    return this.scan(query);
+  }
+
+  /** The query answered from the index's positions; undefined when it may have missed older events. */
+  private async indexed(query: HistoryQuery, listed: { positions: readonly number[]; complete: boolean }): Promise<PlanEvent[] | undefined> {
     const found: PlanEvent[] = [];
-    if (query.limit <= 0) return found;
+    const since = query.since?.toISOString();
+    let previous = Infinity;
+    for (let start = 0; start < listed.positions.length; start += READ_BATCH) {
+      for (const event of await this.journal.readAt!(listed.positions.slice(start, start + READ_BATCH))) {
+        if (event.seq >= previous) throw new Error("the history index is out of order");
+        previous = event.seq;
+        if (since !== undefined && event.at < since) return found;
+        if (matches(event, query)) {
+          found.push(event);
+          if (found.length >= query.limit) return found;
+        }
+      }
+    }
+    // Everything the key ever had was listed: nothing older can match.
+    return listed.complete ? found : undefined;
+  }
+
+  private async scan(query: HistoryQuery): Promise<PlanEvent[]> {
+    const found: PlanEvent[] = [];
     const since = query.since?.toISOString();
     for await (const event of this.journal.newestFirst()) {
       if (since !== undefined && event.at < since) break;
