@@ -19,6 +19,8 @@ export class HistoryLogError extends Error {
 export class HistoryLog implements Journal {
   private fd: number;
   private size: number;
+  /** How much of the file is known to be on the disk: appends that skipped the sync are past it. */
+  private synced: number;
 
   /** Bytes dropped from the end on open: an unfinished line from a crash, never acknowledged. */
   readonly repairedBytes: number;
@@ -27,10 +29,26 @@ export class HistoryLog implements Journal {
     this.fd = openSync(path, "a+");
     this.size = fstatSync(this.fd).size;
     this.repairedBytes = this.dropUnfinishedLine();
+    this.synced = this.size;
   }
 
   get bytes(): number {
     return this.size;
+  }
+
+  /** The bytes a power cut cannot take back. */
+  get syncedBytes(): number {
+    return this.synced;
+  }
+
+  /**
+   * Puts every append on the disk, including bookkeeping written without waiting: a snapshot
+   * calls this first, so it never counts history a power cut could still take back.
+   */
+  sync(): void {
+    if (this.synced === this.size) return;
+    fdatasyncSync(this.fd);
+    this.synced = this.size;
   }
 
   private dropUnfinishedLine(): number {
@@ -81,6 +99,7 @@ export class HistoryLog implements Journal {
       throw error;
     }
     this.size += bytes.length;
+    if (durable) this.synced = this.size;
     return positions;
   }
 

@@ -1,4 +1,4 @@
-import { constants, mkdirSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Low } from "lowdb";
@@ -6,6 +6,7 @@ import { loadState } from "../../src/model/migrations.js";
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { applyChange, EventSourcedStore } from "../../src/store/event-store.js";
 import { HistoryIndex, HistoryIndexSchema, type HistoryIndexData } from "../../src/store/history-index.js";
+import { own } from "../../src/util/own.js";
 import { systemClock, type Clock, type Logger, type StoreHealth } from "../../src/ports.js";
 import { DurableJsonFile, NotJsonError } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
@@ -80,11 +81,20 @@ export class LowdbStore extends EventSourcedStore {
       if (log.repairedBytes > 0) {
         options.logger?.warn({ file: log.path, bytes: log.repairedBytes }, "dropped an unfinished last line (a crash mid-write; it was never acknowledged)");
       }
-      // A snapshot from before the index: list the events it already holds once, then it is saved.
-      const index = saved ?? (await indexPrefix(log, historyBytes, historyBytes > 0 ? state.seq : undefined));
-      const replayed = await replay(state, log, historyBytes, index);
+      let start = { state, historyBytes, saved };
+      if (historyBytes > log.bytes) {
+        // The snapshot counts history the disk no longer has: lines a power cut took back before
+        // they were synced (a snapshot from an older Stocktake could count unsynced bookkeeping).
+        // The history is the record; the plan is rebuilt from it and what was lost is named.
+        start = await rebuildFromHistory(path, state, log, historyBytes, options.logger);
+      }
+      // A snapshot from before the index, or one whose index points past its own history: list
+      // the events it already holds once, then it is saved.
+      const trusted = start.saved?.within(start.historyBytes) ? start.saved : undefined;
+      const index = trusted ?? (await indexPrefix(log, start.historyBytes, start.historyBytes > 0 ? start.state.seq : undefined));
+      const replayed = await replay(start.state, log, start.historyBytes, index);
       const store = new LowdbStore(
-        state,
+        start.state,
         db,
         log,
         lock,
@@ -97,7 +107,7 @@ export class LowdbStore extends EventSourcedStore {
         },
         index,
       );
-      if (replayed > 0 || db.data === null || !saved) await store.snapshot();
+      if (replayed > 0 || db.data === null || !trusted || start.historyBytes !== historyBytes) await store.snapshot();
       await store.recallOrigins();
       return store;
     } catch (error) {
@@ -164,6 +174,9 @@ export class LowdbStore extends EventSourcedStore {
   async snapshot(): Promise<void> {
     clearTimeout(this.idleTimer);
     this.sinceSnapshot = 0;
+    // Only synced history may be counted: a power cut after this snapshot must not leave it
+    // claiming lines the disk never got (issue 11, item 5).
+    this.log.sync();
     const data: Snapshot = { ...this.state, historyBytes: this.log.bytes, historyIndex: this.index!.toJSON() };
     this.db.data = data;
     await this.db.write();
@@ -211,6 +224,66 @@ function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyB
     throw new StoreLoadError(`${path} is not a valid Stocktake data file, so it was left untouched:\n${loaded.error.message}`);
   }
   return { state: loaded.value, historyBytes, index };
+}
+
+/**
+ * The plan as the history has it, for a snapshot that counts more history than the file holds.
+ * The old snapshot is kept beside the data file, and what it had that the history lacks is logged.
+ */
+async function rebuildFromHistory(
+  path: string,
+  snapshot: PlanState,
+  log: HistoryLog,
+  historyBytes: number,
+  logger: Logger | undefined,
+): Promise<{ state: PlanState; historyBytes: number; saved: undefined }> {
+  const state = emptyState();
+  try {
+    await replay(state, log, 0, new HistoryIndex());
+  } catch (error) {
+    const reason = error instanceof StoreLoadError || error instanceof HistoryLogError ? error.message : String(error);
+    throw new StoreLoadError(
+      `${log.path} is shorter (${log.bytes} bytes) than the state file expects (${historyBytes} bytes), and the plan cannot be rebuilt from it (${reason}). Run \`stocktake repair\` to see what can be saved.`,
+    );
+  }
+  const backup = `${path}.${snapshot.seq}.before-lost-tail`;
+  copyFileSync(path, backup);
+  const lost = snapshot.seq - state.seq;
+  logger?.warn(
+    {
+      file: log.path,
+      historyBytes: log.bytes,
+      expected: historyBytes,
+      lastEvent: state.seq,
+      snapshotEvent: snapshot.seq,
+      changed: differences(snapshot, state),
+      backup,
+    },
+    lost > 0
+      ? `the history ends at event ${state.seq}, the snapshot counted up to ${snapshot.seq}: ${lost} event${lost === 1 ? "" : "s"} (${state.seq + 1}–${snapshot.seq}) never reached the disk (a power cut?) and ${lost === 1 ? "was" : "were"} dropped; the plan was rebuilt from the history, the old snapshot kept as ${backup}`
+      : `the history is ${historyBytes - log.bytes} bytes shorter than the snapshot counted, but holds every event it covers; the plan was rebuilt from the history, the old snapshot kept as ${backup}`,
+  );
+  return { state, historyBytes: log.bytes, saved: undefined };
+}
+
+/** What a snapshot has that the rebuilt plan does not: project, release and feature ids, a few. */
+function differences(before: PlanState, after: PlanState): string[] {
+  const found: string[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const [projectId, project] of Object.entries(before.projects)) {
+    const other = own(after.projects, projectId);
+    if (same(project, other)) continue;
+    const count = found.length;
+    for (const [releaseId, release] of Object.entries(project.releases)) {
+      const otherRelease = other ? own(other.releases, releaseId) : undefined;
+      for (const [featureId, feature] of Object.entries(release.features)) {
+        if (!same(feature, otherRelease ? own(otherRelease.features, featureId) : undefined)) found.push(`${projectId} ${releaseId} ${featureId}`);
+      }
+    }
+    if (found.length === count) found.push(projectId);
+  }
+  if (!same(before.conversations, after.conversations)) found.push("room settings");
+  return found.slice(0, 20);
 }
 
 /** Lists the events in the history's first `bytes` bytes: once, for a snapshot written before the index. */

@@ -67,6 +67,14 @@ export class HistoryIndex {
     return { positions: [...entry.positions].reverse(), complete: entry.complete };
   }
 
+  /** Every position lies before `bytes`: an index saved with more history than the file has is not used. */
+  within(bytes: number): boolean {
+    for (const map of [this.features, this.people]) {
+      for (const entry of map.values()) if (entry.positions.some((position) => position >= bytes)) return false;
+    }
+    return true;
+  }
+
   toJSON(): HistoryIndexData {
     const list = (map: Map<string, Entry>) => [...map].map(([key, entry]): [string, number[], boolean] => [key, entry.positions, entry.complete]);
     return { version: 1, features: list(this.features), people: list(this.people) };
