@@ -1,6 +1,6 @@
-import { constants, copyFileSync, mkdirSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { access } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Low } from "lowdb";
 import { loadState } from "../../src/model/migrations.js";
 import { emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
@@ -73,6 +73,7 @@ export class LowdbStore extends EventSourcedStore {
     lock.acquire();
     let log: HistoryLog | undefined;
     try {
+      removeStaleTempFiles(path, options.logger);
       // Built explicitly: lowdb's JSONFilePreset silently keeps data in memory under NODE_ENV=test.
       const db = new Low<unknown>(new DurableJsonFile(path), null);
       await db.read();
@@ -198,6 +199,25 @@ export class LowdbStore extends EventSourcedStore {
       this.lock.release();
     }
   }
+}
+
+/**
+ * Snapshot temp files a kill left behind (`.stocktake.json.PID.tmp`, as large as the plan). Only
+ * the lock's holder writes them, and it holds the lock now, so any that exist are stale.
+ */
+function removeStaleTempFiles(path: string, logger: Logger | undefined): void {
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix) || !/^\d+\.tmp$/.test(name.slice(prefix.length))) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+      removed.push(name);
+    } catch (error) {
+      logger?.warn({ err: error, file: name }, "could not remove a snapshot temp file left by an earlier run");
+    }
+  }
+  if (removed.length > 0) logger?.info({ files: removed }, `removed ${removed.length} snapshot temp file${removed.length === 1 ? "" : "s"} left by an earlier run that was killed`);
 }
 
 function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number; index: HistoryIndex | undefined } {

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LockedError } from "../../../adapters/store/lock.js";
@@ -95,6 +95,18 @@ describe("the lowdb store on disk", () => {
   });
 
   // Another process holding the lock, and taking over a killed owner's: tests/integration/store/lock.test.ts.
+  it("removes snapshot temp files a killed run left, and nothing else (issue 11, item 7)", async () => {
+    await (await LowdbStore.open(file)).close();
+    const stale = [".stocktake.json.4242.tmp", ".stocktake.json.7.tmp"].map((name) => join(temp.dir, name));
+    for (const path of stale) writeFileSync(path, "x".repeat(100_000));
+    const others = [".other.json.4242.tmp", "stocktake.json.4242.tmp.keep", ".stocktake.json.notes.tmp"].map((name) => join(temp.dir, name));
+    for (const path of others) writeFileSync(path, "mine");
+    const store = await LowdbStore.open(file);
+    await store.close();
+    expect(stale.filter((path) => existsSync(path))).toEqual([]);
+    expect(others.filter((path) => existsSync(path))).toEqual(others);
+  });
+
   it("lets one store own the file in this process", async () => {
     const store = await LowdbStore.open(file);
     await expect(LowdbStore.open(file)).rejects.toBeInstanceOf(LockedError);
