@@ -1,5 +1,6 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { z } from "zod";
 import { EventSchema, type PlanEvent } from "../../src/model/schema.js";
 import type { Journal } from "../../src/store/event-store.js";
 
@@ -24,11 +25,19 @@ export class HistoryLog implements Journal {
 
   /** Bytes dropped from the end on open: an unfinished line from a crash, never acknowledged. */
   readonly repairedBytes: number;
+  /**
+   * A txn dropped from the end on open because only some of its events were written (a crash
+   * mid-append; never acknowledged): applying part of a command is worse than not applying it.
+   */
+  readonly droppedTransaction: { txn: number; written: number; of: number } | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "a+");
     this.size = fstatSync(this.fd).size;
-    this.repairedBytes = this.dropUnfinishedLine();
+    const unfinished = this.dropUnfinishedLine();
+    const before = this.size;
+    this.droppedTransaction = this.dropIncompleteTransaction();
+    this.repairedBytes = unfinished + (before - this.size);
     this.synced = this.size;
   }
 
@@ -67,6 +76,44 @@ export class HistoryLog implements Journal {
       end = start;
     }
     return this.truncate(0);
+  }
+
+  /** The line that ends just before byte `end` (which follows its newline), or undefined at the start. */
+  private lineEndingAt(end: number): { start: number; text: string } | undefined {
+    if (end <= 0) return undefined;
+    const parts: Buffer[] = [];
+    let stop = end - 1;
+    while (stop > 0) {
+      const start = Math.max(0, stop - CHUNK);
+      const buffer = Buffer.alloc(stop - start);
+      readSync(this.fd, buffer, 0, buffer.length, start);
+      const newline = buffer.lastIndexOf(10);
+      if (newline >= 0) {
+        parts.unshift(buffer.subarray(newline + 1));
+        return { start: start + newline + 1, text: Buffer.concat(parts).toString("utf8") };
+      }
+      parts.unshift(buffer);
+      stop = start;
+    }
+    return { start: 0, text: Buffer.concat(parts).toString("utf8") };
+  }
+
+  private dropIncompleteTransaction(): { txn: number; written: number; of: number } | undefined {
+    const last = this.lineEndingAt(this.size);
+    if (!last) return undefined;
+    const event = readEntry(last.text);
+    if (!event || event.txnEvents === undefined) return undefined;
+    const written = event.seq - event.txn + 1;
+    if (written >= event.txnEvents) return undefined;
+    // Walk back to the txn's first line; anything unexpected there is left for replay to report.
+    let first = last;
+    for (let i = 1; i < written; i++) {
+      const line = this.lineEndingAt(first.start);
+      if (!line || readEntry(line.text)?.txn !== event.txn) return undefined;
+      first = line;
+    }
+    this.truncate(first.start);
+    return { txn: event.txn, written, of: event.txnEvents };
   }
 
   private truncate(keep: number): number {
@@ -131,7 +178,8 @@ export class HistoryLog implements Journal {
   }
 
   /** As `from`, with the byte offset each event's line starts at. */
-  async *entries(offset: number, afterSeq?: number): AsyncIterable<{ event: PlanEvent; position: number }> {
+  /** `gap`: a line `stocktake repair` left comes just before it, so its number may jump. */
+  async *entries(offset: number, afterSeq?: number): AsyncIterable<{ event: PlanEvent; position: number; gap: boolean }> {
     if (offset > this.size) {
       throw new HistoryLogError(`${this.path} is shorter (${this.size} bytes) than the state file expects (${offset} bytes)`);
     }
@@ -141,6 +189,9 @@ export class HistoryLog implements Journal {
       let carry = Buffer.alloc(0);
       let lineNumber = 0;
       let previousSeq = afterSeq;
+      let lastTxn: number | undefined;
+      let openTxn: { txn: number; last: number } | undefined;
+      let afterGap = false;
       const buffer = Buffer.alloc(CHUNK);
       const end = this.size;
       while (position < end) {
@@ -161,16 +212,33 @@ export class HistoryLog implements Journal {
           lineNumber++;
           if (!line) continue;
           const where = `${this.path} (line ${lineNumber} after byte ${offset})`;
-          const event = parseLine(line, where);
+          const entry = parseEntry(line, where);
+          if ("gap" in entry) {
+            // `stocktake repair` left this: the events it stands for are in its backup.
+            afterGap = true;
+            continue;
+          }
+          const event = entry;
           // Each event is numbered one more than the one before: a repeat means two writers, a
           // jump a lost or reordered line. Either way, dropping one silently would lose a change.
-          if (previousSeq !== undefined && event.seq !== previousSeq + 1) {
+          if (previousSeq !== undefined && (afterGap ? event.seq <= previousSeq : event.seq !== previousSeq + 1)) {
             throw new HistoryLogError(
-              `${where}: event ${event.seq} follows ${previousSeq}; ${event.seq <= previousSeq ? "a repeated or out-of-order sequence number (two processes wrote this history?)" : "the history has a gap"}`,
+              `${where}: event ${event.seq} follows ${previousSeq}; ${event.seq <= previousSeq ? "a repeated or out-of-order sequence number (two processes wrote this history?)" : "the history has a gap"}. Run \`stocktake repair\` to see what can be saved.`,
             );
           }
+          // A txn is applied whole or not at all: one that lost events in the middle is refused.
+          if (openTxn && openTxn.txn !== event.txn && openTxn.last > (previousSeq ?? 0)) {
+            throw new HistoryLogError(`${where}: the command of event ${openTxn.txn} has ${openTxn.last - openTxn.txn + 1} events, but only ${(previousSeq ?? 0) - openTxn.txn + 1} are here. Run \`stocktake repair\` to see what can be saved.`);
+          }
+          if (event.txn !== event.seq && previousSeq !== undefined && !afterGap && lastTxn !== event.txn) {
+            throw new HistoryLogError(`${where}: event ${event.seq} belongs to the command of event ${event.txn}, whose start is missing. Run \`stocktake repair\` to see what can be saved.`);
+          }
+          if (event.seq === event.txn) openTxn = event.txnEvents === undefined ? undefined : { txn: event.txn, last: event.txn + event.txnEvents - 1 };
+          const gap = afterGap;
+          afterGap = false;
+          lastTxn = event.txn;
           previousSeq = event.seq;
-          yield { event, position: linePosition };
+          yield { event, position: linePosition, gap };
         }
       }
     } finally {
@@ -202,11 +270,13 @@ export class HistoryLog implements Journal {
         carry = Buffer.from(block);
         for (const line of lines) {
           const text = line.toString("utf8").trimEnd();
-          if (text) yield parseLine(text, this.path);
+          const entry = text ? parseEntry(text, this.path) : undefined;
+          if (entry && !("gap" in entry)) yield entry;
         }
       }
       const first = carry.toString("utf8").trimEnd();
-      if (first) yield parseLine(first, this.path);
+      const entry = first ? parseEntry(first, this.path) : undefined;
+      if (entry && !("gap" in entry)) yield entry;
     } finally {
       await file.close();
     }
@@ -220,6 +290,37 @@ export class HistoryLog implements Journal {
 /** The newline that ends the second-to-last line, ignoring the block's own final newline. */
 function newlineBeforeLast(block: Buffer): number {
   return block.length < 2 ? -1 : block.lastIndexOf(10, block.length - 2);
+}
+
+/**
+ * What `stocktake repair` writes where it took lines out: how many, after which event, and the
+ * backup that holds them. Replay lets the next event's number jump past it.
+ */
+export const GapSchema = z.object({
+  gap: z.object({ after: z.number().int().min(0), lines: z.number().int().min(1), events: z.array(z.number().int()), backup: z.string(), at: z.string() }),
+});
+export type Gap = z.infer<typeof GapSchema>;
+
+function parseEntry(line: string, where: string): PlanEvent | Gap {
+  if (line.startsWith('{"gap":')) {
+    const gap = GapSchema.safeParse(safeJson(line));
+    if (gap.success) return gap.data;
+  }
+  return parseLine(line, where);
+}
+
+/** The event on a line, or undefined for anything else (a gap, a damaged line). */
+function readEntry(line: string): PlanEvent | undefined {
+  const parsed = EventSchema.safeParse(safeJson(line));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseLine(line: string, where: string): PlanEvent {

@@ -80,7 +80,13 @@ export class LowdbStore extends EventSourcedStore {
       const { state, historyBytes, index: saved } = parseSnapshot(db.data, path);
       log = new HistoryLog(LowdbStore.historyPathFor(path));
       if (log.repairedBytes > 0) {
-        options.logger?.warn({ file: log.path, bytes: log.repairedBytes }, "dropped an unfinished last line (a crash mid-write; it was never acknowledged)");
+        const txn = log.droppedTransaction;
+        options.logger?.warn(
+          { file: log.path, bytes: log.repairedBytes, ...(txn ? { txn: txn.txn } : {}) },
+          txn
+            ? `dropped the last command (event ${txn.txn}): ${txn.written} of its ${txn.of} events were written before a crash, and it was never acknowledged`
+            : "dropped an unfinished last line (a crash mid-write; it was never acknowledged)",
+        );
       }
       let start = { state, historyBytes, saved };
       if (historyBytes > log.bytes) {
@@ -324,10 +330,10 @@ async function replay(state: PlanState, log: HistoryLog, fromByte: number, index
   let count = 0;
   // The log checks each event follows the one before; after a snapshot, the first follows the snapshot.
   // Only a snapshot without a byte count (older files) replays from the start and skips what it holds.
-  for await (const { event, position } of log.entries(fromByte, fromByte > 0 ? state.seq : undefined)) {
+  for await (const { event, position, gap } of log.entries(fromByte, fromByte > 0 ? state.seq : undefined)) {
     index.add(event, position);
     if (event.seq <= state.seq) continue;
-    if (event.seq !== state.seq + 1) {
+    if (event.seq !== state.seq + 1 && !gap) {
       throw new StoreLoadError(`${log.path}: event ${event.seq} follows ${state.seq}; the history has a gap`);
     }
     try {

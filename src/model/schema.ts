@@ -155,6 +155,11 @@ export const EventSchema = z.intersection(
     seq: z.number().int().min(1),
     /** Sequence number of the first event of the command that made it: undo works per command. */
     txn: z.number().int().min(1),
+    /**
+     * How many events the txn has, on each of them when more than one (absent: one, or a history
+     * written before this was recorded). Replay never applies a txn it has only part of.
+     */
+    txnEvents: z.number().int().min(2).optional(),
     at: Timestamp,
     by: z.string(),
     /** What the person typed, shortened; shown by `!history`. */

@@ -96,6 +96,7 @@ export class EventSourcedStore implements PlanStore {
       ...change,
       seq: txn + index,
       txn,
+      ...(applied.length > 1 ? { txnEvents: applied.length } : {}),
       at,
       by: meta.by,
       command: meta.command.slice(0, 200),
