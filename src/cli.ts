@@ -20,6 +20,8 @@ Commands:
   import FILE          Read a release-status mail (plain text, .eml or mbox) into the plan
   export               Print the current release (--format text|markdown|json)
   check-config [FILE]  Check a config file and report every problem in it
+  repair               The data file's history: take out (and back up, and list) what cannot be
+                       read, so the bot starts again; --dry-run only reports. Stop the bot first
   discord deploy-commands [--guild ID]
                        Register the slash commands with Discord (in one server: at once)
 
@@ -29,7 +31,7 @@ Options:
   --demo               console: start with the Xen 4.3 example plan, kept in memory only
   --project ID         import/export: the project (import guesses it from the mail's subject)
   --release ID         import/export: the release (default: the project's current one)
-  --dry-run            import: show what would be imported, write nothing
+  --dry-run            import, repair: show what would be done, write nothing
   --format FORMAT      export: text (mail-ready, default), markdown or json
   --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
   --help               This text
@@ -74,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       if (!file) throw new UsageError("import needs a FILE: stocktake import status-mail.txt");
       return runImport(config, file, values.project, values.release, values["dry-run"]);
     }
+    case "repair":
+      return runRepair(config, values["dry-run"]);
     case "discord": {
       if (rest[0] !== "deploy-commands") throw new UsageError(`discord: the subcommand is deploy-commands (got “${rest[0] ?? ""}”)`);
       return runDeployCommands(config, values.guild);
@@ -91,6 +95,29 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command “${command}”`);
   }
+}
+
+async function runRepair(config: Config, dryRun: boolean): Promise<number> {
+  if (config.store.kind !== "lowdb") throw new UsageError("repair is for the embedded store (the data file); PostgreSQL keeps its history in a table it writes in one transaction per command");
+  const { repairLowdb, describeRepair, RepairError } = await import("../adapters/store/repair.js");
+  let report;
+  try {
+    report = await repairLowdb(config.dataFile, { dryRun });
+  } catch (error) {
+    if (error instanceof RepairError) {
+      process.stderr.write(`stocktake: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  process.stdout.write(describeRepair(report, dryRun));
+  if (!dryRun && report.changed) {
+    // Proof that it starts now: open it as the bot would, and close it again.
+    const store = await openStore(config);
+    await store.close();
+    process.stdout.write(`${storeName(config)} opens again.\n`);
+  }
+  return 0;
 }
 
 function checkConfig(path: string | undefined): number {

@@ -35,11 +35,11 @@ export class DurableJsonFile implements Adapter<unknown> {
  * Replaces a file so that a crash leaves either the old or the new content: a temporary file,
  * fsynced, renamed over the old one, and the directory fsynced so the rename itself is durable.
  */
-export async function writeFileAtomically(path: string, text: string, mode = 0o644): Promise<void> {
+export async function writeFileAtomically(path: string, text: string | Buffer, mode = 0o644): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const file = await open(temp, "w", mode);
   try {
-    await file.writeFile(text, "utf8");
+    await file.writeFile(text);
     await file.sync();
   } catch (error) {
     await file.close();

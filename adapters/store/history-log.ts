@@ -223,15 +223,15 @@ export class HistoryLog implements Journal {
           // jump a lost or reordered line. Either way, dropping one silently would lose a change.
           if (previousSeq !== undefined && (afterGap ? event.seq <= previousSeq : event.seq !== previousSeq + 1)) {
             throw new HistoryLogError(
-              `${where}: event ${event.seq} follows ${previousSeq}; ${event.seq <= previousSeq ? "a repeated or out-of-order sequence number (two processes wrote this history?)" : "the history has a gap"}. Run \`stocktake repair\` to see what can be saved.`,
+              `${where}: event ${event.seq} follows ${previousSeq}; ${event.seq <= previousSeq ? "a repeated or out-of-order sequence number (two processes wrote this history?)" : "the history has a gap"}.`,
             );
           }
           // A txn is applied whole or not at all: one that lost events in the middle is refused.
           if (openTxn && openTxn.txn !== event.txn && openTxn.last > (previousSeq ?? 0)) {
-            throw new HistoryLogError(`${where}: the command of event ${openTxn.txn} has ${openTxn.last - openTxn.txn + 1} events, but only ${(previousSeq ?? 0) - openTxn.txn + 1} are here. Run \`stocktake repair\` to see what can be saved.`);
+            throw new HistoryLogError(`${where}: the command of event ${openTxn.txn} has ${openTxn.last - openTxn.txn + 1} events, but only ${(previousSeq ?? 0) - openTxn.txn + 1} are here.`);
           }
           if (event.txn !== event.seq && previousSeq !== undefined && !afterGap && lastTxn !== event.txn) {
-            throw new HistoryLogError(`${where}: event ${event.seq} belongs to the command of event ${event.txn}, whose start is missing. Run \`stocktake repair\` to see what can be saved.`);
+            throw new HistoryLogError(`${where}: event ${event.seq} belongs to the command of event ${event.txn}, whose start is missing.`);
           }
           if (event.seq === event.txn) openTxn = event.txnEvents === undefined ? undefined : { txn: event.txn, last: event.txn + event.txnEvents - 1 };
           const gap = afterGap;
@@ -297,7 +297,7 @@ function newlineBeforeLast(block: Buffer): number {
  * backup that holds them. Replay lets the next event's number jump past it.
  */
 export const GapSchema = z.object({
-  gap: z.object({ after: z.number().int().min(0), lines: z.number().int().min(1), events: z.array(z.number().int()), backup: z.string(), at: z.string() }),
+  gap: z.object({ after: z.number().int().min(0), lines: z.number().int().min(0), events: z.array(z.number().int()), backup: z.string(), at: z.string() }),
 });
 export type Gap = z.infer<typeof GapSchema>;
 

@@ -20,6 +20,9 @@ export class StoreLoadError extends Error {
   }
 }
 
+/** The way forward when the history cannot be replayed. */
+const REPAIR_HINT = "Run `stocktake repair` (stop the bot first) to see what cannot be read, back it up and start again; `--dry-run` only reports.";
+
 export interface LowdbStoreOptions {
   clock?: Clock;
   logger?: Logger;
@@ -120,7 +123,8 @@ export class LowdbStore extends EventSourcedStore {
     } catch (error) {
       log?.close();
       lock.release();
-      if (error instanceof HistoryLogError) throw new StoreLoadError(error.message);
+      if (error instanceof HistoryLogError) throw new StoreLoadError(`${error.message}\n${REPAIR_HINT}`);
+      if (error instanceof StoreLoadError && /history/.test(error.message) && !error.message.includes("stocktake repair")) throw new StoreLoadError(`${error.message}\n${REPAIR_HINT}`);
       // Not JSON at all (a hand edit gone wrong, another program's file): refused like an invalid one.
       if (error instanceof NotJsonError) throw new StoreLoadError(`${error.message}; it was left as it is. Fix it, or move it away to start a new plan.`);
       throw error;
@@ -226,7 +230,7 @@ function removeStaleTempFiles(path: string, logger: Logger | undefined): void {
   if (removed.length > 0) logger?.info({ files: removed }, `removed ${removed.length} snapshot temp file${removed.length === 1 ? "" : "s"} left by an earlier run that was killed`);
 }
 
-function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number; index: HistoryIndex | undefined } {
+export function parseSnapshot(raw: unknown, path: string): { state: PlanState; historyBytes: number; index: HistoryIndex | undefined } {
   if (raw === null) return { state: emptyState(), historyBytes: 0, index: new HistoryIndex() };
   let historyBytes = 0;
   let index: HistoryIndex | undefined;
