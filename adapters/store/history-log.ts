@@ -262,20 +262,20 @@ export class HistoryLog implements Journal {
         end = start;
         // Work in bytes: a chunk boundary may split a multi-byte character.
         let block = Buffer.concat([buffer.subarray(0, bytesRead), carry]);
-        const lines: Buffer[] = [];
+        const lines: { line: Buffer; at: number }[] = [];
         for (let newline = newlineBeforeLast(block); newline >= 0; newline = newlineBeforeLast(block)) {
-          lines.push(block.subarray(newline + 1));
+          lines.push({ line: block.subarray(newline + 1), at: start + newline + 1 });
           block = block.subarray(0, newline + 1);
         }
         carry = Buffer.from(block);
-        for (const line of lines) {
+        for (const { line, at } of lines) {
           const text = line.toString("utf8").trimEnd();
-          const entry = text ? parseEntry(text, this.path) : undefined;
+          const entry = text ? parseEntry(text, `${this.path} (byte ${at})`) : undefined;
           if (entry && !("gap" in entry)) yield entry;
         }
       }
       const first = carry.toString("utf8").trimEnd();
-      const entry = first ? parseEntry(first, this.path) : undefined;
+      const entry = first ? parseEntry(first, `${this.path} (byte 0)`) : undefined;
       if (entry && !("gap" in entry)) yield entry;
     } finally {
       await file.close();

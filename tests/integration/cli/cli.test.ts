@@ -136,6 +136,36 @@ describe("the stocktake command line", () => {
     expect(readFileSync(broken, "utf8")).toBe("{ this is not json");
   });
 
+  it("a damaged history line stops start-up pointing at repair; repair takes it out, lists it, and the plan opens again (issue 11, item 6)", async () => {
+    const plan = join(temp.dir, "repair.json");
+    const history = join(temp.dir, "repair.history.jsonl");
+    await stocktake(["console", "--data", plan], "project new xen\nrelease new 4.3\nadd blktap3\nadd vTPM\nquit\n");
+    const lines = readFileSync(history, "utf8").split("\n");
+    const line = lines[3]!;
+    lines[3] = line.slice(0, 20) + "\u0000".repeat(8) + line.slice(28);
+    writeFileSync(history, lines.join("\n"));
+
+    const refused = await stocktake(["export", "--data", plan]);
+    expect(refused.code).toBe(1);
+    const at = lines.slice(0, 3).reduce((bytes, each) => bytes + Buffer.byteLength(each) + 1, 0);
+    expect(refused.stderr).toContain(`(byte ${at})`);
+    expect(refused.stderr).toContain("stocktake repair");
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+
+    const dry = await stocktake(["repair", "--dry-run", "--data", plan]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`line 4 (byte ${at})`);
+    expect(readFileSync(history, "utf8")).toBe(lines.join("\n"));
+
+    const repaired = await stocktake(["repair", "--data", plan]);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/1 line of .* cannot be read and was taken out/);
+    expect(repaired.stdout).toContain("opens again");
+    const exported = await stocktake(["export", "--data", plan]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain("vTPM");
+  });
+
   it("takes the export format as a word, as chat does, and refuses two different ones", async () => {
     const json = await stocktake(["export", "json", "--data", data]);
     expect(json.code).toBe(0);
