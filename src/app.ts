@@ -160,6 +160,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     read: () => store.read(),
     post: send,
     logger: logger.child({ part: "announcer" }),
+    // News still waiting in a batch when the process died is posted after the restart.
+    outbox: { store, clock, graceMs: config.schedule.graceHours * 3_600_000 },
   });
   bot.onChange((events) => announcer.receive(events));
   // An announcement target also gets the scheduled summaries and countdowns, without asking.
@@ -189,6 +191,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       await crashes.within(adapter.name, () => adapter.start(host));
       started.push(adapter);
       logger.info({ adapter: adapter.name }, "adapter started");
+      // Its announcement targets are known now: post what they were not told of before a restart.
+      void announcer.catchUp().catch((error: unknown) => logger.error({ err: error }, "could not post the news missed while Stocktake was down"));
     } catch (error) {
       if (stopped) return;
       logger.error({ err: error, adapter: adapter.name, retryInMs: delay }, "adapter failed to start; retrying");

@@ -2,7 +2,8 @@ import { BucketSchema } from "../model/buckets.js";
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import { describeEvent, milestoneLines } from "../plan/describe-event.js";
 import { isNews } from "../plan/news.js";
-import type { AnnouncementTarget, Logger } from "../ports.js";
+import type { AnnouncementTarget, Clock, Logger, PlanStore } from "../ports.js";
+import { ok } from "../util/result.js";
 import { person, t, type ListItem, type Reply } from "../reply/reply.js";
 import { own } from "../util/own.js";
 
@@ -20,6 +21,20 @@ export interface AnnouncerOptions {
   read: () => Readonly<PlanState>;
   post: (conversation: string, reply: Reply) => Promise<void>;
   logger: Logger;
+  /**
+   * The outbox: each target records in the store the last change it was told about, claimed
+   * before the post goes out, so news still waiting in a batch when the process dies is posted
+   * once after the restart (`catchUp`), within `graceMs`. Without it, a batch lives in memory only.
+   */
+  outbox?: { store: PlanStore; clock: Clock; graceMs: number };
+}
+
+/** Per target: the sequence number of the last change it was told about (posted or skipped). */
+export const ANNOUNCED_SETTING = "announce.lastSeq";
+
+function announcedUpTo(state: Readonly<PlanState>, conversation: string): number | undefined {
+  const value = own(state.conversations, conversation)?.settings[ANNOUNCED_SETTING];
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 /** What the announcer posts: the plan's news (src/plan/news.ts). */
@@ -62,6 +77,8 @@ export class Announcer {
   private readonly batches = new Map<string, Batch>();
   /** Posts go out one at a time per project, so they arrive in the order the changes happened. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Targets whose missed news this process has already looked for. */
+  private readonly caughtUp = new Set<string>();
 
   constructor(private readonly options: AnnouncerOptions) {}
 
@@ -91,9 +108,45 @@ export class Announcer {
         if (!batch) return this.queues.get(id);
         clearTimeout(batch.timer);
         this.batches.delete(id);
-        return this.enqueue(id, () => changesReply(id, batch.events, this.options.read()));
+        return this.enqueue(id, batch.events);
       }),
     );
+  }
+
+  /**
+   * Posts, once, the news each target missed while the process was down: the changes after the
+   * last one it was told about, within the grace window. Call it on start and whenever an adapter
+   * (and so its targets) comes up; a target is looked at once per process.
+   */
+  async catchUp(): Promise<void> {
+    if (!this.options.outbox) return;
+    await Promise.all(
+      this.options
+        .targets()
+        .filter((target) => !this.caughtUp.has(target.conversation))
+        .map((target) => this.enqueue(target.project, [], target.conversation)),
+    );
+  }
+
+  /** The news a target was not told of yet, from the history: once per target and process. */
+  private async missed(project: string, conversation: string): Promise<PlanEvent[]> {
+    const outbox = this.options.outbox;
+    if (!outbox || this.caughtUp.has(conversation)) return [];
+    this.caughtUp.add(conversation);
+    const from = announcedUpTo(outbox.store.read(), conversation);
+    if (from === undefined) {
+      // A new target: nothing was missed before it existed (but what waits in a batch is news).
+      const waiting = this.batches.get(project)?.events.map((event) => event.seq) ?? [];
+      await this.claim(conversation, waiting.length > 0 ? Math.min(...waiting) - 1 : outbox.store.read().seq);
+      return [];
+    }
+    const since = new Date(outbox.clock.now().getTime() - outbox.graceMs);
+    const found = await outbox.store.history({ project, since, limit: 1_000 });
+    const missed = found.filter((event) => event.seq > from && isAnnounced(event)).reverse();
+    if (missed.length > 0) {
+      this.options.logger.info({ project, conversation, changes: missed.length, after: from }, "posting news not yet announced (Stocktake stopped before it could)");
+    }
+    return missed;
   }
 
   async stop(): Promise<void> {
@@ -107,14 +160,47 @@ export class Announcer {
       .map((target) => target.conversation);
   }
 
-  private enqueue(project: string, build: () => Reply): Promise<void> {
+  /**
+   * Records that `conversation` has been told of every change up to `seq`, before it is told.
+   * Resolves with the number it had been told up to (so only what is newer is posted), or
+   * undefined when there is nothing newer or the claim could not be written.
+   */
+  private async claim(conversation: string, seq: number): Promise<number | undefined> {
+    const outbox = this.options.outbox;
+    if (!outbox) return 0;
+    try {
+      const result = await outbox.store.update({ by: "stocktake:announcer", command: `announce ${conversation} ${seq}` }, (state) => {
+        const previous = announcedUpTo(state, conversation) ?? -1;
+        if (previous >= seq) return ok({ changes: [], value: undefined });
+        const settings = own(state.conversations, conversation)?.settings ?? {};
+        return ok({
+          changes: [{ entity: "conversation" as const, conversation, op: "update" as const, fields: { settings: { ...settings, [ANNOUNCED_SETTING]: seq } } }],
+          value: previous,
+          quiet: true,
+        });
+      });
+      return result.ok ? result.value.value : undefined;
+    } catch (error) {
+      // Not claimed, not posted: the next start finds it still waiting.
+      this.options.logger.error({ err: error, conversation }, "could not record an announcement before posting it; it waits for the next start");
+      return undefined;
+    }
+  }
+
+  private enqueue(project: string, events: readonly PlanEvent[], only?: string): Promise<void> {
     const previous = this.queues.get(project) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const reply = build();
       // Each target on its own: one platform being down must not keep the news from the others.
-      for (const conversation of this.targetsOf(project)) {
+      for (const conversation of only === undefined ? this.targetsOf(project) : [only]) {
+        const missed = await this.missed(project, conversation);
+        const all = missed.length === 0 ? events : [...missed, ...events.filter((event) => event.seq > missed.at(-1)!.seq)];
+        if (all.length === 0) continue;
+        const told = await this.claim(conversation, Math.max(...all.map((event) => event.seq)));
+        if (told === undefined) continue;
+        const news = all.filter((event) => event.seq > told);
+        if (news.length === 0) continue;
         try {
-          await this.options.post(conversation, reply);
+          await this.options.post(conversation, changesReply(project, news, this.options.read()));
         } catch (error) {
           this.options.logger.error({ err: error, project, conversation }, "announcement failed");
         }
