@@ -38,6 +38,11 @@ export const DiscordConfigSchema = z
     announcements: z.record(IdSchema, Snowflake).default({}),
     /** Changes within this window make one post. */
     announceBatchMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_ANNOUNCE_BATCH_MS),
+    /**
+     * On start and after a reconnect that could not resume: commands typed in bound channels in
+     * the last this many hours that got no answer are applied (once). 0 turns it off.
+     */
+    catchUpHours: z.number().min(0).max(168).default(6),
     /** The REST API root (Discord's by default); tests point it at a local server. */
     restApi: z.url({ protocol: /^https?$/ }).optional(),
   })

@@ -45,6 +45,16 @@ const DEFERRED = Symbol("deferred");
 
 const PLATFORM = "discord";
 
+const DISCORD_EPOCH = 1_420_070_400_000n;
+/** The first snowflake at or after an instant: `after` this one is "since then". */
+function snowflakeAt(ms: number): string {
+  return ((BigInt(Math.max(0, Math.floor(ms))) - DISCORD_EPOCH) << 22n).toString();
+}
+/** Pages of 100 read per channel at most when catching up. */
+const CATCH_UP_PAGES = 5;
+/** Message ids this process has taken in (live or caught up): neither path handles one twice. */
+const SEEN_MESSAGES = 10_000;
+
 /** "discord:123" ⇄ channel 123. */
 export function channelIdOf(conversation: string): string | undefined {
   const id = localId(PLATFORM, conversation);
@@ -76,6 +86,8 @@ export class DiscordAdapter implements ChatAdapter {
   private host: ChatHost | undefined;
   private readonly logger: Logger;
   private readonly deferAfterMs: number;
+  private readonly seen = new Set<string>();
+  private catchingUp: Promise<void> | undefined;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.logger = options.logger;
@@ -108,6 +120,9 @@ export class DiscordAdapter implements ChatAdapter {
     client.on(Events.Warn, (warning) => this.logger.warn({ warning }, "discord client warning"));
     client.on(Events.ShardDisconnect, (event, shard) => this.logger.warn({ code: event.code, shard }, "discord gateway disconnected"));
     client.on(Events.ShardResume, (shard, replayed) => this.logger.info({ shard, replayed }, "discord gateway resumed"));
+    // A new session (start, or a reconnect that could not resume) missed what was said meanwhile;
+    // a resumed one gets it replayed by Discord.
+    client.on(Events.ShardReady, () => void this.catchUp(host));
     client.rest.on("rateLimited", (info) => this.logger.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, "discord rate limit: waiting"));
 
     const ready = once(client, Events.ClientReady);
@@ -119,6 +134,7 @@ export class DiscordAdapter implements ChatAdapter {
       throw error;
     }
     this.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, prefixCommands: config.prefixCommands }, "discord connected");
+    void this.catchUp(host);
   }
 
   /**
@@ -138,6 +154,58 @@ export class DiscordAdapter implements ChatAdapter {
         // Publishing is a courtesy: a missing permission or Discord's 10-an-hour cap must not lose the post.
         await sent.crosspost().catch((error: unknown) => this.logger.warn({ err: error, channel: channelId }, "could not publish the announcement"));
       }
+    }
+  }
+
+  /**
+   * Reads each bound channel's messages from the last `catchUpHours` and handles, oldest first,
+   * the ones nobody answered: typed while the bot was down or its connection was lost. A message
+   * counts as answered when the bot's reply refers to it; a change applied before a crash is
+   * recognised by its message id (the store records it), so nothing is applied twice.
+   */
+  catchUp(host: ChatHost): Promise<void> {
+    this.catchingUp ??= this.readMissed(host)
+      .catch((error: unknown) => this.logger.error({ err: error }, "discord catch-up failed"))
+      .finally(() => {
+        this.catchingUp = undefined;
+      });
+    return this.catchingUp;
+  }
+
+  /** Resolves when a catch-up in progress is over (for tests). */
+  async settled(): Promise<void> {
+    await this.catchingUp;
+  }
+
+  private async readMissed(host: ChatHost): Promise<void> {
+    const client = this.client;
+    const hours = this.options.config.catchUpHours;
+    if (!client?.isReady() || hours <= 0) return;
+    const since = snowflakeAt(Date.now() - hours * 3_600_000);
+    const me = client.user.id;
+    for (const channel of client.channels.cache.values()) {
+      if (!channel.isTextBased() || channel.isDMBased() || !("messages" in channel)) continue;
+      if (host.conversation(qualify(PLATFORM, channel.id)).boundProject === undefined) continue;
+      const messages: Message[] = [];
+      let after = since;
+      for (let page = 0; page < CATCH_UP_PAGES; page++) {
+        const batch = await channel.messages.fetch({ after, limit: 100, cache: false }).catch((error: unknown) => {
+          // No Read Message History here: that channel is skipped, the others go on.
+          this.logger.warn({ err: error, channel: channel.id }, "discord catch-up: cannot read the channel's messages");
+          return undefined;
+        });
+        if (!batch || batch.size === 0) break;
+        messages.push(...batch.values());
+        after = [...batch.keys()].reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
+        if (batch.size < 100) break;
+      }
+      const answered = new Set(messages.filter((message) => message.author.id === me).flatMap((message) => (message.reference?.messageId ? [message.reference.messageId] : [])));
+      const missed = messages
+        .filter((message) => message.author.id !== me && !answered.has(message.id) && !this.seen.has(message.id))
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      if (missed.length === 0) continue;
+      this.logger.info({ channel: channel.id, messages: missed.length }, "discord catch-up: reading messages sent while disconnected");
+      for (const message of missed) await this.onMessage(message, host);
     }
   }
 
@@ -238,12 +306,18 @@ export class DiscordAdapter implements ChatAdapter {
     try {
       // Our own posts come back as MESSAGE_CREATE; other bots are not people.
       if (message.author.bot || message.webhookId !== null || !message.inGuild()) return;
+      // Live and caught up at once (a catch-up racing the gateway): one of them handles it.
+      if (this.seen.has(message.id)) return;
+      this.seen.add(message.id);
+      if (this.seen.size > SEEN_MESSAGES) this.seen.delete(this.seen.values().next().value!);
       const me = message.client.user.id;
       const addressed = addressedText(message.content, [], [`<@${me}>`, `<@!${me}>`]);
       if (addressed === undefined && !this.options.config.prefixCommands) return;
+      // A message read back from the channel (catch-up) comes without its member: roles need it.
+      const member = message.member ?? (await message.guild.members.fetch(message.author.id).catch(() => null));
       const reply = await host.handle({
         text: addressed ?? message.content,
-        invoker: this.invokerOf(message.author, message.member, message.member?.permissions ?? null, undefined),
+        invoker: this.invokerOf(message.author, member, member?.permissions ?? null, undefined),
         conversation: qualify(PLATFORM, message.channelId),
         id: qualify(PLATFORM, message.id),
         ...(addressed === undefined ? {} : { addressed: true }),

@@ -74,9 +74,13 @@ export function registerRoutes(rest: RestServer, deps: RouteDeps): void {
   get('/channels/:channel_id/messages', ({ params, query }) => {
     const channel = channelOr404(world, params);
     const limit = Math.min(Number(query['limit'] ?? 50), 100);
-    // Newest first, as Discord returns them.
-    const all = [...(world.messages.get(channel.id)?.values() ?? [])].reverse();
-    return { body: all.slice(0, limit) };
+    const oldestFirst = [...(world.messages.get(channel.id)?.values() ?? [])].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    // `after`: the `limit` messages just after that id; `before`: just before it. Newest first, as Discord returns them.
+    const after = query['after'];
+    const before = query['before'];
+    if (after !== undefined) return { body: oldestFirst.filter((message) => BigInt(message.id) > BigInt(after)).slice(0, limit).reverse() };
+    const older = before === undefined ? oldestFirst : oldestFirst.filter((message) => BigInt(message.id) < BigInt(before));
+    return { body: older.slice(-limit).reverse() };
   });
 
   get('/channels/:channel_id/messages/:message_id', ({ params }) => ({ body: messageOr404(world, params) }));

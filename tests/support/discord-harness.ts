@@ -33,6 +33,8 @@ export interface HarnessOptions {
   deferAfterMs?: number;
   /** Seed the Xen 4.3 plan from the fixture mail (default true), bound to #general. */
   seed?: boolean;
+  /** Keep the data here (and leave it on stop), to start again over the same plan. */
+  dir?: string;
   /** More set-up before the bot connects, over the same store. */
   before?: (store: LowdbStore, bot: Stocktake) => Promise<void>;
 }
@@ -77,7 +79,7 @@ export async function setup(bot: Stocktake, conversation: string, ...lines: stri
  */
 export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<Harness> {
   const { server } = options;
-  const dir = await mkdtemp(join(tmpdir(), "stocktake-discord-"));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "stocktake-discord-")));
   const general = `discord:${server.world.channelId("general")}`;
   const config = parseConfig(
     {
@@ -128,7 +130,7 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
     errors,
     stop: async () => {
       await app.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }

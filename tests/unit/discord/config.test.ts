@@ -17,6 +17,7 @@ describe("the discord config section", () => {
       administratorsAreMaintainers: true,
       announcements: {},
       announceBatchMs: 10_000,
+      catchUpHours: 6,
     });
     expect(enabledAdapters(parseConfig({}, "defaults", {}))).toEqual([]);
   });
