@@ -62,6 +62,8 @@ export interface AppOptions {
   retryMs?: number;
   /** The bot's commands instead of the core's: for tests that need one that throws. */
   commands?: readonly CommandSpec[];
+  /** Where counters go, when adapters built outside count into it too (tests). */
+  metrics?: MetricsRegistry;
 }
 
 /** The console user holds the terminal and so the data file: an admin, like the file's owner. */
@@ -100,7 +102,7 @@ export async function createAdapters(config: Config, logger: Logger, metrics: Me
   }
   if (config.discord.enabled) {
     const { DiscordAdapter } = await import("../adapters/discord/discord-adapter.js");
-    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }) }));
+    adapters.push(new DiscordAdapter({ config: config.discord, prefix: config.prefix, commands: describeCommands(CORE_COMMANDS), logger: logger.child({ adapter: "discord" }), metrics }));
   }
   if (config.irc.enabled) {
     const { IrcAdapter } = await import("../adapters/irc/irc-adapter.js");
@@ -116,7 +118,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const clock = options.clock ?? systemClock;
   const timer = options.timer ?? cronerTimer;
   const store = options.store ?? (await openConfiguredStore(options.config, { clock, logger: logger.child({ part: "store" }) }));
-  const metrics = new MetricsRegistry();
+  const metrics = options.metrics ?? new MetricsRegistry();
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;

@@ -172,9 +172,20 @@ export interface ChatAdapter {
   announcementTargets?(): readonly AnnouncementTarget[];
   /** Whether it is connected to its platform now, for /healthz. Adapters without it count as connected once started. */
   status?(): AdapterStatus;
+  /** Disconnects and reconnects since it started, for adapters that reconnect on their own. */
+  connection?(): ConnectionReport;
 }
 
 export type AdapterStatus = "connected" | "connecting" | "down";
+
+/** How an adapter's connection to its platform has held since it started (for /healthz). */
+export interface ConnectionReport {
+  disconnects: number;
+  reconnects: number;
+  lastDisconnectAt?: string;
+  lastDisconnectReason?: string;
+  lastError?: string;
+}
 
 /* The commands as plain data, for adapters that offer them their own way (Discord slash commands). */
 

@@ -18,7 +18,8 @@ import {
 import { addressedText } from "../../src/addressing.js";
 import type { DiscordConfig } from "./config.js";
 import { localId, qualify } from "../../src/ids.js";
-import type { AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, Invoker, Logger } from "../../src/ports.js";
+import type { Metrics } from "../../src/metrics/metrics.js";
+import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, ConnectionReport, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { renderReply, type DiscordMessage } from "./render.js";
@@ -37,6 +38,8 @@ export interface DiscordAdapterOptions {
    * (default 1 500: Discord forgets an interaction not acknowledged within 3 s). 0 always defers.
    */
   deferAfterMs?: number;
+  /** Counts posts and reconnects for /metrics. */
+  metrics?: Metrics;
 }
 
 const DEFAULT_DEFER_AFTER_MS = 1_500;
@@ -88,6 +91,12 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly deferAfterMs: number;
   private readonly seen = new Set<string>();
   private catchingUp: Promise<void> | undefined;
+  /** The gateway connection, as the shard events tell it; /healthz and the logs show it. */
+  private readonly link: ConnectionReport = { disconnects: 0, reconnects: 0 };
+  private connected = false;
+  private downSince: number | undefined;
+  /** Attempts to get the connection back in the current outage. */
+  private attempts = 0;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.logger = options.logger;
@@ -118,11 +127,22 @@ export class DiscordAdapter implements ChatAdapter {
     client.on(Events.MessageCreate, (message) => void this.onMessage(message, host));
     client.on(Events.Error, (error) => this.logger.error({ err: error }, "discord client error"));
     client.on(Events.Warn, (warning) => this.logger.warn({ warning }, "discord client warning"));
-    client.on(Events.ShardDisconnect, (event, shard) => this.logger.warn({ code: event.code, shard }, "discord gateway disconnected"));
-    client.on(Events.ShardResume, (shard, replayed) => this.logger.info({ shard, replayed }, "discord gateway resumed"));
-    // A new session (start, or a reconnect that could not resume) missed what was said meanwhile;
-    // a resumed one gets it replayed by Discord.
-    client.on(Events.ShardReady, () => void this.catchUp(host));
+    // Every change of the gateway connection is logged and counted: a silent outage is the worst kind.
+    client.on(Events.ShardDisconnect, (event, shard) => this.lost(shard, `closed with code ${event.code}`, "discord gateway disconnected; not reconnecting"));
+    client.on(Events.ShardReconnecting, (shard) => this.lost(shard, "connection lost", "discord gateway connection lost; reconnecting"));
+    client.on(Events.ShardError, (error, shard) => {
+      this.logger.warn({ err: error, shard, attempt: this.attempts }, "discord gateway error; retrying");
+      this.link.lastError = error.message;
+    });
+    client.on(Events.Invalidated, () => this.logger.warn({}, "discord session invalidated"));
+    client.on(Events.ShardResume, (shard, replayed) => this.regained(shard, `resumed, ${replayed} events replayed`));
+    client.on(Events.ShardReady, (shard) => {
+      if (this.downSince !== undefined) this.regained(shard, "new session");
+      else this.connected = true;
+      // A new session (start, or a reconnect that could not resume) missed what was said meanwhile;
+      // a resumed one gets it replayed by Discord.
+      void this.catchUp(host);
+    });
     client.rest.on("rateLimited", (info) => this.logger.warn({ route: info.route, retryAfterMs: info.retryAfter, global: info.global }, "discord rate limit: waiting"));
 
     const ready = once(client, Events.ClientReady);
@@ -155,6 +175,41 @@ export class DiscordAdapter implements ChatAdapter {
         await sent.crosspost().catch((error: unknown) => this.logger.warn({ err: error, channel: channelId }, "could not publish the announcement"));
       }
     }
+  }
+
+  /** Connected to the gateway now, reconnecting, or stopped. */
+  status(): AdapterStatus {
+    if (!this.client) return "down";
+    return this.connected ? "connected" : "connecting";
+  }
+
+  /** Disconnects and reconnects since start, for /healthz. */
+  connection(): ConnectionReport {
+    return { ...this.link };
+  }
+
+  private lost(shard: number, reason: string, message: string): void {
+    if (this.connected || this.downSince === undefined) {
+      this.link.disconnects++;
+      this.link.lastDisconnectAt = new Date().toISOString();
+      this.link.lastDisconnectReason = reason;
+      this.downSince = Date.now();
+      this.options.metrics?.count("stocktake_adapter_disconnects_total", { adapter: this.name });
+    }
+    this.connected = false;
+    this.attempts++;
+    this.logger.warn({ shard, reason, attempt: this.attempts, disconnects: this.link.disconnects }, message);
+  }
+
+  private regained(shard: number, how: string): void {
+    const downMs = this.downSince === undefined ? 0 : Date.now() - this.downSince;
+    this.connected = true;
+    this.downSince = undefined;
+    const attempts = this.attempts;
+    this.attempts = 0;
+    this.link.reconnects++;
+    this.options.metrics?.count("stocktake_adapter_reconnects_total", { adapter: this.name });
+    this.logger.info({ shard, how, downMs, attempts, reconnects: this.link.reconnects }, `discord gateway reconnected (${how}) after ${Math.round(downMs / 1000)} s`);
   }
 
   /**
@@ -215,8 +270,12 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
-    await this.client?.destroy();
+    const client = this.client;
+    // Set first: the close this causes is ours, not an outage.
     this.client = undefined;
+    this.connected = false;
+    client?.removeAllListeners(Events.ShardDisconnect).removeAllListeners(Events.ShardReconnecting);
+    await client?.destroy();
   }
 
   // ---- slash commands and autocomplete ----

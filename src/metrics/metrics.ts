@@ -15,6 +15,10 @@ export const COUNTERS = {
     help: "Times an adapter reconnected to its platform after losing the connection.",
     labels: ["adapter"],
   },
+  stocktake_adapter_disconnects_total: {
+    help: "Times an adapter lost its connection to its platform.",
+    labels: ["adapter"],
+  },
   stocktake_adapter_crashes_total: {
     help: "Uncaught exceptions and unhandled rejections inside an adapter; each restarts that adapter.",
     labels: ["adapter"],

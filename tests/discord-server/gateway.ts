@@ -102,6 +102,8 @@ export class Gateway {
   readonly connections = new Set<GatewayConnection>();
   /** When false, heartbeats are not ACKed (to exercise zombie-connection handling). */
   ackHeartbeats = true;
+  /** The next this many connection attempts are refused with HTTP 503. */
+  rejectUpgrades = 0;
   private readonly wss = new WebSocketServer({ noServer: true });
   private nextConnectionId = 1;
 
@@ -114,6 +116,13 @@ export class Gateway {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (!this.hooks.paths.includes(url.pathname)) return false;
+    if (this.rejectUpgrades > 0) {
+      // An outage: the gateway refuses the connection before any WebSocket traffic.
+      this.rejectUpgrades--;
+      this.recorder.record({ kind: 'connection', event: 'rejected', connectionId: 0, path: url.pathname, query: {} });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return true;
+    }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, url));
     return true;
   }

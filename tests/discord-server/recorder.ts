@@ -59,7 +59,7 @@ export interface RecordedConnection {
   kind: 'connection';
   index: number;
   at: number;
-  event: 'open' | 'close';
+  event: 'open' | 'close' | 'rejected';
   connectionId: number;
   /** URL path the client connected to (the gateway url or the resume url). */
   path: string;

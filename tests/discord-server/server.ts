@@ -108,6 +108,8 @@ export interface DiscordServer {
   injectFault(spec: FaultSpec): void;
   /** Kill the bot's gateway connection(s); the session stays resumable and buffers dispatches. */
   dropGateway(options?: DropOptions): void;
+  /** The next `count` gateway connection attempts are refused with HTTP 503 (an outage). */
+  rejectGateway(count: number): void;
   /** op 7 RECONNECT. */
   sendReconnect(): void;
   /** op 9 INVALID_SESSION (resumable=false kills the session). */
@@ -285,6 +287,9 @@ export async function startDiscordServer(options: DiscordServerOptions = {}): Pr
     rateLimit: (spec) => rest.rateLimit(spec),
     injectFault: (spec) => rest.injectFault(spec),
     dropGateway: (dropOptions) => gateway.drop(undefined, dropOptions),
+    rejectGateway: (count) => {
+      gateway.rejectUpgrades = count;
+    },
     sendReconnect: () => gateway.sendReconnect(),
     invalidateSession: (resumable) => gateway.invalidateSessions(resumable),
 

@@ -8,6 +8,7 @@ import { describeCommands } from "../../src/commands/catalogue.js";
 import { CORE_COMMANDS } from "../../src/commands/index.js";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import { createLogger } from "../../src/logging.js";
+import { MetricsRegistry } from "../../src/metrics/registry.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
 import type { Invoker, Logger } from "../../src/ports.js";
 import { systemClock } from "../../src/ports.js";
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   deferAfterMs?: number;
   /** Seed the Xen 4.3 plan from the fixture mail (default true), bound to #general. */
   seed?: boolean;
+  /** Every info, warning and error logged goes here too. */
+  logs?: { level: string; msg: string; obj: object }[];
   /** Keep the data here (and leave it on stop), to start again over the same plan. */
   dir?: string;
   /** More set-up before the bot connects, over the same store. */
@@ -49,14 +52,21 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Logs nothing unless STOCKTAKE_TEST_LOG is set, but keeps error entries for assertions. */
-export function recordingLogger(errors: object[]): Logger {
+/** Logs nothing unless STOCKTAKE_TEST_LOG is set, but keeps error entries (and, given `all`, every entry) for assertions. */
+export function recordingLogger(errors: object[], all?: { level: string; msg: string; obj: object }[]): Logger {
   const base = process.env["STOCKTAKE_TEST_LOG"] ? createLogger(process.env["STOCKTAKE_TEST_LOG"]) : silentLogger;
   const wrap = (inner: Logger): Logger => ({
     debug: (obj, msg) => inner.debug(obj, msg),
-    info: (obj, msg) => inner.info(obj, msg),
-    warn: (obj, msg) => inner.warn(obj, msg),
+    info: (obj, msg) => {
+      all?.push({ level: "info", msg: msg ?? "", obj });
+      inner.info(obj, msg);
+    },
+    warn: (obj, msg) => {
+      all?.push({ level: "warn", msg: msg ?? "", obj });
+      inner.warn(obj, msg);
+    },
     error: (obj, msg) => {
+      all?.push({ level: "error", msg: msg ?? "", obj });
       errors.push({ ...obj, msg });
       inner.error(obj, msg);
     },
@@ -100,7 +110,8 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
     {},
   );
   const errors: object[] = [];
-  const logger = recordingLogger(errors);
+  const logger = recordingLogger(errors, options.logs);
+  const metrics = new MetricsRegistry();
   const store = await LowdbStore.open(config.dataFile, { logger });
   const seeder = new Stocktake({ store, config });
   if (options.seed !== false) {
@@ -116,8 +127,9 @@ export async function startStocktakeOnDiscord(options: HarnessOptions): Promise<
     commands: describeCommands(CORE_COMMANDS),
     logger: logger.child({ adapter: "discord" }),
     ...(options.deferAfterMs === undefined ? {} : { deferAfterMs: options.deferAfterMs }),
+    metrics,
   });
-  const app = await startApp({ config, logger, store, adapters: [adapter] });
+  const app = await startApp({ config, logger, store, adapters: [adapter], metrics });
   if (app.adapters.length !== 1) {
     await app.stop();
     throw new Error(`the Discord adapter did not start: ${JSON.stringify(errors)}`);

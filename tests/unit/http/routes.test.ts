@@ -189,7 +189,7 @@ describe("/healthz", () => {
     const web = await open();
     const response = await web.get("/healthz");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", ok: true, store: { ok: true, detail: "in memory" }, adapters: {} });
+    expect(await response.json()).toEqual({ status: "ok", ok: true, store: { ok: true, detail: "in memory" }, adapters: {}, connections: {} });
   });
 
   it("is 503 naming what is wrong: an adapter reconnecting, one that never started", async () => {
