@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EventSchema, emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
-import { applyChange, invertChange } from "../../src/plan/reducer.js";
+import { applyChange, invertChange } from "../../src/store/event-store.js";
 import { systemClock, type Clock } from "../../src/ports.js";
 import { writeFileAtomically } from "./durable-file.js";
 import { HistoryIndex } from "../../src/store/history-index.js";

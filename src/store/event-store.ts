@@ -5,8 +5,8 @@ import { ChangeError, applyChange, invertChange, prepare, validateAfter } from "
 import type { Change } from "../model/schema.js";
 import { HistoryIndex } from "./history-index.js";
 
-/** Store implementations replay their history with the same reducer the core applies changes with. */
-export { applyChange };
+/** Store implementations replay their history (and repair takes a command back) with the core's own reducer. */
+export { applyChange, invertChange };
 
 /** Where a store keeps its events: an array in memory, an append-only file on disk. */
 export interface Journal {
