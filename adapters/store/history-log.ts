@@ -83,8 +83,11 @@ export class HistoryLog implements Journal {
     if (end <= 0) return undefined;
     const parts: Buffer[] = [];
     let stop = end - 1;
+    // Most lines are short: read a little first, more only for a long one.
+    let size = 4096;
     while (stop > 0) {
-      const start = Math.max(0, stop - CHUNK);
+      const start = Math.max(0, stop - size);
+      size = Math.min(size * 2, CHUNK);
       const buffer = Buffer.alloc(stop - start);
       readSync(this.fd, buffer, 0, buffer.length, start);
       const newline = buffer.lastIndexOf(10);
