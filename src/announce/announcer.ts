@@ -120,11 +120,9 @@ export class Announcer {
    */
   async catchUp(): Promise<void> {
     if (!this.options.outbox) return;
+    // A target already looked at may still be posting what it missed: wait for that too.
     await Promise.all(
-      this.options
-        .targets()
-        .filter((target) => !this.caughtUp.has(target.conversation))
-        .map((target) => this.enqueue(target.project, [], target.conversation)),
+      this.options.targets().map((target) => (this.caughtUp.has(target.conversation) ? this.queues.get(target.project) : this.enqueue(target.project, [], target.conversation))),
     );
   }
 
