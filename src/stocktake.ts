@@ -6,7 +6,7 @@ import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
 import { boundProjectId, resolveRoom, scopeFor } from "./access/scope.js";
 import { BUCKET_INFO } from "./model/buckets.js";
-import { commandName, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { commandName, MAX_BODY_CHARS, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
@@ -118,9 +118,16 @@ export class Stocktake implements ChatHost {
     else return undefined;
     // "!!!", "! foo" and "!1" are not commands.
     if (!/^[a-z]/i.test(body)) return message.addressed && body.trim() === "" ? this.hint() : undefined;
-    if (text.length > LIMITS.message) {
-      return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; commands are at most ${LIMITS.message.toLocaleString("en")}.` });
+    // A command that takes the message's further lines as they are (`!import` and a pasted mail).
+    const newline = body.indexOf("\n");
+    const head = newline === -1 ? null : tokenize(body.slice(0, newline));
+    const withBody = head?.ok ? findCommand(this.commands, head.value.map((token) => (token.quoted ? "\u0000" : token.text))) : undefined;
+    const bodyFlag = withBody?.spec.body;
+    const limit = bodyFlag === undefined ? LIMITS.message : MAX_BODY_CHARS;
+    if (text.length > limit) {
+      return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; ${bodyFlag === undefined ? "commands" : "a pasted mail"} ${bodyFlag === undefined ? "are" : "is"} at most ${limit.toLocaleString("en")}.` });
     }
+    if (bodyFlag !== undefined) body = body.slice(0, newline);
     // Redelivered after a crash or reconnect, and already applied: answering again would repeat it.
     if (message.id !== undefined && this.store.hasOrigin(message.id)) {
       this.logger.info({ where: message.conversation, origin: message.id }, "message already applied; ignored");
@@ -143,6 +150,7 @@ export class Stocktake implements ChatHost {
       const options = [...known].map((flag) => `--${flag}`).join(", ");
       return this.usageError(spec, t`${cmd(commandName(spec))} has no --${unknownFlag} option${options ? ` (options: ${options})` : ""}.`);
     }
+    if (bodyFlag !== undefined && spec === withBody?.spec) flags.set(bodyFlag, text.slice(text.indexOf("\n") + 1));
     return this.run(spec, message, `${prefix}${body}`, (scope) => {
       const isFeature = (name: string) => scope.ok && findExact(scope.value.release, name) !== undefined;
       const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, isFeature);

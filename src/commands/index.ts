@@ -10,6 +10,7 @@ import { yesCommand } from "./confirm.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
+import { importCommand } from "./import.js";
 import { historyCommand, undoCommand } from "./history.js";
 import { checkRegistry } from "./registry.js";
 import {
@@ -68,6 +69,7 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   roomMsgtypeCommand,
   roomIrcCommand,
   exportCommand,
+  importCommand,
   helpCommand,
 ];
 

@@ -114,7 +114,9 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   const totals = mailTotals(mail);
   const out: string[] = [];
   const what = `${describeTotal(report.added, report.parents)}${report.groupings > 0 ? ` (in ${report.groupings} area grouping${report.groupings === 1 ? "" : "s"})` : ""} into ${report.project} ${report.release}`;
-  out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
+  // No data file to name in chat: the plan is the room's project.
+  if (dataFile === "") out.push(report.dryRun ? `Would import ${what} (nothing is written yet).` : `Imported ${what}.`);
+  else out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
   const envelope = [mail.from ? `From ${mail.from}` : "", mail.asOf ? formatLongDate(mail.asOf) : ""].filter(Boolean).join(", ");
   if (envelope) out.push(`${envelope}${mail.subject ? `: “${mail.subject}”` : ""}.`);
   out.push(...notes);
