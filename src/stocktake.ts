@@ -15,7 +15,7 @@ import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
 import { featureLabel } from "./plan/summary.js";
 import { closedRefusal } from "./plan/release.js";
-import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
+import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type ListMailer, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
 import { apology, errorRef } from "./reply/apology.js";
 import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/reply.js";
 import type { FailureCode } from "./util/result.js";
@@ -34,6 +34,8 @@ export interface StocktakeOptions {
   metrics?: Metrics;
   /** The public web page of a project, when there is one (`pageUrl` in src/web/links.ts). */
   pageUrl?: (projectId: string) => string | undefined;
+  /** Posting to mailing lists (`!mail send`), when mail is enabled. */
+  mailer?: ListMailer;
 }
 
 export type ChangeListener = (events: readonly PlanEvent[]) => void;
@@ -72,6 +74,7 @@ export class Stocktake implements ChatHost {
   private readonly logger: Logger;
   private readonly metrics: Metrics;
   private readonly pageUrl: (projectId: string) => string | undefined;
+  private readonly mailer: ListMailer | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private readonly questions: Questions;
   /** Room and project → when that room last got the project's full summary. In memory: bookkeeping, not the plan. */
@@ -85,6 +88,7 @@ export class Stocktake implements ChatHost {
     this.commands = options.commands ?? CORE_COMMANDS;
     this.metrics = options.metrics ?? noMetrics;
     this.pageUrl = options.pageUrl ?? (() => undefined);
+    this.mailer = options.mailer;
     this.questions = new Questions(this.clock);
   }
 
@@ -270,6 +274,7 @@ export class Stocktake implements ChatHost {
       plan: this.store.read(),
       commands: this.commands,
       pageUrl: this.pageUrl,
+      mail: this.mailer,
       lastSummary: {
         at: (projectId) => this.lastSummaries.get(JSON.stringify([origin.conversation, projectId])),
         mark: (projectId, at) => void this.lastSummaries.set(JSON.stringify([origin.conversation, projectId]), at.toISOString()),

@@ -11,6 +11,7 @@ import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
 import { importCommand } from "./import.js";
+import { mailPreviewCommand, mailSendCommand } from "./mail.js";
 import { historyCommand, undoCommand } from "./history.js";
 import { checkRegistry } from "./registry.js";
 import {
@@ -70,6 +71,8 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   roomIrcCommand,
   exportCommand,
   importCommand,
+  mailPreviewCommand,
+  mailSendCommand,
   helpCommand,
 ];
 

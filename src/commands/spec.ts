@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import type { Scope } from "../access/scope.js";
-import type { Clock, Draft, HistoryQuery, Invoker } from "../ports.js";
+import type { Clock, Draft, HistoryQuery, Invoker, ListMailer } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import type { Result } from "../util/result.js";
 import type { CoreConfig } from "../config/core-config.js";
@@ -39,6 +39,8 @@ export interface CommandContext {
   confirm(): Promise<Reply>;
   /** Every command, for help. */
   commands: readonly CommandSpec[];
+  /** Posting to the project's mailing list, when the config enables mail. */
+  mail: ListMailer | undefined;
   /** The project's public web page, when `http.publicUrl` is set and the project is not private. */
   pageUrl(projectId: string): string | undefined;
   /**
