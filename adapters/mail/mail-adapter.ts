@@ -113,8 +113,7 @@ export class MailAdapter implements ChatAdapter, ListMailer {
     const project = conversation.replace(/^mail:/, "");
     const list = this.list(project);
     if (!list) throw new Error(`no mailing list for ${conversation}`);
-    const heading = reply.blocks.find((block) => block.type === "heading");
-    const title = heading && heading.type === "heading" ? plainText(heading.text) : `${project}: release update`;
+    const title = subjectOf(reply) ?? `${project}: release update`;
     const release = /\b(\d+(?:\.\d+)+)\b/.exec(title)?.[1] ?? "current";
     const subject = `${list.subjectPrefix ? `${list.subjectPrefix} ` : ""}${title}`;
     const body = renderPlain(reply);
@@ -131,6 +130,21 @@ export class MailAdapter implements ChatAdapter, ListMailer {
     mkdirSync(dirname(this.options.threadsFile), { recursive: true });
     await writeFileAtomically(this.options.threadsFile, `${JSON.stringify(Object.fromEntries(this.threads), null, 2)}\n`);
   }
+}
+
+/**
+ * A post's subject: its heading ("Xen 4.3: taking stock"), else the first clause of its text (a
+ * countdown: "Xen 4.18: Feature freeze in 3 days (Fri 15 Sep 2023, AoE)").
+ */
+export function subjectOf(reply: Reply): string | undefined {
+  for (const block of reply.blocks) {
+    if (block.type === "heading") return plainText(block.text).trim() || undefined;
+    if (block.type === "text") {
+      const first = plainText(block.text).split("\n")[0]!.split(/;\s|\.\s|\.$/)[0]!.trim();
+      return first ? (first.length > 120 ? `${first.slice(0, 119)}…` : first) : undefined;
+    }
+  }
+  return undefined;
 }
 
 function threadKey(project: string, release: string): string {
