@@ -17,7 +17,7 @@ import { CORE_COMMANDS } from "./commands/index.js";
 import type { CommandSpec } from "./commands/spec.js";
 import { platformOf } from "./ids.js";
 import { plainText } from "./reply/inline.js";
-import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, Logger, PlanStore } from "./ports.js";
+import type { AnnouncementTarget, ChatAdapter, ChatHost, Clock, ListMailer, Logger, PlanStore } from "./ports.js";
 import { systemClock } from "./ports.js";
 import { textReply, type Reply } from "./reply/reply.js";
 import { Scheduler, type StandingTarget, type Timer } from "./schedule/scheduler.js";
@@ -79,7 +79,15 @@ export function enabledAdapters(config: Config): string[] {
     ...(config.matrix.enabled ? ["matrix"] : []),
     ...(config.discord.enabled ? ["discord"] : []),
     ...(config.irc.enabled ? ["irc"] : []),
+    ...(config.mail.enabled ? ["mail"] : []),
   ];
+}
+
+/** Where the mail adapter remembers each release's last posts: `mail.threadsFile`, else NAME.mail-threads.json beside the data file. */
+export function mailThreadsFile(config: Config): string {
+  if (config.mail.threadsFile) return config.mail.threadsFile;
+  const { dir, name } = parse(config.dataFile);
+  return join(dir, `${name}.mail-threads.json`);
 }
 
 /** The Matrix adapter's state (sync token, kept login): `matrix.storageFile`, else NAME.matrix.json beside the data file. */
@@ -108,6 +116,10 @@ export async function createAdapters(config: Config, logger: Logger, metrics: Me
     const { IrcAdapter } = await import("../adapters/irc/irc-adapter.js");
     adapters.push(new IrcAdapter({ config: config.irc, prefix: config.prefix, botName: config.botName, logger: logger.child({ adapter: "irc" }) }));
   }
+  if (config.mail.enabled) {
+    const { MailAdapter } = await import("../adapters/mail/mail-adapter.js");
+    adapters.push(new MailAdapter({ config: config.mail, threadsFile: mailThreadsFile(config), logger: logger.child({ adapter: "mail" }) }));
+  }
   return adapters;
 }
 
@@ -122,6 +134,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   const adapters = options.adapters ?? (await createAdapters(options.config, logger, metrics));
   const consoleUser = adapters.find((adapter): adapter is ConsoleAdapter => adapter instanceof ConsoleAdapter);
   const config = consoleUser ? withConsoleAdmin(options.config, consoleUser.invokerId) : options.config;
+  // The mail adapter is also how `!mail send` reaches the list.
+  const mailer = adapters.find((adapter): adapter is ChatAdapter & ListMailer => adapter.name === "mail" && "deliver" in adapter);
   const bot = new Stocktake({
     store,
     config,
@@ -129,6 +143,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger,
     metrics,
     pageUrl: (project) => pageUrl(config, project),
+    ...(mailer ? { mailer } : {}),
     ...(options.commands ? { commands: options.commands } : {}),
   });
 

@@ -156,6 +156,31 @@ export interface ChatHost {
 export interface AnnouncementTarget {
   project: string;
   conversation: string;
+  /** False for a target that gets the scheduled posts only, not every batch of changes (a mailing list). */
+  news?: boolean;
+}
+
+/** A mail to a project's list, exactly as it will be sent: what `!mail preview` shows. */
+export interface OutgoingMail {
+  from: string;
+  to: readonly string[];
+  replyTo: string | null;
+  subject: string;
+  text: string;
+  messageId: string;
+  /** The release's previous post, when there was one: threading. */
+  inReplyTo: string | null;
+  references: readonly string[];
+}
+
+/** Posting to a project's mailing list (adapters/mail): present when the config enables it. */
+export interface ListMailer {
+  /** The project's list settings, when one is configured. */
+  listOf(project: string): { subjectPrefix: string; intro: string | null } | undefined;
+  /** The mail a post about this release would be now, threaded after its previous post; undefined when the project has no list. */
+  compose(project: string, release: string, subject: string, text: string): OutgoingMail | undefined;
+  /** Sends it, then remembers it as the release's latest post. Rejects when the server refuses it. */
+  deliver(project: string, release: string, mail: OutgoingMail): Promise<void>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
 import { boundProjectId, resolveRoom, scopeFor } from "./access/scope.js";
 import { BUCKET_INFO } from "./model/buckets.js";
-import { commandName, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { commandName, MAX_BODY_CHARS, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
@@ -15,7 +15,7 @@ import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
 import { featureLabel } from "./plan/summary.js";
 import { closedRefusal } from "./plan/release.js";
-import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
+import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type ListMailer, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
 import { apology, errorRef } from "./reply/apology.js";
 import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/reply.js";
 import type { FailureCode } from "./util/result.js";
@@ -34,6 +34,8 @@ export interface StocktakeOptions {
   metrics?: Metrics;
   /** The public web page of a project, when there is one (`pageUrl` in src/web/links.ts). */
   pageUrl?: (projectId: string) => string | undefined;
+  /** Posting to mailing lists (`!mail send`), when mail is enabled. */
+  mailer?: ListMailer;
 }
 
 export type ChangeListener = (events: readonly PlanEvent[]) => void;
@@ -72,6 +74,7 @@ export class Stocktake implements ChatHost {
   private readonly logger: Logger;
   private readonly metrics: Metrics;
   private readonly pageUrl: (projectId: string) => string | undefined;
+  private readonly mailer: ListMailer | undefined;
   private readonly listeners = new Set<ChangeListener>();
   private readonly questions: Questions;
   /** Room and project → when that room last got the project's full summary. In memory: bookkeeping, not the plan. */
@@ -85,6 +88,7 @@ export class Stocktake implements ChatHost {
     this.commands = options.commands ?? CORE_COMMANDS;
     this.metrics = options.metrics ?? noMetrics;
     this.pageUrl = options.pageUrl ?? (() => undefined);
+    this.mailer = options.mailer;
     this.questions = new Questions(this.clock);
   }
 
@@ -118,9 +122,16 @@ export class Stocktake implements ChatHost {
     else return undefined;
     // "!!!", "! foo" and "!1" are not commands.
     if (!/^[a-z]/i.test(body)) return message.addressed && body.trim() === "" ? this.hint() : undefined;
-    if (text.length > LIMITS.message) {
-      return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; commands are at most ${LIMITS.message.toLocaleString("en")}.` });
+    // A command that takes the message's further lines as they are (`!import` and a pasted mail).
+    const newline = body.indexOf("\n");
+    const head = newline === -1 ? null : tokenize(body.slice(0, newline));
+    const withBody = head?.ok ? findCommand(this.commands, head.value.map((token) => (token.quoted ? "\u0000" : token.text))) : undefined;
+    const bodyFlag = withBody?.spec.body;
+    const limit = bodyFlag === undefined ? LIMITS.message : MAX_BODY_CHARS;
+    if (text.length > limit) {
+      return failureReply({ code: "too-long", message: `That message is ${text.length.toLocaleString("en")} characters; ${bodyFlag === undefined ? "commands" : "a pasted mail"} ${bodyFlag === undefined ? "are" : "is"} at most ${limit.toLocaleString("en")}.` });
     }
+    if (bodyFlag !== undefined) body = body.slice(0, newline);
     // Redelivered after a crash or reconnect, and already applied: answering again would repeat it.
     if (message.id !== undefined && this.store.hasOrigin(message.id)) {
       this.logger.info({ where: message.conversation, origin: message.id }, "message already applied; ignored");
@@ -143,6 +154,7 @@ export class Stocktake implements ChatHost {
       const options = [...known].map((flag) => `--${flag}`).join(", ");
       return this.usageError(spec, t`${cmd(commandName(spec))} has no --${unknownFlag} option${options ? ` (options: ${options})` : ""}.`);
     }
+    if (bodyFlag !== undefined && spec === withBody?.spec) flags.set(bodyFlag, text.slice(text.indexOf("\n") + 1));
     return this.run(spec, message, `${prefix}${body}`, (scope) => {
       const isFeature = (name: string) => scope.ok && findExact(scope.value.release, name) !== undefined;
       const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, isFeature);
@@ -262,6 +274,7 @@ export class Stocktake implements ChatHost {
       plan: this.store.read(),
       commands: this.commands,
       pageUrl: this.pageUrl,
+      mail: this.mailer,
       lastSummary: {
         at: (projectId) => this.lastSummaries.get(JSON.stringify([origin.conversation, projectId])),
         mark: (projectId, at) => void this.lastSummaries.set(JSON.stringify([origin.conversation, projectId]), at.toISOString()),

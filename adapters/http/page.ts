@@ -15,14 +15,14 @@ import { STYLE } from "./style.js";
 
 /** HTML pages of the read-only site. Everything people typed goes through escapeHtml. */
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, head = ""): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)}</title>${head}
 <style>${STYLE}</style>
 </head>
 <body>
@@ -81,10 +81,12 @@ ${bucketsSection(release, counts, input.prefix)}
 ${changesSection(input.changes, input.state, now)}
 </main>
 <footer>
-<p>Also as <a href="${fromProjectPage(id, "txt")}">plain text</a> (ready to mail) and as <a href="${fromProjectPage(id, "json")}">JSON</a>. This page only shows the plan: change it in chat, for example <code>${escapeHtml(input.prefix)}status FEATURE at-risk</code>.</p>
+<p>Also as <a href="${fromProjectPage(id, "txt")}">plain text</a> (ready to mail) and as <a href="${fromProjectPage(id, "json")}">JSON</a>; the milestones as a <a href="${fromProjectPage(id, "ics")}">calendar</a> to subscribe to, and the changes as an <a href="${fromProjectPage(id, "atom")}">Atom feed</a>. This page only shows the plan: change it in chat, for example <code>${escapeHtml(input.prefix)}status FEATURE at-risk</code>.</p>
 <p>As of <time datetime="${now.toISOString()}">${formatLongDate(now.toISOString().slice(0, 10))}, ${now.toISOString().slice(11, 16)} UTC</time>.</p>
 </footer>`;
-  return layout(title, body);
+  // Feed readers and calendars find the feeds from the page itself.
+  const feeds = `\n<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${project.name}: release changes`)}" href="${fromProjectPage(id, "atom")}">\n<link rel="alternate" type="text/calendar" title="${escapeHtml(`${title}: milestones`)}" href="${fromProjectPage(id, "ics")}">`;
+  return layout(title, body, feeds);
 }
 
 /** The milestones in order, with "we are here" between the last one passed and the next. */

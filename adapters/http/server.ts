@@ -10,6 +10,7 @@ import { own } from "../../src/util/own.js";
 import { silentLogger } from "../../src/util/silent-logger.js";
 import type { HealthReport } from "../../src/web/health.js";
 import type { PageFormat } from "../../src/web/links.js";
+import { FEED_ENTRIES, renderAtom, renderCalendar } from "./feeds.js";
 import { renderIndex, renderNotFound, renderProjectPage } from "./page.js";
 import { CONTENT_SECURITY_POLICY } from "./style.js";
 
@@ -63,6 +64,8 @@ const TYPES: Record<PageFormat, string> = {
   html: "text/html; charset=utf-8",
   txt: "text/plain; charset=utf-8",
   json: "application/json; charset=utf-8",
+  ics: "text/calendar; charset=utf-8",
+  atom: "application/atom+xml; charset=utf-8",
 };
 
 /** Sent with every answer: nothing on the page may run, frame it or load from elsewhere. */
@@ -164,7 +167,7 @@ export class WebServer {
       return { route: "other", page: this.notFound };
     }
     // Ids may contain dots: "/p/a.txt" is a's text when a exists, else the page of a project "a.txt".
-    for (const format of ["txt", "json"] as const) {
+    for (const format of ["txt", "json", "ics", "atom"] as const) {
       const project = name.endsWith(`.${format}`) ? this.visible(name.slice(0, -format.length - 1)) : undefined;
       if (project) return { route: `/p/:project.${format}`, page: await this.cached(`${format}:${project.id}`, (now) => this.render(project, format, now)) };
     }
@@ -202,8 +205,13 @@ export class WebServer {
 
   private async render(project: Project, format: PageFormat, now: Date): Promise<Page> {
     const release = project.currentRelease === null ? undefined : own(project.releases, project.currentRelease);
+    if (format === "atom") {
+      const events = await this.options.store.history({ project: project.id, limit: FEED_ENTRIES });
+      return { status: 200, type: TYPES.atom, body: Buffer.from(renderAtom(project, events, this.options.store.read(), now)) };
+    }
     if (format !== "html") {
       if (!release) return this.notFound;
+      if (format === "ics") return { status: 200, type: TYPES.ics, body: Buffer.from(renderCalendar(project, release, now)) };
       const text = format === "txt" ? exportText(project, release, now) : exportJson(project, release);
       return { status: 200, type: TYPES[format], body: Buffer.from(text) };
     }

@@ -6,7 +6,7 @@ import { localId, qualify, withoutPlatform } from "../../src/ids.js";
 import type { ChatAdapter, ChatHost, ConversationView, IncomingMessage, Logger } from "../../src/ports.js";
 import type { Reply } from "../../src/reply/reply.js";
 import { describeError, StocktakeClient } from "./client.js";
-import { classify, RoomMessageSchema } from "./events.js";
+import { classify, RoomMessageSchema, type Attachment } from "./events.js";
 import { logIn } from "./login.js";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
 import { renderForMatrix } from "./render.js";
@@ -42,6 +42,8 @@ export interface MatrixClientLike extends Requester {
   joinRoom(roomId: string): Promise<unknown>;
   leaveRoom(roomId: string): Promise<unknown>;
   getJoinedRooms(): Promise<string[]>;
+  /** matrix-bot-sdk's request: `raw` answers the response itself ({ body: Buffer }), for media downloads. */
+  doRequest(method: string, endpoint: string, qs?: unknown, body?: unknown, timeout?: number, raw?: boolean, contentType?: string | null, noEncoding?: boolean): Promise<unknown>;
 }
 
 export interface MatrixConnection {
@@ -55,6 +57,9 @@ export interface MatrixConnection {
  * compared by timestamp, allowing this much skew.
  */
 const CLOCK_SKEW_MS = 5_000;
+
+/** A file sent with a command is read up to this size: a long status mail, as a pasted one may be. */
+const MAX_ATTACHMENT_BYTES = 200_000;
 
 const ENCRYPTED_NOTICE =
   "This room is end-to-end encrypted, and I cannot read encrypted messages: Stocktake runs without encryption support. " +
@@ -229,7 +234,10 @@ export class MatrixAdapter implements ChatAdapter {
       return;
     }
     // Whether it is a command at all (the prefix) is the core's to say; here only whether it names the bot.
-    const body = kind.body.trim();
+    let body = kind.body.trim();
+    if (kind.attachment && (body.startsWith(this.options.core.prefix) || addressedText(body, this.names()) !== undefined)) {
+      body = `${body.split("\n")[0]}\n${await this.attachedText(kind.attachment, roomId)}`;
+    }
     const addressed = addressedText(body, this.names());
     const conversation = qualify(PLATFORM, roomId);
     const facts = await this.facts(roomId);
@@ -250,6 +258,28 @@ export class MatrixAdapter implements ChatAdapter {
     if (reply === undefined || this.stopping) return;
     // Read after the command, which may have changed how the room is rendered (`!room irc on`).
     await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
+  }
+
+  /**
+   * The text of a file sent with a command as its caption, for the core to read after the command
+   * line. Nothing is downloaded past MAX_ATTACHMENT_BYTES; the core refuses what is too long to import.
+   */
+  private async attachedText(attachment: Attachment, roomId: string): Promise<string> {
+    if (attachment.size !== undefined && attachment.size > MAX_ATTACHMENT_BYTES) return "";
+    const [server, media] = attachment.url.slice("mxc://".length).split("/");
+    if (!server || !media) return "";
+    const path = `${encodeURIComponent(server)}/${encodeURIComponent(media)}`;
+    try {
+      // Authenticated media first (Synapse 1.120 and later), then the older route.
+      const data = await this.client!.doRequest("GET", `/_matrix/client/v1/media/download/${path}`, null, null, 30_000, true, null, true).catch(() =>
+        this.client!.doRequest("GET", `/_matrix/media/v3/download/${path}`, null, null, 30_000, true, null, true),
+      );
+      const bytes = Buffer.isBuffer(data) ? data : Buffer.from((data as { body?: Buffer } | undefined)?.body ?? "");
+      return bytes.subarray(0, MAX_ATTACHMENT_BYTES).toString("utf8");
+    } catch (error) {
+      this.logger.warn({ room: roomId, file: attachment.name, err: describeError(error) }, "could not download the attached file");
+      return "";
+    }
   }
 
   // --- output ---

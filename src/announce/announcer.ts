@@ -154,7 +154,7 @@ export class Announcer {
   private targetsOf(project: string): string[] {
     return this.options
       .targets()
-      .filter((target) => target.project === project)
+      .filter((target) => target.project === project && target.news !== false)
       .map((target) => target.conversation);
   }
 

@@ -10,6 +10,8 @@ import { yesCommand } from "./confirm.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
+import { importCommand } from "./import.js";
+import { mailPreviewCommand, mailSendCommand } from "./mail.js";
 import { historyCommand, undoCommand } from "./history.js";
 import { checkRegistry } from "./registry.js";
 import {
@@ -68,6 +70,9 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   roomMsgtypeCommand,
   roomIrcCommand,
   exportCommand,
+  importCommand,
+  mailPreviewCommand,
+  mailSendCommand,
   helpCommand,
 ];
 

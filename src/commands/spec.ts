@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { PlanEvent, PlanState } from "../model/schema.js";
 import type { Scope } from "../access/scope.js";
-import type { Clock, Draft, HistoryQuery, Invoker } from "../ports.js";
+import type { Clock, Draft, HistoryQuery, Invoker, ListMailer } from "../ports.js";
 import type { Reply } from "../reply/reply.js";
 import type { Result } from "../util/result.js";
 import type { CoreConfig } from "../config/core-config.js";
@@ -10,6 +10,9 @@ import { paramsOf, type ParamSpec } from "./params.js";
 import type { Token } from "./tokenize.js";
 
 export type { Permission };
+
+/** How long a message with a body (`!import` and a pasted mail) may be: a long status mail, not a book. */
+export const MAX_BODY_CHARS = 100_000;
 export { commandName };
 
 export interface CommandContext {
@@ -36,6 +39,8 @@ export interface CommandContext {
   confirm(): Promise<Reply>;
   /** Every command, for help. */
   commands: readonly CommandSpec[];
+  /** Posting to the project's mailing list, when the config enables mail. */
+  mail: ListMailer | undefined;
   /** The project's public web page, when `http.publicUrl` is set and the project is not private. */
   pageUrl(projectId: string): string | undefined;
   /**
@@ -58,6 +63,11 @@ export interface CommandDefinition<S extends z.ZodObject> {
   separator?: string;
   /** For word orders the generic binder cannot read ("milestone set feature freeze 25 March 2013"). */
   bind?: (words: readonly Token[]) => Result<Record<string, string>>;
+  /**
+   * A flag that takes, untouched, the lines of the message after the command's own line (a pasted
+   * mail for `!import`): they are not split into words, and the message may be up to MAX_BODY_CHARS.
+   */
+  body?: string;
   /** Validates the arguments however they arrive: parsed from text or from a slash command. */
   args: S;
   permission: Permission;

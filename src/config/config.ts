@@ -5,6 +5,7 @@ import { ConsoleConfigSchema } from "../../adapters/console/config.js";
 import { DiscordConfigSchema } from "../../adapters/discord/config.js";
 import { HttpConfigSchema } from "../../adapters/http/config.js";
 import { IrcConfigSchema, refuseNickIds } from "../../adapters/irc/config.js";
+import { MailConfigSchema } from "../../adapters/mail/config.js";
 import { MatrixConfigSchema } from "../../adapters/matrix/config.js";
 import { StoreConfigSchema } from "../../adapters/store/config.js";
 import { CoreConfigSchema } from "./core-config.js";
@@ -32,6 +33,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
   http: HttpConfigSchema.optional(),
   irc: IrcConfigSchema.prefault({}),
   matrix: MatrixConfigSchema.prefault({}),
+  /** Posting the taking-stock summary to mailing lists over SMTP. */
+  mail: MailConfigSchema.prefault({}),
 })
   .strict()
   .superRefine(refuseNickIds);

@@ -1,6 +1,7 @@
+import type { Bucket } from "../model/buckets.js";
 import { LIMITS, type Feature, type Release } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
-import { slugFor } from "../plan/resolve.js";
+import { normalizeName, similarity, slugFor } from "../plan/resolve.js";
 import { featureLabel } from "../plan/summary.js";
 import type { ImportedItem, ImportedMail } from "./import.js";
 
@@ -14,6 +15,55 @@ export interface ImportPlan {
   groupings: number;
   /** Items already on the list, left as they are. */
   skipped: string[];
+  /** Features already on the list that the mail puts in another bucket. */
+  moved: { feature: string; label: string; from: Bucket; to: Bucket; line: number }[];
+  /** Features already on the list whose owners, note, probability or links the mail changes. */
+  updated: { feature: string; label: string; fields: string[]; line: number }[];
+  /** Items taken for a feature by a close spelling, not by its id, alias or title: said, so a wrong match is seen. */
+  similar: { line: number; typed: string; feature: string; label: string }[];
+  /** Items that fit several features equally: left out, with the candidates, for the person to decide. */
+  ambiguous: { line: number; typed: string; candidates: { id: string; label: string }[] }[];
+  /** Features of the release the mail no longer lists: reported, never deleted. */
+  unlisted: { feature: string; label: string }[];
+}
+
+/** How close a re-worded title must be to be taken for a feature, and by how much it must beat the next. */
+const SIMILAR = 0.72;
+const MARGIN = 0.1;
+
+type Match = { kind: "found"; feature: Feature; similar: boolean } | { kind: "ambiguous"; candidates: Feature[] } | { kind: "new" };
+
+/**
+ * The feature of the release an imported item stands for: by id, alias, full label or title (one
+ * only), else by a close spelling that clearly beats every other. Two equally good candidates are
+ * not guessed between. `used` are features already matched by another item of the mail.
+ */
+function matchItem(features: readonly Feature[], item: ImportedItem, used: ReadonlySet<string>): Match {
+  const free = features.filter((feature) => !used.has(feature.id));
+  const label = normalizeName(featureLabel(item.label));
+  const title = normalizeName(item.label.title);
+  const stages: ((feature: Feature) => boolean)[] = [
+    (feature) => normalizeName(featureLabel(feature)) === label,
+    (feature) => feature.id === label || feature.aliases.some((alias) => normalizeName(alias) === label || normalizeName(alias) === title),
+    // A bare title matches a feature with a qualifier only when the mail gives none.
+    (feature) => item.label.qualifier === null && normalizeName(feature.title) === title,
+  ];
+  for (const stage of stages) {
+    const found = free.filter(stage);
+    if (found.length === 1) return { kind: "found", feature: found[0]!, similar: false };
+    if (found.length > 1) return { kind: "ambiguous", candidates: found };
+    // Already matched by another line of the mail: the same feature, listed again.
+    const again = features.find((feature) => used.has(feature.id) && stage(feature));
+    if (again) return { kind: "found", feature: again, similar: false };
+  }
+  const scored = free
+    .map((feature) => ({ feature, score: Math.max(similarity(label, normalizeName(featureLabel(feature))), ...feature.aliases.map((alias) => similarity(label, normalizeName(alias)))) }))
+    .filter((entry) => entry.score >= SIMILAR)
+    .sort((a, b) => b.score - a.score);
+  const [best, second] = scored;
+  if (!best) return { kind: "new" };
+  if (second && best.score - second.score < MARGIN) return { kind: "ambiguous", candidates: scored.filter((entry) => best.score - entry.score < MARGIN).map((entry) => entry.feature) };
+  return { kind: "found", feature: best.feature, similar: true };
 }
 
 /**
@@ -31,13 +81,42 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   const created: { id: string; area: boolean }[] = [];
   const areaParents = new Set<ImportedItem>();
 
-  const add = (item: ImportedItem, parent: string | null): string => {
+  const before = Object.values(release.features);
+  const used = new Set<string>();
+  const moved: ImportPlan["moved"] = [];
+  const updated: ImportPlan["updated"] = [];
+  const similar: ImportPlan["similar"] = [];
+  const ambiguous: ImportPlan["ambiguous"] = [];
+  /** Features this import changes already, so an item listed twice (a parent in two buckets) moves it once. */
+  const touched = new Set<string>();
+
+  const add = (item: ImportedItem, parent: string | null): string | null => {
     const key = featureLabel({ ...item.label, external: item.label.external }).toLowerCase();
     const note = noteWithTags(item, parent === null && item.area !== null && item.children.length > 0);
-    const already = existing.get(key);
-    if (already) {
-      skipped.push(featureLabel(already));
-      return already.id;
+    const made = existing.get(key);
+    if (made && !before.includes(made)) return made.id;
+    const match = matchItem(before, item, used);
+    if (match.kind === "ambiguous") {
+      ambiguous.push({ line: item.line, typed: featureLabel(item.label), candidates: match.candidates.map((feature) => ({ id: feature.id, label: featureLabel(feature) })) });
+      return null;
+    }
+    if (match.kind === "found") {
+      const feature = match.feature;
+      if (touched.has(feature.id)) return feature.id;
+      used.add(feature.id);
+      if (match.similar) similar.push({ line: item.line, typed: featureLabel(item.label), feature: feature.id, label: featureLabel(feature) });
+      touched.add(feature.id);
+      if (areaParents.has(item)) return feature.id;
+      const fields = updateFields(feature, item, note);
+      if (Object.keys(fields).length === 0) {
+        skipped.push(featureLabel(feature));
+        return feature.id;
+      }
+      if (fields["bucket"] !== undefined) moved.push({ feature: feature.id, label: featureLabel(feature), from: feature.bucket, to: item.bucket, line: item.line });
+      const others = Object.keys(fields).filter((field) => field !== "bucket");
+      if (others.length > 0) updated.push({ feature: feature.id, label: featureLabel(feature), fields: others, line: item.line });
+      changes.push({ entity: "feature", project, release: release.id, feature: feature.id, op: "update", fields: { ...fields, updatedAt: at, updatedBy: by } });
+      return feature.id;
     }
     const id = slugFor(item.label.qualifier ? `${item.label.title} ${item.label.qualifier}` : item.label.title, (candidate) => taken.has(candidate));
     taken.add(id);
@@ -86,10 +165,19 @@ export function planImport(mail: ImportedMail, project: string, release: Release
     lines.push({ item, parent });
     for (const child of item.children) lines.push({ item: child, parent: item });
   }
-  const ids = new Map<ImportedItem, string>();
+  const ids = new Map<ImportedItem, string | null>();
   for (const { item, parent } of lines.sort((a, b) => a.item.line - b.item.line)) {
-    ids.set(item, add(item, parent ? (ids.get(parent) ?? null) : null));
+    const parentId = parent ? ids.get(parent) : null;
+    // Under an item that fits several features: which one it belongs to is the person's to say.
+    if (parentId === null && parent) {
+      ambiguous.push({ line: item.line, typed: featureLabel(item.label), candidates: [] });
+      ids.set(item, null);
+      continue;
+    }
+    ids.set(item, add(item, parentId ?? null));
   }
+  const asked = new Set(ambiguous.flatMap((entry) => entry.candidates.map((candidate) => candidate.id)));
+  const unlisted = before.filter((feature) => !used.has(feature.id) && !asked.has(feature.id)).map((feature) => ({ feature: feature.id, label: featureLabel(feature) }));
 
   const fields: Record<string, unknown> = {};
   if (mail.milestones.length > 0) {
@@ -103,7 +191,22 @@ export function planImport(mail: ImportedMail, project: string, release: Release
   const groupings = created.filter((item) => item.area).length;
   const parents = created.filter((item) => !item.area && parentIds.has(item.id)).length;
   const added = created.filter((item) => !item.area && !parentIds.has(item.id)).length;
-  return { changes, added, parents, groupings, skipped };
+  return { changes, added, parents, groupings, skipped, moved, updated, similar, ambiguous, unlisted: before.length > 0 ? unlisted : [] };
+}
+
+/**
+ * What a later mail changes on a feature already on the list: the bucket (only when the mail says
+ * it, by heading or the item's own status), and owners, probability, note and links when it gives them.
+ */
+function updateFields(feature: Feature, item: ImportedItem, note: string | null): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (item.bucketSource !== "default" && item.bucket !== feature.bucket) fields["bucket"] = item.bucket;
+  if (item.owners.length > 0 && item.owners.join("\u0000") !== feature.owners.join("\u0000")) fields["owners"] = item.owners;
+  if (item.probability !== null && item.probability !== feature.probability) fields["probability"] = item.probability;
+  if (note !== null && note !== feature.note) fields["note"] = note;
+  const links = [...feature.links, ...item.links.filter((link) => !feature.links.includes(link))].slice(0, LIMITS.listEntries);
+  if (links.length !== feature.links.length) fields["links"] = links;
+  return fields;
 }
 
 /** `[CHECK]`, `[BUG]` and "blocker" lead the note, so the plan keeps what the mail flagged. */

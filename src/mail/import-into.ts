@@ -3,7 +3,7 @@ import type { Clock, PlanStore } from "../ports.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { emptyRelease } from "../plan/release.js";
 import { fail, ok, type Result } from "../util/result.js";
-import { planImport } from "./apply-import.js";
+import { planImport, type ImportPlan } from "./apply-import.js";
 import { importMail, type ImportedMail, type MailEnvelope } from "./import.js";
 import { own } from "../util/own.js";
 
@@ -13,6 +13,8 @@ export interface ImportTarget {
   by: string;
   /** Headers read from the message (Subject, From, Date, Message-ID) when it was a whole mail. */
   envelope?: MailEnvelope;
+  /** Record the changes as made by the mail's author (its From), when it has one, rather than `by`. */
+  byAuthor?: boolean;
   /** Work out the changes and report them, but write nothing. */
   dryRun?: boolean;
   /** Release fields to set when the release is created here (the demo's schedule). */
@@ -29,6 +31,8 @@ export interface ImportReport {
   /** Parents made for area headings, beside the `added` features. */
   groupings: number;
   skipped: string[];
+  /** What a later mail of the same release changed: bucket moves, other updates, close-spelling matches, open questions, features it no longer lists. */
+  update: Pick<ImportPlan, "moved" | "updated" | "similar" | "ambiguous" | "unlisted">;
   mail: ImportedMail;
   /** The features the import creates, in plan order (what a dry run shows). */
   created: Feature[];
@@ -56,11 +60,15 @@ export function guessTarget(subject: string | null): { project?: string; release
   };
 }
 
-/**
- * Imports a status mail into the store in one change: the project and release are created when
- * missing (the new release becomes current), then the features and milestones are added.
- */
-export async function importIntoStore(store: PlanStore, text: string, target: ImportTarget, clock: Clock): Promise<Result<ImportReport>> {
+/** The mail read and its target settled: what `draftImport` turns into changes. */
+export interface PreparedImport {
+  mail: ImportedMail;
+  project: string;
+  release: string;
+}
+
+/** Reads the mail and works out which project and release it is for, before any state is looked at. */
+export function prepareImport(text: string, target: Pick<ImportTarget, "project" | "release" | "envelope">, clock: Clock): Result<PreparedImport> {
   const mail = importMail(text, { today: clock.now().toISOString().slice(0, 10), ...(target.envelope ? { envelope: target.envelope } : {}) });
   const features = mail.items.reduce((sum, item) => sum + 1 + item.children.length, 0);
   if (features > MAX_IMPORT_FEATURES) {
@@ -75,31 +83,50 @@ export async function importIntoStore(store: PlanStore, text: string, target: Im
   if (!project || !release) {
     return fail("usage", "Say which project and release to import into (--project xen --release 4.3): the mail's subject does not tell.");
   }
-  const build = (state: PlanState) => {
-    const now = clock.now();
-    const at = now.toISOString();
-    const changes: ChangeRequest[] = [];
-    const existingProject = own(state.projects, project);
-    if (!existingProject) {
-      const meta: ProjectMeta = { id: project, name: project.charAt(0).toUpperCase() + project.slice(1), currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
-      changes.push({ entity: "project", project, op: "create", value: meta });
+  return ok({ mail, project, release });
+}
+
+/**
+ * The changes one import makes on a state: the project and release created when missing (the new
+ * release becomes current), then the features (new ones added, known ones moved or updated) and milestones.
+ */
+export function draftImport(state: Readonly<PlanState>, prepared: PreparedImport, target: Omit<ImportTarget, "project" | "release" | "envelope">, now: Date): { changes: ChangeRequest[]; value: ImportReport } {
+  const { mail, project, release } = prepared;
+  const at = now.toISOString();
+  const changes: ChangeRequest[] = [];
+  const existingProject = own(state.projects, project);
+  if (!existingProject) {
+    const meta: ProjectMeta = { id: project, name: project.charAt(0).toUpperCase() + project.slice(1), currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
+    changes.push({ entity: "project", project, op: "create", value: meta });
+  }
+  let existingRelease = own(existingProject?.releases, release);
+  if (!existingRelease) {
+    const meta: ReleaseMeta = { ...emptyRelease(release, target.by, now), ...target.releaseDefaults };
+    changes.push({ entity: "release", project, release, op: "create", value: meta });
+    if (existingProject && existingProject.currentRelease === null) {
+      changes.push({ entity: "project", project, op: "update", fields: { currentRelease: release } });
     }
-    let existingRelease = own(existingProject?.releases, release);
-    if (!existingRelease) {
-      const meta: ReleaseMeta = { ...emptyRelease(release, target.by, now), ...target.releaseDefaults };
-      changes.push({ entity: "release", project, release, op: "create", value: meta });
-      if (existingProject && existingProject.currentRelease === null) {
-        changes.push({ entity: "project", project, op: "update", fields: { currentRelease: release } });
-      }
-      existingRelease = { ...meta, features: {} };
-    }
-    const planned = planImport(mail, project, existingRelease, target.by, now);
-    // One by one: spreading tens of thousands of arguments overflows the stack.
-    for (const change of planned.changes) changes.push(change);
-    const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));
-    return { changes, value: { project, release, added: planned.added, parents: planned.parents, groupings: planned.groupings, skipped: planned.skipped, mail, created, dryRun: target.dryRun ?? false } };
-  };
-  if (target.dryRun) return ok(build(store.read()).value);
-  const result = await store.update({ by: target.by, command: `import into ${project} ${release}` }, (state) => ok(build(state)));
+    existingRelease = { ...meta, features: {} };
+  }
+  const planned = planImport(mail, project, existingRelease, target.by, now);
+  // One by one: spreading tens of thousands of arguments overflows the stack.
+  for (const change of planned.changes) changes.push(change);
+  const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));
+  const update = { moved: planned.moved, updated: planned.updated, similar: planned.similar, ambiguous: planned.ambiguous, unlisted: planned.unlisted };
+  return { changes, value: { project, release, added: planned.added, parents: planned.parents, groupings: planned.groupings, skipped: planned.skipped, update, mail, created, dryRun: target.dryRun ?? false } };
+}
+
+/** Who a mail's changes are recorded as: its author when the mail says, else `fallback`. */
+export function importedBy(mail: Pick<ImportedMail, "from">, fallback: string): string {
+  return mail.from ? `mail:${mail.from}`.slice(0, 200) : fallback;
+}
+
+/** Imports a status mail into the store in one change (see `draftImport`). */
+export async function importIntoStore(store: PlanStore, text: string, target: ImportTarget, clock: Clock): Promise<Result<ImportReport>> {
+  const prepared = prepareImport(text, target, clock);
+  if (!prepared.ok) return prepared;
+  if (target.byAuthor) target = { ...target, by: importedBy(prepared.value.mail, target.by) };
+  if (target.dryRun) return ok(draftImport(store.read(), prepared.value, target, clock.now()).value);
+  const result = await store.update({ by: target.by, command: `import into ${prepared.value.project} ${prepared.value.release}` }, (state) => ok(draftImport(state, prepared.value, target, clock.now())));
   return result.ok ? ok(result.value.value) : result;
 }

@@ -114,7 +114,9 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   const totals = mailTotals(mail);
   const out: string[] = [];
   const what = `${describeTotal(report.added, report.parents)}${report.groupings > 0 ? ` (in ${report.groupings} area grouping${report.groupings === 1 ? "" : "s"})` : ""} into ${report.project} ${report.release}`;
-  out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
+  // No data file to name in chat: the plan is the room's project.
+  if (dataFile === "") out.push(report.dryRun ? `Would import ${what} (nothing is written yet).` : `Imported ${what}.`);
+  else out.push(report.dryRun ? `Would import ${what} (dry run: ${dataFile} is not written).` : `Imported ${what} (${dataFile}).`);
   const envelope = [mail.from ? `From ${mail.from}` : "", mail.asOf ? formatLongDate(mail.asOf) : ""].filter(Boolean).join(", ");
   if (envelope) out.push(`${envelope}${mail.subject ? `: “${mail.subject}”` : ""}.`);
   out.push(...notes);
@@ -146,6 +148,7 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
     }
   }
   if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
+  out.push(...describeUpdate(report, report.dryRun));
   if (report.skipped.length > 0) out.push(`Already on the list, left as they are: ${report.skipped.join("; ")}.`);
   out.push(...describeUnread(mail.problems));
   const read = totals.items + totals.milestones;
@@ -158,6 +161,37 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   if (mail.problems.length === 0) out.push(...describeUnread(wholeText(mail)));
   out.push("Nothing could be read: no heading, item or timeline line in the shapes I know (see the README's import section).");
   return { lines: out, exitCode: 1 };
+}
+
+/** What a later mail changed on features already on the list, and what it leaves for the person to decide. */
+export function describeUpdate(report: Pick<ImportReport, "update">, dryRun: boolean): string[] {
+  const { moved, updated, similar, ambiguous, unlisted } = report.update;
+  const out: string[] = [];
+  const verb = dryRun ? "Would move" : "Moved";
+  if (moved.length > 0) {
+    out.push(`${verb} ${moved.length} feature${moved.length === 1 ? "" : "s"} to another bucket:`);
+    for (const move of moved) out.push(`  ${move.label}: ${BUCKET_INFO[move.from].label} → ${BUCKET_INFO[move.to].label} (line ${move.line})`);
+  }
+  if (updated.length > 0) {
+    out.push(`${dryRun ? "Would update" : "Updated"} ${updated.length} feature${updated.length === 1 ? "" : "s"}:`);
+    for (const update of updated) out.push(`  ${update.label}: ${update.fields.join(", ")} (line ${update.line})`);
+  }
+  if (similar.length > 0) {
+    out.push("Matched by a close spelling (rename or alias the feature if one is wrong):");
+    for (const match of similar) out.push(`  line ${match.line}: “${match.typed}” is ${match.label} (${match.feature})`);
+  }
+  if (ambiguous.length > 0) {
+    out.push(`Not imported: ${ambiguous.length} item${ambiguous.length === 1 ? " fits" : "s fit"} several features, so I did not guess. Give the right one an alias of the mail's wording (!alias FEATURE "wording") and import again:`);
+    for (const entry of ambiguous) {
+      out.push(entry.candidates.length > 0 ? `  line ${entry.line}: “${entry.typed}” could be ${entry.candidates.map((candidate) => `${candidate.label} (${candidate.id})`).join(" or ")}` : `  line ${entry.line}: “${entry.typed}” is under an item that fits several features`);
+    }
+  }
+  if (unlisted.length > 0) {
+    const shown = unlisted.slice(0, 20).map((entry) => `${entry.label} (${entry.feature})`);
+    const more = unlisted.length > shown.length ? `; … and ${unlisted.length - shown.length} more` : "";
+    out.push(`No longer listed in this mail, kept as they are: ${shown.join("; ")}${more}.`);
+  }
+  return out;
 }
 
 /** A text with no heading at all: every line of it is unread; say so as one range. */

@@ -1,9 +1,9 @@
 import type { ProjectConfig } from "../config/core-config.js";
 import { own } from "../util/own.js";
 
-export type PageFormat = "html" | "txt" | "json";
+export type PageFormat = "html" | "txt" | "json" | "ics" | "atom";
 
-/** Where a project's page lives on the web server: /p/xen, /p/xen.txt, /p/xen.json. */
+/** Where a project's page lives on the web server: /p/xen, /p/xen.txt, /p/xen.json, /p/xen.ics, /p/xen.atom. */
 export function pagePath(projectId: string, format: PageFormat = "html"): string {
   return `/p/${encodeURIComponent(projectId)}${format === "html" ? "" : `.${format}`}`;
 }

@@ -31,7 +31,7 @@ describe("importing any input", () => {
         const release = { ...emptyRelease("4.19", "test", NOW), features: {} };
         const planned = planImport(mail, "xen", release, "test", NOW);
         for (const change of planned.changes) if (change.entity === "feature" && change.op === "create") FeatureSchema.parse(change.value);
-        const outcome = describeImport({ project: "xen", release: "4.19", added: planned.added, parents: 0, groupings: planned.groupings, skipped: planned.skipped, mail, created: [], dryRun: true }, "plan.json");
+        const outcome = describeImport({ project: "xen", release: "4.19", added: planned.added, parents: 0, groupings: planned.groupings, skipped: planned.skipped, update: planned, mail, created: [], dryRun: true }, "plan.json");
         expect([0, 1]).toContain(outcome.exitCode);
         for (const problem of mail.problems) expect(problem.reason.length).toBeGreaterThan(0);
       }),

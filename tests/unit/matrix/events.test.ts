@@ -31,6 +31,16 @@ describe("classify", () => {
     expect(classify(reply, BOT)).toEqual({ kind: "command", body: "!stock" });
   });
 
+  it("takes a text file with a caption as a command with an attachment; not a file without one, nor a binary one", () => {
+    const file = (content: Record<string, unknown>) => message({ msgtype: "m.file", url: "mxc://example.org/abc", ...content });
+    expect(classify(file({ body: "!import", filename: "mail.eml", info: { size: 1200 } }), BOT)).toEqual({ kind: "command", body: "!import", attachment: { url: "mxc://example.org/abc", name: "mail.eml", size: 1200 } });
+    expect(classify(file({ body: "!import", filename: "status", info: { mimetype: "text/plain" } }), BOT)).toMatchObject({ kind: "command", attachment: { name: "status" } });
+    expect(classify(file({ body: "mail.txt", filename: "mail.txt" }), BOT)).toEqual({ kind: "ignore", reason: "not-text" });
+    expect(classify(file({ body: "mail.txt" }), BOT)).toEqual({ kind: "ignore", reason: "not-text" });
+    expect(classify(file({ body: "!import", filename: "photo.png", info: { mimetype: "image/png" } }), BOT)).toEqual({ kind: "ignore", reason: "not-text" });
+    expect(classify(file({ body: "!import", filename: "mail.txt", url: "https://example.org/mail.txt" }), BOT)).toEqual({ kind: "ignore", reason: "not-text" });
+  });
+
   it("rejects events that are not messages at the boundary", () => {
     expect(RoomMessageSchema.safeParse({ type: "m.room.message", sender: "@a:b", content: {} }).success).toBe(false);
   });
