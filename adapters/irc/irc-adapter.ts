@@ -289,7 +289,9 @@ export class IrcAdapter implements ChatAdapter {
       });
       if (!reply) return;
       // What only the person needs to see (an error about their own command) goes to them alone.
-      await this.deliver(reply.private && inChannel ? event.nick : replyTo, reply);
+      // In a channel, a confirmation or a refusal names whom it answers; a private query needs no name.
+      if (reply.private && inChannel) await this.deliver(event.nick, reply);
+      else await this.deliver(replyTo, reply, inChannel ? event.nick : undefined);
     } catch (error) {
       const ref = errorRef();
       this.logger.error({ err: error, ref, target: event.target, nick: event.nick }, "IRC message failed");
@@ -325,12 +327,12 @@ export class IrcAdapter implements ChatAdapter {
 
   // --- output ---
 
-  private async deliver(target: string, reply: Reply): Promise<void> {
+  private async deliver(target: string, reply: Reply, addressee?: string): Promise<void> {
     const command = this.config.replyAs === "notice" ? "NOTICE" : "PRIVMSG";
     const nick = this.client?.user.nick ?? this.config.nick;
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
-    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id) })
+    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id), ...(addressee === undefined ? {} : { addressee }) })
       .map(stripFormatting)
       .flatMap((line) => fitLine(line, width))
       .filter((line) => line.trim() !== "");

@@ -9,6 +9,7 @@ import { describeError, StocktakeClient } from "./client.js";
 import { classify, RoomMessageSchema } from "./events.js";
 import { logIn } from "./login.js";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
+import { bridgedTextBytes } from "../../src/reply/irc-lines.js";
 import { renderForMatrix } from "./render.js";
 import { routeSdkLogs } from "./sdk-logger.js";
 import { sendEvent, type Requester } from "./send.js";
@@ -67,6 +68,8 @@ interface RoomFacts {
   ircBridgeState: Set<string>;
   /** Joined members whose ids look like bridged IRC users. */
   puppets: Set<string>;
+  /** The IRC channel the bridge state names, for the line budget (its name is part of every relayed line). */
+  ircChannel: string | undefined;
   names: Map<string, string>;
 }
 
@@ -249,12 +252,12 @@ export class MatrixAdapter implements ChatAdapter {
     state.markHandled(event.event_id);
     if (reply === undefined || this.stopping) return;
     // Read after the command, which may have changed how the room is rendered (`!room irc on`).
-    await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
+    await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, sender: event.sender, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
   }
 
   // --- output ---
 
-  private async deliver(roomId: string, reply: Reply, view: ConversationView, context: { replyTo?: string; threadRoot?: string }): Promise<void> {
+  private async deliver(roomId: string, reply: Reply, view: ConversationView, context: { replyTo?: string; threadRoot?: string; sender?: string }): Promise<void> {
     const client = this.client;
     if (!client) throw new Error("the Matrix adapter is not started");
     const facts = await this.facts(roomId);
@@ -263,10 +266,13 @@ export class MatrixAdapter implements ChatAdapter {
     const { irc: ircConfig } = this.options.matrix;
     const prefix = this.options.core.prefix;
     const person = (id: string) => this.nickOf(id, facts);
+    // Where the bridge drops the reply quote, a confirmation says whom it answers.
+    const addressee = context.sender === undefined ? undefined : this.nickOf(qualify(PLATFORM, context.sender), facts);
+    const lineBytes = bridgedTextBytes(facts.ircChannel);
     const contents = renderForMatrix(reply, {
       msgtype,
       prefix,
-      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person } } : {}),
+      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person, lineBytes, ...(addressee === undefined ? {} : { addressee }) } } : {}),
     });
     const base = context.replyTo === undefined ? randomUUID() : createHash("sha256").update(context.replyTo).digest("base64url").slice(0, 24);
     for (const [index, content] of contents.entries()) {
@@ -326,7 +332,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private async loadFacts(roomId: string): Promise<RoomFacts> {
-    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), names: new Map() };
+    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), ircChannel: undefined, names: new Map() };
     const events = (await this.client!.getRoomState(roomId)) as StateEvent[];
     for (const event of events) this.applyState(facts, event);
     return facts;
@@ -346,8 +352,11 @@ export class MatrixAdapter implements ChatAdapter {
       case "m.bridge":
       case "uk.half-shot.bridge": {
         const protocol = content["protocol"] as { id?: unknown } | undefined;
-        if (typeof protocol?.id === "string" && protocol.id.toLowerCase() === "irc") facts.ircBridgeState.add(`${event.type}|${event.state_key}`);
-        else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
+        if (typeof protocol?.id === "string" && protocol.id.toLowerCase() === "irc") {
+          facts.ircBridgeState.add(`${event.type}|${event.state_key}`);
+          const channel = (content["channel"] as { id?: unknown } | undefined)?.id;
+          if (typeof channel === "string" && channel !== "") facts.ircChannel = channel;
+        } else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
         break;
       }
       case "m.room.member": {
