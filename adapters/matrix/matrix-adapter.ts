@@ -68,6 +68,10 @@ interface RoomFacts {
   ircBridgeState: Set<string>;
   /** Joined members whose ids look like bridged IRC users. */
   puppets: Set<string>;
+  /** Joined members that are an IRC bridge's own bot user. */
+  bridgeBots: Set<string>;
+  /** The room's aliases (m.room.canonical_alias) of a portal room's form. */
+  bridgeAliases: Set<string>;
   /** The IRC channel the bridge state names, for the line budget (its name is part of every relayed line). */
   ircChannel: string | undefined;
   names: Map<string, string>;
@@ -91,6 +95,8 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly work: WorkQueue;
   private readonly abort = new AbortController();
   private readonly puppetPatterns: RegExp[];
+  private readonly bridgeBotPatterns: RegExp[];
+  private readonly aliasPatterns: RegExp[];
   private readonly logger: Logger;
   private freshStart = false;
   private startedAt = 0;
@@ -100,6 +106,8 @@ export class MatrixAdapter implements ChatAdapter {
     this.logger = options.logger.child({ adapter: "matrix" });
     this.work = new WorkQueue(this.logger);
     this.puppetPatterns = options.matrix.irc.puppetPatterns.map((pattern) => new RegExp(pattern));
+    this.bridgeBotPatterns = options.matrix.irc.bridgeBots.map((pattern) => new RegExp(pattern));
+    this.aliasPatterns = options.matrix.irc.aliasPatterns.map((pattern) => new RegExp(pattern));
   }
 
   /** The bot's Matrix user id, once started. */
@@ -242,6 +250,7 @@ export class MatrixAdapter implements ChatAdapter {
       addressed: addressed !== undefined,
       conversation,
       id: qualify(PLATFORM, event.event_id),
+      bridge: this.bridgeReasons(roomId, facts),
       invoker: {
         id: qualify(PLATFORM, event.sender),
         displayName: facts.names.get(event.sender) ?? (await this.memberName(roomId, event.sender, facts)),
@@ -306,9 +315,21 @@ export class MatrixAdapter implements ChatAdapter {
 
   private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
     if (view.settings.irc !== undefined) return view.settings.irc;
+    return this.bridgeReasons(roomId, facts).length > 0;
+  }
+
+  /** Why the room looks bridged to IRC, for people (`!room`): the config, the bridge's state, its bot, an alias, its IRC users. */
+  private bridgeReasons(roomId: string, facts: RoomFacts): string[] {
     const { irc } = this.options.matrix;
-    if (irc.rooms.includes(roomId)) return true;
-    return irc.detect && (facts.ircBridgeState.size > 0 || facts.puppets.size > 0);
+    const reasons: string[] = [];
+    if (irc.rooms.includes(roomId)) reasons.push("the room is in matrix.irc.rooms");
+    if (!irc.detect) return reasons;
+    if (facts.ircBridgeState.size > 0) reasons.push(`the bridge's state event says so${facts.ircChannel ? ` (${facts.ircChannel})` : ""}`);
+    const few = (ids: Set<string>) => [...ids].slice(0, 3).join(", ") + (ids.size > 3 ? ` and ${ids.size - 3} more` : "");
+    if (facts.bridgeBots.size > 0) reasons.push(`the IRC bridge's bot ${few(facts.bridgeBots)} is a member`);
+    if (facts.bridgeAliases.size > 0) reasons.push(`the room alias ${few(facts.bridgeAliases)} is an IRC bridge's`);
+    if (facts.puppets.size > 0) reasons.push(`IRC users are members (${few(facts.puppets)})`);
+    return reasons;
   }
 
   /** Whether a room is bridged to IRC, as the adapter currently sees it (for tests and logs). */
@@ -332,7 +353,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private async loadFacts(roomId: string): Promise<RoomFacts> {
-    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), ircChannel: undefined, names: new Map() };
+    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), bridgeBots: new Set(), bridgeAliases: new Set(), ircChannel: undefined, names: new Map() };
     const events = (await this.client!.getRoomState(roomId)) as StateEvent[];
     for (const event of events) this.applyState(facts, event);
     return facts;
@@ -359,12 +380,20 @@ export class MatrixAdapter implements ChatAdapter {
         } else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
         break;
       }
+      case "m.room.canonical_alias": {
+        const aliases = [content["alias"], ...(Array.isArray(content["alt_aliases"]) ? content["alt_aliases"] : [])].filter((alias): alias is string => typeof alias === "string");
+        facts.bridgeAliases = new Set(aliases.filter((alias) => this.aliasPatterns.some((pattern) => pattern.test(alias))));
+        break;
+      }
       case "m.room.member": {
         const userId = event.state_key;
         if (typeof userId !== "string") break;
         const joined = content["membership"] === "join";
         if (joined && isPuppet(userId, this.puppetPatterns)) facts.puppets.add(userId);
         else facts.puppets.delete(userId);
+        // Invited counts too: a bridge's bot is often invited with the bot, before either joins.
+        if ((joined || content["membership"] === "invite") && this.bridgeBotPatterns.some((pattern) => pattern.test(userId))) facts.bridgeBots.add(userId);
+        else facts.bridgeBots.delete(userId);
         if (typeof content["displayname"] === "string" && content["displayname"] !== "") facts.names.set(userId, content["displayname"]);
         break;
       }
