@@ -119,6 +119,12 @@ export interface IncomingMessage {
    * already recorded is not applied again, so a platform redelivering after a crash is harmless.
    */
   id?: string;
+  /**
+   * Why the adapter takes the conversation to be bridged to IRC, one reason each ("the IRC bridge's
+   * bot @appservice-irc:example.org is a member"); empty when it sees no bridge, absent where it
+   * does not look. `!room` shows it.
+   */
+  bridge?: readonly string[];
 }
 
 /** Where a command came from and who sent it; the same for typed and slash commands. */

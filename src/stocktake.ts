@@ -269,6 +269,7 @@ export class Stocktake implements ChatHost {
       },
       invoker: origin.invoker,
       conversation: origin.conversation,
+      ...(origin.bridge === undefined ? {} : { bridge: origin.bridge }),
       clock: this.clock,
       config: this.config,
       plan: this.store.read(),

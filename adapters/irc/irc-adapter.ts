@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import irc, { type Client, type ConnectOptions, type JoinEvent, type MessageEvent } from "irc-framework";
+import irc, { type Client, type ConnectOptions, type MessageEvent } from "irc-framework";
 import { addressedText } from "../../src/addressing.js";
 import { withoutPlatform } from "../../src/ids.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, Logger } from "../../src/ports.js";
@@ -7,6 +7,7 @@ import { apology, errorRef } from "../../src/reply/apology.js";
 import { renderIrc } from "../../src/reply/render-irc.js";
 import type { Reply } from "../../src/reply/reply.js";
 import type { IrcConfig } from "./config.js";
+import { Accounts } from "./accounts.js";
 import { TokenBucket } from "./flood.js";
 import { conversationId, personId, targetOf, unregisteredNick } from "./ids.js";
 import { fitLine, stripFormatting, textBytes } from "./lines.js";
@@ -59,8 +60,8 @@ export class IrcAdapter implements ChatAdapter {
   private readonly outgoing: Outgoing[] = [];
   private pumping = false;
   private readyWaiters: (() => void)[] = [];
-  /** Accounts the network told us about (extended-join, account-notify): lower-cased nick → account, or null for none. */
-  private readonly accounts = new Map<string, string | null>();
+  /** Accounts the network told us about (extended-join, account-notify), and the queries for the rest. */
+  private readonly accounts: Accounts;
   /** The nick last seen for each person id, to name people as IRC users know them. */
   private readonly nicks = new Map<string, string>();
 
@@ -70,6 +71,7 @@ export class IrcAdapter implements ChatAdapter {
     this.config = { ...config, network: config.network, host: config.host };
     this.logger = options.logger;
     this.bucket = new TokenBucket(config.flood.linesPerSecond, config.flood.burst);
+    this.accounts = new Accounts({ timeoutMs: options.whoisTimeoutMs ?? 5_000, beforeQuery: () => this.bucket.take() });
   }
 
   status(): AdapterStatus {
@@ -172,18 +174,11 @@ export class IrcAdapter implements ChatAdapter {
     client.on("nick in use", () => this.onNickRefused(client));
     client.on("nick invalid", () => this.onNickRefused(client));
     client.on("privmsg", (event: MessageEvent) => void this.onMessage(client, event));
-    client.on("join", (event: JoinEvent) => {
-      if (event.account !== undefined) this.accounts.set(event.nick.toLowerCase(), event.account === false ? null : event.account);
-    });
-    client.on("account", (event: { nick: string; account: string | false }) => this.accounts.set(event.nick.toLowerCase(), event.account === false ? null : event.account));
+    this.accounts.listen(client);
     client.on("nick", (event: { nick: string; new_nick: string }) => {
-      const known = this.accounts.get(event.nick.toLowerCase());
-      this.accounts.delete(event.nick.toLowerCase());
-      if (known !== undefined) this.accounts.set(event.new_nick.toLowerCase(), known);
       if (client.caseCompare(event.nick, this.config.nick)) this.regainNick(client);
     });
     client.on("quit", (event: { nick: string }) => {
-      this.accounts.delete(event.nick.toLowerCase());
       if (client.caseCompare(event.nick, this.config.nick)) this.regainNick(client);
     });
     client.on("kick", (event: { kicked: string; channel: string }) => {
@@ -276,7 +271,7 @@ export class IrcAdapter implements ChatAdapter {
     if (!isForUs && !text.trimStart().startsWith(this.options.prefix)) return;
     const replyTo = inChannel ? event.target : event.nick;
     try {
-      const account = await this.accountOf(client, event);
+      const account = await this.accounts.of(client, event);
       const id = personId(this.config.network, account, event.nick);
       this.nicks.set(id, event.nick);
       const msgid = event.tags["msgid"];
@@ -289,32 +284,14 @@ export class IrcAdapter implements ChatAdapter {
       });
       if (!reply) return;
       // What only the person needs to see (an error about their own command) goes to them alone.
-      await this.deliver(reply.private && inChannel ? event.nick : replyTo, reply);
+      // In a channel, a confirmation or a refusal names whom it answers; a private query needs no name.
+      if (reply.private && inChannel) await this.deliver(event.nick, reply);
+      else await this.deliver(replyTo, reply, inChannel ? event.nick : undefined);
     } catch (error) {
       const ref = errorRef();
       this.logger.error({ err: error, ref, target: event.target, nick: event.nick }, "IRC message failed");
       await this.deliver(event.nick, apology(ref)).catch(() => undefined);
     }
-  }
-
-  /**
-   * The services account the network vouches for, or undefined. account-tag on the message is
-   * the answer when the server sends it; else what extended-join and account-notify said; else a
-   * WHOIS (330), asked each time since nothing would tell us when it changes.
-   */
-  private async accountOf(client: Client, event: MessageEvent): Promise<string | undefined> {
-    const caps = client.network.cap;
-    if (caps.isEnabled("account-tag")) return event.account || undefined;
-    const nick = event.nick.toLowerCase();
-    if (caps.isEnabled("account-notify") && caps.isEnabled("extended-join") && this.accounts.has(nick)) return this.accounts.get(nick) ?? undefined;
-    await this.bucket.take();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), this.options.whoisTimeoutMs ?? 5_000);
-      client.whois(event.nick, (whois) => {
-        clearTimeout(timer);
-        resolve(whois.error === undefined && whois.account ? whois.account : undefined);
-      });
-    });
   }
 
   /** How IRC users know a person: by the nick last seen for the id, else the id's own name. */
@@ -325,12 +302,12 @@ export class IrcAdapter implements ChatAdapter {
 
   // --- output ---
 
-  private async deliver(target: string, reply: Reply): Promise<void> {
+  private async deliver(target: string, reply: Reply, addressee?: string): Promise<void> {
     const command = this.config.replyAs === "notice" ? "NOTICE" : "PRIVMSG";
     const nick = this.client?.user.nick ?? this.config.nick;
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
-    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id) })
+    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id), ...(addressee === undefined ? {} : { addressee }) })
       .map(stripFormatting)
       .flatMap((line) => fitLine(line, width))
       .filter((line) => line.trim() !== "");

@@ -58,6 +58,8 @@ declare module "irc-framework" {
     name: string;
     options: Record<string, unknown>;
     cap: { isEnabled(cap: string): boolean; enabled: string[] };
+    /** An ISUPPORT token ("whox", "NICKLEN"): its value, true for a bare token, false when absent. */
+    supports(feature: string): unknown;
   }
 
   export class Client extends EventEmitter {
@@ -69,6 +71,8 @@ declare module "irc-framework" {
     say(target: string, message: string): void;
     notice(target: string, message: string): void;
     whois(nick: string, callback: (event: WhoisEvent) => void): void;
+    /** WHO, as WHOX where the server has it: each user's account ("0" for none) comes with it. */
+    who(target: string, callback: (event: { target: string; users: { nick: string; account?: string }[] }) => void): void;
     requestCap(cap: string | string[]): void;
     caseLower(text: string): string;
     caseCompare(a: string, b: string): boolean;

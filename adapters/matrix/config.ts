@@ -4,6 +4,16 @@ import { MSGTYPES } from "../../src/model/room-settings.js";
 /** Puppet users of the common IRC bridges: matrix-appservice-irc on OFTC, Libera.Chat, freenode, and its default prefix. */
 export const DEFAULT_PUPPET_PATTERNS = ["^@irc_", "^@_irc_", "^@_oftc_", "^@oftc_", "^@_libera_", "^@libera_", "^@freenode_", "^@_freenode_"] as const;
 
+/**
+ * The IRC bridges' own bot users: matrix-appservice-irc's default (appservice-irc) and the names
+ * networks give theirs (oftc-irc, libera-irc…, Libera.Chat's @appservice), Heisenbridge. One among
+ * the members shows a portal room is bridged before any IRC user has spoken.
+ */
+export const DEFAULT_BRIDGE_BOT_PATTERNS = ["^@appservice-irc:", "^@[a-z0-9._=-]+-irc:", "^@appservice:libera\\.chat$", "^@irc-?bridge:", "^@heisenbridge:"] as const;
+
+/** Room aliases in the form matrix-appservice-irc gives portal rooms (#irc_#xen:server, #_oftc_#xen-devel:matrix.org). */
+export const DEFAULT_ALIAS_PATTERNS = ["^#irc_", "^#_irc_", "^#_oftc_", "^#oftc_", "^#_libera_", "^#libera_", "^#freenode_", "^#_freenode_"] as const;
+
 const MatrixUserId = z.string().regex(/^@[^:\s]+:\S+$/, "a Matrix user id such as @alice:example.org");
 const MatrixRoomId = z.string().regex(/^!\S+:\S+$/, "a Matrix room id such as !abc:example.org");
 const ServerName = z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "a server name such as example.org");
@@ -24,6 +34,10 @@ export const MatrixIrcConfigSchema = z.strictObject({
   detect: z.boolean().default(true),
   /** Matrix ids of bridged IRC users: they get no role from power levels. */
   puppetPatterns: z.array(Pattern).default([...DEFAULT_PUPPET_PATTERNS]),
+  /** Matrix ids of IRC bridges' bot users: one among the members means the room is bridged. */
+  bridgeBots: z.array(Pattern).default([...DEFAULT_BRIDGE_BOT_PATTERNS]),
+  /** Room aliases (canonical or alternative) of a portal room: one of them means the room is bridged. */
+  aliasPatterns: z.array(Pattern).default([...DEFAULT_ALIAS_PATTERNS]),
   /** A summary longer than this many lines is condensed in a bridged room. */
   lineBudget: z.number().int().min(3).max(100).default(8),
   /**
@@ -69,6 +83,8 @@ export const MatrixConfigSchema = z
       rooms: [],
       detect: true,
       puppetPatterns: [...DEFAULT_PUPPET_PATTERNS],
+      bridgeBots: [...DEFAULT_BRIDGE_BOT_PATTERNS],
+      aliasPatterns: [...DEFAULT_ALIAS_PATTERNS],
       lineBudget: 8,
       linesPerMessage: 3,
     }),

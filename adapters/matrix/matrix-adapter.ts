@@ -9,6 +9,7 @@ import { describeError, StocktakeClient } from "./client.js";
 import { classify, RoomMessageSchema, type Attachment } from "./events.js";
 import { logIn } from "./login.js";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
+import { bridgedTextBytes } from "../../src/reply/irc-lines.js";
 import { renderForMatrix } from "./render.js";
 import { routeSdkLogs } from "./sdk-logger.js";
 import { sendEvent, type Requester } from "./send.js";
@@ -72,6 +73,12 @@ interface RoomFacts {
   ircBridgeState: Set<string>;
   /** Joined members whose ids look like bridged IRC users. */
   puppets: Set<string>;
+  /** Joined members that are an IRC bridge's own bot user. */
+  bridgeBots: Set<string>;
+  /** The room's aliases (m.room.canonical_alias) of a portal room's form. */
+  bridgeAliases: Set<string>;
+  /** The IRC channel the bridge state names, for the line budget (its name is part of every relayed line). */
+  ircChannel: string | undefined;
   names: Map<string, string>;
 }
 
@@ -93,6 +100,8 @@ export class MatrixAdapter implements ChatAdapter {
   private readonly work: WorkQueue;
   private readonly abort = new AbortController();
   private readonly puppetPatterns: RegExp[];
+  private readonly bridgeBotPatterns: RegExp[];
+  private readonly aliasPatterns: RegExp[];
   private readonly logger: Logger;
   private freshStart = false;
   private startedAt = 0;
@@ -102,6 +111,8 @@ export class MatrixAdapter implements ChatAdapter {
     this.logger = options.logger.child({ adapter: "matrix" });
     this.work = new WorkQueue(this.logger);
     this.puppetPatterns = options.matrix.irc.puppetPatterns.map((pattern) => new RegExp(pattern));
+    this.bridgeBotPatterns = options.matrix.irc.bridgeBots.map((pattern) => new RegExp(pattern));
+    this.aliasPatterns = options.matrix.irc.aliasPatterns.map((pattern) => new RegExp(pattern));
   }
 
   /** The bot's Matrix user id, once started. */
@@ -247,6 +258,7 @@ export class MatrixAdapter implements ChatAdapter {
       addressed: addressed !== undefined,
       conversation,
       id: qualify(PLATFORM, event.event_id),
+      bridge: this.bridgeReasons(roomId, facts),
       invoker: {
         id: qualify(PLATFORM, event.sender),
         displayName: facts.names.get(event.sender) ?? (await this.memberName(roomId, event.sender, facts)),
@@ -257,7 +269,7 @@ export class MatrixAdapter implements ChatAdapter {
     state.markHandled(event.event_id);
     if (reply === undefined || this.stopping) return;
     // Read after the command, which may have changed how the room is rendered (`!room irc on`).
-    await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
+    await this.deliver(roomId, reply, this.view(conversation), { replyTo: event.event_id, sender: event.sender, ...(kind.threadRoot ? { threadRoot: kind.threadRoot } : {}) });
   }
 
   /**
@@ -284,7 +296,7 @@ export class MatrixAdapter implements ChatAdapter {
 
   // --- output ---
 
-  private async deliver(roomId: string, reply: Reply, view: ConversationView, context: { replyTo?: string; threadRoot?: string }): Promise<void> {
+  private async deliver(roomId: string, reply: Reply, view: ConversationView, context: { replyTo?: string; threadRoot?: string; sender?: string }): Promise<void> {
     const client = this.client;
     if (!client) throw new Error("the Matrix adapter is not started");
     const facts = await this.facts(roomId);
@@ -293,10 +305,13 @@ export class MatrixAdapter implements ChatAdapter {
     const { irc: ircConfig } = this.options.matrix;
     const prefix = this.options.core.prefix;
     const person = (id: string) => this.nickOf(id, facts);
+    // Where the bridge drops the reply quote, a confirmation says whom it answers.
+    const addressee = context.sender === undefined ? undefined : this.nickOf(qualify(PLATFORM, context.sender), facts);
+    const lineBytes = bridgedTextBytes(facts.ircChannel);
     const contents = renderForMatrix(reply, {
       msgtype,
       prefix,
-      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person } } : {}),
+      ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person, lineBytes, ...(addressee === undefined ? {} : { addressee }) } } : {}),
     });
     const base = context.replyTo === undefined ? randomUUID() : createHash("sha256").update(context.replyTo).digest("base64url").slice(0, 24);
     for (const [index, content] of contents.entries()) {
@@ -330,9 +345,21 @@ export class MatrixAdapter implements ChatAdapter {
 
   private isIrc(roomId: string, view: ConversationView, facts: RoomFacts): boolean {
     if (view.settings.irc !== undefined) return view.settings.irc;
+    return this.bridgeReasons(roomId, facts).length > 0;
+  }
+
+  /** Why the room looks bridged to IRC, for people (`!room`): the config, the bridge's state, its bot, an alias, its IRC users. */
+  private bridgeReasons(roomId: string, facts: RoomFacts): string[] {
     const { irc } = this.options.matrix;
-    if (irc.rooms.includes(roomId)) return true;
-    return irc.detect && (facts.ircBridgeState.size > 0 || facts.puppets.size > 0);
+    const reasons: string[] = [];
+    if (irc.rooms.includes(roomId)) reasons.push("the room is in matrix.irc.rooms");
+    if (!irc.detect) return reasons;
+    if (facts.ircBridgeState.size > 0) reasons.push(`the bridge's state event says so${facts.ircChannel ? ` (${facts.ircChannel})` : ""}`);
+    const few = (ids: Set<string>) => [...ids].slice(0, 3).join(", ") + (ids.size > 3 ? ` and ${ids.size - 3} more` : "");
+    if (facts.bridgeBots.size > 0) reasons.push(`the IRC bridge's bot ${few(facts.bridgeBots)} is a member`);
+    if (facts.bridgeAliases.size > 0) reasons.push(`the room alias ${few(facts.bridgeAliases)} is an IRC bridge's`);
+    if (facts.puppets.size > 0) reasons.push(`IRC users are members (${few(facts.puppets)})`);
+    return reasons;
   }
 
   /** Whether a room is bridged to IRC, as the adapter currently sees it (for tests and logs). */
@@ -356,7 +383,7 @@ export class MatrixAdapter implements ChatAdapter {
   }
 
   private async loadFacts(roomId: string): Promise<RoomFacts> {
-    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), names: new Map() };
+    const facts: RoomFacts = { levels: undefined, encrypted: false, ircBridgeState: new Set(), puppets: new Set(), bridgeBots: new Set(), bridgeAliases: new Set(), ircChannel: undefined, names: new Map() };
     const events = (await this.client!.getRoomState(roomId)) as StateEvent[];
     for (const event of events) this.applyState(facts, event);
     return facts;
@@ -376,8 +403,16 @@ export class MatrixAdapter implements ChatAdapter {
       case "m.bridge":
       case "uk.half-shot.bridge": {
         const protocol = content["protocol"] as { id?: unknown } | undefined;
-        if (typeof protocol?.id === "string" && protocol.id.toLowerCase() === "irc") facts.ircBridgeState.add(`${event.type}|${event.state_key}`);
-        else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
+        if (typeof protocol?.id === "string" && protocol.id.toLowerCase() === "irc") {
+          facts.ircBridgeState.add(`${event.type}|${event.state_key}`);
+          const channel = (content["channel"] as { id?: unknown } | undefined)?.id;
+          if (typeof channel === "string" && channel !== "") facts.ircChannel = channel;
+        } else facts.ircBridgeState.delete(`${event.type}|${event.state_key}`);
+        break;
+      }
+      case "m.room.canonical_alias": {
+        const aliases = [content["alias"], ...(Array.isArray(content["alt_aliases"]) ? content["alt_aliases"] : [])].filter((alias): alias is string => typeof alias === "string");
+        facts.bridgeAliases = new Set(aliases.filter((alias) => this.aliasPatterns.some((pattern) => pattern.test(alias))));
         break;
       }
       case "m.room.member": {
@@ -386,6 +421,9 @@ export class MatrixAdapter implements ChatAdapter {
         const joined = content["membership"] === "join";
         if (joined && isPuppet(userId, this.puppetPatterns)) facts.puppets.add(userId);
         else facts.puppets.delete(userId);
+        // Invited counts too: a bridge's bot is often invited with the bot, before either joins.
+        if ((joined || content["membership"] === "invite") && this.bridgeBotPatterns.some((pattern) => pattern.test(userId))) facts.bridgeBots.add(userId);
+        else facts.bridgeBots.delete(userId);
         if (typeof content["displayname"] === "string" && content["displayname"] !== "") facts.names.set(userId, content["displayname"]);
         break;
       }

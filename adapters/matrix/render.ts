@@ -1,5 +1,6 @@
 import { DEFAULT_VOICE, type Voice } from "../../src/reply/inline.js";
 import { renderHtml } from "../../src/reply/render-html.js";
+import { bridgedTextBytes } from "../../src/reply/irc-lines.js";
 import { renderIrc } from "../../src/reply/render-irc.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
 import type { Reply } from "../../src/reply/reply.js";
@@ -31,6 +32,10 @@ export interface IrcStyle {
   prefix: string;
   /** How people are named to IRC users: their nicks. */
   person?: (id: string) => string;
+  /** Longest line in UTF-8 bytes, room left for the prefix the bridge adds (default: `bridgedTextBytes()`). */
+  lineBytes?: number;
+  /** The nick of whoever the reply answers: confirmations name them, since IRC users see no reply quote. */
+  addressee?: string;
 }
 
 export interface RenderOptions {
@@ -51,8 +56,8 @@ export function contentBytes(content: MessageContent): number {
 export function renderForMatrix(reply: Reply, options: RenderOptions): MessageContent[] {
   const msgtype = options.msgtype === "text" ? "m.text" : "m.notice";
   if (options.irc) {
-    const { lineBudget, prefix, person } = options.irc;
-    const lines = renderIrc(reply, { lineBudget, prefix, ...(person ? { person } : {}) });
+    const { lineBudget, prefix, person, addressee } = options.irc;
+    const lines = renderIrc(reply, { lineBudget, prefix, maxLineLength: options.irc.lineBytes ?? bridgedTextBytes(), ...(person ? { person } : {}), ...(addressee === undefined ? {} : { addressee }) });
     const messages: MessageContent[] = [];
     for (let i = 0; i < lines.length; i += options.irc.linesPerMessage) {
       messages.push({ msgtype, body: lines.slice(i, i + options.irc.linesPerMessage).join("\n") });

@@ -53,6 +53,12 @@ export const helpCommand = defineCommand({
         { type: "list", items: ctx.commands.map((spec) => ({ text: t`${cmd(commandName(spec))}: ${summaryText(spec.summary)}` })) },
         { type: "text", text: t`${cmd("help", "COMMAND")} shows how to use one.` },
       ],
+      // Where a few lines is all there is (an IRC channel): the names only, groups once ("release").
+      brief: {
+        label: "Commands",
+        names: [...new Set(ctx.commands.map((spec) => spec.path[0]!))].map((name) => [cmd(name)]),
+        after: t`${cmd("help", "COMMAND")} for one.`,
+      },
     };
   },
 });

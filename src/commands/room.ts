@@ -27,6 +27,13 @@ function setSetting<K extends keyof RoomSettings>(ctx: Parameters<typeof changeA
   });
 }
 
+/** What the adapter saw of a bridge, beside the setting: why a room counts as bridged, or that nothing was seen. */
+function detection(setting: boolean | undefined, reasons: readonly string[] | undefined): string {
+  if (reasons === undefined) return "";
+  if (reasons.length === 0) return setting === undefined ? ": no bridge seen" : " (no bridge seen)";
+  return setting === undefined ? `: yes, ${reasons.join("; ")}` : ` (seen: ${reasons.join("; ")})`;
+}
+
 export const roomShowCommand = defineCommand({
   path: ["room", "status"],
   // Slash commands cannot be both a command and a group: `/room status`, but `!room` too.
@@ -45,7 +52,7 @@ export const roomShowCommand = defineCommand({
           items: [
             { text: project === undefined ? t`Project: none (pick one with ${cmd("project use", "NAME")})` : `Project: ${project}` },
             { text: `Replies: ${msgtype === "text" ? "ordinary messages (m.text)" : msgtype === "notice" ? "notices (m.notice)" : "the default (notices where the platform has them)"}` },
-            { text: `Bridged to IRC: ${irc === true ? "yes" : irc === false ? "no" : "detected automatically"}` },
+            { text: `Bridged to IRC: ${irc === true ? "yes" : irc === false ? "no" : "detected automatically"}${detection(irc, ctx.bridge)}` },
           ],
         },
       ],

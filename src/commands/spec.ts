@@ -23,6 +23,8 @@ export interface CommandContext {
   scope: Result<Scope>;
   /** Platform-qualified room or channel. */
   conversation: string;
+  /** Why the adapter takes the conversation to be bridged to IRC (see `IncomingMessage.bridge`). */
+  bridge?: readonly string[];
   clock: Clock;
   config: CoreConfig;
   /** The current state, read-only. */

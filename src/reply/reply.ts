@@ -26,6 +26,17 @@ export interface Reply {
   expand?: string;
   /** Set on a release summary: facts a renderer may show richly (a colour, a live countdown). */
   overview?: ReleaseOverview;
+  /**
+   * A short form for where lines are few (IRC): `label`, then `names` packed into lines (broken
+   * between names only), then `after`. Help has one: the command names and "!help COMMAND for one".
+   */
+  brief?: ReplyBrief;
+}
+
+export interface ReplyBrief {
+  label: string;
+  names: Text[];
+  after: Text;
 }
 
 export interface ReplyLink {

@@ -9,6 +9,7 @@ import { tempDir } from "../../support/temp.js";
 import { REPO_ROOT } from "./homeserver.js";
 import { account, homeserver, inReplyTo, person, plainLines, startBot, testLogger, unique, type Account, type MatrixEvent, type Person, type RunningBot } from "./support.js";
 import { plainText } from "../../../src/reply/inline.js";
+import { bridgedTextBytes } from "../../../src/reply/irc-lines.js";
 
 /**
  * The real bot (config → startApp → lowdb on disk → Matrix adapter) against a real Synapse, driven by
@@ -28,6 +29,8 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
   let erin: Person; // an IRC puppet whose exact id is a maintainer in the config
   let room: string;
 
+  /** How IRC users know a bridged IRC user: the id without the bridge's prefix ("@irc_dave_1f:server" → dave_1f). */
+  const nick = (someone: Person) => someone.userId.replace(/^@(irc|oftc)_/, "").replace(/:.*$/, "");
   const feature = (id: string) => running.app.store.read().projects["xen"]?.releases["4.3"]?.features[id];
   const replyTo = inReplyTo;
 
@@ -298,10 +301,50 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
 
     it("gives bridged IRC users no role from power levels, unless their exact id is in the config", async () => {
       const byDave = await dave.ask(ircRoom, bot.userId, "!status blktap3 at-risk");
-      expect(byDave.reply.content.body).toMatch(/^Only maintainers, release managers and admins of xen/);
+      expect(byDave.reply.content.body).toMatch(new RegExp(`^${nick(dave)}: Only maintainers, release managers and admins of xen`));
       const byErin = await erin.ask(ircRoom, bot.userId, "stocktake, status blktap3 at-risk");
-      expect(byErin.reply.content.body).toMatch(/→ at risk/);
+      // No reply quote reaches IRC: the confirmation names whom it answers, by IRC nick.
+      expect(byErin.reply.content.body).toMatch(new RegExp(`^${nick(erin)}: blktap3: .*→ at risk`));
       expect(feature("blktap3")).toMatchObject({ bucket: "at-risk", updatedBy: `matrix:${erin.userId}` });
+    });
+
+    it("names people by their IRC nicks, not their Matrix ids", async () => {
+      const { reply } = await dave.ask(ircRoom, bot.userId, "!history blktap3 --limit 1");
+      expect(String(reply.content.body)).toContain(`${nick(erin)}: `);
+      expect(String(reply.content.body)).not.toContain(erin.userId);
+    });
+
+    it("answers !help with the command names and “!help COMMAND for one”, within the line budget", async () => {
+      const { messages } = await dave.collect(ircRoom, bot.userId, "!help", (found) => /for one\.$/.test(String(found.at(-1)?.content.body)));
+      const lines = messages.flatMap(plainLines);
+      expect(lines.length).toBeLessThanOrEqual(8);
+      expect(lines[0]).toMatch(/^Commands: !stock, /);
+      expect(lines.at(-1)).toBe("!help COMMAND for one.");
+      for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(bridgedTextBytes());
+    });
+
+    it("sees a portal room as bridged before any IRC user is in it: by the bridge's bot, by a bridge-form alias", async () => {
+      const bridgeBot = await person("oftc", hs, { localpart: `${unique("oftc")}-irc` });
+      try {
+        const byBot = await roomWithBot(alice, { invite: [bridgeBot] });
+        await alice.ask(byBot, bot.userId, "!project use xen");
+        expect(await running.adapter.bridged(byBot)).toBe(true);
+        const room = await alice.ask(byBot, bot.userId, "!room");
+        expect(room.reply.content.body).toContain(`Bridged to IRC: detected automatically: yes, the IRC bridge's bot ${bridgeBot.userId} is a member`);
+        // The first !stock there is plain lines within the budget, not HTML a bridge would turn into a paste link.
+        const { messages } = await alice.collect(byBot, bot.userId, "!stock", (found) => pointer(found.at(-1)!));
+        expect(messages.every((message) => message.content.formatted_body === undefined && plainLines(message).length <= 3)).toBe(true);
+        for (const line of messages.flatMap(plainLines)) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(bridgedTextBytes());
+      } finally {
+        bridgeBot.stop();
+      }
+      const alias = unique("irc_xen");
+      const joined = alice.next(undefined, (event) => event.type === "m.room.member" && event.state_key === bot.userId && event.content["membership"] === "join");
+      const byAlias = await alice.client.createRoom({ preset: "private_chat", invite: [bot.userId], room_alias_name: alias });
+      await joined;
+      expect(await running.adapter.bridged(byAlias)).toBe(true);
+      const room = await alice.ask(byAlias, bot.userId, "!room");
+      expect(room.reply.content.body).toContain(`the room alias #${alias}:`);
     });
 
     const pointer = (event: MatrixEvent) => /^Full list \(\d+ lines\)/m.test(String(event.content.body));

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { MatrixConfigSchema } from "../../../adapters/matrix/config.js";
 import { MatrixAdapter } from "../../../adapters/matrix/matrix-adapter.js";
 import { MAX_CONTENT_BYTES } from "../../../adapters/matrix/render.js";
-import { IRC_TEXT_BYTES } from "../../../src/reply/render-irc.js";
+import { bridgedTextBytes } from "../../../src/reply/irc-lines.js";
 import { localId, qualify } from "../../../src/ids.js";
 import { silentLogger } from "../../../src/util/silent-logger.js";
 import { utf8Bytes } from "../../../src/util/utf8.js";
@@ -42,7 +42,7 @@ async function matrixDriver(commands: Parameters<typeof startContractApp>[0]["co
   const contentBytes: SizeLimit = { name: "event content, UTF-8 bytes", measure: (message) => utf8Bytes(JSON.stringify(message.raw)), max: MAX_CONTENT_BYTES };
   const ircLimits: SizeLimit[] = [
     { name: "lines per message (the bridge pastes longer ones)", measure: (message) => message.text.split("\n").length, max: LINES_PER_MESSAGE },
-    { name: "IRC line, UTF-8 bytes", measure: (message) => Math.max(...message.text.split("\n").map(utf8Bytes)), max: IRC_TEXT_BYTES },
+    { name: "IRC line, UTF-8 bytes", measure: (message) => Math.max(...message.text.split("\n").map(utf8Bytes)), max: bridgedTextBytes() },
   ];
   return {
     platform: adapter.name,
@@ -84,12 +84,13 @@ chatAdapterContract("matrix", { everyLineAddressed: false, onePerson: false }, (
 chatAdapterContract("matrix (IRC-bridged room)", { everyLineAddressed: false, onePerson: false }, ({ commands }) => matrixDriver(commands, true));
 
 describe("Matrix adapter on the fake client, beyond the contract", () => {
-  it("answers in an IRC-bridged room with plain lines: no HTML, no backticks, no reply quote", async () => {
+  it("answers in an IRC-bridged room with plain lines: no HTML, no backticks, no reply quote, a refusal naming whom it answers", async () => {
     const driver = await matrixDriver([...CORE_COMMANDS, ...CONTRACT_COMMANDS], true);
     try {
       const answers = [...(await driver.say("!stok", { as: ADMIN })), ...(await driver.say("!contract-whoami", { as: ADMIN }))];
       expect(answers.map((answer) => answer.text)).toEqual([
-        "There is no command !stok. Did you mean !stock? (!help lists them.)",
+        // No reply quote reaches IRC: a refusal or confirmation says whom it answers; other answers need not.
+        "Ada: There is no command !stok. Did you mean !stock? (!help lists them.)",
         "You are Ada; try !stock.",
       ]);
       for (const answer of answers) expect(Object.keys(answer.raw as object).sort()).toEqual(["body", "m.mentions", "msgtype"]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { importIntoStore } from "../../../src/mail/import-into.js";
+import { bridgedTextBytes } from "../../../src/reply/irc-lines.js";
 import { IRC_TEXT_BYTES, ircLines, renderIrc } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
 import { utf8Bytes } from "../../../src/util/utf8.js";
@@ -34,10 +35,11 @@ describe("renderIrc", () => {
   });
 
   it("says how many at-risk items it left out when they do not fit", async () => {
-    const lines = renderIrc(await xenStock(), { ...options, lineBudget: 4, maxLineLength: 80 });
-    expect(lines).toHaveLength(4);
-    expect(lines[2]).toMatch(/^At risk \(\d+\): .* … and \d+ more$/);
-    expect(lines[2]!.length).toBeLessThanOrEqual(80);
+    // 80 bytes: the sentence under the heading takes two lines, and the budget counts them.
+    const lines = renderIrc(await xenStock(), { ...options, lineBudget: 5, maxLineLength: 80 });
+    expect(lines).toHaveLength(5);
+    expect(lines[3]).toMatch(/^At risk \(\d+\): .* … and \d+ more$/);
+    for (const line of lines) expect(utf8Bytes(line)).toBeLessThanOrEqual(80);
   });
 
   it("sends everything, as plain lines, when the person asked for all of it", async () => {
@@ -81,5 +83,57 @@ describe("renderIrc", () => {
       const shown = packed.join(" ").replace(/^At risk \(60\): /, "").replace(/ … and \d+ more$/, "").split(/; ?/);
       expect(shown).toEqual(names.slice(0, shown.length));
     }
+  });
+});
+
+describe("IRC lines in UTF-8 bytes, with room for the relaying prefix", () => {
+  it("leave room for a bridge's puppet prefix: longest nick, user and host, and the channel", () => {
+    // 510 - ":" 30-byte nick "!" 10 user "@" 63 host " PRIVMSG " channel " :"
+    expect(bridgedTextBytes()).toBe(510 - (1 + 30 + 1 + 10 + 1 + 63 + 1 + 7 + 1 + 50 + 2));
+    expect(bridgedTextBytes("#xen-devel")).toBe(Math.min(IRC_TEXT_BYTES, 510 - (1 + 30 + 1 + 10 + 1 + 63 + 1 + 7 + 1 + 10 + 2)));
+  });
+
+  it("keep a line of non-ASCII titles within the bytes, not the characters (341 characters were 458 bytes)", () => {
+    const title = "Überprüfung der Größenänderung für blktap3 — 日本語の機能 ".repeat(6).trim();
+    expect(title.length).toBeLessThan(400);
+    expect(utf8Bytes(title)).toBeGreaterThan(400);
+    const reply: Reply = { tone: "info", blocks: [{ type: "list", items: [{ text: title }, { text: "short one" }] }] };
+    const width = bridgedTextBytes();
+    const lines = renderIrc(reply, { ...options, maxLineLength: width });
+    for (const line of lines) expect(utf8Bytes(line)).toBeLessThanOrEqual(width);
+    expect(lines.at(-1)).toBe("* short one");
+    expect(lines.slice(0, -1).join(" ")).toBe(`* ${title}`);
+  });
+});
+
+describe("replies in an IRC channel", () => {
+  it("name the person a confirmation or a refusal answers, on its first line, without the bullet", () => {
+    const confirmation: Reply = { tone: "ok", blocks: [{ type: "list", items: [{ text: "blktap3: at risk → fair", badge: "fair" }] }] };
+    expect(renderIrc(confirmation, { ...options, addressee: "ian" })).toEqual(["ian: blktap3: at risk → fair [fair]"]);
+    const refusal: Reply = { tone: "error", blocks: [{ type: "text", text: "Only maintainers may do that." }] };
+    expect(renderIrc(refusal, { ...options, addressee: "dave" })).toEqual(["dave: Only maintainers may do that."]);
+    // A summary or help is for everyone in the channel.
+    const info: Reply = { tone: "info", blocks: [{ type: "heading", text: "Xen 4.3" }] };
+    expect(renderIrc(info, { ...options, addressee: "ian" })).toEqual(["Xen 4.3"]);
+  });
+
+  it("get a short !help: the command names within the budget, broken between names, and “!help COMMAND for one”", async () => {
+    const chat = new FakeChat();
+    await chat.say("!help");
+    const reply = chat.last!;
+    expect(ircLines(reply).length).toBeGreaterThan(20);
+    for (const width of [IRC_TEXT_BYTES, 60]) {
+      const lines = renderIrc(reply, { ...options, lineBudget: 8, maxLineLength: width });
+      expect(lines.length).toBeLessThanOrEqual(8);
+      for (const line of lines) expect(utf8Bytes(line)).toBeLessThanOrEqual(width);
+      expect(lines.at(-1)).toBe("!help COMMAND for one.");
+      expect(lines[0]).toMatch(/^Commands: !stock, /);
+      const names = lines.slice(0, -1).join(" ").replace(/^Commands: /, "").replace(/ … and \d+ more$/, "").split(/, ?/);
+      expect(names.every((name) => /^![a-z-]+$/.test(name))).toBe(true);
+      expect(new Set(names).size).toBe(names.length);
+    }
+    // All of it when asked for one command.
+    await chat.say("!help status");
+    expect(renderIrc(chat.last!, options)).toEqual(ircLines(chat.last!));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contentBytes, renderForMatrix, splitReply } from "../../../adapters/matrix/render.js";
+import { bridgedTextBytes } from "../../../src/reply/irc-lines.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import type { Reply, Section } from "../../../src/reply/reply.js";
 
@@ -47,6 +48,19 @@ describe("renderForMatrix", () => {
     expect(lines.length).toBeLessThanOrEqual(8);
     expect(parts.map((part) => part.body.split("\n").length).slice(0, -1).every((n) => n === 3)).toBe(true);
     expect(lines.at(-1)).toMatch(/^Full list \(\d+ lines\): !stock full$/);
+  });
+
+  it("keeps each bridged line within the bytes the bridge can relay unsplit, so no message grows past its lines", () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({ text: `${"Größenänderung für blktap3 日本語の機能 ".repeat(5)}${i}` }));
+    const reply: Reply = { tone: "info", blocks: [{ type: "sections", sections: [{ bucket: "fair", heading: "Fair", items }] }], full: true };
+    const parts = renderForMatrix(reply, { msgtype: "notice", irc: { lineBudget: 8, linesPerMessage: 3, prefix: "!" } });
+    for (const part of parts) {
+      const lines = part.body.split("\n");
+      expect(lines.length).toBeLessThanOrEqual(3);
+      for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(bridgedTextBytes());
+    }
+    const confirmation = renderForMatrix({ tone: "ok", blocks: [{ type: "list", items: [{ text: "blktap3: at risk → fair" }] }] }, { msgtype: "notice", irc: { lineBudget: 8, linesPerMessage: 3, prefix: "!", addressee: "ian" } });
+    expect(confirmation.map((part) => part.body)).toEqual(["ian: blktap3: at risk → fair"]);
   });
 
   it("measures events in UTF-8 bytes, and links the project's page from the last one only", () => {
