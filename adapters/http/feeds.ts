@@ -1,27 +1,22 @@
 import ical from "ical-generator";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
-import { describeEvent } from "../../src/plan/describe-event.js";
-import { sortMilestones } from "../../src/plan/schedule.js";
-import { withoutPlatform } from "../../src/ids.js";
-import { addDays, displayZone, endOfDate, formatLongDate } from "../../src/util/dates.js";
+import { addDays } from "../../src/util/dates.js";
+import { calendarItems, feedItems } from "../../src/web/feed-items.js";
 
 /**
  * The release's milestones as an iCalendar feed (/p/ID.ics), for people to subscribe to in their
- * calendar: one all-day event per milestone on its date. A milestone is due by the end of its day
- * in its own zone (AoE: UTC−12), which the description gives as the instant, so nobody in another
- * zone reads the day wrong.
+ * calendar: one all-day event per milestone on its date (src/web/feed-items.ts says what each is).
  */
 export function renderCalendar(project: Project, release: Release, now: Date): string {
   const calendar = ical({ name: `${project.name} ${release.id} milestones`, prodId: { company: "Stocktake", product: "stocktake", language: "EN" }, ttl: 3_600 });
-  for (const milestone of sortMilestones(release.milestones)) {
-    const due = endOfDate(milestone.date, milestone.timeZone);
+  for (const item of calendarItems(project, release)) {
     calendar.createEvent({
-      id: `${encodeURIComponent(project.id)}.${encodeURIComponent(release.id)}.${milestone.key}@stocktake`,
-      start: new Date(`${milestone.date}T00:00:00Z`),
-      end: new Date(`${addDays(milestone.date, 1)}T00:00:00Z`),
+      id: `${encodeURIComponent(project.id)}.${encodeURIComponent(release.id)}.${item.key}@stocktake`,
+      start: new Date(`${item.date}T00:00:00Z`),
+      end: new Date(`${addDays(item.date, 1)}T00:00:00Z`),
       allDay: true,
-      summary: `${project.name} ${release.id}: ${milestone.label}`,
-      description: `${milestone.label} of ${project.name} ${release.id}: ${formatLongDate(milestone.date)}, until the end of the day ${displayZone(milestone.timeZone)} (${due.toISOString().replace(".000Z", "Z")}).`,
+      summary: item.summary,
+      description: item.description,
       stamp: now,
     });
   }
@@ -48,18 +43,16 @@ export function renderAtom(project: Project, events: readonly PlanEvent[], state
   const id = `tag:stocktake,2024:${encodeURIComponent(project.id)}`;
   const page = encodeURIComponent(project.id);
   const updated = events[0]?.at ?? now.toISOString();
-  const entries = events.slice(0, FEED_ENTRIES).map((event) => {
-    const text = describeEvent(event, state);
-    const where = event.entity === "feature" || event.entity === "release" ? `${project.name} ${event.release}` : project.name;
-    return `  <entry>
-    <id>${id}/event/${event.seq}</id>
-    <title type="text">${xml(`${where}: ${text}`)}</title>
-    <updated>${event.at}</updated>
-    <author><name>${xml(withoutPlatform(event.by))}</name></author>
+  const entries = feedItems(project, events.slice(0, FEED_ENTRIES), state).map(
+    (item) => `  <entry>
+    <id>${id}/event/${item.seq}</id>
+    <title type="text">${xml(item.title)}</title>
+    <updated>${item.at}</updated>
+    <author><name>${xml(item.author)}</name></author>
     <link rel="alternate" type="text/html" href="${page}"/>
-    <content type="text">${xml(`${text} (${event.command})`)}</content>
-  </entry>`;
-  });
+    <content type="text">${xml(item.content)}</content>
+  </entry>`,
+  );
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <id>${id}</id>
