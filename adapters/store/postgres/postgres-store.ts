@@ -3,6 +3,9 @@ import { loadState } from "../../../src/model/migrations.js";
 import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../../src/model/schema.js";
 import { applyChange, EventSourcedStore, REMEMBERED_ORIGINS, type Journal } from "../../../src/store/event-store.js";
 import { systemClock, type Clock, type Draft, type Logger, type StoreHealth, type UpdateMeta } from "../../../src/ports.js";
+import type { ChangeRequest } from "../../../src/model/change.js";
+import { cmd, person, t } from "../../../src/reply/text.js";
+import { own } from "../../../src/util/own.js";
 import { fail, type Result } from "../../../src/util/result.js";
 import { StoreLoadError } from "../lowdb-store.js";
 import { migrateSchema } from "./migrations.js";
@@ -28,6 +31,22 @@ export interface PostgresStoreOptions {
 const channelFor = (schema: string) => `stocktake_events_${schema}`;
 const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
+/** How many of other processes' recent events a store keeps, to tell a command what changed since it arrived. */
+const FOREIGN_KEPT = 2000;
+/** Who touched a feature last and when: every change sets them, so they are no conflict. */
+const STAMPS = new Set(["updatedAt", "updatedBy"]);
+
+/**
+ * Whether a change asked for now would overwrite what `event` (another process's, unseen by the
+ * person) did: the same feature, and the same fields (or all of them: created, deleted).
+ */
+function overwrites(request: ChangeRequest, event: PlanEvent): boolean {
+  if (request.entity !== "feature" || event.entity !== "feature") return false;
+  if (request.project !== event.project || request.release !== event.release || request.feature !== event.feature) return false;
+  if (request.op !== "update" || event.before === null || event.after === null) return true;
+  const theirs = new Set(Object.keys(event.after).filter((field) => !STAMPS.has(field)));
+  return Object.keys(request.fields).some((field) => !STAMPS.has(field) && theirs.has(field));
+}
 
 /** The URL for people and logs: never the password. */
 export function describeUrl(url: string): string {
@@ -137,6 +156,9 @@ export class PostgresStore extends EventSourcedStore {
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
   private syncQueued = false;
+  /** Other processes' latest events, oldest first, as folded in. */
+  private foreign: PlanEvent[] = [];
+  private readonly foreignListeners = new Set<(events: readonly PlanEvent[]) => void>();
 
   private constructor(
     state: PlanState,
@@ -213,7 +235,7 @@ export class PostgresStore extends EventSourcedStore {
       this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
       await this.foldIn(tx);
       this.pgJournal.tx = tx;
-      return await super.update(meta, fn);
+      return await super.update(meta, this.unlessChangedSince(meta, fn));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
         return fail("conflict", "That was done already.");
@@ -229,6 +251,36 @@ export class PostgresStore extends EventSourcedStore {
       }
       tx.release(broken);
     }
+  }
+
+  onForeignChange(listener: (events: readonly PlanEvent[]) => void): () => void {
+    this.foreignListeners.add(listener);
+    return () => this.foreignListeners.delete(listener);
+  }
+
+  /**
+   * The person's command ran on a plan that did not yet have another process's change to the same
+   * feature's same fields (committed after the command arrived, or just before, unheard): it is
+   * refused rather than silently overwriting it, as `!undo` is, with what changed.
+   */
+  private unlessChangedSince<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): (state: Readonly<PlanState>) => Result<Draft<T>> {
+    const seen = meta.seenSeq;
+    if (seen === undefined) return fn;
+    const unseen = this.foreign.filter((event) => event.seq > seen && event.entity === "feature" && !event.quiet);
+    if (unseen.length === 0) return fn;
+    return (state) => {
+      const drafted = fn(state);
+      if (!drafted.ok) return drafted;
+      const clashes = unseen.filter((event) => drafted.value.changes.some((request) => overwrites(request, event)));
+      if (clashes.length === 0) return drafted;
+      const first = clashes[0]!;
+      if (first.entity !== "feature") return drafted;
+      const feature = own(own(own(state.projects, first.project)?.releases ?? {}, first.release)?.features ?? {}, first.feature);
+      return fail(
+        "conflict",
+        t`Not changed: ${feature?.title ?? first.feature} was just changed by ${person(first.by)} (“${first.command}”), after the plan you saw. Look again (${cmd("show", first.feature)}), then repeat your command if it still holds.`,
+      );
+    };
   }
 
   /** The same window as the journal scan it replaces (the newest events), read by the index instead of parsed event by event. */
@@ -248,6 +300,27 @@ export class PostgresStore extends EventSourcedStore {
 
   /** Applies the events committed after this process's state, in order. */
   private async foldIn(db: pg.Pool | pg.PoolClient): Promise<void> {
+    const folded: PlanEvent[] = [];
+    try {
+      await this.foldPages(db, folded);
+    } finally {
+      if (folded.length > 0) this.heard(folded);
+    }
+  }
+
+  private heard(events: PlanEvent[]): void {
+    this.foreign.push(...events);
+    if (this.foreign.length > FOREIGN_KEPT) this.foreign.splice(0, this.foreign.length - FOREIGN_KEPT);
+    for (const listener of this.foreignListeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.options.logger?.error({ err: error }, "a listener for other processes' changes failed");
+      }
+    }
+  }
+
+  private async foldPages(db: pg.Pool | pg.PoolClient, folded: PlanEvent[]): Promise<void> {
     for (;;) {
       const page = await db.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE]);
       for (const row of page.rows) {
@@ -259,6 +332,7 @@ export class PostgresStore extends EventSourcedStore {
           throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
         }
         this.state.seq = event.seq;
+        folded.push(event);
         if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
       }
       if (page.rows.length < PAGE) return;

@@ -98,6 +98,60 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
     );
   });
 
+  it("refuses a person's change to what another process changed after the plan they saw, and says who did", async () => {
+    const admin = { id: "test:admin", displayName: "admin" };
+    const alice = { id: "test:alice", displayName: "alice" };
+    const bots = async () => {
+      // Deaf stores: neither hears the other's commits until its own next change looks.
+      const [a, b] = [await open({ listen: false }), await open({ listen: false })];
+      const botOn = (store: PostgresStore) => new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id, alice.id], defaultProject: "xen" }) });
+      return { a, b, botA: botOn(a), botB: botOn(b) };
+    };
+    const setupStore = await open();
+    await setupStore.update({ by: "setup", command: "setup" }, draft(...setup));
+    const { a, b, botA, botB } = await bots();
+    const say = (bot: Stocktake, text: string, who = admin) => bot.handle({ text, invoker: who, conversation: "test:room" });
+
+    expect((await say(botA, "!status blktap3 at-risk", alice))?.tone).toBe("ok");
+    // b's person saw blktap3 fair: their change would silently overwrite alice's.
+    const refused = await say(botB, "!status blktap3 done");
+    expect(refused?.tone).toBe("error");
+    expect(JSON.stringify(refused)).toContain("was just changed by");
+    expect(JSON.stringify(refused)).toContain('"person":"test:alice"');
+    expect(JSON.stringify(refused)).toContain("!status blktap3 at-risk");
+    // Refused, not lost: b now has alice's change, and the same command again is applied on it.
+    expect(features(b.read())["blktap3"]!.bucket).toBe("at-risk");
+    const again = await say(botB, "!status blktap3 done");
+    expect(again?.tone).toBe("ok");
+    expect(JSON.stringify(again)).toMatch(/at risk → (finished|done)/i);
+
+    // Another field of the same feature is no conflict: a's note and b's status both stand.
+    expect((await say(botA, "!note blktap3: needs review", alice))?.tone).toBe("ok");
+    expect((await say(botB, "!status blktap3 on-track"))?.tone).toBe("ok");
+    const check = await a.update({ by: "x", command: "read" }, (state) => ok({ changes: [], value: features(state)["blktap3"] }));
+    expect(check.ok && check.value.value).toMatchObject({ bucket: "on-track", note: "needs review" });
+
+    // Two at once from two processes: one is applied, the other told; never both, never lost.
+    const [one, two] = await Promise.all([say(botA, "!status blktap3 at-risk"), say(botB, "!status blktap3 fair")]);
+    expect([one?.tone, two?.tone].sort()).toEqual(["error", "ok"]);
+    const history = await a.history({ feature: "blktap3", limit: 100 });
+    expect(history.filter((event) => event.before?.["bucket"] !== undefined).map((event) => event.after?.["bucket"])).toEqual([one?.tone === "ok" ? "at-risk" : "fair", "on-track", "done", "at-risk"]);
+  });
+
+  it("tells listeners of other processes' changes, as it folds them in, and not of its own", async () => {
+    const a = await open();
+    const b = await open();
+    const heardByA: number[] = [];
+    const heardByB: number[] = [];
+    a.onForeignChange((events) => heardByA.push(...events.map((event) => event.seq)));
+    b.onForeignChange((events) => heardByB.push(...events.map((event) => event.seq)));
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    await vi.waitFor(() => expect(heardByB).toEqual([1, 2, 3]), { timeout: 1000, interval: 10 });
+    await b.update({ by: "b", command: "bump" }, increment);
+    await vi.waitFor(() => expect(heardByA).toEqual([4]), { timeout: 1000, interval: 10 });
+    expect(heardByB).toEqual([1, 2, 3]);
+  });
+
   it("serialises concurrent changes to one feature from two stores, so that none is lost", async () => {
     const a = await open();
     const b = await open({ listen: false });
