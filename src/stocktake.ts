@@ -23,6 +23,7 @@ import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
 import { own } from "./util/own.js";
 import { cleanTyped } from "./util/typed-text.js";
+import { StoreUnavailableError } from "./store/unavailable.js";
 
 export interface StocktakeOptions {
   store: PlanStore;
@@ -331,6 +332,15 @@ function withRemovedNote(reply: Reply, removed: readonly string[]): Reply {
  * fails, so nothing was changed, and "something went wrong" would hide what an operator must fix.
  */
 function notSaved(error: unknown): Reply | undefined {
+  if (error instanceof StoreUnavailableError) {
+    return failureReply({
+      code: "internal",
+      message:
+        error.saved === "no"
+          ? "Not saved: the database cannot be reached just now. Nothing was changed; try again in a moment."
+          : t`The database went away while saving this, so it may or may not have been saved. Look at ${cmd("history")} in a moment, then try again if it is not there.`,
+    });
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ENOSPC" || code === "EDQUOT") {
     return failureReply({ code: "internal", message: "Not saved: the disk is full. Nothing was changed; try again once an operator has freed some space." });

@@ -6,6 +6,7 @@ import { systemClock, type Clock, type Draft, type Logger, type StoreHealth, typ
 import type { ChangeRequest } from "../../../src/model/change.js";
 import { cmd, person, t } from "../../../src/reply/text.js";
 import { own } from "../../../src/util/own.js";
+import { StoreUnavailableError } from "../../../src/store/unavailable.js";
 import { fail, type Result } from "../../../src/util/result.js";
 import { StoreLoadError } from "../lowdb-store.js";
 import { migrateSchema } from "./migrations.js";
@@ -33,6 +34,11 @@ const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
 /** How many of other processes' recent events a store keeps, to tell a command what changed since it arrived. */
 const FOREIGN_KEPT = 2000;
+/** Reconnecting the notification connection: the first wait, doubled after each failure up to the last. */
+const RELISTEN_FIRST_MS = 250;
+const RELISTEN_MAX_MS = 30_000;
+/** A change waits at most this long for a connection before it is refused with "try again". */
+const CONNECT_TIMEOUT_MS = 5_000;
 /** Who touched a feature last and when: every change sets them, so they are no conflict. */
 const STAMPS = new Set(["updatedAt", "updatedBy"]);
 
@@ -46,6 +52,18 @@ function overwrites(request: ChangeRequest, event: PlanEvent): boolean {
   if (request.op !== "update" || event.before === null || event.after === null) return true;
   const theirs = new Set(Object.keys(event.after).filter((field) => !STAMPS.has(field)));
   return Object.keys(request.fields).some((field) => !STAMPS.has(field) && theirs.has(field));
+}
+
+/** The connection failed, as opposed to the database refusing a statement: the server is down, restarting or out of reach. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") {
+    // 57P01-03: shut down by the administrator, crash, still starting; 08xxx: connection exceptions.
+    if (/^(57P0[123]|08...)$/.test(code)) return true;
+    if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+  }
+  const message = (error as Error | null)?.message ?? "";
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
 }
 
 /** The URL for people and logs: never the password. */
@@ -77,6 +95,8 @@ class PostgresJournal implements Journal {
   tx: pg.PoolClient | undefined;
   /** The seq of the snapshot in the plan row, as read under the lock. */
   snapshotSeq = 0;
+  /** COMMIT was sent and has not answered: if the connection dies now, the change may be in. */
+  committing = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -112,7 +132,9 @@ class PostgresJournal implements Journal {
         this.channel,
       ],
     );
+    this.committing = true;
     await tx.query("COMMIT");
+    this.committing = false;
     if (snapshot !== null) this.snapshotSeq = last;
     this.tx = undefined;
   }
@@ -152,6 +174,7 @@ export class PostgresStore extends EventSourcedStore {
   private turn: Promise<unknown> = Promise.resolve();
   private listener: pg.Client | undefined;
   private relisten: NodeJS.Timeout | undefined;
+  private relistenDelay = RELISTEN_FIRST_MS;
   private closed = false;
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
@@ -173,7 +196,7 @@ export class PostgresStore extends EventSourcedStore {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema ?? "public";
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new StoreLoadError(`store.schema: ${JSON.stringify(schema)} is not a plain lower-case schema name`);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${schema}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection the server dropped is replaced on next use; without a listener it would crash the process.
     pool.on("error", (error) => options.logger?.warn({ err: error }, "an idle PostgreSQL connection failed"));
     try {
@@ -214,6 +237,16 @@ export class PostgresStore extends EventSourcedStore {
     return this.inTurn(() => this.transact(meta, fn));
   }
 
+  /**
+   * A change the database went away under. The state was rolled back; had the commit gone in after
+   * all, the next fold-in brings it back from the events table, as it would another process's.
+   */
+  private unavailable(error: unknown, saved: "no" | "unknown"): StoreUnavailableError {
+    this.pgJournal.committing = false;
+    this.options.logger?.warn({ err: error, db: describeUrl(this.options.url), saved }, "PostgreSQL went away during a change");
+    return new StoreUnavailableError(`${describeUrl(this.options.url)} cannot be reached (${(error as Error).message})`, saved, { cause: error });
+  }
+
   /** Folds in what other processes committed since this one last looked (the listener calls it). */
   sync(): Promise<void> {
     return this.inTurn(() => this.foldIn(this.pool));
@@ -226,8 +259,11 @@ export class PostgresStore extends EventSourcedStore {
   }
 
   private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const tx = await this.pool.connect();
+    const tx = await this.pool.connect().catch((error: unknown) => {
+      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
+    });
     let broken = false;
+    this.pgJournal.committing = false;
     try {
       await tx.query("BEGIN");
       // The row lock: another process's update waits here until this one commits or rolls back.
@@ -239,6 +275,10 @@ export class PostgresStore extends EventSourcedStore {
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
         return fail("conflict", "That was done already.");
+      }
+      if (isConnectionFailure(error)) {
+        broken = true;
+        throw this.unavailable(error, this.pgJournal.committing ? "unknown" : "no");
       }
       throw error;
     } finally {
@@ -351,23 +391,41 @@ export class PostgresStore extends EventSourcedStore {
       }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
     client.on("error", (error) => {
+      if (this.listener !== client) return;
       this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
       this.listener = undefined;
       void client.end().catch(() => undefined);
       this.scheduleRelisten();
     });
-    await client.connect();
-    await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
-    // Commits made while this connection was away sent notifications nobody heard.
-    await this.sync();
+    this.relistenDelay = RELISTEN_FIRST_MS;
+    // Commits made while this connection was away sent notifications nobody heard. Failing here
+    // costs nothing lasting: the next update folds them in first.
+    await this.sync().catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in other processes' changes yet; the next update will"));
   }
 
+  /** Tries again after a delay that doubles with each failure (to RELISTEN_MAX_MS), so a server that is down is not hammered. */
   private scheduleRelisten(): void {
-    if (this.closed) return;
+    if (this.closed || this.relisten) return;
+    const delay = this.relistenDelay;
+    this.relistenDelay = Math.min(delay * 2, RELISTEN_MAX_MS);
     this.relisten = setTimeout(() => {
-      this.listen().catch(() => this.scheduleRelisten());
-    }, 1000);
+      this.relisten = undefined;
+      this.listen().then(
+        () => this.options.logger?.info({ db: describeUrl(this.options.url) }, "PostgreSQL notification connection back"),
+        (error: unknown) => {
+          this.options.logger?.warn({ err: error, db: describeUrl(this.options.url), retryInMs: this.relistenDelay }, "PostgreSQL still out of reach");
+          this.scheduleRelisten();
+        },
+      );
+    }, delay);
     this.relisten.unref();
   }
 
