@@ -161,8 +161,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     read: () => store.read(),
     post: send,
     logger: logger.child({ part: "announcer" }),
+    ...(store.claimOnce ? { claim: (keys: readonly string[]) => store.claimOnce!(keys) } : {}),
   });
   bot.onChange((events) => announcer.receive(events));
+  // On a shared store the process with the target announces another's change; the claim keeps it to one post.
+  if (store.claimOnce) store.onForeignChange?.((events) => announcer.receive(events));
   // An announcement target also gets the scheduled summaries and countdowns, without asking.
   const standingTargets = (): StandingTarget[] =>
     announcementTargets().map((target) => ({ ...target, subscription: SubscriptionSchema.parse({}) }));

@@ -94,6 +94,12 @@ export interface PlanStore {
    * page's chart, the scheduler) follow them too. Returns the unsubscribe.
    */
   onForeignChange?(listener: (events: readonly PlanEvent[]) => void): () => void;
+  /**
+   * Shared stores only: records each key once across every process on the store (a unique
+   * constraint) and resolves with the keys this call recorded, for what must happen once however
+   * many processes see it (an announcement to one target).
+   */
+  claimOnce?(keys: readonly string[]): Promise<ReadonlySet<string>>;
   close(): Promise<void>;
 }
 

@@ -20,6 +20,12 @@ export interface AnnouncerOptions {
   read: () => Readonly<PlanState>;
   post: (conversation: string, reply: Reply) => Promise<void>;
   logger: Logger;
+  /**
+   * A shared store's claim (several processes announcing to one target): records each key once
+   * across every process and resolves with the ones this call recorded. Each change is posted to a
+   * target only by the process that claimed it there, so it is posted once whoever hears of it.
+   */
+  claim?: (keys: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 /** What the announcer posts: the plan's news (src/plan/news.ts). */
@@ -91,13 +97,21 @@ export class Announcer {
         if (!batch) return this.queues.get(id);
         clearTimeout(batch.timer);
         this.batches.delete(id);
-        return this.enqueue(id, () => changesReply(id, batch.events, this.options.read()));
+        return this.enqueue(id, batch.events);
       }),
     );
   }
 
   async stop(): Promise<void> {
     await this.flush();
+  }
+
+  /** The events this process is to post to the target: all of them, unless a shared store's claim gave some to another. */
+  private async claimed(conversation: string, events: readonly PlanEvent[]): Promise<readonly PlanEvent[]> {
+    if (!this.options.claim) return events;
+    const keyOf = (event: PlanEvent) => JSON.stringify(["announce", conversation, event.seq]);
+    const won = await this.options.claim(events.map(keyOf));
+    return events.filter((event) => won.has(keyOf(event)));
   }
 
   private targetsOf(project: string): string[] {
@@ -107,14 +121,14 @@ export class Announcer {
       .map((target) => target.conversation);
   }
 
-  private enqueue(project: string, build: () => Reply): Promise<void> {
+  private enqueue(project: string, events: readonly PlanEvent[]): Promise<void> {
     const previous = this.queues.get(project) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const reply = build();
       // Each target on its own: one platform being down must not keep the news from the others.
       for (const conversation of this.targetsOf(project)) {
         try {
-          await this.options.post(conversation, reply);
+          const mine = await this.claimed(conversation, events);
+          if (mine.length > 0) await this.options.post(conversation, changesReply(project, mine, this.options.read()));
         } catch (error) {
           this.options.logger.error({ err: error, project, conversation }, "announcement failed");
         }

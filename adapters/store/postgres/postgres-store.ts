@@ -293,6 +293,12 @@ export class PostgresStore extends EventSourcedStore {
     }
   }
 
+  async claimOnce(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    if (keys.length === 0) return new Set();
+    const won = await this.pool.query<{ key: string }>("INSERT INTO claims (key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING key", [keys]);
+    return new Set(won.rows.map((row) => row.key));
+  }
+
   onForeignChange(listener: (events: readonly PlanEvent[]) => void): () => void {
     this.foreignListeners.add(listener);
     return () => this.foreignListeners.delete(listener);

@@ -7,6 +7,7 @@ import { defaultCoreConfig } from "../../../../src/config/core-config.js";
 import type { PlanState } from "../../../../src/model/schema.js";
 import type { ChangeRequest } from "../../../../src/plan/reducer.js";
 import type { Draft } from "../../../../src/ports.js";
+import { Announcer } from "../../../../src/announce/announcer.js";
 import { Scheduler } from "../../../../src/schedule/scheduler.js";
 import { Stocktake } from "../../../../src/stocktake.js";
 import { silentLogger } from "../../../../src/util/silent-logger.js";
@@ -64,8 +65,8 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
       expect(store.read().projects["xen"]?.name).toBe("Xen");
       expect(store.hasOrigin("test:m1")).toBe(true);
       const versions = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
-      expect(LATEST_SCHEMA).toBe(2);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(LATEST_SCHEMA).toBe(3);
       expect(await migrateSchema(client)).toEqual([]);
 
       await client.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
@@ -233,6 +234,56 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
     const [a, b] = [await open({ listen: false }), await open({ listen: false })];
     await Promise.all([schedulerOn(a, "2013-01-23T09:00:30Z", posts).start(), schedulerOn(b, "2013-01-23T09:00:30Z", posts).start()]);
     expect(posts).toEqual(["test:room"]);
+  });
+
+  it("announces each change once to a target two processes share, and by the one with the target when only one has it", async () => {
+    const admin = { id: "test:admin", displayName: "admin" };
+    const posts: { by: string; conversation: string; text: string }[] = [];
+    /** One process as src/app.ts wires it: its own changes and the others', and the store's claim. */
+    const process = async (name: string, targets: string[]) => {
+      const store = await open();
+      const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id], defaultProject: "xen" }) });
+      const announcer = new Announcer({
+        targets: () => targets.map((conversation) => ({ project: "xen", conversation })),
+        batchMs: 30,
+        read: () => store.read(),
+        post: async (conversation, reply) => void posts.push({ by: name, conversation, text: JSON.stringify(reply.blocks) }),
+        logger: silentLogger,
+        claim: (keys) => store.claimOnce(keys),
+      });
+      bot.onChange((events) => announcer.receive(events));
+      store.onForeignChange((events) => announcer.receive(events));
+      return { store, announcer, say: (text: string) => bot.handle({ text, invoker: admin, conversation: "test:room" }) };
+    };
+    const a = await process("a", ["test:news"]);
+    const b = await process("b", ["test:news", "test:b-only"]);
+    await a.store.update({ by: "a", command: "setup" }, draft(...setup));
+    await vi.waitFor(() => expect(features(b.store.read())["blktap3"]).toBeDefined(), { timeout: 1000, interval: 10 });
+    await Promise.all([a.announcer.flush(), b.announcer.flush()]);
+    posts.length = 0;
+
+    const statuses = ["at-risk", "done", "on-track", "at-risk", "fair", "done"];
+    for (const [i, bucket] of statuses.entries()) {
+      expect((await (i % 2 === 0 ? a : b).say(`!status blktap3 ${bucket}`))?.tone).toBe("ok");
+      // Each person sees the other's change before making theirs (else theirs is refused: changed since).
+      await vi.waitFor(() => expect(b.store.read().seq).toBe(a.store.read().seq), { timeout: 1000, interval: 5 });
+    }
+    await Promise.all([a.announcer.flush(), b.announcer.flush()]);
+
+    // Each of the six changes reaches each target exactly once, whichever process posted it.
+    const mentions = (conversation: string) => posts.filter((post) => post.conversation === conversation).flatMap((post) => post.text.match(/→ [A-Za-z ]+/g) ?? []);
+    expect(mentions("test:news")).toHaveLength(6);
+    expect(mentions("test:b-only")).toHaveLength(6);
+    // Only b has test:b-only: it posted a's changes there too.
+    expect(posts.filter((post) => post.conversation === "test:b-only").every((post) => post.by === "b")).toBe(true);
+    const client = await connect(url, schema);
+    try {
+      // One claim per change per target, beside the setup's.
+      const claims = await client.query<{ count: string }>("SELECT count(*) FROM claims WHERE (key::jsonb ->> 2)::int > 3");
+      expect(claims.rows[0]?.count).toBe("12");
+    } finally {
+      await client.end();
+    }
   });
 
   it("lets a child process and this one add features through the core at once, each seeing the other's", async () => {
