@@ -5,11 +5,15 @@
 #   scripts/postgres.sh start     initdb a fresh cluster in a temp dir, start it on 127.0.0.1:$PORT, write the env file
 #   scripts/postgres.sh stop      stop the cluster and delete its throwaway data
 #   scripts/postgres.sh status    print whether it runs (exit 0 if running, 3 if not)
+#   scripts/postgres.sh down      stop the server, keeping its data (a restart: tests of a database going away)
+#   scripts/postgres.sh up        start it again after down, same data and port
 #
 # Environment:
 #   STOCKTAKE_POSTGRES_PORT   port on 127.0.0.1       (default: a free one, picked at start)
 #   STOCKTAKE_POSTGRES_ENV    env file written by start (default <repo>/.tmp/postgres.env)
 #   STOCKTAKE_POSTGRES_USER   system user that owns the cluster when run as root (default postgres)
+#   STOCKTAKE_POSTGRES_STATE  where the running cluster is recorded (default <repo>/.tmp/postgres.state):
+#                             a second, throwaway cluster (a test that restarts one) needs its own
 #
 # The env file holds DATABASE_URL and STOCKTAKE_TEST_DATABASE_URL (the same URL). initdb refuses to
 # run as root, so as root the cluster belongs to STOCKTAKE_POSTGRES_USER; otherwise to the caller.
@@ -19,8 +23,9 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd -P)"
 
 ENV_FILE="${STOCKTAKE_POSTGRES_ENV:-$REPO_ROOT/.tmp/postgres.env}"
-STATE_FILE="$REPO_ROOT/.tmp/postgres.state"   # where the running cluster lives: DATA= and PORT=
-LOCK_FILE="$REPO_ROOT/.tmp/postgres.lock"
+STATE_FILE="${STOCKTAKE_POSTGRES_STATE:-$REPO_ROOT/.tmp/postgres.state}"   # where the running cluster lives: DATA= and PORT=
+LOCK_FILE="${STOCKTAKE_POSTGRES_STATE:+$STOCKTAKE_POSTGRES_STATE.lock}"
+LOCK_FILE="${LOCK_FILE:-$REPO_ROOT/.tmp/postgres.lock}"
 RUN_AS="${STOCKTAKE_POSTGRES_USER:-postgres}"
 DB_USER="stocktake"
 DB_NAME="stocktake"
@@ -93,6 +98,28 @@ cmd_install() {
   log "installed PostgreSQL binaries in $(bin_dir)"
 }
 
+start_server() {
+  as_owner "$1/pg_ctl" -D "$DATA/cluster" -l "$DATA/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DATA/socket -c max_connections=200" \
+    start >/dev/null || { tail -n 30 "$DATA/server.log" >&2; die "the server did not start"; }
+}
+
+cmd_down() {
+  with_lock
+  local bin
+  bin="$(bin_dir)" && read_state || die "no cluster recorded in $STATE_FILE"
+  as_owner "$bin/pg_ctl" -D "$DATA/cluster" -m fast -w stop >/dev/null
+  log "stopped PostgreSQL on 127.0.0.1:$PORT, data kept (up starts it again)"
+}
+
+cmd_up() {
+  with_lock
+  local bin
+  bin="$(bin_dir)" && read_state || die "no cluster recorded in $STATE_FILE"
+  start_server "$bin"
+  log "PostgreSQL up again on 127.0.0.1:$PORT"
+}
+
 cmd_start() {
   bin_dir >/dev/null || cmd_install
   local bin
@@ -125,9 +152,7 @@ cmd_start() {
     || { tail -n 30 "$DATA/initdb.log" >&2; die "initdb failed"; }
   rm -f "$DATA/pwfile"
   # Loopback only; the socket in the temp dir, not /var/run/postgresql (which may not exist).
-  as_owner "$bin/pg_ctl" -D "$DATA/cluster" -l "$DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DATA/socket -c max_connections=200" \
-    start >/dev/null || { tail -n 30 "$DATA/server.log" >&2; die "the server did not start"; }
+  start_server "$bin"
   mkdir -p "$(dirname "$STATE_FILE")"
   printf 'DATA=%s\nPORT=%s\n' "$DATA" "$PORT" >"$STATE_FILE"
 
@@ -154,7 +179,7 @@ cmd_stop() {
       log "PostgreSQL is not running"
     fi
     # Keep the last log for post-mortems (.tmp/ is git-ignored), then drop the throwaway data.
-    cp -f "$DATA/server.log" "$REPO_ROOT/.tmp/postgres-$PORT.log" 2>/dev/null || true
+    cp -f "$DATA/server.log" "$(dirname "$STATE_FILE")/postgres-$PORT.log" 2>/dev/null || true
     [[ "$DATA" == /tmp/stocktake-postgres.* ]] && rm -rf "$DATA"
   else
     log "PostgreSQL is not running"
@@ -176,7 +201,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
@@ -184,6 +209,8 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  down) cmd_down ;;
+  up) cmd_up ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

@@ -22,6 +22,7 @@ import { systemClock } from "./ports.js";
 import { textReply, type Reply } from "./reply/reply.js";
 import { Scheduler, type StandingTarget, type Timer } from "./schedule/scheduler.js";
 import { SubscriptionSchema } from "./schedule/subscription.js";
+import type { PlanEvent } from "./model/schema.js";
 import { Stocktake } from "./stocktake.js";
 import { checkHealth } from "./web/health.js";
 import { AdapterCrashes } from "./adapter-crashes.js";
@@ -179,8 +180,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     logger: logger.child({ part: "announcer" }),
     // News still waiting in a batch when the process died is posted after the restart.
     outbox: { store, clock, graceMs: config.schedule.graceHours * 3_600_000 },
+    ...(store.claimOnce ? { claim: (keys: readonly string[]) => store.claimOnce!(keys) } : {}),
   });
   bot.onChange((events) => announcer.receive(events));
+  // On a shared store the process with the target announces another's change; the claim keeps it to one post.
+  if (store.claimOnce) store.onForeignChange?.((events) => announcer.receive(events));
   // An announcement target also gets the scheduled summaries and countdowns, without asking.
   const standingTargets = (): StandingTarget[] =>
     announcementTargets().map((target) => ({ ...target, subscription: SubscriptionSchema.parse({}) }));
@@ -193,10 +197,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     send,
     standingTargets,
   });
-  bot.onChange((events) => {
+  const reschedule = (events: readonly PlanEvent[]) => {
     // Subscriptions, milestones and the current release move the schedule; bookkeeping does not.
     if (events.some((event) => !event.quiet && event.entity !== "feature")) scheduler.reschedule();
-  });
+  };
+  bot.onChange(reschedule);
+  // Another process on a shared store (`!countdown on` in the Matrix bot's room) moves this one's schedule too.
+  store.onForeignChange?.(reschedule);
 
   // One platform being down must not keep the others from working: each retries on its own.
   const retries = new Set<{ cancel(): void }>();
@@ -300,7 +307,15 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
   const { WebServer } = await import("../adapters/http/server.js");
   let tracked: Awaited<ReturnType<typeof trackBucketSeries>> | undefined;
   try {
-    tracked = await trackBucketSeries(parts.store, (listener) => parts.bot.onChange(listener));
+    // The chart follows this process's changes and, on a shared store, the other processes' ones.
+    tracked = await trackBucketSeries(parts.store, (listener) => {
+      const own = parts.bot.onChange(listener);
+      const foreign = parts.store.onForeignChange?.(listener);
+      return () => {
+        own();
+        foreign?.();
+      };
+    });
     const server = new WebServer({
       store: parts.store,
       config,

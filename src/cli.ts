@@ -22,6 +22,9 @@ Commands:
   check-config [FILE]  Check a config file and report every problem in it
   repair               The data file's history: take out (and back up, and list) what cannot be
                        read, so the bot starts again; --dry-run only reports. Stop the bot first
+  migrate --from A --to B [--force]
+                       Copy the plan and its whole history between a data file and a
+                       postgres:// database (either way), and check the copy
   discord deploy-commands [--guild ID]
                        Register the slash commands with Discord (in one server: at once)
 
@@ -34,6 +37,9 @@ Options:
   --dry-run            import, repair: show what would be done, write nothing
   --format FORMAT      export: text (mail-ready, default), markdown or json
   --guild ID           discord deploy-commands: this server only (default discord.guildId, else global)
+  --from, --to PLACE   migrate: a data file (data/stocktake.json) or postgres://user:pw@host/db
+  --schema NAME        migrate: the PostgreSQL schema on either side (default public)
+  --force              migrate: replace a target that already holds a plan
   --help               This text
 `;
 
@@ -53,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
       release: { type: "string" },
       format: { type: "string", default: "text" },
       guild: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      schema: { type: "string" },
+      force: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -62,6 +72,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "check-config") return checkConfig(rest[0] ?? values.config);
+  if (command === "migrate") {
+    if (rest.length > 0) throw new UsageError(`migrate takes --from and --to, not “${rest.join(" ")}”`);
+    if (!values.from || !values.to) throw new UsageError("migrate needs --from and --to: stocktake migrate --from data/stocktake.json --to postgres://user@host/db");
+    return runMigrate(values.from, values.to, values.schema, values.force);
+  }
 
   const { config: loaded, source } = loadConfig(values.config);
   const config: Config = values.data ? { ...loaded, dataFile: values.data } : loaded;
@@ -230,6 +245,25 @@ async function runImport(config: Config, file: string, project: string | undefin
     return outcome.exitCode;
   } finally {
     await store.close();
+  }
+}
+
+async function runMigrate(fromText: string, toText: string, schema: string | undefined, force: boolean): Promise<number> {
+  const { migrate, MigrateError, parsePlace, describePlace } = await import("../adapters/store/migrate.js");
+  try {
+    const from = parsePlace(fromText, schema);
+    const to = parsePlace(toText, schema);
+    const outcome = await migrate({ from, to, force });
+    process.stdout.write(
+      `Copied ${outcome.events} events (${outcome.features} features) from ${describePlace(from)} to ${describePlace(to)}${outcome.replaced ? ", replacing the plan it held" : ""}. ` +
+        (outcome.events === 0 ? "The plan was empty.\n" : `Checked: ${outcome.events} events, numbered 1 to ${outcome.events}, replay to the same plan.\n`),
+    );
+    return 0;
+  } catch (error) {
+    // A refusal, a bad file or an unreachable database: one line, never a stack trace.
+    const message = error instanceof MigrateError ? error.message : `the copy failed: ${(error as Error).message}`;
+    process.stderr.write(`stocktake migrate: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    return 1;
   }
 }
 

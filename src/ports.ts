@@ -48,6 +48,12 @@ export interface UpdateMeta {
   command: string;
   /** The chat message behind the change, recorded so a redelivery is recognised. */
   origin?: string;
+  /**
+   * The plan's seq when the person's command arrived. A shared store refuses the change when
+   * another process changed the same fields of the same feature after that (the person did not
+   * see it), as `!undo` refuses: "changed since".
+   */
+  seenSeq?: number;
 }
 
 export interface HistoryQuery {
@@ -82,6 +88,18 @@ export interface PlanStore {
   health(): Promise<StoreHealth>;
   /** Whether a change from this chat message was already recorded (recent messages only). */
   hasOrigin(origin: string): boolean;
+  /**
+   * Shared stores only (PostgreSQL): calls `listener` with the events other processes committed,
+   * as this store folds them into its state, so views kept from `Stocktake.onChange` (the web
+   * page's chart, the scheduler) follow them too. Returns the unsubscribe.
+   */
+  onForeignChange?(listener: (events: readonly PlanEvent[]) => void): () => void;
+  /**
+   * Shared stores only: records each key once across every process on the store (a unique
+   * constraint) and resolves with the keys this call recorded, for what must happen once however
+   * many processes see it (an announcement to one target).
+   */
+  claimOnce?(keys: readonly string[]): Promise<ReadonlySet<string>>;
   close(): Promise<void>;
 }
 

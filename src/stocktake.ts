@@ -23,6 +23,7 @@ import { formatIssues } from "./util/zod-errors.js";
 import { silentLogger } from "./util/silent-logger.js";
 import { own } from "./util/own.js";
 import { cleanTyped } from "./util/typed-text.js";
+import { StoreUnavailableError } from "./store/unavailable.js";
 
 export interface StocktakeOptions {
   store: PlanStore;
@@ -238,6 +239,7 @@ export class Stocktake implements ChatHost {
     // An open question is about the person's last command here: any other command drops it.
     if (spec !== yesCommand) this.questions.take(origin.conversation, origin.invoker.id);
     const state = this.store.read();
+    const seenSeq = state.seq;
     const { projectId, bound, scope } = resolveRoom(state, origin.conversation, this.config);
     if (spec.permission !== "read" && !isPermitted(spec.permission, roleOf(origin.invoker, projectId, this.config, bound))) {
       return failureReply(refusal(commandName(spec), spec.permission, origin.invoker, projectId));
@@ -246,7 +248,7 @@ export class Stocktake implements ChatHost {
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);
     if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
-    const ctx = this.context(spec, origin, shown, { projectId, scope });
+    const ctx = this.context(spec, origin, shown, { projectId, scope }, seenSeq);
     // What a person typed is what gets stored: a change to a feature found only by a close spelling asks first.
     const guess = spec.permission !== "read" && scope.ok ? guessedName(spec, args.data, scope.value.release) : undefined;
     if (guess) {
@@ -256,7 +258,7 @@ export class Stocktake implements ChatHost {
     return spec.run(ctx, args.data);
   }
 
-  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">): CommandContext {
+  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">, seenSeq: number): CommandContext {
     return {
       ...where,
       ask: (args) => this.questions.ask(origin.conversation, origin.invoker.id, { spec, args, shown }),
@@ -289,7 +291,7 @@ export class Stocktake implements ChatHost {
           const closed = closedRefusal(state, drafted.value.changes);
           return closed === undefined ? drafted : { ok: false, error: { code: "refused", message: closed } };
         };
-        const result = await this.store.update({ by: origin.invoker.id, command: shown, ...(origin.id === undefined ? {} : { origin: origin.id }) }, guarded);
+        const result = await this.store.update({ by: origin.invoker.id, command: shown, seenSeq, ...(origin.id === undefined ? {} : { origin: origin.id }) }, guarded);
         if (!result.ok) return result;
         if (result.value.events.length > 0) this.notify(result.value.events);
         return { ok: true, value: result.value.value };
@@ -344,6 +346,15 @@ function withRemovedNote(reply: Reply, removed: readonly string[]): Reply {
  * fails, so nothing was changed, and "something went wrong" would hide what an operator must fix.
  */
 function notSaved(error: unknown): Reply | undefined {
+  if (error instanceof StoreUnavailableError) {
+    return failureReply({
+      code: "internal",
+      message:
+        error.saved === "no"
+          ? "Not saved: the database cannot be reached just now. Nothing was changed; try again in a moment."
+          : t`The database went away while saving this, so it may or may not have been saved. Look at ${cmd("history")} in a moment, then try again if it is not there.`,
+    });
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ENOSPC" || code === "EDQUOT") {
     return failureReply({ code: "internal", message: "Not saved: the disk is full. Nothing was changed; try again once an operator has freed some space." });

@@ -27,6 +27,12 @@ export interface AnnouncerOptions {
    * once after the restart (`catchUp`), within `graceMs`. Without it, a batch lives in memory only.
    */
   outbox?: { store: PlanStore; clock: Clock; graceMs: number };
+  /**
+   * A shared store's claim (several processes announcing to one target): records each key once
+   * across every process and resolves with the ones this call recorded. Each change is posted to a
+   * target only by the process that claimed it there, so it is posted once whoever hears of it.
+   */
+  claim?: (keys: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 /** Per target: the sequence number of the last change it was told about (posted or skipped). */
@@ -151,6 +157,14 @@ export class Announcer {
     await this.flush();
   }
 
+  /** The events this process is to post to the target: all of them, unless a shared store's claim gave some to another. */
+  private async claimed(conversation: string, events: readonly PlanEvent[]): Promise<readonly PlanEvent[]> {
+    if (!this.options.claim) return events;
+    const keyOf = (event: PlanEvent) => JSON.stringify(["announce", conversation, event.seq]);
+    const won = await this.options.claim(events.map(keyOf));
+    return events.filter((event) => won.has(keyOf(event)));
+  }
+
   private targetsOf(project: string): string[] {
     return this.options
       .targets()
@@ -198,7 +212,8 @@ export class Announcer {
         const news = all.filter((event) => event.seq > told);
         if (news.length === 0) continue;
         try {
-          await this.options.post(conversation, changesReply(project, news, this.options.read()));
+          const mine = await this.claimed(conversation, news);
+          if (mine.length > 0) await this.options.post(conversation, changesReply(project, mine, this.options.read()));
         } catch (error) {
           this.options.logger.error({ err: error, project, conversation }, "announcement failed");
         }

@@ -43,6 +43,12 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
     // The first event of a txn carries the origin for the whole command; the others repeat it.
     sql: `CREATE UNIQUE INDEX events_origin_once ON events (origin) WHERE origin IS NOT NULL AND seq = txn;`,
   },
+  {
+    version: 3,
+    name: "what happens once across processes",
+    // One row per thing done once (an announcement of one change to one target), whichever process does it.
+    sql: `CREATE TABLE claims (key text PRIMARY KEY, claimed_at timestamptz NOT NULL DEFAULT now());`,
+  },
 ];
 
 export const LATEST_SCHEMA = SCHEMA_STEPS[SCHEMA_STEPS.length - 1]!.version;

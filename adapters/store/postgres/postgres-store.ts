@@ -3,6 +3,10 @@ import { loadState } from "../../../src/model/migrations.js";
 import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../../src/model/schema.js";
 import { applyChange, EventSourcedStore, REMEMBERED_ORIGINS, type Journal } from "../../../src/store/event-store.js";
 import { systemClock, type Clock, type Draft, type Logger, type StoreHealth, type UpdateMeta } from "../../../src/ports.js";
+import type { ChangeRequest } from "../../../src/model/change.js";
+import { cmd, person, t } from "../../../src/reply/text.js";
+import { own } from "../../../src/util/own.js";
+import { StoreUnavailableError } from "../../../src/store/unavailable.js";
 import { fail, type Result } from "../../../src/util/result.js";
 import { StoreLoadError } from "../lowdb-store.js";
 import { migrateSchema } from "./migrations.js";
@@ -28,6 +32,39 @@ export interface PostgresStoreOptions {
 const channelFor = (schema: string) => `stocktake_events_${schema}`;
 const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
+/** How many of other processes' recent events a store keeps, to tell a command what changed since it arrived. */
+const FOREIGN_KEPT = 2000;
+/** Reconnecting the notification connection: the first wait, doubled after each failure up to the last. */
+const RELISTEN_FIRST_MS = 250;
+const RELISTEN_MAX_MS = 30_000;
+/** A change waits at most this long for a connection before it is refused with "try again". */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Who touched a feature last and when: every change sets them, so they are no conflict. */
+const STAMPS = new Set(["updatedAt", "updatedBy"]);
+
+/**
+ * Whether a change asked for now would overwrite what `event` (another process's, unseen by the
+ * person) did: the same feature, and the same fields (or all of them: created, deleted).
+ */
+function overwrites(request: ChangeRequest, event: PlanEvent): boolean {
+  if (request.entity !== "feature" || event.entity !== "feature") return false;
+  if (request.project !== event.project || request.release !== event.release || request.feature !== event.feature) return false;
+  if (request.op !== "update" || event.before === null || event.after === null) return true;
+  const theirs = new Set(Object.keys(event.after).filter((field) => !STAMPS.has(field)));
+  return Object.keys(request.fields).some((field) => !STAMPS.has(field) && theirs.has(field));
+}
+
+/** The connection failed, as opposed to the database refusing a statement: the server is down, restarting or out of reach. */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") {
+    // 57P01-03: shut down by the administrator, crash, still starting; 08xxx: connection exceptions.
+    if (/^(57P0[123]|08...)$/.test(code)) return true;
+    if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+  }
+  const message = (error as Error | null)?.message ?? "";
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
+}
 
 /** The URL for people and logs: never the password. */
 export function describeUrl(url: string): string {
@@ -58,6 +95,8 @@ class PostgresJournal implements Journal {
   tx: pg.PoolClient | undefined;
   /** The seq of the snapshot in the plan row, as read under the lock. */
   snapshotSeq = 0;
+  /** COMMIT was sent and has not answered: if the connection dies now, the change may be in. */
+  committing = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -93,7 +132,9 @@ class PostgresJournal implements Journal {
         this.channel,
       ],
     );
+    this.committing = true;
     await tx.query("COMMIT");
+    this.committing = false;
     if (snapshot !== null) this.snapshotSeq = last;
     this.tx = undefined;
   }
@@ -133,10 +174,14 @@ export class PostgresStore extends EventSourcedStore {
   private turn: Promise<unknown> = Promise.resolve();
   private listener: pg.Client | undefined;
   private relisten: NodeJS.Timeout | undefined;
+  private relistenDelay = RELISTEN_FIRST_MS;
   private closed = false;
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
   private syncQueued = false;
+  /** Other processes' latest events, oldest first, as folded in. */
+  private foreign: PlanEvent[] = [];
+  private readonly foreignListeners = new Set<(events: readonly PlanEvent[]) => void>();
 
   private constructor(
     state: PlanState,
@@ -151,7 +196,7 @@ export class PostgresStore extends EventSourcedStore {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = options.schema ?? "public";
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new StoreLoadError(`store.schema: ${JSON.stringify(schema)} is not a plain lower-case schema name`);
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, options: `-c search_path=${schema}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection the server dropped is replaced on next use; without a listener it would crash the process.
     pool.on("error", (error) => options.logger?.warn({ err: error }, "an idle PostgreSQL connection failed"));
     try {
@@ -192,6 +237,16 @@ export class PostgresStore extends EventSourcedStore {
     return this.inTurn(() => this.transact(meta, fn));
   }
 
+  /**
+   * A change the database went away under. The state was rolled back; had the commit gone in after
+   * all, the next fold-in brings it back from the events table, as it would another process's.
+   */
+  private unavailable(error: unknown, saved: "no" | "unknown"): StoreUnavailableError {
+    this.pgJournal.committing = false;
+    this.options.logger?.warn({ err: error, db: describeUrl(this.options.url), saved }, "PostgreSQL went away during a change");
+    return new StoreUnavailableError(`${describeUrl(this.options.url)} cannot be reached (${(error as Error).message})`, saved, { cause: error });
+  }
+
   /** Folds in what other processes committed since this one last looked (the listener calls it). */
   sync(): Promise<void> {
     return this.inTurn(() => this.foldIn(this.pool));
@@ -204,8 +259,11 @@ export class PostgresStore extends EventSourcedStore {
   }
 
   private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const tx = await this.pool.connect();
+    const tx = await this.pool.connect().catch((error: unknown) => {
+      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
+    });
     let broken = false;
+    this.pgJournal.committing = false;
     try {
       await tx.query("BEGIN");
       // The row lock: another process's update waits here until this one commits or rolls back.
@@ -213,10 +271,14 @@ export class PostgresStore extends EventSourcedStore {
       this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
       await this.foldIn(tx);
       this.pgJournal.tx = tx;
-      return await super.update(meta, fn);
+      return await super.update(meta, this.unlessChangedSince(meta, fn));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
         return fail("conflict", "That was done already.");
+      }
+      if (isConnectionFailure(error)) {
+        broken = true;
+        throw this.unavailable(error, this.pgJournal.committing ? "unknown" : "no");
       }
       throw error;
     } finally {
@@ -229,6 +291,42 @@ export class PostgresStore extends EventSourcedStore {
       }
       tx.release(broken);
     }
+  }
+
+  async claimOnce(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    if (keys.length === 0) return new Set();
+    const won = await this.pool.query<{ key: string }>("INSERT INTO claims (key) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING key", [keys]);
+    return new Set(won.rows.map((row) => row.key));
+  }
+
+  onForeignChange(listener: (events: readonly PlanEvent[]) => void): () => void {
+    this.foreignListeners.add(listener);
+    return () => this.foreignListeners.delete(listener);
+  }
+
+  /**
+   * The person's command ran on a plan that did not yet have another process's change to the same
+   * feature's same fields (committed after the command arrived, or just before, unheard): it is
+   * refused rather than silently overwriting it, as `!undo` is, with what changed.
+   */
+  private unlessChangedSince<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): (state: Readonly<PlanState>) => Result<Draft<T>> {
+    const seen = meta.seenSeq;
+    if (seen === undefined) return fn;
+    const unseen = this.foreign.filter((event) => event.seq > seen && event.entity === "feature" && !event.quiet);
+    if (unseen.length === 0) return fn;
+    return (state) => {
+      const drafted = fn(state);
+      if (!drafted.ok) return drafted;
+      const clashes = unseen.filter((event) => drafted.value.changes.some((request) => overwrites(request, event)));
+      if (clashes.length === 0) return drafted;
+      const first = clashes[0]!;
+      if (first.entity !== "feature") return drafted;
+      const feature = own(own(own(state.projects, first.project)?.releases ?? {}, first.release)?.features ?? {}, first.feature);
+      return fail(
+        "conflict",
+        t`Not changed: ${feature?.title ?? first.feature} was just changed by ${person(first.by)} (“${first.command}”), after the plan you saw. Look again (${cmd("show", first.feature)}), then repeat your command if it still holds.`,
+      );
+    };
   }
 
   /** The same window as the journal scan it replaces (the newest events), read by the index instead of parsed event by event. */
@@ -248,6 +346,27 @@ export class PostgresStore extends EventSourcedStore {
 
   /** Applies the events committed after this process's state, in order. */
   private async foldIn(db: pg.Pool | pg.PoolClient): Promise<void> {
+    const folded: PlanEvent[] = [];
+    try {
+      await this.foldPages(db, folded);
+    } finally {
+      if (folded.length > 0) this.heard(folded);
+    }
+  }
+
+  private heard(events: PlanEvent[]): void {
+    this.foreign.push(...events);
+    if (this.foreign.length > FOREIGN_KEPT) this.foreign.splice(0, this.foreign.length - FOREIGN_KEPT);
+    for (const listener of this.foreignListeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.options.logger?.error({ err: error }, "a listener for other processes' changes failed");
+      }
+    }
+  }
+
+  private async foldPages(db: pg.Pool | pg.PoolClient, folded: PlanEvent[]): Promise<void> {
     for (;;) {
       const page = await db.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE]);
       for (const row of page.rows) {
@@ -259,6 +378,7 @@ export class PostgresStore extends EventSourcedStore {
           throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
         }
         this.state.seq = event.seq;
+        folded.push(event);
         if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
       }
       if (page.rows.length < PAGE) return;
@@ -277,23 +397,41 @@ export class PostgresStore extends EventSourcedStore {
       }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
     client.on("error", (error) => {
+      if (this.listener !== client) return;
       this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
       this.listener = undefined;
       void client.end().catch(() => undefined);
       this.scheduleRelisten();
     });
-    await client.connect();
-    await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
-    // Commits made while this connection was away sent notifications nobody heard.
-    await this.sync();
+    this.relistenDelay = RELISTEN_FIRST_MS;
+    // Commits made while this connection was away sent notifications nobody heard. Failing here
+    // costs nothing lasting: the next update folds them in first.
+    await this.sync().catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in other processes' changes yet; the next update will"));
   }
 
+  /** Tries again after a delay that doubles with each failure (to RELISTEN_MAX_MS), so a server that is down is not hammered. */
   private scheduleRelisten(): void {
-    if (this.closed) return;
+    if (this.closed || this.relisten) return;
+    const delay = this.relistenDelay;
+    this.relistenDelay = Math.min(delay * 2, RELISTEN_MAX_MS);
     this.relisten = setTimeout(() => {
-      this.listen().catch(() => this.scheduleRelisten());
-    }, 1000);
+      this.relisten = undefined;
+      this.listen().then(
+        () => this.options.logger?.info({ db: describeUrl(this.options.url) }, "PostgreSQL notification connection back"),
+        (error: unknown) => {
+          this.options.logger?.warn({ err: error, db: describeUrl(this.options.url), retryInMs: this.relistenDelay }, "PostgreSQL still out of reach");
+          this.scheduleRelisten();
+        },
+      );
+    }, delay);
     this.relisten.unref();
   }
 

@@ -131,4 +131,36 @@ describe("the announcer", () => {
     await announcer.stop();
     expect(delivered).toEqual(["Xen 4.3: 1 change"]);
   });
+
+  it("with a claim (a shared store), posts each change to a target once however many announcers hear it", async () => {
+    const { chat, posted } = await setup();
+    // A second process's announcer over the same plan and target, and the store's claim: one insert wins.
+    const claimed = new Set<string>();
+    const claim = async (keys: readonly string[]) => new Set(keys.filter((key) => !claimed.has(key) && claimed.add(key)));
+    const make = () =>
+      new Announcer({
+        targets: () => [{ project: "xen", conversation: CHANNEL }],
+        batchMs: 10_000,
+        read: () => chat.store.read(),
+        logger: silentLogger,
+        post: async (channel, reply) => void posted.push({ channel, reply, text: renderPlain(reply) }),
+        claim,
+      });
+    const [one, two] = [make(), make()];
+    chat.bot.onChange((events) => {
+      one.receive(events);
+      two.receive(events);
+    });
+    await chat.say("!status blktap3 at-risk");
+    await vi.advanceTimersByTimeAsync(5_000);
+    await chat.say("!status PVH mode done");
+    await vi.advanceTimersByTimeAsync(10_000);
+    // The setup's announcer has no claim and posts both; of the two claiming ones, each change went out once.
+    const claimedPosts = posted.slice(1);
+    expect(posted[0]!.text.split("\n")[0]).toBe("Xen 4.3: 2 changes");
+    expect(claimedPosts.flatMap((post) => post.text.split("\n").slice(2))).toEqual([
+      "* blktap3: status fair → at risk — admin [at risk]",
+      "* PVH mode: status on track → finished — admin [finished]",
+    ]);
+  });
 });

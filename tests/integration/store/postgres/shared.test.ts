@@ -7,6 +7,7 @@ import { defaultCoreConfig } from "../../../../src/config/core-config.js";
 import type { PlanState } from "../../../../src/model/schema.js";
 import type { ChangeRequest } from "../../../../src/plan/reducer.js";
 import type { Draft } from "../../../../src/ports.js";
+import { Announcer } from "../../../../src/announce/announcer.js";
 import { Scheduler } from "../../../../src/schedule/scheduler.js";
 import { Stocktake } from "../../../../src/stocktake.js";
 import { silentLogger } from "../../../../src/util/silent-logger.js";
@@ -64,8 +65,8 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
       expect(store.read().projects["xen"]?.name).toBe("Xen");
       expect(store.hasOrigin("test:m1")).toBe(true);
       const versions = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
-      expect(LATEST_SCHEMA).toBe(2);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
+      expect(LATEST_SCHEMA).toBe(3);
       expect(await migrateSchema(client)).toEqual([]);
 
       await client.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
@@ -96,6 +97,60 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
       },
       { timeout: 1000, interval: 10 },
     );
+  });
+
+  it("refuses a person's change to what another process changed after the plan they saw, and says who did", async () => {
+    const admin = { id: "test:admin", displayName: "admin" };
+    const alice = { id: "test:alice", displayName: "alice" };
+    const bots = async () => {
+      // Deaf stores: neither hears the other's commits until its own next change looks.
+      const [a, b] = [await open({ listen: false }), await open({ listen: false })];
+      const botOn = (store: PostgresStore) => new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id, alice.id], defaultProject: "xen" }) });
+      return { a, b, botA: botOn(a), botB: botOn(b) };
+    };
+    const setupStore = await open();
+    await setupStore.update({ by: "setup", command: "setup" }, draft(...setup));
+    const { a, b, botA, botB } = await bots();
+    const say = (bot: Stocktake, text: string, who = admin) => bot.handle({ text, invoker: who, conversation: "test:room" });
+
+    expect((await say(botA, "!status blktap3 at-risk", alice))?.tone).toBe("ok");
+    // b's person saw blktap3 fair: their change would silently overwrite alice's.
+    const refused = await say(botB, "!status blktap3 done");
+    expect(refused?.tone).toBe("error");
+    expect(JSON.stringify(refused)).toContain("was just changed by");
+    expect(JSON.stringify(refused)).toContain('"person":"test:alice"');
+    expect(JSON.stringify(refused)).toContain("!status blktap3 at-risk");
+    // Refused, not lost: b now has alice's change, and the same command again is applied on it.
+    expect(features(b.read())["blktap3"]!.bucket).toBe("at-risk");
+    const again = await say(botB, "!status blktap3 done");
+    expect(again?.tone).toBe("ok");
+    expect(JSON.stringify(again)).toMatch(/at risk → (finished|done)/i);
+
+    // Another field of the same feature is no conflict: a's note and b's status both stand.
+    expect((await say(botA, "!note blktap3: needs review", alice))?.tone).toBe("ok");
+    expect((await say(botB, "!status blktap3 on-track"))?.tone).toBe("ok");
+    const check = await a.update({ by: "x", command: "read" }, (state) => ok({ changes: [], value: features(state)["blktap3"] }));
+    expect(check.ok && check.value.value).toMatchObject({ bucket: "on-track", note: "needs review" });
+
+    // Two at once from two processes: one is applied, the other told; never both, never lost.
+    const [one, two] = await Promise.all([say(botA, "!status blktap3 at-risk"), say(botB, "!status blktap3 fair")]);
+    expect([one?.tone, two?.tone].sort()).toEqual(["error", "ok"]);
+    const history = await a.history({ feature: "blktap3", limit: 100 });
+    expect(history.filter((event) => event.before?.["bucket"] !== undefined).map((event) => event.after?.["bucket"])).toEqual([one?.tone === "ok" ? "at-risk" : "fair", "on-track", "done", "at-risk"]);
+  });
+
+  it("tells listeners of other processes' changes, as it folds them in, and not of its own", async () => {
+    const a = await open();
+    const b = await open();
+    const heardByA: number[] = [];
+    const heardByB: number[] = [];
+    a.onForeignChange((events) => heardByA.push(...events.map((event) => event.seq)));
+    b.onForeignChange((events) => heardByB.push(...events.map((event) => event.seq)));
+    await a.update({ by: "a", command: "setup" }, draft(...setup));
+    await vi.waitFor(() => expect(heardByB).toEqual([1, 2, 3]), { timeout: 1000, interval: 10 });
+    await b.update({ by: "b", command: "bump" }, increment);
+    await vi.waitFor(() => expect(heardByA).toEqual([4]), { timeout: 1000, interval: 10 });
+    expect(heardByB).toEqual([1, 2, 3]);
   });
 
   it("serialises concurrent changes to one feature from two stores, so that none is lost", async () => {
@@ -179,6 +234,56 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
     const [a, b] = [await open({ listen: false }), await open({ listen: false })];
     await Promise.all([schedulerOn(a, "2013-01-23T09:00:30Z", posts).start(), schedulerOn(b, "2013-01-23T09:00:30Z", posts).start()]);
     expect(posts).toEqual(["test:room"]);
+  });
+
+  it("announces each change once to a target two processes share, and by the one with the target when only one has it", async () => {
+    const admin = { id: "test:admin", displayName: "admin" };
+    const posts: { by: string; conversation: string; text: string }[] = [];
+    /** One process as src/app.ts wires it: its own changes and the others', and the store's claim. */
+    const process = async (name: string, targets: string[]) => {
+      const store = await open();
+      const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id], defaultProject: "xen" }) });
+      const announcer = new Announcer({
+        targets: () => targets.map((conversation) => ({ project: "xen", conversation })),
+        batchMs: 30,
+        read: () => store.read(),
+        post: async (conversation, reply) => void posts.push({ by: name, conversation, text: JSON.stringify(reply.blocks) }),
+        logger: silentLogger,
+        claim: (keys) => store.claimOnce(keys),
+      });
+      bot.onChange((events) => announcer.receive(events));
+      store.onForeignChange((events) => announcer.receive(events));
+      return { store, announcer, say: (text: string) => bot.handle({ text, invoker: admin, conversation: "test:room" }) };
+    };
+    const a = await process("a", ["test:news"]);
+    const b = await process("b", ["test:news", "test:b-only"]);
+    await a.store.update({ by: "a", command: "setup" }, draft(...setup));
+    await vi.waitFor(() => expect(features(b.store.read())["blktap3"]).toBeDefined(), { timeout: 1000, interval: 10 });
+    await Promise.all([a.announcer.flush(), b.announcer.flush()]);
+    posts.length = 0;
+
+    const statuses = ["at-risk", "done", "on-track", "at-risk", "fair", "done"];
+    for (const [i, bucket] of statuses.entries()) {
+      expect((await (i % 2 === 0 ? a : b).say(`!status blktap3 ${bucket}`))?.tone).toBe("ok");
+      // Each person sees the other's change before making theirs (else theirs is refused: changed since).
+      await vi.waitFor(() => expect(b.store.read().seq).toBe(a.store.read().seq), { timeout: 1000, interval: 5 });
+    }
+    await Promise.all([a.announcer.flush(), b.announcer.flush()]);
+
+    // Each of the six changes reaches each target exactly once, whichever process posted it.
+    const mentions = (conversation: string) => posts.filter((post) => post.conversation === conversation).flatMap((post) => post.text.match(/→ [A-Za-z ]+/g) ?? []);
+    expect(mentions("test:news")).toHaveLength(6);
+    expect(mentions("test:b-only")).toHaveLength(6);
+    // Only b has test:b-only: it posted a's changes there too.
+    expect(posts.filter((post) => post.conversation === "test:b-only").every((post) => post.by === "b")).toBe(true);
+    const client = await connect(url, schema);
+    try {
+      // One claim per change per target, beside the setup's.
+      const claims = await client.query<{ count: string }>("SELECT count(*) FROM claims WHERE (key::jsonb ->> 2)::int > 3");
+      expect(claims.rows[0]?.count).toBe("12");
+    } finally {
+      await client.end();
+    }
   });
 
   it("lets a child process and this one add features through the core at once, each seeing the other's", async () => {
