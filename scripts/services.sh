@@ -57,7 +57,8 @@ write_inspircd() {
 <bind address="127.0.0.1" port="$port" type="clients">
 <bind address="127.0.0.1" port="$tls_port" type="clients" sslprofile="test">
 <bind address="127.0.0.1" port="$link_port" type="servers">
-<connect name="main" allow="*" maxchans="50" timeout="30" pingfreq="120" hardsendq="1M" softsendq="100K" recvq="64K" threshold="100" commandrate="1000" fakelag="on" localmax="1000" globalmax="1000" maxconnwarn="off" resolvehostnames="no" useident="no" limit="5000" modes="+x">
+# Tests and the benchmark send fast: 100 commands a second before fakelag (InspIRCd counts commandrate in thousandths).
+<connect name="main" allow="*" maxchans="50" timeout="30" pingfreq="120" hardsendq="1M" softsendq="100K" recvq="64K" threshold="1000" commandrate="100000" fakelag="on" localmax="1000" globalmax="1000" maxconnwarn="off" resolvehostnames="no" useident="no" limit="5000" modes="+x">
 <files motd="$dir/motd">
 <dns server="127.0.0.1" timeout="1">
 <pid file="$dir/inspircd.pid">

@@ -76,6 +76,16 @@ describe.skipIf(server === null)("the IRC adapter on a real IRC server (ngIRCd)"
     expectWithinBudget(bob.seen(noticeFromBot("bob"), mark).filter((line) => line.at <= last.at), "bob");
   }, 30_000);
 
+  it("answers !help with the command names and “!help COMMAND for one”, within the line budget", async () => {
+    const mark = bob.mark();
+    bob.say(CHANNEL, "!help");
+    const last = await bob.waitFor((line) => noticeFromBot(CHANNEL)(line) && line.text === "!help COMMAND for one.", 15_000, mark);
+    const lines = bob.seen(noticeFromBot(CHANNEL), mark).filter((line) => line.at <= last.at);
+    expect(lines.length).toBeLessThanOrEqual(harness.config.irc.lineBudget);
+    expect(lines[0]!.text).toMatch(/^Commands: !stock, !status, /);
+    expectWithinBudget(lines, CHANNEL);
+  }, 30_000);
+
   it("gives a nick no role: “alice” without a services account is refused with the access hint", async () => {
     const before = harness.store.read();
     const mark = alice.mark();

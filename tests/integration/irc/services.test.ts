@@ -1,4 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
+import { randomBytes, X509Certificate } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL, NETWORK, startStocktakeOnIrc, XEN_ROOM, type IrcHarness } from "../../support/irc-harness.js";
 import { IrcPerson, type IrcLine } from "../../support/irc-person.js";
@@ -27,12 +32,20 @@ describe.skipIf(network === null)("the IRC adapter on a network with services (I
   const feature = (id: string) => harness.store.read().projects["xen"]?.releases["4.3"]?.features[id];
   const fromBot = (target: string) => (line: IrcLine) => line.command === "NOTICE" && line.from === botNick && line.params[0]?.toLowerCase() === target.toLowerCase();
 
-  function start(sasl: { account: string; password: string }) {
+  function start(sasl: { account: string; password: string } | { mechanism: "EXTERNAL"; certFile: string; keyFile: string }, nick = botNick) {
     return startStocktakeOnIrc({
       server: { host: net.host, port: net.tlsPort },
       config: { projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${george}`, `irc:${NETWORK}/${ian}`] } } },
-      irc: { port: net.tlsPort, tls: true, tlsInsecure: true, nick: botNick, sasl: { mechanism: "PLAIN", ...sasl } },
+      irc: { port: net.tlsPort, tls: true, tlsInsecure: true, nick, sasl: "mechanism" in sasl ? sasl : { mechanism: "PLAIN", ...sasl } },
     });
+  }
+
+  /** Who the server says `nick` is logged in as (WHOIS 330), asked by `asker`. */
+  async function loggedInAs(asker: IrcPerson, nick: string): Promise<string | undefined> {
+    const mark = asker.mark();
+    asker.send(`WHOIS ${nick}`);
+    await asker.waitFor((line) => line.command === "318", 10_000, mark);
+    return asker.lines.slice(mark).find((line) => line.command === "330")?.params[2];
   }
 
   beforeAll(async () => {
@@ -97,6 +110,28 @@ describe.skipIf(network === null)("the IRC adapter on a network with services (I
       expect(feature("blktap3")?.bucket).toBe("at-risk");
     } finally {
       await impostor.quit();
+    }
+  });
+
+  it("logs in with SASL EXTERNAL: its TLS client certificate, added to its account with NickServ CERT ADD", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stocktake-sasl-external-"));
+    const certAccount = `stcert${run}`;
+    const certNick = `sc${run}`;
+    let second: IrcHarness | undefined;
+    try {
+      const certFile = join(dir, "client.crt");
+      const keyFile = join(dir, "client.key");
+      await promisify(execFile)("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${certAccount}`, "-keyout", keyFile, "-out", certFile]);
+      // InspIRCd's fingerprint: SHA-256 of the certificate, lower-case hex.
+      const fingerprint = new X509Certificate(await readFile(certFile)).fingerprint256.replace(/:/g, "").toLowerCase();
+      const owner = await registered(net, certAccount, password);
+      await nickServ(owner, `CERT ADD ${fingerprint}`, /added/i);
+      await owner.quit();
+      second = await start({ mechanism: "EXTERNAL", certFile, keyFile }, certNick);
+      expect(await loggedInAs(ianOnIrc, certNick)).toBe(certAccount);
+    } finally {
+      await second?.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
