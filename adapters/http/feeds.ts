@@ -1,7 +1,6 @@
 import ical from "ical-generator";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
-import { describeEvent } from "../../src/plan/describe-event.js";
-import { sortMilestones } from "../../src/plan/schedule.js";
+import { describeEvent, sortMilestones } from "../../src/web/views.js";
 import { withoutPlatform } from "../../src/ids.js";
 import { addDays, displayZone, endOfDate, formatLongDate } from "../../src/util/dates.js";
 
