@@ -26,6 +26,14 @@ import { renderReply, type DiscordMessage } from "./render.js";
 import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
 
+/** A file sent with a command is read up to this size: a long status mail, as a pasted one may be. */
+const MAX_ATTACHMENT_BYTES = 200_000;
+
+/** A status mail as people attach it: .txt, .eml, .mbox, or any text/* or message/rfc822 file. */
+function isTextFile(name: string, contentType: string | null): boolean {
+  return /\.(txt|eml|mbox|text)$/i.test(name) || /^(text\/|message\/rfc822|application\/mbox)/i.test(contentType ?? "");
+}
+
 export interface DiscordAdapterOptions {
   config: DiscordConfig;
   /** The core's command prefix, to show command hints the way people can type them. */
@@ -372,10 +380,16 @@ export class DiscordAdapter implements ChatAdapter {
       const me = message.client.user.id;
       const addressed = addressedText(message.content, [], [`<@${me}>`, `<@!${me}>`]);
       if (addressed === undefined && !this.options.config.prefixCommands) return;
+      let text = addressed ?? message.content;
+      // `!import` with a status mail attached: the file's text follows the command, as if pasted.
+      const file = message.attachments.find((attachment) => isTextFile(attachment.name, attachment.contentType));
+      if (file && (addressed !== undefined || text.trimStart().startsWith(this.options.prefix))) {
+        text = `${text.split("\n")[0]}\n${await this.attachedText(file.url, file.size, message.id)}`;
+      }
       // A message read back from the channel (catch-up) comes without its member: roles need it.
       const member = message.member ?? (await message.guild.members.fetch(message.author.id).catch(() => null));
       const reply = await host.handle({
-        text: addressed ?? message.content,
+        text,
         invoker: this.invokerOf(message.author, member, member?.permissions ?? null, undefined),
         conversation: qualify(PLATFORM, message.channelId),
         id: qualify(PLATFORM, message.id),
@@ -391,6 +405,19 @@ export class DiscordAdapter implements ChatAdapter {
       const ref = errorRef();
       this.logger.error({ err: error, ref, message: message.id, channel: message.channelId }, "discord message failed");
       await message.reply(toOptions(this.render(apology(ref), false)[0]!)).catch(() => undefined);
+    }
+  }
+
+  /** A file's text, up to MAX_ATTACHMENT_BYTES; nothing when it is larger or cannot be fetched. */
+  private async attachedText(url: string, size: number, messageId: string): Promise<string> {
+    if (size > MAX_ATTACHMENT_BYTES) return "";
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return Buffer.from(await response.arrayBuffer()).subarray(0, MAX_ATTACHMENT_BYTES).toString("utf8");
+    } catch (error) {
+      this.logger.warn({ err: error, message: messageId }, "could not download the attached file");
+      return "";
     }
   }
 

@@ -46,6 +46,8 @@ export interface SendMessageInput {
   authorId?: string;
   content: string;
   embeds?: MessageDraft['embeds'];
+  /** Files the message carries, as Discord describes them (the test serves their url). */
+  attachments?: MessageDraft['attachments'];
   /** Reply to this message id (same channel). */
   replyTo?: string;
 }
@@ -217,6 +219,7 @@ export async function startDiscordServer(options: DiscordServerOptions = {}): Pr
         authorId: input.authorId ?? world.defaultUser().id,
         content: input.content,
         ...(input.embeds ? { embeds: input.embeds } : {}),
+        ...(input.attachments ? { attachments: input.attachments } : {}),
         ...(input.replyTo ? { messageReference: { message_id: input.replyTo, channel_id: channelId } } : {}),
       });
       const payload = gatewayMessage(world, message);
