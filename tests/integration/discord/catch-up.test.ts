@@ -52,7 +52,11 @@ describe("commands typed while the bot was down (issue 11, item 9)", () => {
     const before = replies().length;
 
     await start(false);
-    const answers = replies().slice(before);
+    // The news of the caught-up change goes to the announcements channel when its batch is due,
+    // which may be before or after the answers: only what is not an announcement is an answer.
+    const answers = replies()
+      .slice(before)
+      .filter((request) => !(request.params["channel_id"] === announcements && reference(request) === undefined));
     expect(answers.map(reference)).toEqual([change.id, question.id]);
     expect(answers.every((request) => request.params["channel_id"] === general)).toBe(true);
     expect(blktap3()?.bucket).toBe("done");
