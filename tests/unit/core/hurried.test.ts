@@ -37,8 +37,8 @@ const CASES: [string, RegExp, Check?][] = [
   ["!stock.", /^Xen 4\.3: taking stock/],
   ["!Stock", /^Xen 4\.3: taking stock/],
   ["!stocks", /^Xen 4\.3: taking stock/],
-  ["!stock at-risk.", /^Xen 4\.3: taking stock/],
-  ["!stock  at risk", /^Xen 4\.3: taking stock/],
+  ["!stock at-risk.", /^Xen 4\.3: taking stock, at risk only\n/],
+  ["!stock  at risk", /^Xen 4\.3: taking stock, at risk only\n/],
   // !add, !remove, !rename
   ["!add Nested virtualization --owner George Dunlap.", /^\* Added Nested virtualization/, (chat) => expect(feature(chat, "nested-virtualization")?.owners).toEqual(["George Dunlap"])],
   ["!remove blktap3.", /^This removes blktap3 from 4\.3\. To confirm, say !yes/, (chat) => expect(feature(chat, "blktap3")).toBeDefined()],
