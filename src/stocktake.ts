@@ -7,6 +7,7 @@ import { isPermitted, refusal, roleOf } from "./access/permissions.js";
 import { boundProjectId, resolveRoom, scopeFor } from "./access/scope.js";
 import { BUCKET_INFO } from "./model/buckets.js";
 import { commandName, MAX_BODY_CHARS, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { readHurried } from "./commands/hurried.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
 import { LIMITS, type PlanEvent } from "./model/schema.js";
@@ -138,8 +139,9 @@ export class Stocktake implements ChatHost {
       this.logger.info({ where: message.conversation, origin: message.id }, "message already applied; ignored");
       return undefined;
     }
-    const tokens = tokenize(body);
-    if (!tokens.ok) return failureReply(tokens.error);
+    const typed = tokenize(body);
+    if (!typed.ok) return failureReply(typed.error);
+    const tokens = { ok: true, value: readHurried(typed.value, this.commands) } as const;
     const found = findCommand(
       this.commands,
       tokens.value.map((token) => (token.quoted ? "\u0000" : token.text)),

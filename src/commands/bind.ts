@@ -58,21 +58,21 @@ export function bindWords(
   for (const param of [...tail].reverse()) {
     const width = trailingWidth(param, words, start, end, firstFree, params);
     if (width === 0) continue;
-    values[param.name] = joined(words.slice(end - width, end));
+    values[param.name] = joined(words.slice(end - width, end), param);
     end -= width;
   }
 
   const middle = words.slice(start, end);
   const first = params[firstFree]!;
   if (secondFree < 0) {
-    if (middle.length > 0) values[first.name] = joined(middle);
+    if (middle.length > 0) values[first.name] = joined(middle, first);
     return ok(values);
   }
   const second = rest[secondFree]!;
   const split = splitTwo(middle, spec.separator, first.kind === "feature" ? isFeature : () => false);
   if (!split) return ok(values); // Missing pieces are reported by the schema as usage errors.
-  if (split.left.length > 0) values[first.name] = joined(split.left);
-  if (split.right.length > 0) values[second.name] = joined(split.right);
+  if (split.left.length > 0) values[first.name] = joined(split.left, first);
+  if (split.right.length > 0) values[second.name] = joined(split.right, second);
   return ok(values);
 }
 
@@ -128,6 +128,12 @@ function cutsAt(middle: readonly Token[], separator: string): { left: Token[]; r
   return cuts;
 }
 
-function joined(tokens: readonly Token[]): string {
-  return tokens.map((token) => token.text).join(" ");
+/**
+ * The words as one value. Quotes around the whole value group it (`"Nested virt" --note x`); a
+ * quote inside longer text is part of it (`The "quoted" scheduler`), except in a list of names,
+ * where quotes group each name.
+ */
+function joined(tokens: readonly Token[], param?: ParamSpec): string {
+  const literal = tokens.length > 1 && param?.name !== "owners";
+  return tokens.map((token) => (literal ? (token.raw ?? token.text) : token.text)).join(" ");
 }

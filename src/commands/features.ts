@@ -235,7 +235,7 @@ export const noteCommand = defineCommand({
     withFeature(ctx, args.feature, (feature, scope) => {
       const note = args.clear ? null : args.text || null;
       if (note === null && !args.clear) return fail("usage", t`What should the note say? (${code("--clear")} removes it.)`);
-      if (note === feature.note) return unchanged(`${featureLabel(feature)} already has that note.`);
+      if (note === feature.note) return unchanged(note === null ? `${featureLabel(feature)} has no note to clear.` : `${featureLabel(feature)} already has that note.`);
       const text = note === null ? `${featureLabel(feature)}: note cleared.` : `${featureLabel(feature)}: ${note}`;
       return ok({ changes: [updateFeature(scope, feature, { note, ...stamp(ctx) })], value: badge(feature, text) });
     }),

@@ -4,6 +4,8 @@ export interface Token {
   text: string;
   /** Came from quotes: never read as a flag or a keyword. */
   quoted: boolean;
+  /** A quoted word as typed, quotes and all: what it is when it is part of a longer text. */
+  raw?: string;
 }
 
 /** Opening quote → the quote that closes it. Phones and macOS turn "…" into “…” as people type. */
@@ -31,6 +33,7 @@ export function tokenize(input: string): Result<Token[]> {
     if (index >= input.length) break;
     let text = "";
     let quoted = false;
+    let raw = "";
     const open = input[index]!;
     const close = QUOTES[open];
     if (close !== undefined) {
@@ -45,6 +48,7 @@ export function tokenize(input: string): Result<Token[]> {
           continue;
         }
         if (char === close || (close === "\u201d" && char === "\u201c")) {
+          raw = `${open}${text}${char}`;
           closed = true;
           index++;
           break;
@@ -58,6 +62,7 @@ export function tokenize(input: string): Result<Token[]> {
       quoted = true;
     }
     // Unquoted part, or what sticks to a closing quote ("foo"bar is one word).
+    const stuck = text.length;
     while (index < input.length && !SPACE.test(input[index]!)) {
       const char = input[index]!;
       if (char === "\\" && index + 1 < input.length) {
@@ -68,7 +73,7 @@ export function tokenize(input: string): Result<Token[]> {
       text += char;
       index++;
     }
-    tokens.push({ text, quoted });
+    tokens.push(quoted ? { text, quoted, raw: raw + text.slice(stuck) } : { text, quoted });
   }
   return ok(tokens);
 }

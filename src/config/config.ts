@@ -9,6 +9,7 @@ import { MailConfigSchema } from "../../adapters/mail/config.js";
 import { MatrixConfigSchema } from "../../adapters/matrix/config.js";
 import { StoreConfigSchema } from "../../adapters/store/config.js";
 import { CoreConfigSchema } from "./core-config.js";
+import { describeIssue } from "./problems.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -37,7 +38,8 @@ export const ConfigSchema = CoreConfigSchema.extend({
   mail: MailConfigSchema.prefault({}),
 })
   .strict()
-  .superRefine(refuseNickIds);
+  .superRefine(refuseNickIds)
+  .superRefine(refuseBareIds);
 
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -75,15 +77,28 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string[], pro
   return value;
 }
 
-const SECRET_KEY = /token|secret|password|passwd|key$/i;
-
-function issueLine(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map(String).join(".") || "(top level)";
-  // Never echo what was found under a secret-looking key.
-  const secret = issue.path.some((part) => typeof part === "string" && SECRET_KEY.test(part));
-  const message = secret ? issue.message.replace(/,? ?received .*/, "") : issue.message;
-  if (issue.code === "unrecognized_keys") return `${path}: unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
-  return `${path}: ${message}`;
+/**
+ * People in the config are platform-qualified ids. A bare "ian" would match nobody, silently: say
+ * so, with the forms to write and, where the id's shape tells the platform, the one meant. Any
+ * lower-case `word:` counts as a platform, so an adapter added later (or a test's) needs no list here.
+ */
+function refuseBareIds(config: z.infer<typeof CoreConfigSchema>, ctx: { addIssue(issue: { code: "custom"; path: (string | number)[]; message: string }): void }): void {
+  const check = (ids: readonly string[], path: (string | number)[]) =>
+    ids.forEach((id, index) => {
+      if (/^[a-z][a-z0-9-]*:\S/.test(id)) return;
+      const guess = /^@[^:\s]+:[^\s]+$/.test(id) ? `matrix:${id}` : /^\d{17,20}$/.test(id) ? `discord:${id}` : undefined;
+      const name = !guess && /^[\w.-]+$/.test(id) ? id : "NAME";
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, index],
+        message: `expected an id with its platform: matrix:@${name}:SERVER, discord:USER_ID, irc:NETWORK/ACCOUNT or console:${name}${guess ? `. Did you mean ${guess}?` : ""}`,
+      });
+    });
+  check(config.admins, ["admins"]);
+  for (const [project, roles] of Object.entries(config.projects)) {
+    check(roles.releaseManagers, ["projects", project, "releaseManagers"]);
+    check(roles.maintainers, ["projects", project, "maintainers"]);
+  }
 }
 
 /** Validates a parsed config object; every problem is reported, not just the first. */
@@ -93,7 +108,7 @@ export function parseConfig(raw: unknown, source: string, env: NodeJS.ProcessEnv
   const parsed = ConfigSchema.safeParse(interpolated);
   // A value whose variable is missing is already reported; its emptiness is not news.
   const unset = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(": "))));
-  if (!parsed.success) problems.push(...parsed.error.issues.filter((issue) => !unset.has(issue.path.map(String).join("."))).map(issueLine));
+  if (!parsed.success) problems.push(...parsed.error.issues.filter((issue) => !unset.has(issue.path.map(String).join("."))).flatMap((issue) => describeIssue(issue, interpolated, ConfigSchema)));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(source, problems);
   return parsed.data;
 }
@@ -108,11 +123,89 @@ export function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env):
   } catch (error) {
     throw new ConfigError(chosen, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(chosen, [`not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`]);
+  return { config: parseConfig(parseConfigText(text, chosen), chosen, env), source: chosen };
+}
+
+/**
+ * A .json file is read as JSON, strictly (a trailing comma is an error, as every other JSON reader
+ * says), anything else as YAML. A syntax error names the line it is on, within the file.
+ */
+export function parseConfigText(text: string, source: string): unknown {
+  const lines = text.split(/\r?\n/);
+  if (/\.json$/i.test(source)) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message);
+      // "Unexpected end of JSON input" has no position: the end is the last line with something on it.
+      const where = position ? lineOf(text, Number(position[1])) : { line: lastLine(lines), column: (lines[lastLine(lines) - 1] ?? "").length + 1 };
+      const what = message.replace(/\s*(in JSON )?at position \d+.*$/, "").replace(/^Unexpected token/, "unexpected character");
+      const comma = trailingComma(text);
+      if (comma !== undefined) {
+        const at = lineOf(text, comma);
+        throw new ConfigError(source, [`not valid JSON at line ${at.line}, column ${at.column}: a comma after the last item (JSON allows no trailing comma)`]);
+      }
+      const said = /^Unexpected end of JSON input/.test(what) ? "the file ends before the JSON is complete (a missing } or ])" : what;
+      throw new ConfigError(source, [`not valid JSON at line ${where.line}, column ${where.column}: ${said}`]);
+    }
   }
-  return { config: parseConfig(raw, chosen, env), source: chosen };
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    const first = (error as Error).message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    const pos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    let line = pos?.line;
+    // An unclosed quote or bracket is found at the end of the file: point at where it was opened.
+    const code = (error as { code?: string }).code;
+    if (line !== undefined && (line > lastLine(lines) || code === "MISSING_CHAR" || /end with an? [\]}]/.test(first))) line = openedAt(lines) ?? Math.min(line, lastLine(lines));
+    throw new ConfigError(source, [`not valid YAML${line !== undefined ? ` at line ${line}` : ""}: ${first}`]);
+  }
+}
+
+/** Where a comma stands right before a closing `}` or `]`, outside strings (JSON.parse does not always say). */
+function trailingComma(text: string): number | undefined {
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (inString) {
+      if (char === "\\") index++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "," && /^\s*[}\]]/.test(text.slice(index + 1, index + 200))) return index;
+  }
+  return undefined;
+}
+
+function lineOf(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, position).split("\n");
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+/** The last line with something on it (a file's final newline starts no line of its own). */
+function lastLine(lines: readonly string[]): number {
+  let last = lines.length;
+  while (last > 1 && lines[last - 1]!.trim() === "") last--;
+  return last;
+}
+
+/** The line where a quote or bracket that is never closed was opened, if one can be told. */
+function openedAt(lines: readonly string[]): number | undefined {
+  let open: { char: string; line: number } | undefined;
+  const stack: { char: string; line: number }[] = [];
+  lines.forEach((text, index) => {
+    for (const char of text) {
+      if (open) {
+        if (char === open.char) open = undefined;
+        continue;
+      }
+      if (char === "#") break;
+      if (char === '"' || char === "'") open = { char, line: index + 1 };
+      else if (char === "[" || char === "{") stack.push({ char, line: index + 1 });
+      else if (char === "]" || char === "}") stack.pop();
+    }
+    // A single-quoted scalar may span lines in YAML, but a stray apostrophe in a plain word should not count.
+    if (open?.char === "'" && open.line === index + 1 && !/(^|[\s:[{,-])'/.test(text)) open = undefined;
+  });
+  return open?.line ?? stack.at(-1)?.line;
 }

@@ -150,7 +150,12 @@ export function findExact(release: Pick<Release, "features">, name: string): Fea
   const wanted = normalizeName(name);
   const byId = own(release.features, wanted);
   if (byId) return byId;
-  const matches = Object.values(release.features).filter(
+  const all = Object.values(release.features);
+  // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
+  // even when another feature's title alone reads the same.
+  const labelled = all.filter((feature) => normalizeName(featureLabel(feature)) === wanted);
+  if (labelled.length === 1) return labelled[0];
+  const matches = all.filter(
     (feature) =>
       normalizeName(featureLabel(feature)) === wanted ||
       normalizeName(feature.title) === wanted ||

@@ -74,7 +74,9 @@ function featureChange(group: readonly PlanEvent[], release: Release): string[] 
 
 /** The "taking stock" summary as a reply: where the release stands, then the buckets. */
 export function stockReply(project: Project, release: Release, now: Date, options: StockOptions = {}): Reply {
-  const blocks: Block[] = [{ type: "heading", text: `${project.name} ${release.id}: taking stock` }];
+  // One bucket is not the whole stock: the heading says which part this post is.
+  const part = options.only ? `, ${BUCKET_INFO[options.only].label} only` : "";
+  const blocks: Block[] = [{ type: "heading", text: `${project.name} ${release.id}: taking stock${part}` }];
   const counts = bucketCounts(release);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);

@@ -79,8 +79,9 @@ describe("the stocktake command line", () => {
     const checked = await stocktake(["check-config", bad]);
     expect(checked.code).toBe(1);
     expect(checked.stderr).toContain("prefix: ");
-    expect(checked.stderr).toContain("projects.xen: unknown setting maintainer");
-    expect(checked.stderr).toContain("(top level): unknown setting matrixx");
+    expect(checked.stderr).toContain("projects.xen.maintainer: unknown setting; expected one of releaseManagers, maintainers, rooms, private. Did you mean maintainers?");
+    expect(checked.stderr).toContain("matrixx: unknown setting; expected one of prefix, ");
+    expect(checked.stderr).toContain("Did you mean matrix?");
     const example = await stocktake(["check-config", fileURLToPath(new URL("../../../stocktake.example.yaml", import.meta.url))]);
     expect(example.code).toBe(0);
     expect(example.stdout).toContain(": OK");

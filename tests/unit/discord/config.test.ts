@@ -43,12 +43,12 @@ describe("the discord config section", () => {
     });
     expect(found).toEqual(
       expect.arrayContaining([
-        "discord: unknown setting prefixCommand",
-        "discord.token: Invalid input: expected string",
-        expect.stringMatching(/^discord\.guildId: expected a Discord id/),
-        "discord.roles: unknown setting maintainers",
-        expect.stringMatching(/^discord\.announcements\.Xen: /),
-        expect.stringMatching(/^discord\.announcements\.xen: expected a Discord id/),
+        expect.stringMatching(/^discord\.prefixCommand: unknown setting; expected one of .*\. Did you mean prefixCommands\?$/),
+        "discord.token: found a value (not shown: it looks like a secret); expected text",
+        expect.stringMatching(/^discord\.guildId: found "my server"; expected a Discord id/),
+        "discord.roles.maintainers: unknown setting; expected one of maintainer, releaseManager, admin. Did you mean maintainer?",
+        expect.stringMatching(/^discord\.announcements\.Xen: found the name "Xen"; expected a name of lower-case .*\. Did you mean xen\?$/),
+        expect.stringMatching(/^discord\.announcements\.xen: found "#releases"; expected a Discord id/),
         expect.stringMatching(/^discord\.announceBatchMs: /),
         expect.stringMatching(/^discord\.restApi: /),
       ]),

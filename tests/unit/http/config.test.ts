@@ -25,9 +25,9 @@ describe("the http config section", () => {
 
   it("reports bad values and unknown keys with their path", () => {
     expect(problems({ http: { port: 70000, publicUrl: "ftp://example.org", bind: "x" } })).toEqual([
-      "http.port: expected a port number from 0 to 65535",
-      "http.publicUrl: expected an http:// or https:// URL",
-      "http: unknown setting bind",
+      "http.port: found 70000; expected a port number from 0 to 65535",
+      "http.publicUrl: found \"ftp://example.org\"; expected an http:// or https:// URL",
+      "http.bind: unknown setting; expected one of enabled, port, host, publicUrl",
     ]);
     expect(problems({ http: { port: "eighty" } })).toEqual([expect.stringMatching(/^http\.port: /)]);
   });

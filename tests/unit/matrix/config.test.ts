@@ -42,12 +42,12 @@ describe("matrix config", () => {
       },
     });
     expect(found).toEqual([
-      expect.stringMatching(/^matrix\.homeserverUrl: expected an http\(s\) URL/),
+      expect.stringMatching(/^matrix\.homeserverUrl: found "matrix\.example\.org"; expected an http\(s\) URL/),
       expect.stringMatching(/^matrix\.password: /),
-      expect.stringMatching(/^matrix\.invites\.fromUsers\.0: a Matrix user id/),
+      expect.stringMatching(/^matrix\.invites\.fromUsers\.0: found "alice"; expected a Matrix user id/),
       "matrix.irc.puppetPatterns.0: not a valid regular expression",
       expect.stringMatching(/^matrix\.irc\.lineBudget: /),
-      "matrix: unknown setting acessToken",
+      expect.stringMatching(/^matrix\.acessToken: unknown setting; expected one of .*\. Did you mean accessToken\?$/),
     ]);
     expect(found.join("\n")).not.toContain("12345");
     expect(found.join("\n")).not.toContain("secret-value");

@@ -15,8 +15,8 @@ describe("the store setting", () => {
   });
 
   it("says what is wrong with it, by key path", () => {
-    expect(configProblems({ store: { kind: "postgres", url: "mysql://x" } })).toEqual(["store.url: expected a postgres:// URL"]);
-    expect(configProblems({ store: { kind: "postgres", url: "postgres://x/y", schema: "Drop Table" } })).toEqual([expect.stringMatching(/^store\.schema: expected a lower-case schema name/)]);
+    expect(configProblems({ store: { kind: "postgres", url: "mysql://x" } })).toEqual(['store.url: found "mysql://x"; expected a postgres:// URL']);
+    expect(configProblems({ store: { kind: "postgres", url: "postgres://x/y", schema: "Drop Table" } })).toEqual([expect.stringMatching(/^store\.schema: found "Drop Table"; expected a lower-case schema name/)]);
     expect(configProblems({ store: { kind: "sqlite" } })).toEqual([expect.stringMatching(/^store\.kind: /)]);
     expect(configProblems({ store: { kind: "postgres" } })).toEqual([expect.stringMatching(/^store\.url: /)]);
   });
