@@ -174,6 +174,8 @@ export class MatrixAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     if (this.stopping) return;
+    // Events still queued are skipped from here on: the sync position stays before them.
+    this.state?.holdTokens();
     this.stopping = true;
     this.client?.stop();
     this.abort.abort();

@@ -44,6 +44,7 @@ export class MatrixStateFile {
   private readonly handled: Set<string>;
   private writing: Promise<void> = Promise.resolve();
   private tokens: Promise<void> = Promise.resolve();
+  private tokensHeld = false;
   private closed = false;
   /**
    * Called when the SDK has a new sync token, after it emitted the batch: resolves once everything
@@ -123,12 +124,20 @@ export class MatrixStateFile {
     const barrier = this.tokenBarrier();
     const saved = this.tokens.then(async () => {
       await barrier;
-      if (this.closed) return;
+      if (this.closed || this.tokensHeld) return;
       this.state.syncToken = token;
       await this.save();
     });
     this.tokens = saved.catch(() => undefined);
     return Promise.resolve();
+  }
+
+  /**
+   * No further token is saved, not even those already handed over: at stop, the events still queued
+   * are skipped, so the position must stay before them (a restart delivers them again).
+   */
+  holdTokens(): void {
+    this.tokensHeld = true;
   }
 
   /** Resolves once every token handed over so far was saved (or dropped because the file closed). */

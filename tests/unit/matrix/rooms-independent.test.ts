@@ -103,3 +103,57 @@ describe("Matrix rooms are independent of each other", () => {
     expect(bodies).toEqual([SLOW_DONE, PONG]);
   });
 });
+
+describe("stopping with commands still queued", () => {
+  it("keeps the sync position before the commands it skipped, so the next start answers them", async () => {
+    const client = new FakeMatrixClient(BOT, "Stocktake");
+    const temp = tempDir("stocktake-matrix-stop-");
+    const path = join(temp.dir, "matrix.json");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const running = new Promise<void>((resolve) => (reached = resolve));
+    const slow = defineCommand({
+      path: ["test-slow"],
+      summary: "Answers once the test lets it.",
+      args: z.object({}),
+      permission: "read",
+      run: async () => {
+        reached();
+        await gate;
+        return textReply(SLOW_DONE, "info");
+      },
+    });
+    client.addRoom(ROOM_A, [{ userId: ADA, displayName: "Ada", powerLevel: 100 }]);
+    const adapter = new MatrixAdapter({
+      matrix: MatrixConfigSchema.parse({ homeserverUrl: "http://matrix.invalid", accessToken: "unused" }),
+      core: { prefix: "!", botName: "stocktake", admins: [qualify("matrix", ADA)], projects: {} },
+      storageFile: path,
+      logger: silentLogger,
+      connect: (opened) => client.connection(opened),
+    });
+    const app = await startContractApp({
+      adapter,
+      admin: { id: qualify("matrix", ADA), displayName: "Ada" },
+      conversation: qualify("matrix", ROOM_A),
+      commands: [...CORE_COMMANDS, ...CONTRACT_COMMANDS, slow],
+    });
+    try {
+      const slowId = client.post(ROOM_A, ADA, "!test-slow");
+      const queuedId = client.post(ROOM_A, ADA, "!contract-ping");
+      await running;
+      const stopping = app.stop();
+      release();
+      await stopping;
+      const saved = JSON.parse(readFileSync(path, "utf8")) as { syncToken: string | null; handled: string[] };
+      // The ping queued behind the slow command was skipped at stop: no position past it is saved,
+      // and it is not remembered as handled, so the next start gets it again and answers it.
+      expect(saved.handled).toContain(slowId);
+      expect(saved.handled).not.toContain(queuedId);
+      expect(saved.syncToken).toBeNull();
+    } finally {
+      release();
+      temp.cleanup();
+    }
+  });
+});
