@@ -134,14 +134,23 @@ export function followBucketSeries(
 ): { series: BucketSeries; ready: Promise<void>; stop: () => void } {
   const series = new BucketSeries();
   let pending: PlanEvent[] | undefined = [];
-  const stop = onChange((events) => {
+  let stopped = false;
+  const unsubscribe = onChange((events) => {
     if (pending) pending.push(...events);
     else for (const event of events) series.apply(event);
   });
   const ready = (async () => {
-    for await (const event of store.events(1)) series.apply(event);
+    // Stopped (the app is shutting down): the pass ends instead of reading a closing store.
+    for await (const event of store.events(1)) {
+      if (stopped) return;
+      series.apply(event);
+    }
     for (const event of pending) series.apply(event);
     pending = undefined;
   })();
+  const stop = () => {
+    stopped = true;
+    unsubscribe();
+  };
   return { series, ready, stop };
 }
