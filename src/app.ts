@@ -11,7 +11,7 @@ import type { Config } from "./config/config.js";
 import { DEMO_MAIL, loadDemo } from "./demo.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { MetricsRegistry } from "./metrics/registry.js";
-import { trackBucketSeries } from "./plan/bucket-series.js";
+import { followBucketSeries } from "./plan/bucket-series.js";
 import { Announcer } from "./announce/announcer.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import type { CommandSpec } from "./commands/spec.js";
@@ -298,17 +298,18 @@ interface WebParts {
 
 /**
  * The read-only web page (adapters/http), imported only when the config asks for it. Its chart is
- * built from the whole history once, here, then follows the bot's changes. A port already in use
- * (or a history it cannot read) is logged, not fatal: the chat adapters go on working.
+ * built from the whole history once, after the page is serving (start-up does not wait for a pass
+ * over the history), then follows the bot's changes. A port already in use, or a history the chart
+ * cannot read, is logged, not fatal: the chat adapters go on working.
  */
 async function startWeb(config: Config, parts: WebParts): Promise<{ url: string; stop(): Promise<void> } | undefined> {
   const http = config.http!;
   const logger = parts.logger.child({ part: "web" });
   const { WebServer } = await import("../adapters/http/server.js");
-  let tracked: Awaited<ReturnType<typeof trackBucketSeries>> | undefined;
+  let tracked: ReturnType<typeof followBucketSeries> | undefined;
   try {
     // The chart follows this process's changes and, on a shared store, the other processes' ones.
-    tracked = await trackBucketSeries(parts.store, (listener) => {
+    tracked = followBucketSeries(parts.store, (listener) => {
       const own = parts.bot.onChange(listener);
       const foreign = parts.store.onForeignChange?.(listener);
       return () => {
@@ -316,10 +317,20 @@ async function startWeb(config: Config, parts: WebParts): Promise<{ url: string;
         foreign?.();
       };
     });
+    const following = tracked;
+    const seriesReady = following.ready.then(
+      () => true,
+      (error: unknown) => {
+        following.stop();
+        logger.error({ err: error }, "the web page's chart could not be built from the history; pages show no chart");
+        return false;
+      },
+    );
     const server = new WebServer({
       store: parts.store,
       config,
       series: tracked.series,
+      seriesReady,
       metrics: parts.metrics,
       clock: parts.clock,
       logger,

@@ -329,18 +329,34 @@ interface PackedField extends APIEmbedField {
   items: number;
 }
 
-function sectionFields(section: Section, options: RenderOptions): PackedField[] {
-  const name = `${section.heading} (${leafCount(section.items)})`;
-  const chunks = pack(
-    section.items.map((item) => itemLines(item, options, false)),
-    L.fieldValue,
-  );
-  return chunks.map((chunk, index) => ({
-    name: shortenTo(escapeText(index === 0 ? name : continuedHeading(section.heading)), L.fieldName),
-    value: chunk.text,
-    inline: false,
-    items: chunk.groups,
-  }));
+/**
+ * A section's items as fields, each filled to what the embed it lands in has room for (so embeds
+ * fill to their 6 000 characters instead of leaving a field's worth empty): `room(name, needed)` says how
+ * many characters the next field's value may have (`needed` at least, starting a new embed if it must).
+ */
+function sectionFields(section: Section, options: RenderOptions, room: (name: string, needed: number) => number, add: (field: PackedField) => void): void {
+  // An item longer than a field is cut between lines (and a line between words) first; its
+  // pieces count as one item.
+  const groups = section.items.flatMap((item) => {
+    const lines = itemLines(item, options, false);
+    const text = lines.join("\n");
+    if (text.length <= L.fieldValue) return [{ text, items: 1 }];
+    return pack([lines], L.fieldValue).map((chunk, index) => ({ text: chunk.text, items: index === 0 ? 1 : 0 }));
+  });
+  let i = 0;
+  while (i < groups.length) {
+    const name = shortenTo(escapeText(i === 0 ? `${section.heading} (${leafCount(section.items)})` : continuedHeading(section.heading)), L.fieldName);
+    const max = room(name, groups[i]!.text.length);
+    let end = i + 1;
+    let length = groups[i]!.text.length;
+    let items = groups[i]!.items;
+    while (end < groups.length && length + 1 + groups[end]!.text.length <= max) {
+      length += 1 + groups[end]!.text.length;
+      items += groups[end++]!.items;
+    }
+    add({ name, value: groups.slice(i, end).map((group) => group.text).join("\n"), inline: false, items });
+    i = end;
+  }
 }
 
 /** The summary as embeds: one message per embed, each within 6 000 characters and 25 fields. */
@@ -359,7 +375,7 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
     else descriptionLines.push(...unit.groups.map((group, index) => (index === 0 && descriptionLines.length > 0 ? ["", ...group] : group)));
   }
   const descriptions = pack(descriptionLines, L.description).map((chunk) => chunk.text);
-  const fields = reply.blocks.flatMap((block) => (block.type === "sections" ? block.sections.flatMap((section) => sectionFields(section, options)) : []));
+  const sections = reply.blocks.flatMap((block) => (block.type === "sections" ? block.sections : []));
 
   const embeds: APIEmbed[] = [];
   const hiddenItems: number[] = [];
@@ -379,12 +395,16 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   for (const description of descriptions) start(description);
   let embed = embeds[embeds.length - 1] ?? start();
   const budget = L.embedTotal - FOOTER_RESERVE;
-  for (const { items, ...field } of fields) {
-    const count = embed.fields?.length ?? 0;
-    if (count >= L.fields || embedSize(embed) + field.name.length + field.value.length > budget) embed = start();
+  const room = (name: string, needed: number) => {
+    const left = () => Math.min(L.fieldValue, budget - embedSize(embed) - name.length);
+    if ((embed.fields?.length ?? 0) >= L.fields || left() < needed) embed = start();
+    return left();
+  };
+  const add = ({ items, ...field }: PackedField) => {
     (embed.fields ??= []).push(field);
     hiddenItems[hiddenItems.length - 1]! += items;
-  }
+  };
+  for (const section of sections) sectionFields(section, options, room, add);
   return { embeds, hiddenItems };
 }
 

@@ -21,6 +21,11 @@ export interface WebServerOptions {
   store: PlanStore;
   config: CoreConfig;
   series: BucketSeries;
+  /**
+   * Resolves true once `series` holds the whole history (built after start-up), false when it could
+   * not be read: the page then shows no chart. Pages with a chart wait for it; nothing else does.
+   */
+  seriesReady?: Promise<boolean>;
   metrics: Metrics & { render(): string };
   health: () => Promise<HealthReport>;
   clock?: Clock;
@@ -172,6 +177,7 @@ export class WebServer {
       if (project) return { route: `/p/:project.${format}`, page: await this.cached(`${format}:${project.id}`, (now) => this.render(project, format, now)) };
     }
     const project = this.visible(name);
+    if (project) await this.options.seriesReady;
     return { route: "/p/:project", page: project ? await this.cached(`html:${project.id}`, (now) => this.render(project, "html", now)) : this.notFound };
   }
 
@@ -221,7 +227,7 @@ export class WebServer {
     const html = renderProjectPage({
       project,
       release,
-      points: release ? series.points(project.id, release.id) : [],
+      points: release && (await this.options.seriesReady) !== false ? series.points(project.id, release.id) : [],
       changes,
       state: store.read(),
       now,

@@ -134,8 +134,9 @@ export class MatrixAdapter implements ChatAdapter {
     this.client = client;
     this.freshStart = state.getSyncToken() === null;
     this.startedAt = Date.now();
-    // The SDK saves the next sync token after emitting a batch; it waits until every event was handled.
-    state.beforeTokenSave = () => this.work.idle();
+    // The SDK hands over the next sync token after emitting a batch; it is saved once that batch (and
+    // every earlier one) is handled, while the sync goes on: rooms do not wait for each other.
+    state.tokenBarrier = () => this.work.settled();
 
     client.on("room.invite", (roomId: string, event: unknown) => this.work.run(roomId, () => this.onInvite(roomId, event)));
     client.on("room.join", (roomId: string) => this.work.run(roomId, () => this.onJoin(roomId)));
@@ -173,6 +174,8 @@ export class MatrixAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     if (this.stopping) return;
+    // Events still queued are skipped from here on: the sync position stays before them.
+    this.state?.holdTokens();
     this.stopping = true;
     this.client?.stop();
     this.abort.abort();

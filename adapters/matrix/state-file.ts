@@ -43,9 +43,15 @@ export class MatrixStateFile {
   private state: State;
   private readonly handled: Set<string>;
   private writing: Promise<void> = Promise.resolve();
+  private tokens: Promise<void> = Promise.resolve();
+  private tokensHeld = false;
   private closed = false;
-  /** Runs before a new sync token is saved: the adapter waits there until the batch is handled. */
-  beforeTokenSave: () => Promise<void> = () => Promise.resolve();
+  /**
+   * Called when the SDK has a new sync token, after it emitted the batch: resolves once everything
+   * emitted so far is handled. The token is saved then, in the background, so the next sync (and a
+   * command in another room) does not wait for a slow command in one room.
+   */
+  tokenBarrier: () => Promise<void> = () => Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -109,11 +115,34 @@ export class MatrixStateFile {
     return this.state.syncToken;
   }
 
-  async setSyncToken(token: string | null): Promise<void> {
-    await this.beforeTokenSave();
-    if (this.closed) return;
-    this.state.syncToken = token;
-    await this.save();
+  /**
+   * Returns at once; the token is written once the work before it is handled, tokens in the order
+   * they came. A crash before that resumes from an older token: the batch is delivered again and
+   * what was already answered is skipped (`handled`, and the core's dedupe by message id).
+   */
+  setSyncToken(token: string | null): Promise<void> {
+    const barrier = this.tokenBarrier();
+    const saved = this.tokens.then(async () => {
+      await barrier;
+      if (this.closed || this.tokensHeld) return;
+      this.state.syncToken = token;
+      await this.save();
+    });
+    this.tokens = saved.catch(() => undefined);
+    return Promise.resolve();
+  }
+
+  /**
+   * No further token is saved, not even those already handed over: at stop, the events still queued
+   * are skipped, so the position must stay before them (a restart delivers them again).
+   */
+  holdTokens(): void {
+    this.tokensHeld = true;
+  }
+
+  /** Resolves once every token handed over so far was saved (or dropped because the file closed). */
+  tokensSaved(): Promise<void> {
+    return this.tokens;
   }
 
   getFilter(): { id: number; filter: unknown } {
@@ -146,6 +175,7 @@ export class MatrixStateFile {
   /** Saves what is in memory and refuses further writes: another process may own the file next. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.tokens;
     await this.save();
     this.closed = true;
   }

@@ -2,7 +2,8 @@ import type { Logger } from "../../src/ports.js";
 
 /**
  * Runs tasks one after another per room (so replies keep the order of the commands) and rooms side
- * by side. `idle()` resolves once everything queued so far is done: the sync token waits for it.
+ * by side. `settled()` resolves once the tasks queued so far are done (the sync token is saved then);
+ * `idle()` once nothing is left, including tasks queued meanwhile (stop waits for it).
  */
 export class WorkQueue {
   private readonly tails = new Map<string, Promise<void>>();
@@ -19,6 +20,11 @@ export class WorkQueue {
       this.pending.delete(next);
       if (this.tails.get(key) === next) this.tails.delete(key);
     });
+  }
+
+  /** The tasks queued until now, not those queued later: a slow room holds up only its own tasks. */
+  settled(): Promise<void> {
+    return Promise.allSettled([...this.pending]).then(() => undefined);
   }
 
   async idle(): Promise<void> {

@@ -50,6 +50,7 @@ interface Snapshot extends PlanState {
 export class LowdbStore extends EventSourcedStore {
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
+  private scheduled: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -159,10 +160,30 @@ export class LowdbStore extends EventSourcedStore {
   protected override async committed(events: readonly PlanEvent[]): Promise<void> {
     this.sinceSnapshot += events.length;
     if (this.sinceSnapshot >= this.options.snapshotEvery) {
-      void this.snapshotInBackground();
+      this.snapshotSoon();
     } else {
       this.armIdleSnapshot();
     }
+  }
+
+  /**
+   * Takes the snapshot on a later turn of the event loop: the command that crossed the threshold is
+   * acknowledged and its reply on its way first, instead of waiting for the whole plan's
+   * `JSON.stringify` (tens of milliseconds at 10 000 features). The history already holds the change.
+   */
+  private snapshotSoon(): void {
+    if (this.scheduled) return;
+    this.scheduled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.scheduled = undefined;
+      if (this.closed) return;
+      return this.snapshotInBackground();
+    });
+  }
+
+  /** Resolves once a snapshot scheduled or under way is written (or failed, which is logged). */
+  async snapshotsSettled(): Promise<void> {
+    await this.scheduled;
+    await this.snapshotting;
   }
 
   private armIdleSnapshot(): void {
@@ -197,6 +218,7 @@ export class LowdbStore extends EventSourcedStore {
     if (this.closed) return;
     this.closed = true;
     await this.drain();
+    await this.scheduled;
     await this.snapshotting;
     clearTimeout(this.idleTimer);
     try {

@@ -114,19 +114,43 @@ export async function trackBucketSeries(
   store: Pick<PlanStore, "events">,
   onChange: (listener: (events: readonly PlanEvent[]) => void) => () => void,
 ): Promise<{ series: BucketSeries; stop: () => void }> {
+  const followed = followBucketSeries(store, onChange);
+  try {
+    await followed.ready;
+  } catch (error) {
+    followed.stop();
+    throw error;
+  }
+  return { series: followed.series, stop: followed.stop };
+}
+
+/**
+ * The same, returned at once with the pass under way (`ready` settles when it is done): start-up
+ * does not wait for a read of the whole history, only the chart does.
+ */
+export function followBucketSeries(
+  store: Pick<PlanStore, "events">,
+  onChange: (listener: (events: readonly PlanEvent[]) => void) => () => void,
+): { series: BucketSeries; ready: Promise<void>; stop: () => void } {
   const series = new BucketSeries();
   let pending: PlanEvent[] | undefined = [];
-  const stop = onChange((events) => {
+  let stopped = false;
+  const unsubscribe = onChange((events) => {
     if (pending) pending.push(...events);
     else for (const event of events) series.apply(event);
   });
-  try {
-    for await (const event of store.events(1)) series.apply(event);
-  } catch (error) {
-    stop();
-    throw error;
-  }
-  for (const event of pending) series.apply(event);
-  pending = undefined;
-  return { series, stop };
+  const ready = (async () => {
+    // Stopped (the app is shutting down): the pass ends instead of reading a closing store.
+    for await (const event of store.events(1)) {
+      if (stopped) return;
+      series.apply(event);
+    }
+    for (const event of pending) series.apply(event);
+    pending = undefined;
+  })();
+  const stop = () => {
+    stopped = true;
+    unsubscribe();
+  };
+  return { series, ready, stop };
 }

@@ -42,6 +42,10 @@ export class FakeMatrixClient extends EventEmitter implements MatrixClientLike {
   private readonly waiters = new Set<{ match: (event: SentEvent) => boolean; resolve: (event: SentEvent) => void }>();
   private counter = 0;
   private syncing = false;
+  /** Set by `connection(storage)`: posts then go through a sync loop like the SDK's. */
+  private storage: { setSyncToken(token: string | null): Promise<void> } | undefined;
+  private loop: Promise<void> = Promise.resolve();
+  private batches = 0;
 
   constructor(
     readonly userId: string,
@@ -50,8 +54,13 @@ export class FakeMatrixClient extends EventEmitter implements MatrixClientLike {
     super();
   }
 
-  /** For `MatrixAdapterOptions.connect`: the login is this client's user. */
-  connection(): Promise<MatrixConnection> {
+  /**
+   * For `MatrixAdapterOptions.connect`: the login is this client's user. Given the adapter's storage,
+   * each post is a sync batch of its own and, as in matrix-bot-sdk's loop, the next batch is
+   * delivered only once the storage took the previous batch's token (`s1`, `s2`, …).
+   */
+  connection(storage?: { setSyncToken(token: string | null): Promise<void> }): Promise<MatrixConnection> {
+    this.storage = storage;
     return Promise.resolve({ userId: this.userId, client: this });
   }
 
@@ -79,7 +88,7 @@ export class FakeMatrixClient extends EventEmitter implements MatrixClientLike {
    */
   post(roomId: string, sender: string, body: string, content: Record<string, unknown> = {}): string {
     const eventId = this.eventId();
-    this.emit("room.event", roomId, {
+    const event = {
       type: "m.room.message",
       event_id: eventId,
       sender,
@@ -87,6 +96,16 @@ export class FakeMatrixClient extends EventEmitter implements MatrixClientLike {
       origin_server_ts: Date.now(),
       unsigned: { age: 0 },
       content: { msgtype: "m.text", body, ...content },
+    };
+    const storage = this.storage;
+    if (!storage) {
+      this.emit("room.event", roomId, event);
+      return eventId;
+    }
+    const token = `s${++this.batches}`;
+    this.loop = this.loop.then(async () => {
+      this.emit("room.event", roomId, event);
+      await storage.setSyncToken(token);
     });
     return eventId;
   }

@@ -136,6 +136,22 @@ describe("the summary as an embed", () => {
     expect(allText(messages)).toContain(note);
   });
 
+  it("fills each embed of a long `!stock full` before starting the next, losing no item (issue 13, item 4)", () => {
+    const many = Array.from({ length: 600 }, (_, i) => feature(i, { note: i % 5 === 0 ? `status note for ${i}` : null }));
+    const messages = renderReply(summary(many, true), SLASH);
+    expect(allProblems(messages)).toEqual([]);
+    const embeds = embedsOf(messages);
+    const size = (embed: APIEmbed) => (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+    const text = allText(messages);
+    expect(many.every((item) => text.includes(`Feature number ${item.order}\n`) || text.endsWith(`Feature number ${item.order}`))).toBe(true);
+    // Every embed but the last was closed only when the next item (with its field's name) could not fit.
+    embeds.slice(0, -1).forEach((embed, i) => {
+      const next = embeds[i + 1]!.fields![0]!;
+      const firstItem = next.value.split("\n•")[0]!;
+      expect(embed.fields!.length === LIMITS.fields || size(embed) + next.name.length + firstItem.length > LIMITS.embedTotal - 200).toBe(true);
+    });
+  });
+
   it("never puts more than 25 fields in an embed, even with more sections than Discord allows", () => {
     const sections = Array.from({ length: 40 }, (_, i) => ({ bucket: "fair" as Bucket, heading: `Section ${i}`, items: [{ text: `item ${i}` }] }));
     const messages = renderReply({ tone: "info", blocks: [{ type: "heading", text: "Many" }, { type: "sections", sections }], full: true }, SLASH);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../adapters/store/memory-store.js";
 import { startApp, type App } from "../../../src/app.js";
 import { parseConfig } from "../../../src/config/config.js";
+import type { PlanEvent } from "../../../src/model/schema.js";
 import type { ChatAdapter, ChatHost } from "../../../src/ports.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import { silentLogger } from "../../../src/util/silent-logger.js";
@@ -26,9 +27,19 @@ class TestAdapter implements ChatAdapter {
   }
 }
 
-async function start(http: Record<string, unknown> | undefined, adapter = new TestAdapter()) {
+/** A store whose history, read whole, comes only once the test opens the gate. */
+class SlowHistoryStore extends MemoryStore {
+  open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  override async *events(fromSeq = 1): AsyncIterable<PlanEvent> {
+    await this.gate;
+    yield* super.events(fromSeq);
+  }
+}
+
+async function start(http: Record<string, unknown> | undefined, adapter = new TestAdapter(), store = new MemoryStore(new FakeClock())) {
   const config = parseConfig({ admins: ["test:admin"], projects: { secret: { private: true } }, ...(http ? { http } : {}) }, "test");
-  const app = await startApp({ config, logger: silentLogger, clock: new FakeClock(), store: new MemoryStore(new FakeClock()), adapters: [adapter] });
+  const app = await startApp({ config, logger: silentLogger, clock: new FakeClock(), store, adapters: [adapter] });
   apps.push(app);
   return { app, adapter };
 }
@@ -52,6 +63,20 @@ describe("the app with the web page turned on", () => {
     const metrics = await (await fetch(`${app.web!.url}/metrics`)).text();
     expect(metrics).toContain('stocktake_commands_total{command="stock",outcome="ok"} 2\n');
     expect(metrics).toContain("stocktake_command_duration_seconds_count 8\n");
+  });
+
+  it("is ready before the chart has read the history; the project page waits for the chart (issue 13, item 3)", async () => {
+    const store = new SlowHistoryStore(new FakeClock());
+    const { app, adapter } = await start({ port: 0 }, new TestAdapter(), store);
+    // Started, serving and answering commands while the history pass is still held.
+    expect(await (await fetch(`${app.web!.url}/healthz`)).json()).toMatchObject({ ok: true });
+    for (const line of ["!project new xen Xen", "!release new 4.3", "!add blktap3 --bucket at-risk"]) await adapter.say(line);
+    const page = fetch(`${app.web!.url}/p/xen`).then((response) => response.text());
+    store.open();
+    const html = await page;
+    expect(html).toContain("<li>blktap3</li>");
+    expect(html).not.toContain("Nothing to chart yet");
+    expect(html).toContain("The numbers behind the chart (1 day)");
   });
 
   it("stops serving when the app stops", async () => {

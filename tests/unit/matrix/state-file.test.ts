@@ -31,11 +31,12 @@ describe("MatrixStateFile", () => {
     const handled = new Promise<void>((resolve) => (release = resolve));
     let reached!: () => void;
     const waiting = new Promise<void>((resolve) => (reached = resolve));
-    state.beforeTokenSave = () => {
+    state.tokenBarrier = () => {
       reached();
       return handled;
     };
-    const saving = state.setSyncToken("s2");
+    // Handed over at once: the SDK's next sync does not wait for the batch.
+    await state.setSyncToken("s2");
     // The save has reached the wait for the batch, and is held there: nothing is on disk yet.
     await waiting;
     expect(() => readFileSync(path, "utf8")).toThrow(/ENOENT/);
@@ -44,7 +45,24 @@ describe("MatrixStateFile", () => {
     await state.storeValue("probe", "1");
     expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBeNull();
     release();
-    await saving;
+    await state.tokensSaved();
+    expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBe("s2");
+  });
+
+  it("saves tokens in the order they came: a later batch handled first does not skip an earlier one", async () => {
+    const path = join(temp.dir, "two-batches.json");
+    const state = await MatrixStateFile.open(path);
+    let release!: () => void;
+    const first = new Promise<void>((resolve) => (release = resolve));
+    const barriers = [first, Promise.resolve()];
+    state.tokenBarrier = () => barriers.shift()!;
+    await state.setSyncToken("s1");
+    await state.setSyncToken("s2");
+    // s2's batch is handled, s1's not: a probe write behind s2's would-be save shows nothing moved.
+    await state.storeValue("probe", "1");
+    expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBeNull();
+    release();
+    await state.tokensSaved();
     expect(JSON.parse(readFileSync(path, "utf8")).syncToken).toBe("s2");
   });
 

@@ -67,6 +67,25 @@ describe("the lowdb store on disk", () => {
     await reopened.close();
   });
 
+  it("acknowledges the change that crosses the snapshot threshold before writing the snapshot (issue 13, item 2)", async () => {
+    const store = await LowdbStore.open(file, { snapshotEvery: 2, snapshotIdleMs: 60_000 });
+    await store.update({ by: "t", command: "one" }, newProject("xen"));
+    await store.update({ by: "t", command: "two" }, newProject("linux"));
+    // Acknowledged: its line is in the history, while the snapshot still shows the plan before it.
+    const history = readFileSync(join(temp.dir, "stocktake.history.jsonl"), "utf8").trim().split("\n");
+    expect(history.map((line) => JSON.parse(line).command)).toEqual(["one", "two"]);
+    expect(JSON.parse(readFileSync(file, "utf8")).seq).toBe(0);
+    // A crash now loses nothing: the history is the record.
+    const snapshotThen = readFileSync(file, "utf8");
+    await store.snapshotsSettled();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ seq: 2, projects: { xen: {}, linux: {} } });
+    await store.close();
+    writeFileSync(file, snapshotThen);
+    const reopened = await LowdbStore.open(file);
+    expect(Object.keys(reopened.read().projects).sort()).toEqual(["linux", "xen"]);
+    await reopened.close();
+  });
+
   it("drops an unfinished last history line (never acknowledged) and goes on appending cleanly", async () => {
     const store = await LowdbStore.open(file);
     await store.update({ by: "t", command: "one" }, newProject("xen"));
