@@ -7,6 +7,7 @@ import {
   countdownUnmuteCommand,
 } from "./countdown.js";
 import { yesCommand } from "./confirm.js";
+import { exceptionDenyCommand, exceptionGrantCommand, exceptionRequestCommand, exceptionsCommand } from "./exceptions.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
@@ -51,6 +52,10 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   undoCommand,
   scheduleCommand,
   freezeCommand,
+  exceptionRequestCommand,
+  exceptionGrantCommand,
+  exceptionDenyCommand,
+  exceptionsCommand,
   countdownStatusCommand,
   countdownOnCommand,
   countdownOffCommand,

@@ -4,6 +4,7 @@ import { type Block, cmd, type Reply, t } from "../reply/reply.js";
 import { formatLongDate } from "../util/dates.js";
 import { own } from "../util/own.js";
 import { describeEvent, describeFields } from "./describe-event.js";
+import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
 import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
@@ -96,6 +97,8 @@ export function stockReply(project: Project, release: Release, now: Date, option
       blocks.push({ type: "list", items: shown.map((text) => ({ text })) });
     }
   }
+  const granted = grantedLine(release);
+  if (granted && !options.only) blocks.push({ type: "text", text: granted });
   const sections = summarize(release, options.only ? [options.only] : undefined);
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
