@@ -31,11 +31,13 @@ import {
 import { deferCommand } from "./rollover.js";
 import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
+import { staleCommand } from "./stale.js";
 import { stockCommand } from "./stock.js";
 
 /** Every command, in the order help lists them. An explicit list: greppable and type-checked. */
 export const CORE_COMMANDS: readonly CommandSpec[] = [
   stockCommand,
+  staleCommand,
   statusCommand,
   addCommand,
   removeCommand,

@@ -34,6 +34,8 @@ export const CoreConfigSchema = z.object({
   /** The project a room uses when nothing else says which. */
   defaultProject: z.string().min(1).optional(),
   projects: ownRecord(z.string(), ProjectConfigSchema).default({}),
+  /** A feature with no change or note for this many days is stale (`!stale`, marked in `!stock`). */
+  staleDays: z.number().int().min(1).max(365).default(14),
   schedule: ScheduleConfigSchema.default({ graceHours: 6, tightenDays: 7, subscriptions: {} }),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
