@@ -31,6 +31,7 @@ import {
 import { deferCommand } from "./rollover.js";
 import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
+import { mineCommand } from "./mine.js";
 import { staleCommand } from "./stale.js";
 import { stockCommand } from "./stock.js";
 
@@ -38,6 +39,7 @@ import { stockCommand } from "./stock.js";
 export const CORE_COMMANDS: readonly CommandSpec[] = [
   stockCommand,
   staleCommand,
+  mineCommand,
   statusCommand,
   addCommand,
   removeCommand,
