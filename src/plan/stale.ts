@@ -27,7 +27,10 @@ export function staleFeatures(release: Pick<Release, "features" | "closedAt">, n
   if (isClosed(release)) return [];
   return Object.values(release.features)
     .filter((feature) => isStale(release, feature, now, staleDays))
-    .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.order - b.order);
+    // Timestamps compared as numbers: localeCompare over 10 000 features costs tens of ms.
+    .map((feature) => ({ feature, at: Date.parse(feature.updatedAt) }))
+    .sort((a, b) => a.at - b.at || a.feature.order - b.feature.order)
+    .map((entry) => entry.feature);
 }
 
 /** "stale: no update for 20 days" */
