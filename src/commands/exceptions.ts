@@ -20,19 +20,20 @@ const daysArg = z
   .transform((text) => Number(/^\d+/.exec(text)![0]))
   .refine((days) => days >= 1 && days <= 365, "ask for 1 to 365 extra days");
 
+/** The words before the first colon (a word of its own or a word's end) and after it. */
+function splitAtColon(words: readonly Token[]): { left: string[]; right: string[] } {
+  const texts = words.map((word) => word.text);
+  const cut = texts.findIndex((text, i) => !words[i]!.quoted && text.endsWith(":"));
+  if (cut < 0) return { left: texts, right: [] };
+  return { left: [...texts.slice(0, cut), texts[cut]!.slice(0, -1)].filter((text) => text !== ""), right: texts.slice(cut + 1) };
+}
+
 /**
  * "blktap3 7d: reason", "vTPM updates 10 days: reason": the feature, then the days at its end, then
  * the reason after the first colon. The generic binder has no word between two free texts.
  */
 function bindRequest(words: readonly Token[]): Result<Record<string, string>> {
-  const texts = words.map((word) => word.text);
-  let cut = texts.findIndex((text, i) => !words[i]!.quoted && (text === ":" || text.endsWith(":")));
-  let left = texts;
-  let right: string[] = [];
-  if (cut >= 0) {
-    left = [...texts.slice(0, cut), texts[cut]!.slice(0, -1)].filter((text) => text !== "");
-    right = texts.slice(cut + 1);
-  }
+  const { left, right } = splitAtColon(words);
   const values: Record<string, string> = {};
   if (right.length > 0) values["reason"] = right.join(" ");
   const last = left.at(-1);
@@ -89,10 +90,18 @@ export const exceptionRequestCommand = defineCommand({
   },
 });
 
+/** "vTPM updates", "vTPM updates until 5 April 2013": the date is optional, so every word may be the feature's. */
+function bindGrant(words: readonly Token[]): Result<Record<string, string>> {
+  const cut = words.findLastIndex((word, i) => i > 0 && !word.quoted && word.text.toLowerCase() === "until");
+  const feature = (cut < 0 ? words : words.slice(0, cut)).map((word) => word.text).join(" ");
+  const until = cut < 0 ? "" : words.slice(cut + 1).map((word) => word.text).join(" ");
+  return ok({ ...(feature ? { feature } : {}), ...(cut < 0 ? {} : { until }) });
+}
+
 export const exceptionGrantCommand = defineCommand({
   path: ["exception", "grant"],
   summary: "Grant a feature's freeze exception, until the day asked for or a date you give.",
-  separator: "until",
+  bind: bindGrant,
   args: z.object({
     feature: param.feature("Feature name, alias or id"),
     until: param.date("The last day it may go in (default: the freeze plus the days asked for)", z.string().trim().max(64)).optional(),
@@ -107,7 +116,9 @@ export const exceptionGrantCommand = defineCommand({
       const freeze = featureFreeze(scope.release);
       const today = ctx.clock.now().toISOString().slice(0, 10);
       let until: string | undefined;
-      if (args.until !== undefined && args.until !== "") {
+      if (args.until === "") {
+        return fail("usage", t`Until when? Give a date after “until”: ${cmd("exception grant", `${feature.id} until 2013-04-05`)}.`);
+      } else if (args.until !== undefined) {
         until = parseDate(args.until, today);
         if (!until) return fail("usage", `“${args.until}” is not a date I can read; try 2013-04-05, 5 April 2013 or +7d.`);
       } else if (freeze) {
@@ -124,10 +135,16 @@ export const exceptionGrantCommand = defineCommand({
     }),
 });
 
+/** "vTPM updates: too late", "vTPM updates": the reason after the first colon, if any. */
+function bindDeny(words: readonly Token[]): Result<Record<string, string>> {
+  const { left, right } = splitAtColon(words);
+  return ok({ ...(left.length > 0 ? { feature: left.join(" ") } : {}), ...(right.length > 0 ? { reason: right.join(" ") } : {}) });
+}
+
 export const exceptionDenyCommand = defineCommand({
   path: ["exception", "deny"],
   summary: "Deny a feature's freeze exception, saying why.",
-  separator: ":",
+  bind: bindDeny,
   args: z.object({
     feature: param.feature("Feature name, alias or id (end it with a colon)"),
     reason: param.text("Why not", reasonArg).optional(),
@@ -139,7 +156,7 @@ export const exceptionDenyCommand = defineCommand({
       const label = featureLabel(feature);
       const current = feature.exception;
       if (!current) return fail("not-found", `Nobody has asked for an exception for ${label}.`);
-      if (current.state === "denied") return unchanged(`${label}'s exception was denied already.`);
+      if (current.state === "denied") return unchanged(`The exception for ${label} was denied already.`);
       const answer = args.reason ? args.reason : null;
       const exception: FreezeException = { ...current, state: "denied", until: null, decidedBy: ctx.invoker.id, decidedAt: ctx.clock.now().toISOString(), answer };
       return ok({

@@ -1,5 +1,5 @@
 import type { Feature, FreezeException, Milestone, Release } from "../model/schema.js";
-import { endOfDate, formatLongDate } from "../util/dates.js";
+import { addDays, dateInZone, endOfDate, formatLongDate } from "../util/dates.js";
 import { featureLabel } from "./summary.js";
 
 /** The release's feature freeze, the milestone after which a late feature needs an exception. */
@@ -39,4 +39,23 @@ export function grantedLine(release: Pick<Release, "features">): string | undefi
   if (granted.length === 0) return undefined;
   const parts = granted.map(({ feature, exception }) => `${featureLabel(feature)}${exception.until ? ` until ${formatLongDate(exception.until)}` : ""}`);
   return `Freeze exceptions granted: ${parts.join("; ")}.`;
+}
+
+/** Days ahead in which a granted exception's end is named by countdowns. */
+export const ENDING_SOON_DAYS = 7;
+
+/**
+ * "exceptions ending soon: blktap3 (14 July 2023)": granted exceptions whose last day is today or
+ * within the next week, on the calendar of the feature freeze's zone. Finished features are left out.
+ */
+export function endingSoonLine(release: Pick<Release, "features" | "milestones">, now: Date): string | undefined {
+  const zone = featureFreeze(release)?.timeZone ?? "UTC";
+  const today = dateInZone(now, zone);
+  const horizon = addDays(today, ENDING_SOON_DAYS);
+  const soon = exceptionsOf(release).filter(
+    ({ feature, exception }) => exception.state === "granted" && exception.until !== null && exception.until >= today && exception.until <= horizon && feature.bucket !== "done",
+  );
+  if (soon.length === 0) return undefined;
+  const names = soon.map(({ feature, exception }) => `${featureLabel(feature)} (${formatLongDate(exception.until!)})`);
+  return `exception${soon.length === 1 ? "" : "s"} ending soon: ${names.join(", ")}`;
 }

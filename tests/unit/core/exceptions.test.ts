@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { countdownReply } from "../../../src/schedule/posts.js";
 import { FakeChat, FakeClock, MAINTAINER, RM, STRANGER } from "../../support/fake-chat.js";
 
 // Xen 4.18's real schedule (2023): feature freeze 7 July, release 16 November.
@@ -98,7 +100,28 @@ describe("freeze exceptions", () => {
     expect(await chat.say("!exception grant blktap3", RM)).toBe("Nobody has asked for an exception for blktap3: !exception request blktap3 7d: reason first.");
     expect(await chat.say("!exception request PVH mode 7d: why", MAINTAINER)).toBe("PVH mode is done: it needs no exception.");
     await chat.say("!exception request blktap3 7d: x", MAINTAINER);
+    expect(await chat.say("!exception grant blktap3 until", RM)).toBe("Until when? Give a date after “until”: !exception grant blktap3 until 2013-04-05.");
     expect(await chat.say("!exception grant blktap3 until someday", RM)).toBe("“someday” is not a date I can read; try 2013-04-05, 5 April 2013 or +7d.");
     expect(await chat.say("!exceptions")).toContain("blktap3: requested (7 extra days: x)");
+    // Several words name the feature without a colon or a reason too.
+    await chat.say("!exception request vTPM updates 7d", MAINTAINER);
+    expect(await chat.say("!exception deny vTPM updates", RM)).toBe("Exception denied for vTPM updates.");
+    expect(await chat.say("!exception deny vTPM updates", RM)).toBe("The exception for vTPM updates was denied already.");
+  });
+
+  it("the countdown names features whose exception ends within a week", async () => {
+    const chat = await xen418();
+    chat.clock.set("2023-07-10T09:00:00Z");
+    await chat.say("!exception request blktap3 7d: last patch in review", MAINTAINER);
+    await chat.say("!exception request vTPM updates 30d: new spec", MAINTAINER);
+    await chat.say("!exception grant blktap3", RM);
+    // Every word names the feature when no date is given.
+    expect(await chat.say("!exception grant vTPM updates", RM)).toBe("Exception granted: vTPM updates may go in until 6 August 2023.");
+    expect(await chat.say("!freeze")).toBe(
+      "Xen 4.18: Release in 129 days (16 November 2023). 1 finished, 0 on track, 1 fair, 1 at risk. Exception ending soon: blktap3 (14 July 2023).",
+    );
+    const release = chat.store.read().projects["xen"]!.releases["4.18"]!;
+    expect(renderPlain(countdownReply({ name: "Xen" }, release, new Date("2023-08-01T09:00:00Z"))!)).toContain("exception ending soon: vTPM updates (6 August 2023)");
+    expect(renderPlain(countdownReply({ name: "Xen" }, release, new Date("2023-08-10T09:00:00Z"))!)).not.toContain("exception");
   });
 });
