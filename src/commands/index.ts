@@ -32,7 +32,7 @@ import { deferCommand } from "./rollover.js";
 import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
 import { mineCommand } from "./mine.js";
-import { nagCommand } from "./nag.js";
+import { nagMeCommand, nagOffCommand, nagOnCommand, nagStatusCommand } from "./nag.js";
 import { staleCommand } from "./stale.js";
 import { stockCommand } from "./stock.js";
 
@@ -67,7 +67,10 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   countdownPreviewCommand,
   countdownMuteCommand,
   countdownUnmuteCommand,
-  nagCommand,
+  nagStatusCommand,
+  nagOnCommand,
+  nagOffCommand,
+  nagMeCommand,
   milestoneSetCommand,
   milestoneRemoveCommand,
   releaseNewCommand,

@@ -1,4 +1,5 @@
-import type { CoreConfig } from "../config/core-config.js";
+import type { CoreConfig, Person } from "../config/core-config.js";
+import { peopleFor } from "../plan/people.js";
 import { projectIdFor } from "../access/scope.js";
 import type { Conversation, PlanState } from "../model/schema.js";
 import { planNags, type Nag } from "../plan/nags.js";
@@ -14,7 +15,18 @@ import { mutedUntil } from "./subscription.js";
 export const NAG_SETTING = {
   on: "nag.on",
   lastPrefix: "nag.last.",
+  /** `!nag me off`: this owner gets no reminders here. */
+  stopPrefix: "nag.stop.",
 } as const;
+
+/** The nag keys (see planNags) that mean this chat id: people it belongs to, and owners naming the id. */
+export function nagKeysFor(people: Readonly<Record<string, Person>>, invokerId: string): string[] {
+  const keys = peopleFor(people, invokerId).map(([key]) => `person:${key}`);
+  keys.push(`name:${invokerId.toLowerCase()}`);
+  const colon = invokerId.indexOf(":");
+  if (colon > 0 && !invokerId.includes("~")) keys.push(`name:${invokerId.slice(colon + 1).toLowerCase()}`);
+  return keys;
+}
 
 type Settings = Conversation["settings"];
 
@@ -74,7 +86,9 @@ export async function sendDueNags(options: NagOptions): Promise<number> {
     const release = project?.currentRelease ? own(project.releases, project.currentRelease) : undefined;
     if (!release) continue;
     const platform = conversation.slice(0, Math.max(0, conversation.indexOf(":")));
-    const nags = planNags(release, config.people, now, config.staleDays, (key) => lastReminded(settings, key), platform);
+    const nags = planNags(release, config.people, now, config.staleDays, (key) => lastReminded(settings, key), platform).filter(
+      (nag) => own(settings ?? {}, NAG_SETTING.stopPrefix + nag.owner.key) !== true,
+    );
     for (const nag of nags) {
       const key = NAG_SETTING.lastPrefix + nag.owner.key;
       const claimed = await store.update({ by: "stocktake:scheduler", command: `nag ${nag.owner.key}` }, (latest) => {

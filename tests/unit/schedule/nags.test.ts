@@ -38,12 +38,13 @@ describe("polite nags", () => {
     await scheduler.start();
     await advance("2023-05-20T08:00:00Z");
     expect(posts).toEqual([]);
+    expect(await chat.say("!nag", STRANGER)).toBe("Reminders are off here. (!nag on turns them on.)");
     expect(await chat.say("!nag on", MAINTAINER)).toContain("Only release managers");
     expect(await chat.say("!nag on", RM)).toBe(
       "Reminders on: owners of items with no update for 14 days get one polite message here, at most once every 14 days (not while !countdown mute 3d is on). !stale shows who is due.",
     );
     expect(await chat.say("!nag on", RM)).toBe("Reminders are on here already.");
-    expect(await chat.say("!nag maybe", RM)).toContain("on or off?");
+    expect(await chat.say("!nag", STRANGER)).toBe("Reminders are on here: at most one per owner every 14 days; 2 owners have stale items: George Dunlap, Thanos.");
     expect(await chat.say("!nag off", STRANGER)).toContain("Only release managers");
   });
 
@@ -90,6 +91,20 @@ describe("polite nags", () => {
     expect(await chat.say("!nag off", RM)).toBe("Reminders off here.");
     await advance("2023-07-01T10:00:00Z");
     expect(posts).toHaveLength(1);
+  });
+
+  it("a person can stop their own reminders, from any platform they are known on", async () => {
+    const { chat, posts, scheduler, advance } = await room();
+    await chat.say("!nag on", RM);
+    expect(await chat.say("!nag me off", RM)).toBe("No more reminders for you here. (!nag me on brings them back.)");
+    expect(await chat.say("!nag me off", RM)).toBe("Your reminders are off here already.");
+    await scheduler.start();
+    await advance("2023-05-15T09:00:00Z");
+    expect(posts.map((post) => post.text.split(",")[0])).toEqual(["Thanos"]);
+    expect(await chat.say("!nag me on", RM)).toBe("Your reminders are on again here.");
+    await advance("2023-05-15T11:00:00Z");
+    expect(posts.map((post) => post.text.split(",")[0])).toEqual(["Thanos", "@george:xen.org"]);
+    await scheduler.stop();
   });
 
   it("plans one reminder per owner over 1 000 owners, each with all their items", () => {
