@@ -63,6 +63,10 @@ describe("freeze exceptions", () => {
     expect(feature(chat, "vtpm-updates").exception).toMatchObject({ state: "denied", answer: "too risky this late", until: null });
     const stock = await chat.say("!stock");
     expect(stock).toContain("Freeze exceptions granted: blktap3 until 21 July 2023.");
+    // Asked for and decided since the freeze: news, from the first state to the last.
+    const since = await chat.say("!stock --since 2023-07-08");
+    expect(since).toContain("blktap3: freeze exception — → granted until 21 July 2023");
+    expect(since).toContain("vTPM updates: freeze exception — → denied: too risky this late");
     expect(await chat.say("!exceptions", STRANGER)).toBe(
       [
         "Xen 4.18: freeze exceptions",
