@@ -107,6 +107,23 @@ describe("polite nags", () => {
     await scheduler.stop();
   });
 
+  it("two schedulers over one store send each reminder once, and a shipped release nags nobody", async () => {
+    const { chat, clock, timer } = await room();
+    await chat.say("!nag on", RM);
+    clock.set("2023-05-20T09:00:00Z");
+    const sent: string[] = [];
+    const send = async (_conversation: string, reply: Parameters<typeof renderPlain>[0]) => void sent.push(renderPlain(reply).split(",")[0]!);
+    const one = chatScheduler(chat, timer, send);
+    const two = chatScheduler(chat, timer, send);
+    await Promise.all([one.runDue(), two.runDue()]);
+    expect(sent.sort()).toEqual(["@george:xen.org", "Thanos"]);
+    await chat.say("!release close 4.18", RM);
+    clock.set("2023-07-20T09:00:00Z");
+    await one.runDue();
+    expect(sent).toHaveLength(2);
+    await Promise.all([one.stop(), two.stop()]);
+  });
+
   it("plans one reminder per owner over 1 000 owners, each with all their items", () => {
     const release: { features: Record<string, Feature>; closedAt: null } = { features: {}, closedAt: null };
     for (let i = 0; i < 3000; i++) {
