@@ -58,9 +58,8 @@ export const exceptionRequestCommand = defineCommand({
   }),
   permission: "change",
   examples: ["!exception request blktap3 7d: the last patch is in review"],
-  run: (ctx, args) => {
-    const asked = { days: args.days };
-    return withFeature(ctx, args.feature, (feature, scope) => {
+  run: (ctx, args) =>
+    withFeature(ctx, args.feature, (feature, scope) => {
       const label = featureLabel(feature);
       const freeze = featureFreeze(scope.release);
       const now = ctx.clock.now();
@@ -75,7 +74,7 @@ export const exceptionRequestCommand = defineCommand({
       if (current?.state === "granted") return fail("conflict", `${label} has an exception already: ${describeException(current)}.`);
       const exception: FreezeException = {
         state: "requested",
-        days: asked.days,
+        days: args.days,
         reason: args.reason ?? "",
         requestedBy: ctx.invoker.id,
         requestedAt: now.toISOString(),
@@ -84,10 +83,9 @@ export const exceptionRequestCommand = defineCommand({
         decidedAt: null,
         answer: null,
       };
-      const text = t`Exception requested for ${label}: ${asked.days} extra day${asked.days === 1 ? "" : "s"} after the feature freeze (until ${formatLongDate(addDays(freeze.date, asked.days))}). A release manager answers with ${cmd("exception grant", feature.id)} or ${cmd("exception deny", `${feature.id}: reason`)}.`;
+      const text = t`Exception requested for ${label}: ${args.days} extra day${args.days === 1 ? "" : "s"} after the feature freeze (until ${formatLongDate(addDays(freeze.date, args.days))}). A release manager answers with ${cmd("exception grant", feature.id)} or ${cmd("exception deny", `${feature.id}: reason`)}.`;
       return ok({ changes: [updateFeature(scope, feature, { exception, ...stamp(ctx) })], value: { tone: "ok", blocks: [{ type: "text", text }] } });
-    });
-  },
+    }),
 });
 
 /** "vTPM updates", "vTPM updates until 5 April 2013": the date is optional, so every word may be the feature's. */
