@@ -7,6 +7,7 @@ import {
   countdownUnmuteCommand,
 } from "./countdown.js";
 import { yesCommand } from "./confirm.js";
+import { exceptionDenyCommand, exceptionGrantCommand, exceptionRequestCommand, exceptionsCommand } from "./exceptions.js";
 import { exportCommand } from "./export.js";
 import { addCommand, aliasCommand, linkCommand, moveCommand, noteCommand, ownerCommand, removeCommand, renameCommand, showCommand, statusCommand } from "./features.js";
 import { helpCommand } from "./help.js";
@@ -30,11 +31,16 @@ import {
 import { deferCommand } from "./rollover.js";
 import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
+import { mineCommand } from "./mine.js";
+import { nagMeCommand, nagOffCommand, nagOnCommand, nagStatusCommand } from "./nag.js";
+import { staleCommand } from "./stale.js";
 import { stockCommand } from "./stock.js";
 
 /** Every command, in the order help lists them. An explicit list: greppable and type-checked. */
 export const CORE_COMMANDS: readonly CommandSpec[] = [
   stockCommand,
+  staleCommand,
+  mineCommand,
   statusCommand,
   addCommand,
   removeCommand,
@@ -51,12 +57,20 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   undoCommand,
   scheduleCommand,
   freezeCommand,
+  exceptionRequestCommand,
+  exceptionGrantCommand,
+  exceptionDenyCommand,
+  exceptionsCommand,
   countdownStatusCommand,
   countdownOnCommand,
   countdownOffCommand,
   countdownPreviewCommand,
   countdownMuteCommand,
   countdownUnmuteCommand,
+  nagStatusCommand,
+  nagOnCommand,
+  nagOffCommand,
+  nagMeCommand,
   milestoneSetCommand,
   milestoneRemoveCommand,
   releaseNewCommand,

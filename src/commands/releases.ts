@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { configRoleOf, isPermitted, mayKnowProject, refusal } from "../access/permissions.js";
 import { IdSchema, isKnownTimeZone, type Milestone, type PlanState, type Project, type ProjectMeta, type ReleaseMeta } from "../model/schema.js";
+import { endingSoonLine } from "../plan/exceptions.js";
 import { carryRequests, emptyRelease, isClosed } from "../plan/release.js";
 import { describeCountdown, describeSchedule, milestoneName, nextMilestone, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts, releaseTotal } from "../plan/summary.js";
@@ -364,9 +365,10 @@ export const freezeCommand = defineCommand({
       return info(`${project.name} ${release.id} has no milestone ahead.${hint}`);
     }
     const counts = bucketCounts(release);
+    const soon = endingSoonLine(release, ctx.clock.now());
     return {
       tone: "info",
-      blocks: [{ type: "text", text: `${project.name} ${release.id}: ${describeCountdown(next)}. ${describeCounts(counts)}.` }],
+      blocks: [{ type: "text", text: `${project.name} ${release.id}: ${describeCountdown(next)}. ${describeCounts(counts)}.${soon ? ` ${soon.charAt(0).toUpperCase()}${soon.slice(1)}.` : ""}` }],
     };
   },
 });

@@ -14,6 +14,20 @@ export const ProjectConfigSchema = z.strictObject({
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 
+/**
+ * A person owners can name (`people.george`): their name and chat identities, so `!mine` finds what
+ * they own on whichever platform they ask from. Ids as the platform gives them: a Matrix user id,
+ * a Discord user id, an IRC services account as NETWORK/ACCOUNT.
+ */
+export const PersonSchema = z.strictObject({
+  name: z.string().min(1).max(64).optional(),
+  matrix: z.string().regex(/^@[^:\s]+:\S+$/, "a Matrix user id such as @george:xenproject.org").optional(),
+  discord: z.string().regex(/^\d{5,25}$/, "a Discord user id (digits)").optional(),
+  irc: z.string().regex(/^[^/\s~]+\/[^/\s~]+$/, "NETWORK/ACCOUNT, such as oftc/george (a services account, not a nick)").optional(),
+  email: z.email().optional(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+
 export const ScheduleConfigSchema = z.strictObject({
   /** A post missed while the bot was down is still made on start if it is at most this old. */
   graceHours: z.number().min(0).max(168).default(6),
@@ -34,6 +48,10 @@ export const CoreConfigSchema = z.object({
   /** The project a room uses when nothing else says which. */
   defaultProject: z.string().min(1).optional(),
   projects: ownRecord(z.string(), ProjectConfigSchema).default({}),
+  /** People owners can name, by a short key: `people: { george: { name: George Dunlap, matrix: "@george:xenproject.org" } }`. */
+  people: ownRecord(z.string().min(1).max(64), PersonSchema).default({}),
+  /** A feature with no change or note for this many days is stale (`!stale`, marked in `!stock`). */
+  staleDays: z.number().int().min(1).max(365).default(14),
   schedule: ScheduleConfigSchema.default({ graceHours: 6, tightenDays: 7, subscriptions: {} }),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;

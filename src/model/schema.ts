@@ -28,6 +28,26 @@ export const IdSchema = z
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' and '-' only");
 
+/**
+ * A freeze exception (`!exception request|grant|deny`): asked for after the feature freeze, decided
+ * by a release manager. One per feature; a new request replaces a decided one.
+ */
+export const FreezeExceptionSchema = z.object({
+  state: z.enum(["requested", "granted", "denied"]),
+  /** Extra days asked for, after the feature freeze. */
+  days: z.number().int().min(1).max(365),
+  reason: z.string().max(LIMITS.note),
+  requestedBy: z.string(),
+  requestedAt: Timestamp,
+  /** Granted: the last day the feature may go in (the release's feature-freeze zone). */
+  until: IsoDate.nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: Timestamp.nullable(),
+  /** Denied: why. */
+  answer: z.string().max(LIMITS.note).nullable(),
+});
+export type FreezeException = z.infer<typeof FreezeExceptionSchema>;
+
 export const FeatureSchema = z.object({
   id: IdSchema,
   title: z.string().min(1).max(LIMITS.title),
@@ -48,6 +68,8 @@ export const FeatureSchema = z.object({
   updatedBy: z.string(),
   /** The release it was carried over from (`!release new --carry`, `!defer`); absent in older files. */
   carriedFrom: z.string().min(1).max(32).nullable().optional(),
+  /** Its freeze exception, if one was asked for; absent in older files. */
+  exception: FreezeExceptionSchema.nullable().optional(),
 });
 export type Feature = z.infer<typeof FeatureSchema>;
 

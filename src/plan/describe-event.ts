@@ -1,5 +1,6 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
-import type { Milestone, PlanEvent, PlanState } from "../model/schema.js";
+import { FreezeExceptionSchema, type Milestone, type PlanEvent, type PlanState } from "../model/schema.js";
+import { describeException } from "./exceptions.js";
 import { formatLongDate } from "../util/dates.js";
 import { featureLabel } from "./summary.js";
 import { own } from "../util/own.js";
@@ -11,6 +12,10 @@ function show(field: string, value: unknown): string {
   if (field === "bucket" && typeof value === "string" && value in BUCKET_INFO) return BUCKET_INFO[value as Bucket].label;
   if (field === "parent") return String(value);
   if (field === "closedAt" && typeof value === "string") return formatLongDate(value.slice(0, 10));
+  if (field === "exception") {
+    const exception = FreezeExceptionSchema.safeParse(value);
+    if (exception.success) return describeException(exception.data);
+  }
   if (Array.isArray(value)) {
     if (field === "milestones") return `${value.length} milestone${value.length === 1 ? "" : "s"}`;
     return value.join(", ");
@@ -30,6 +35,7 @@ const FIELD_NAMES: Record<string, string> = {
   parent: "part of",
   closedAt: "shipped",
   closedBy: "shipped by",
+  exception: "freeze exception",
 };
 
 /** "Feature freeze moved from 25 March 2013 to 1 April 2013": milestone lists compared by key. */

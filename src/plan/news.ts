@@ -1,7 +1,7 @@
 import type { PlanEvent } from "../model/schema.js";
 
 /**
- * What is news about a plan: a feature's status (its bucket or odds), features added or removed,
+ * What is news about a plan: a feature's status (its bucket or odds, its freeze exception), features added or removed,
  * new releases, the schedule, and which release is current. Owners, notes, aliases and links are
  * the planners' business; bookkeeping (quiet events) is nobody's. The announcer posts news, and
  * `!stock --since` lists it.
@@ -13,7 +13,8 @@ export function isNews(event: PlanEvent): boolean {
   const touched = (field: string) => event.after !== null && Object.hasOwn(event.after, field);
   switch (event.entity) {
     case "feature":
-      return created || deleted || touched("bucket") || touched("probability");
+      // A freeze exception asked for or decided is news as much as a move between buckets.
+      return created || deleted || touched("bucket") || touched("probability") || touched("exception");
     case "release":
       return created || deleted || touched("milestones");
     case "project":

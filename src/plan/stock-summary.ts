@@ -1,10 +1,12 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
-import { formatLongDate } from "../util/dates.js";
+import { formatLongDate, plural } from "../util/dates.js";
 import { own } from "../util/own.js";
 import { describeEvent, describeFields } from "./describe-event.js";
+import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
+import { staleFeatures, staleMark } from "./stale.js";
 import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
 import { bucketCounts, describeCounts, featureLabel, releaseHealth, releaseTotal, summarize } from "./summary.js";
@@ -22,6 +24,8 @@ export interface StockOptions {
     /** Every change, not only the news (owners, notes, aliases, links too). */
     all?: boolean;
   };
+  /** Mark and count features with no update for this many days. */
+  staleDays?: number;
 }
 
 /**
@@ -98,7 +102,15 @@ export function stockReply(project: Project, release: Release, now: Date, option
       blocks.push({ type: "list", items: shown.map((text) => ({ text })) });
     }
   }
-  const sections = summarize(release, options.only ? [options.only] : undefined);
+  const granted = grantedLine(release);
+  if (granted && !options.only) blocks.push({ type: "text", text: granted });
+  const staleDays = options.staleDays;
+  const stale = staleDays === undefined ? [] : staleFeatures(release, now, staleDays);
+  if (stale.length > 0 && !options.only) {
+    blocks.push({ type: "text", text: t`${plural(stale.length, "feature")} stale (no update for ${staleDays!} days or more): ${cmd("stale")} lists them.` });
+  }
+  const staleIds = new Set(stale.map((feature) => feature.id));
+  const sections = summarize(release, options.only ? [options.only] : undefined, (feature) => (staleIds.has(feature.id) ? staleMark(feature, now) : undefined));
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
   const health = releaseHealth(counts);

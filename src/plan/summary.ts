@@ -36,10 +36,15 @@ export function childrenOf(release: Pick<Release, "features">, id: string): Feat
     .sort((a, b) => a.order - b.order);
 }
 
-function itemFor(feature: Feature, text = featureLabel(feature)): ListItem {
+/** A line to add under a feature in the summary, such as "stale: no update for 20 days". */
+export type FeatureMark = (feature: Feature) => string | undefined;
+
+function itemFor(feature: Feature, text = featureLabel(feature), mark?: FeatureMark): ListItem {
   const details: string[] = [];
   if (feature.owners.length > 0) details.push(`owner: ${feature.owners.join(", ")}`);
   if (feature.note) details.push(`status: ${feature.note}`);
+  const extra = mark?.(feature);
+  if (extra) details.push(extra);
   return details.length > 0 ? { text, details } : { text };
 }
 
@@ -72,7 +77,7 @@ export function describeShown(release: Pick<Release, "features">, feature: Featu
  * sub-items, and is marked "(partial)" among the finished ones while some sub-items are not.
  * Empty buckets are left out.
  */
-export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[]): Section[] {
+export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[], mark?: FeatureMark): Section[] {
   const features = sortedFeatures(release);
   const children = childrenByParent(features, release);
   const topLevel = features.filter((feature) => feature.parent === null || !own(release.features, feature.parent));
@@ -82,14 +87,14 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
     for (const feature of topLevel) {
       const kids = children.get(feature.id);
       if (!kids) {
-        if (feature.bucket === bucket) entries.push({ order: feature.order, item: itemFor(feature) });
+        if (feature.bucket === bucket) entries.push({ order: feature.order, item: itemFor(feature, undefined, mark) });
         continue;
       }
       const here = kids.filter((kid) => kid.bucket === bucket);
       if (here.length === 0) continue;
       const partial = bucket === "done" && isPartial(kids);
       const item = itemFor(feature, featureLabel(feature) + (partial ? " (partial)" : ""));
-      item.children = here.map((kid) => itemFor(kid));
+      item.children = here.map((kid) => itemFor(kid, undefined, mark));
       entries.push({ order: Math.min(...here.map((kid) => kid.order)), item });
     }
     if (entries.length === 0) continue;

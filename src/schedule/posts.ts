@@ -1,5 +1,6 @@
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, Project, Release } from "../model/schema.js";
+import { endingSoonLine } from "../plan/exceptions.js";
 import { stockReply } from "../plan/stock-summary.js";
 import { lastMilestone, nextMilestone } from "../plan/schedule.js";
 import { childrenOf, featureLabel, sortedFeatures } from "../plan/summary.js";
@@ -136,7 +137,7 @@ function bucketLine(release: Release, bucket: Bucket): string | undefined {
 export function countdownReply(project: Pick<Project, "name">, release: Release, at: Date, readerZone?: string): Reply | undefined {
   const line = countdownLine(release, at, readerZone);
   if (!line) return undefined;
-  const parts = [line, bucketLine(release, "at-risk"), bucketLine(release, "fair")].filter((part): part is string => part !== undefined);
+  const parts = [line, bucketLine(release, "at-risk"), bucketLine(release, "fair"), endingSoonLine(release, at)].filter((part): part is string => part !== undefined);
   return { tone: "info", blocks: [{ type: "text", text: `${project.name} ${release.id}: ${parts.join("; ")}.` }] };
 }
 

@@ -7,6 +7,10 @@ import { ok } from "../util/result.js";
 import { postFor, slotKey, slotsBetween, nextSlots, type Slot } from "./posts.js";
 import { SETTING, countdownSettingsOf, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
 import { own } from "../util/own.js";
+import { nagRooms, sendDueNags } from "./nags.js";
+
+/** How often rooms with `!nag on` are looked at for reminders due. */
+const NAG_CHECK_MS = 3_600_000;
 
 export type { Timer };
 
@@ -84,6 +88,10 @@ export class Scheduler {
       const [next] = nextSlots(target.subscription, release, now, 1, this.options.config.schedule.tightenDays);
       if (next && (!earliest || next.at < earliest)) earliest = next.at;
     }
+    if (nagRooms(state).length > 0) {
+      const check = new Date(now.getTime() + NAG_CHECK_MS);
+      if (!earliest || check < earliest) earliest = check;
+    }
     if (earliest) this.timer = this.options.timer.at(earliest, () => void this.runDue());
   }
 
@@ -95,6 +103,11 @@ export class Scheduler {
         await this.handleDue();
       } catch (error) {
         this.options.logger.error({ err: error }, "scheduler run failed");
+      }
+      try {
+        await sendDueNags(this.options);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "nag run failed");
       }
       this.reschedule();
     });

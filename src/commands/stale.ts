@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { daysSinceUpdate, staleFeatures } from "../plan/stale.js";
+import { featureLabel } from "../plan/summary.js";
+import { failureReply, type ListItem, person, type Reply, t } from "../reply/reply.js";
+import { formatLongDate } from "../util/dates.js";
+import { defineCommand } from "./spec.js";
+
+export const staleCommand = defineCommand({
+  path: ["stale"],
+  summary: "Features with no change or note for a while (staleDays in the config, 14 by default), the longest untouched first.",
+  args: z.object({}),
+  permission: "read",
+  run: (ctx): Reply => {
+    if (!ctx.scope.ok) return failureReply(ctx.scope.error);
+    const { project, release } = ctx.scope.value;
+    const now = ctx.clock.now();
+    const days = ctx.config.staleDays;
+    const stale = staleFeatures(release, now, days);
+    if (stale.length === 0) {
+      return { tone: "info", blocks: [{ type: "text", text: `Nothing in ${project.name} ${release.id} is stale: every feature in play had an update in the last ${days} days.` }] };
+    }
+    const items: ListItem[] = stale.map((feature) => ({
+      text: featureLabel(feature),
+      badge: feature.bucket,
+      details: [
+        ...(feature.owners.length > 0 ? [`owner: ${feature.owners.join(", ")}`] : []),
+        t`no update for ${daysSinceUpdate(feature, now)} days (last: ${formatLongDate(feature.updatedAt.slice(0, 10))}, ${person(feature.updatedBy)})`,
+      ],
+    }));
+    return {
+      tone: "info",
+      blocks: [{ type: "heading", text: `${project.name} ${release.id}: ${stale.length} stale (no update for ${days} days or more)` }, { type: "list", items }],
+    };
+  },
+});

@@ -1,0 +1,69 @@
+import type { Person } from "../config/core-config.js";
+import type { Feature, Release } from "../model/schema.js";
+import { identitiesOf } from "./people.js";
+import { staleFeatures } from "./stale.js";
+
+type People = Readonly<Record<string, Person>>;
+
+/** Who a nag is for: a person of the config, or an owner string that names nobody there. */
+export interface NagOwner {
+  /** Stable key for "when was this owner last reminded": `person:george`, `name:thanos`. */
+  key: string;
+  name: string;
+  /** Their chat id on the room's platform, when the config gives one: the nag names them there. */
+  chatId?: string;
+}
+
+export interface Nag {
+  owner: NagOwner;
+  features: Feature[];
+}
+
+/** Lower-cased owner strings (key, name, ids) → person key, built once per plan. */
+export function peopleIndex(people: People): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const [key, person] of Object.entries(people)) {
+    for (const alias of [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person)]) {
+      if (alias) index.set(alias.toLowerCase(), key);
+    }
+  }
+  return index;
+}
+
+function ownerOf(owner: string, people: People, index: ReadonlyMap<string, string>, platform: string): NagOwner {
+  const personKey = index.get(owner.trim().toLowerCase());
+  if (personKey === undefined) return { key: `name:${owner.trim().toLowerCase()}`, name: owner.trim() };
+  const person = people[personKey]!;
+  const chatId = identitiesOf(person).find((id) => id.startsWith(`${platform}:`));
+  return { key: `person:${personKey}`, name: person.name ?? personKey, ...(chatId ? { chatId } : {}) };
+}
+
+/**
+ * The reminders due in a room: one per owner with stale items, all their items in it, unless they
+ * were reminded less than `staleDays` days ago. Unowned items have nobody to remind.
+ */
+export function planNags(
+  release: Pick<Release, "features" | "closedAt">,
+  people: People,
+  now: Date,
+  staleDays: number,
+  lastReminded: (ownerKey: string) => Date | undefined,
+  platform: string,
+): Nag[] {
+  const index = peopleIndex(people);
+  const byOwner = new Map<string, Nag>();
+  for (const feature of staleFeatures(release, now, staleDays)) {
+    for (const name of feature.owners) {
+      const owner = ownerOf(name, people, index, platform);
+      const nag = byOwner.get(owner.key);
+      if (nag) {
+        if (!nag.features.includes(feature)) nag.features.push(feature);
+      } else byOwner.set(owner.key, { owner, features: [feature] });
+    }
+  }
+  const dueBefore = now.getTime() - staleDays * 86_400_000;
+  return [...byOwner.values()].filter((nag) => {
+    const last = lastReminded(nag.owner.key);
+    return last === undefined || last.getTime() <= dueBefore;
+  });
+}
