@@ -39,8 +39,6 @@ import { stockCommand } from "./stock.js";
 /** Every command, in the order help lists them. An explicit list: greppable and type-checked. */
 export const CORE_COMMANDS: readonly CommandSpec[] = [
   stockCommand,
-  staleCommand,
-  mineCommand,
   statusCommand,
   addCommand,
   removeCommand,
@@ -53,6 +51,8 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   moveCommand,
   deferCommand,
   showCommand,
+  staleCommand,
+  mineCommand,
   historyCommand,
   undoCommand,
   scheduleCommand,
