@@ -194,7 +194,7 @@ export class LowdbStore extends EventSourcedStore {
 
   private snapshotInBackground(): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
-    this.snapshotting = this.snapshot()
+    this.snapshotting = this.between(() => this.snapshot())
       .catch((error: unknown) => this.options.logger?.error({ err: error }, "snapshot failed; the history still has every change"))
       .finally(() => {
         this.snapshotting = undefined;

@@ -152,6 +152,17 @@ export class EventSourcedStore implements PlanStore {
   /** Hook for stores that do something after a commit, such as taking a snapshot. */
   protected async committed(_events: readonly PlanEvent[]): Promise<void> {}
 
+  /**
+   * Runs `task` between updates, never inside one: while an update's append is under way the state
+   * already holds its changes and the journal may not, so a snapshot taken there could record a
+   * change that is then refused.
+   */
+  protected between<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   async history(query: HistoryQuery): Promise<PlanEvent[]> {
     if (query.limit <= 0) return [];
     const listed = this.journal.readAt ? this.index?.candidates(query) : undefined;

@@ -53,6 +53,25 @@ describe("the lowdb store on disk", () => {
     await store.close();
   });
 
+  it("never snapshots a change whose append is still under way: an idle snapshot waits for it, and a failed append is not recorded", async () => {
+    const store = await LowdbStore.open(file, { snapshotEvery: 1_000, snapshotIdleMs: 60_000 });
+    const log = (store as unknown as { log: { append: (...args: unknown[]) => Promise<unknown> } }).log;
+    const append = log.append.bind(log);
+    let fail!: (error: Error) => void;
+    log.append = () => new Promise((_, reject) => (fail = reject));
+    const refused = store.update({ by: "t", command: "one" }, newProject("xen")).catch((error: unknown) => error);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The idle snapshot falls due while the change is applied in memory but not yet written.
+    const snapshot = (store as unknown as { snapshotInBackground(): Promise<void> }).snapshotInBackground();
+    fail(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }));
+    expect(await refused).toBeInstanceOf(Error);
+    await snapshot;
+    log.append = append;
+    expect(store.read().projects).toEqual({});
+    expect(JSON.parse(readFileSync(file, "utf8")).projects).toEqual({});
+    await store.close();
+  });
+
   it("replays history written after the last snapshot", async () => {
     const store = await LowdbStore.open(file, { snapshotEvery: 1_000, snapshotIdleMs: 60_000 });
     await store.update({ by: "t", command: "one" }, newProject("xen"));
