@@ -33,6 +33,7 @@ import { roomIrcCommand, roomMsgtypeCommand, roomShowCommand } from "./room.js";
 import type { CommandSpec } from "./spec.js";
 import { mineCommand } from "./mine.js";
 import { nagMeCommand, nagOffCommand, nagOnCommand, nagStatusCommand } from "./nag.js";
+import { interveneCommand, needCommand } from "./questions.js";
 import { staleCommand } from "./stale.js";
 import { stockCommand } from "./stock.js";
 
@@ -50,6 +51,8 @@ export const CORE_COMMANDS: readonly CommandSpec[] = [
   linkCommand,
   moveCommand,
   deferCommand,
+  needCommand,
+  interveneCommand,
   showCommand,
   staleCommand,
   mineCommand,

@@ -2,6 +2,7 @@ import type { Project, Release } from "../model/schema.js";
 import { describeSchedule, sortMilestones } from "../plan/schedule.js";
 import { bucketCounts, describeCounts, releaseTotal, summarize } from "../plan/summary.js";
 import { renderSections } from "../reply/render-plain.js";
+import { asksQuestions, questionText } from "../plan/questions.js";
 import type { ListItem } from "../reply/reply.js";
 import { displayZone, formatLongDate } from "../util/dates.js";
 
@@ -24,6 +25,7 @@ export function exportText(project: Project, release: Release, now: Date): strin
   }
   const sections = summarize(release);
   if (sections.length > 0) parts.push(renderSections(sections));
+  if (asksQuestions(release)) parts.push(questionText(release));
   return `${parts.join("\n\n")}\n`;
 }
 
@@ -48,6 +50,7 @@ export function exportMarkdown(project: Project, release: Release, now: Date): s
     }
     out.push("");
   }
+  if (asksQuestions(release)) out.push("## Two questions", "", escapeMarkdown(questionText(release)), "");
   return out.join("\n");
 }
 

@@ -68,6 +68,13 @@ export const FeatureSchema = z.object({
   updatedBy: z.string(),
   /** The release it was carried over from (`!release new --carry`, `!defer`); absent in older files. */
   carriedFrom: z.string().min(1).max(32).nullable().optional(),
+  /** Marked by a release manager as absolutely needed for the release (`!need`); absent in older files. */
+  needed: z.boolean().optional(),
+  /** The answer to "is it worth intervening in?" (`!intervene`); absent in older files. */
+  intervention: z
+    .object({ kind: z.enum(["effort", "resources", "slip"]), text: z.string().max(LIMITS.note), by: z.string(), at: Timestamp })
+    .nullable()
+    .optional(),
   /** Its freeze exception, if one was asked for; absent in older files. */
   exception: FreezeExceptionSchema.nullable().optional(),
 });

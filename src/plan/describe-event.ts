@@ -12,6 +12,7 @@ function show(field: string, value: unknown): string {
   if (field === "bucket" && typeof value === "string" && value in BUCKET_INFO) return BUCKET_INFO[value as Bucket].label;
   if (field === "parent") return String(value);
   if (field === "closedAt" && typeof value === "string") return formatLongDate(value.slice(0, 10));
+  if (field === "intervention" && value !== null && typeof value === "object" && "kind" in value && "text" in value) return `${String(value.kind)}: ${String(value.text)}`;
   if (field === "exception") {
     const exception = FreezeExceptionSchema.safeParse(value);
     if (exception.success) return describeException(exception.data);

@@ -7,6 +7,7 @@ import { describeEvent, describeFields } from "./describe-event.js";
 import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
 import { staleFeatures, staleMark } from "./stale.js";
+import { asksQuestions, questionLines } from "./questions.js";
 import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
 import { bucketCounts, describeCounts, featureLabel, releaseHealth, releaseTotal, summarize } from "./summary.js";
@@ -113,6 +114,13 @@ export function stockReply(project: Project, release: Release, now: Date, option
   const sections = summarize(release, options.only ? [options.only] : undefined, (feature) => (staleIds.has(feature.id) ? staleMark(feature, now) : undefined));
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
+  if (!isClosed(release) && !options.only && asksQuestions(release)) {
+    blocks.push({ type: "heading", text: "Two questions" });
+    for (const question of questionLines(release)) {
+      blocks.push({ type: "text", text: question.text });
+      if (question.items.length > 0) blocks.push({ type: "text", text: question.items[0]! }, { type: "list", items: question.items.slice(1).map((text) => ({ text })) });
+    }
+  }
   const health = releaseHealth(counts);
   const next = nextMilestone(release, now);
   const overview = {

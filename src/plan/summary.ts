@@ -43,6 +43,8 @@ function itemFor(feature: Feature, text = featureLabel(feature), mark?: FeatureM
   const details: string[] = [];
   if (feature.owners.length > 0) details.push(`owner: ${feature.owners.join(", ")}`);
   if (feature.note) details.push(`status: ${feature.note}`);
+  if (feature.needed === true) details.push("needed for the release");
+  if (feature.intervention) details.push(`intervene: ${feature.intervention.kind}: ${feature.intervention.text}`);
   const extra = mark?.(feature);
   if (extra) details.push(extra);
   return details.length > 0 ? { text, details } : { text };
