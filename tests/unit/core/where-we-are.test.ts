@@ -35,3 +35,30 @@ describe("where in the cycle an imported mail stood (issue 14)", () => {
     expect(release(other).cycleStart).toBe("2012-10-01");
   });
 });
+
+describe("a plan that knows its length and release date but not its start (issue 14)", () => {
+  it("counts the months back from the release", async () => {
+    const mail = [
+      "Subject: [Xen-devel] 4.3 development update",
+      "Date: Wed, 23 Jan 2013 10:00:00 +0000",
+      "",
+      "We are planning on a 9-month release cycle.",
+      "",
+      "= Timeline =",
+      "",
+      "* Feature freeze: 25 March 2013",
+      "* Release: 17 June 2013",
+      "",
+      "== Features at risk ==",
+      "",
+      "* blktap3",
+    ].join("\n");
+    const chat = new FakeChat();
+    chat.clock.set("2013-01-23T12:00:00Z");
+    await chat.setup("!project new xen Xen Project");
+    expect(await chat.say(`!import --yes\n${mail}`, RM)).toContain("Imported 1 feature");
+    expect(release(chat).cycleStart).toBeNull();
+    // 17 June 2013 less 9 months is 17 September 2012: on 23 January that is month 4.
+    expect(await chat.say("!stock", RM)).toContain("\nMonth 4 of 9, feature freeze in 61 days (25 March 2013). 1 feature");
+  });
+});
