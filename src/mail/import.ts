@@ -104,6 +104,8 @@ const PROGRESS = /^\d+\s*\/\s*\d+\b|^\d{1,3}\s*%/;
 const CYCLE = /\b(\d{1,2})[- ]months?\s+(?:release|schedule|cycle|development)/i;
 /** "We're 4 months into our estimated 9-months release schedule": where the mail stood. */
 const MONTHS_INTO = /\b(\d{1,2})\s+months?\s+into\b/i;
+/** "Month 4 of 9": how Stocktake's own export says it. */
+const MONTH_OF = /\bmonth (\d{1,2}) of (?:a )?(\d{1,2})\b/i;
 const TAG = /^\[(CHECK|BUG|BUG\(\?\)|NEW|\*NEW\*|REGRESSION|FIXED)\]\s*/i;
 const PATCH = /^\[(?:[^\]]*\s)?PATCH(?:\s[^\]]*)?\]\s*/i;
 const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
@@ -264,6 +266,11 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       if (cycle && result.cycleMonths === null) result.cycleMonths = Number(cycle[1]);
       const into = MONTHS_INTO.exec(line);
       if (into && result.cycleStart === null) result.cycleStart = addMonths(today, -Number(into[1]));
+      const monthOf = MONTH_OF.exec(line);
+      if (monthOf) {
+        if (result.cycleMonths === null) result.cycleMonths = Number(monthOf[2]);
+        if (result.cycleStart === null) result.cycleStart = addMonths(today, -Number(monthOf[1]));
+      }
     }
     if (line.trim() === "") return;
 
