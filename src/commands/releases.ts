@@ -262,6 +262,10 @@ export const milestoneSetCommand = defineCommand({
   path: ["milestone", "set"],
   summary: "Set a milestone's date: last-posting, feature-freeze, code-freeze, hard-code-freeze, rc1…, release.",
   bind: bindMilestone,
+  flags: [
+    { name: "custom", description: "A milestone of your own (not one of the standard names)" },
+    { name: "yes", description: "Set it even though its date is out of order with another milestone" },
+  ],
   args: z.object({
     name: param.text(
       "feature-freeze, code-freeze, rc1, release…",
@@ -271,9 +275,11 @@ export const milestoneSetCommand = defineCommand({
     zone: param
       .word("Time zone: AoE or an IANA name (default UTC)", z.string().trim().refine(isKnownTimeZone, "unknown time zone: use AoE or an IANA name such as Europe/London"))
       .optional(),
+    custom: switchArg,
+    yes: switchArg,
   }),
   permission: "manage",
-  examples: ["!milestone set feature-freeze 2013-03-25 AoE", "!milestone set code freeze 15 April 2013 Europe/London", "!milestone set rc1 +6w"],
+  examples: ["!milestone set feature-freeze 2013-03-25 AoE", "!milestone set code freeze 15 April 2013 Europe/London", "!milestone set rc1 +6w", "!milestone set tree opens 2013-07-01 --custom"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
       const scope = scopeFor(state, ctx.conversation, ctx.config);
@@ -284,10 +290,21 @@ export const milestoneSetCommand = defineCommand({
       const zone = args.zone === undefined ? "UTC" : args.zone.toLowerCase() === "aoe" ? "AoE" : args.zone;
       const date = parseDate(args.date, dateInZone(ctx.clock.now(), zone));
       if (!date) return fail("usage", `“${args.date}” is not a date I can read; try 2013-03-25 or 25 March 2013.`);
+      // A typo ("feature freez") would otherwise become a milestone of its own that nothing counts down to.
+      if (milestoneRank(name.key) === undefined && !args.custom && !release.milestones.some((item) => item.key === name.key)) {
+        return fail("usage", t`“${args.name}” is not a standard milestone (last-posting, feature-freeze, code-freeze, hard-code-freeze, rc1…, release). For one of your own, add --custom: ${cmd("milestone set", `${args.name} ${args.date} --custom`)}.`);
+      }
       const milestone: Milestone = { key: name.key, label: name.label, date, timeZone: zone };
       const existing = release.milestones.find((item) => item.key === name.key);
       if (existing && existing.date === date && existing.timeZone === zone) return noChange(info(`${name.label} is already ${formatLongDate(date)}.`));
-      const milestones = sortMilestones([...release.milestones.filter((item) => item.key !== name.key), milestone]);
+      const others = release.milestones.filter((item) => item.key !== name.key);
+      const conflict = args.yes ? undefined : outOfOrder(milestone, others);
+      if (conflict) {
+        // `!yes` runs this again with the date as read and --yes; asking changes nothing.
+        ctx.ask({ name: args.name, date, ...(args.zone === undefined ? {} : { zone: args.zone }), custom: args.custom, yes: true });
+        return noChange(info(t`${name.label} on ${formatLongDate(date)} is ${conflict.when} the ${midSentence(conflict.other.label)} (${formatLongDate(conflict.other.date)}), but comes ${conflict.when === "before" ? "after" : "before"} it. ${cmd("yes")} to set it anyway, or give another date.`));
+      }
+      const milestones = sortMilestones([...others, milestone]);
       const was = existing ? ` (was ${formatLongDate(existing.date)})` : "";
       return ok({
         changes: [{ entity: "release", project: project.id, release: release.id, op: "update", fields: { milestones } }],
@@ -295,6 +312,33 @@ export const milestoneSetCommand = defineCommand({
       });
     }),
 });
+
+/** "Feature freeze" → "feature freeze" mid-sentence, but "RC1" stays "RC1". */
+function midSentence(label: string): string {
+  return /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
+/** Where a milestone falls in a cycle: last posting, feature freeze, code freeze, hard code freeze, the RCs in turn, release. */
+function milestoneRank(key: string): number | undefined {
+  const rc = /^rc(\d+)$/.exec(key);
+  if (rc) return 4 + Number(rc[1]) / 1000;
+  const order = ["last-posting", "feature-freeze", "code-freeze", "hard-code-freeze"];
+  if (order.includes(key)) return order.indexOf(key);
+  return key === "release" ? 5 : undefined;
+}
+
+/** The first milestone the new one's date contradicts: a later milestone dated before it, or an earlier one after it. */
+function outOfOrder(milestone: Milestone, others: readonly Milestone[]): { other: Milestone; when: "before" | "after" } | undefined {
+  const rank = milestoneRank(milestone.key);
+  if (rank === undefined) return undefined;
+  for (const other of sortMilestones(others)) {
+    const otherRank = milestoneRank(other.key);
+    if (otherRank === undefined) continue;
+    if (otherRank < rank && milestone.date < other.date) return { other, when: "before" };
+    if (otherRank > rank && milestone.date > other.date) return { other, when: "after" };
+  }
+  return undefined;
+}
 
 export const milestoneRemoveCommand = defineCommand({
   path: ["milestone", "remove"],

@@ -185,6 +185,8 @@ export function planImport(mail: ImportedMail, project: string, release: Release
     fields["milestones"] = [...release.milestones.filter((milestone) => !keys.has(milestone.key)), ...mail.milestones];
   }
   if (mail.cycleMonths !== null && mail.cycleMonths >= 1 && mail.cycleMonths <= 60) fields["cycleMonths"] = mail.cycleMonths;
+  // A start already recorded (`--start`, an earlier mail) stays: each later mail's "N months into" would move it by days.
+  if (mail.cycleStart !== null && release.cycleStart === null) fields["cycleStart"] = mail.cycleStart;
   if (Object.keys(fields).length > 0) changes.push({ entity: "release", project, release: release.id, op: "update", fields });
   // Counted once every item has its place: whether an item is a parent is known only then.
   const parentIds = new Set(changes.flatMap((change) => (change.op === "create" && change.entity === "feature" && typeof change.value["parent"] === "string" ? [change.value["parent"]] : [])));

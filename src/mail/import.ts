@@ -1,5 +1,6 @@
 import type { Bucket } from "../model/buckets.js";
 import { cleanTyped } from "../util/typed-text.js";
+import { addMonths } from "../util/dates.js";
 import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
 import { sortMilestones } from "../plan/schedule.js";
@@ -62,6 +63,11 @@ export interface ImportedMail {
   asOf: string | null;
   messageId: string | null;
   cycleMonths: number | null;
+  /**
+   * When the cycle started, YYYY-MM-DD: "4 months into our 9-month schedule" counted back from the
+   * mail's Date (or the day it is read, when it has none). Null when the mail does not say.
+   */
+  cycleStart: string | null;
   milestones: ImportedMilestone[];
   /** The `<== We are here` line, and the milestone on it if it names one. */
   current: { line: number; text: string; milestone: string | null } | null;
@@ -96,6 +102,10 @@ const EMPTY_ITEM = /^(none( known)?|no known (issues|problems)|nothing( yet)?|n\
 const PROGRESS = /^\d+\s*\/\s*\d+\b|^\d{1,3}\s*%/;
 /** "9-month release schedule", "a 9 months release cycle"; not "4 months into". */
 const CYCLE = /\b(\d{1,2})[- ]months?\s+(?:release|schedule|cycle|development)/i;
+/** "We're 4 months into our estimated 9-months release schedule": where the mail stood. */
+const MONTHS_INTO = /\b(\d{1,2})\s+months?\s+into\b/i;
+/** "Month 4 of 9": how Stocktake's own export says it. */
+const MONTH_OF = /\bmonth (\d{1,2}) of (?:a )?(\d{1,2})\b/i;
 const TAG = /^\[(CHECK|BUG|BUG\(\?\)|NEW|\*NEW\*|REGRESSION|FIXED)\]\s*/i;
 const PATCH = /^\[(?:[^\]]*\s)?PATCH(?:\s[^\]]*)?\]\s*/i;
 const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
@@ -132,6 +142,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     asOf: envelope?.date ?? null,
     messageId: envelope?.messageId ?? null,
     cycleMonths: null,
+    cycleStart: null,
     milestones: [],
     current: null,
     items: [],
@@ -253,6 +264,13 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     if (!started) {
       const cycle = CYCLE.exec(line);
       if (cycle && result.cycleMonths === null) result.cycleMonths = Number(cycle[1]);
+      const into = MONTHS_INTO.exec(line);
+      if (into && result.cycleStart === null) result.cycleStart = addMonths(today, -Number(into[1]));
+      const monthOf = MONTH_OF.exec(line);
+      if (monthOf) {
+        if (result.cycleMonths === null) result.cycleMonths = Number(monthOf[2]);
+        if (result.cycleStart === null) result.cycleStart = addMonths(today, -Number(monthOf[1]));
+      }
     }
     if (line.trim() === "") return;
 

@@ -1,5 +1,6 @@
 import type { Milestone, ReleaseMeta } from "../model/schema.js";
 import {
+  addMonths,
   dateInZone,
   daysBetween,
   displayZone,
@@ -79,15 +80,27 @@ export function lastMilestone(release: { readonly milestones: readonly Milestone
  * "month 4 of 9" from the cycle's start and length, counted the way release managers say it: four
  * whole months after the start is "4 months into the schedule", month 4. The first month is 1.
  */
-export function cycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart">, now: Date): { month: number; of: number } | undefined {
-  if (release.cycleMonths === null || release.cycleStart === null) return undefined;
+export function cycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart" | "milestones">, now: Date): { month: number; of: number } | undefined {
+  const start = cycleStartOf(release);
+  if (release.cycleMonths === null || start === null) return undefined;
   const today = now.toISOString().slice(0, 10);
-  if (today < release.cycleStart) return undefined;
-  return { month: Math.max(1, monthsBetween(release.cycleStart, today)), of: release.cycleMonths };
+  if (today < start) return undefined;
+  return { month: Math.max(1, monthsBetween(start, today)), of: release.cycleMonths };
+}
+
+/**
+ * When the cycle started: the recorded start (`--start`, an imported mail's "4 months into"), else,
+ * for a plan that knows its length and its release date but not its start (a mail's timeline with
+ * "a 9-month cycle"), that many months before the release.
+ */
+export function cycleStartOf(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart" | "milestones">): string | null {
+  if (release.cycleStart !== null) return release.cycleStart;
+  const shipping = release.milestones.find((milestone) => milestone.key === "release");
+  return release.cycleMonths !== null && shipping ? addMonths(shipping.date, -release.cycleMonths) : null;
 }
 
 /** "month 4 of 9", or "month 11 of a 9-month cycle" once the cycle has run over. */
-export function describeCycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart">, now: Date): string | undefined {
+export function describeCycleMonth(release: Pick<ReleaseMeta, "cycleMonths" | "cycleStart" | "milestones">, now: Date): string | undefined {
   const month = cycleMonth(release, now);
   if (!month) return undefined;
   return month.month > month.of ? `month ${month.month} of a ${month.of}-month cycle` : `month ${month.month} of ${month.of}`;

@@ -412,7 +412,7 @@ describe("typing as people do (issue 10)", () => {
 
   it("helps with a group of commands by listing its subcommands and their usage", async () => {
     const milestone = await chat.say("!help milestone");
-    expect(milestone).toContain("* !milestone set NAME DATE [ZONE]: ");
+    expect(milestone).toContain("* !milestone set NAME DATE [ZONE] [--custom] [--yes]: ");
     expect(milestone).toContain("* !milestone remove NAME: ");
     const release = await chat.say("!help Release");
     for (const sub of ["!release new VERSION [--cycle MONTHS] [--start DATE]", "!release use VERSION", "!release list"]) expect(release).toContain(`* ${sub}`);

@@ -30,9 +30,9 @@ describe("the project page", () => {
     const html = await response.text();
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain("<h1>Xen 4.3: taking stock</h1>");
-    expect(html).toContain("Feature freeze in 61 days (25 March 2013)");
+    expect(html).toContain("Month 4 of 9, feature freeze in 61 days (25 March 2013)");
     // The timeline: we are here, before the feature freeze and the release.
-    expect(html).toMatch(/<li class="now" aria-current="date">We are here: <time datetime="2013-01-23">23 January 2013<\/time><\/li><li><strong>Feature freeze<\/strong>.*in 61 days<\/li><li><strong>Release<\/strong>/);
+    expect(html).toMatch(/<li class="now" aria-current="date">We are here: <time datetime="2013-01-23">23 January 2013<\/time>, month 4 of 9<\/li><li><strong>Feature freeze<\/strong>.*in 61 days<\/li><li><strong>Release<\/strong>/);
     // Buckets: a heading each, with the colour as a swatch beside the words, and their items.
     const counts = bucketCounts(xen(web).releases["4.3"]!);
     expect(html).toContain(`<h3 id="bucket-at-risk"><span class="swatch s-at-risk" aria-hidden="true"></span>Features at risk <span class="count">(${counts["at-risk"]})</span></h3>`);
@@ -74,12 +74,12 @@ describe("the project page", () => {
 
   it("moves on with the clock when nothing changes: we-are-here and the countdowns", async () => {
     const web = await open();
-    expect(await (await web.get("/p/xen")).text()).toContain("Feature freeze in 61 days");
+    expect(await (await web.get("/p/xen")).text()).toContain("Month 4 of 9, feature freeze in 61 days");
     web.chat.clock.advance(86_400_000);
     const html = await (await web.get("/p/xen")).text();
-    expect(html).toContain("Feature freeze in 60 days");
+    expect(html).toContain("feature freeze in 60 days");
     expect(html).toContain('We are here: <time datetime="2013-01-24">');
-    expect(await (await web.get("/")).text()).toContain("Feature freeze in 60 days");
+    expect(await (await web.get("/")).text()).toContain("feature freeze in 60 days");
   });
 
   it("shows what people typed as text: markup in titles, owners and notes never runs", async () => {
@@ -141,7 +141,7 @@ describe("the project list", () => {
     await web.chat.setup("!project new secret Secret Project", "!project new linux Linux");
     const html = await (await web.get("/")).text();
     expect(html).toContain('<li><a href="p/xen">Xen 4.3</a>: ');
-    expect(html).toContain("Feature freeze in 61 days (25 March 2013).");
+    expect(html).toContain("Month 4 of 9, feature freeze in 61 days (25 March 2013).");
     expect(html).toContain('<li><a href="p/linux">Linux</a>: no current release yet.</li>');
     expect(html).not.toMatch(/secret/i);
   });
