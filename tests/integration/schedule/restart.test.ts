@@ -51,7 +51,7 @@ describe("scheduled posts across restarts", () => {
     // Killed and started again a few minutes later: that post is not made again.
     expect(await runAt(file, "2023-09-10T09:05:00Z")).toEqual([]);
     // Down over Monday's 09:00 slot, back three hours later: within the 6 h grace, posted once.
-    expect(await runAt(file, "2023-09-11T12:00:00Z")).toEqual(["POST 2023-09-11T12:00:00Z Xen 4.18: taking stock"]);
+    expect(await runAt(file, "2023-09-11T12:00:00Z")).toEqual(["POST 2023-09-11T12:00:00Z Xen 4.18: taking stock, weekly summary"]);
     expect(await runAt(file, "2023-09-11T12:01:00Z")).toEqual([]);
     // Down for two slots, back eleven hours after the later one: both skipped, and said so.
     expect(await runAt(file, "2023-09-13T20:00:00Z")).toEqual(["LOG post skipped: a later one is due", "LOG post skipped: missed by more than the grace window"]);
