@@ -26,7 +26,7 @@ describe.skipIf(!homeserver)("scheduled posts in a Matrix room", () => {
     room = await alice.client.createRoom({ preset: "private_chat", invite: [bot.userId] });
     await joined;
     for (const command of [
-      "!project new xen",
+      "!project new Xen",
       "!release new 4.3",
       "!milestone set feature freeze 2013-03-25 AoE",
       "!add blktap3 --bucket at-risk",

@@ -38,7 +38,7 @@ describe("scheduled posts across restarts", () => {
     const store = await LowdbStore.open(file, { clock });
     const admin = { id: "test:admin", displayName: "admin" };
     const bot = new Stocktake({ store, clock, config: defaultCoreConfig({ admins: [admin.id] }) });
-    for (const line of ["!project new xen", "!release new 4.18", "!milestone set feature freeze 2023-09-15 AoE", "!add blktap3 --bucket at-risk", "!countdown on daily mon 09:00 UTC"]) {
+    for (const line of ["!project new Xen", "!release new 4.18", "!milestone set feature freeze 2023-09-15 AoE", "!add blktap3 --bucket at-risk", "!countdown on daily mon 09:00 UTC"]) {
       const reply = await bot.handle({ text: line, invoker: admin, conversation: "test:room" });
       if (reply?.tone === "error") throw new Error(`${line} failed`);
     }

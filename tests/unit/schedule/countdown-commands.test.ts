@@ -7,7 +7,7 @@ import { FakeTimer, chatScheduler } from "../../support/fake-timer.js";
 async function room(config: ConstructorParameters<typeof FakeChat>[0] = {}) {
   const clock = new FakeClock(new Date("2013-03-11T08:00:00Z"));
   const chat = new FakeChat({ clock, ...config });
-  await chat.setup("!project new xen", "!release new 4.3", "!milestone set feature freeze 2013-03-25 AoE", "!add blktap3 --bucket at-risk", "!add vTPM --bucket fair");
+  await chat.setup("!project new Xen", "!release new 4.3", "!milestone set feature freeze 2013-03-25 AoE", "!add blktap3 --bucket at-risk", "!add vTPM --bucket fair");
   const timer = new FakeTimer(clock);
   const posts: { conversation: string; at: string; text: string }[] = [];
   const scheduler = chatScheduler(chat, timer, async (conversation, reply) => void posts.push({ conversation, at: clock.now().toISOString(), text: renderPlain(reply) }));
