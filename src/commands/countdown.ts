@@ -172,7 +172,7 @@ export const countdownPreviewCommand = defineCommand({
     if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
     const items = slots.map((slot) => {
       const post = postFor(slot, project, release);
-      const text = slot.kind === "summary" ? "the taking-stock summary" : post ? renderPlain(post) : "(nothing to say)";
+      const text = slot.kind === "summary" ? "the weekly summary (taking stock)" : post ? renderPlain(post) : "(nothing to say)";
       return { text: `${slotTime(slot.at, subscription.zone)}: ${text}` };
     });
     return { tone: "info", blocks: [{ type: "text", text: intro }, { type: "list", items }] };

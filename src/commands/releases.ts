@@ -22,6 +22,15 @@ const projectId = z
   .toLowerCase()
   .pipe(IdSchema.max(32, "project names are at most 32 characters"));
 
+/** The id as typed ("OpenStack"), checked as an id: a project made without a name keeps the capitals it was typed with. */
+const typedProjectId = z
+  .string({ error: "which project? Give a short name such as xen" })
+  .trim()
+  .superRefine((typed, check) => {
+    const parsed = projectId.safeParse(typed);
+    if (!parsed.success) for (const issue of parsed.error.issues) check.addIssue({ code: "custom", message: issue.message });
+  });
+
 const releaseId = z
   .string({ error: "which release? Give its version, such as 4.3" })
   .trim()
@@ -35,16 +44,18 @@ const done = (text: Text): Reply => ({ tone: "ok", blocks: [{ type: "text", text
 export const projectNewCommand = defineCommand({
   path: ["project", "new"],
   summary: "Start planning a project, and use it in this room.",
-  args: z.object({ id: param.word("Short name: xen", projectId), name: param.text("Display name: Xen Project", nameArg).optional() }),
+  args: z.object({ id: param.word("Short name: xen", typedProjectId), name: param.text("Display name: Xen Project", nameArg).optional() }),
   permission: "admin",
   examples: ["!project new xen Xen Project"],
   run: (ctx, args) =>
     changeAndReply(ctx, (state) => {
-      if (own(state.projects, args.id)) return fail("conflict", t`There is already a project ${args.id}. Use it here with ${cmd("project use", args.id)}.`);
+      const id = args.id.toLowerCase();
+      if (own(state.projects, id)) return fail("conflict", t`There is already a project ${id}. Use it here with ${cmd("project use", id)}.`);
       const now = ctx.clock.now().toISOString();
+      // No name given: the id as it was typed, not a capital made up for it ("Openstack").
       const project: ProjectMeta = {
-        id: args.id,
-        name: args.name ?? args.id.charAt(0).toUpperCase() + args.id.slice(1),
+        id,
+        name: args.name ?? args.id,
         currentRelease: null,
         lastStockAt: null,
         createdAt: now,
@@ -52,10 +63,10 @@ export const projectNewCommand = defineCommand({
       };
       return ok({
         changes: [
-          { entity: "project", project: args.id, op: "create", value: project },
-          { entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: args.id } },
+          { entity: "project", project: id, op: "create", value: project },
+          { entity: "conversation", conversation: ctx.conversation, op: "update", fields: { project: id } },
         ],
-        value: done(t`Created ${project.name} (${args.id}); this room uses it now. Next: ${cmd("release new", "VERSION")}.`),
+        value: done(t`Created ${project.name} (${id}); this room uses it now. Next: ${cmd("release new", "VERSION")}.`),
       });
     }),
 });

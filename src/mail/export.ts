@@ -14,7 +14,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
  * then the buckets. `importMail` reads it back.
  */
 export function exportText(project: Project, release: Release, now: Date): string {
-  const parts: string[] = [`[${project.name}] ${release.id} Planning: Taking stock`];
+  const parts: string[] = [`${exportTag(project)} ${release.id} Planning: Taking stock`];
   const where = describeSchedule(release, now);
   const counts = bucketCounts(release);
   parts.push([where ? `${where}.` : "", `${releaseTotal(release)}: ${describeCounts(counts)}.`].filter(Boolean).join(" "));
@@ -27,6 +27,14 @@ export function exportText(project: Project, release: Release, now: Date): strin
   if (sections.length > 0) parts.push(renderSections(sections));
   if (asksQuestions(release)) parts.push(questionText(release));
   return `${parts.join("\n\n")}\n`;
+}
+
+/**
+ * "[Xen]", or "[xen] Xen Project" for a name a subject tag cannot hold: the importer reads the
+ * project back from the tag (`guessTarget`), so a name with spaces must not be the tag.
+ */
+function exportTag(project: Pick<Project, "id" | "name">): string {
+  return /^[A-Za-z0-9_.-]+$/.test(project.name) ? `[${project.name}]` : `[${project.id}] ${project.name}`;
 }
 
 function timelineLines(release: Release): string[] {

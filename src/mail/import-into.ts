@@ -46,11 +46,12 @@ export interface ImportReport {
 export const MAX_IMPORT_FEATURES = 5_000;
 
 const TOPIC_TAGS = new Set(["release", "ptl", "all", "patch", "rfc"]);
+const LIST_TAG = /^(?:re:\s*)?\[([A-Za-z0-9_.-]+?)(?:-(?:devel|dev|users|announce|discuss))?\]/i;
 
 /** "[Xen-devel] 4.3 Planning: Taking stock" → project xen, release 4.3. */
 export function guessTarget(subject: string | null): { project?: string; release?: string } {
   if (!subject) return {};
-  const tag = /^(?:re:\s*)?\[([A-Za-z0-9_.-]+?)(?:-(?:devel|dev|users|announce|discuss))?\]/i.exec(subject);
+  const tag = LIST_TAG.exec(subject);
   // "[release]" and "[ptl]" are OpenStack topic tags, not a project.
   const list = tag && !TOPIC_TAGS.has(tag[1]!.toLowerCase()) ? tag : null;
   const version = /\b(\d+(?:\.\d+)+)\b/.exec(subject);
@@ -60,10 +61,23 @@ export function guessTarget(subject: string | null): { project?: string; release
   };
 }
 
+/**
+ * The project's name as the mail's subject writes it ("[Xen-devel]" → Xen, "LLVM 15.0.0 …" → LLVM
+ * for the id llvm), or nothing when the subject never names it: a name is read, not made up.
+ */
+export function projectNameIn(subject: string | null, id: string): string | undefined {
+  if (!subject) return undefined;
+  const tag = LIST_TAG.exec(subject)?.[1];
+  if (tag && tag.toLowerCase() === id) return tag;
+  return subject.split(/[^A-Za-z0-9_-]+/).find((word) => word.toLowerCase() === id);
+}
+
 /** The mail read and its target settled: what `draftImport` turns into changes. */
 export interface PreparedImport {
   mail: ImportedMail;
   project: string;
+  /** The name a project made by this import gets: as the subject writes it, else the id as typed. */
+  projectName: string;
   release: string;
 }
 
@@ -83,7 +97,8 @@ export function prepareImport(text: string, target: Pick<ImportTarget, "project"
   if (!project || !release) {
     return fail("usage", "Say which project and release to import into (--project xen --release 4.3): the mail's subject does not tell.");
   }
-  return ok({ mail, project, release });
+  const projectName = projectNameIn(mail.subject, project) ?? (target.project?.trim() || project);
+  return ok({ mail, project, projectName, release });
 }
 
 /**
@@ -91,12 +106,12 @@ export function prepareImport(text: string, target: Pick<ImportTarget, "project"
  * release becomes current), then the features (new ones added, known ones moved or updated) and milestones.
  */
 export function draftImport(state: Readonly<PlanState>, prepared: PreparedImport, target: Omit<ImportTarget, "project" | "release" | "envelope">, now: Date): { changes: ChangeRequest[]; value: ImportReport } {
-  const { mail, project, release } = prepared;
+  const { mail, project, projectName, release } = prepared;
   const at = now.toISOString();
   const changes: ChangeRequest[] = [];
   const existingProject = own(state.projects, project);
   if (!existingProject) {
-    const meta: ProjectMeta = { id: project, name: project.charAt(0).toUpperCase() + project.slice(1), currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
+    const meta: ProjectMeta = { id: project, name: projectName, currentRelease: release, lastStockAt: null, createdAt: at, createdBy: target.by };
     changes.push({ entity: "project", project, op: "create", value: meta });
   }
   let existingRelease = own(existingProject?.releases, release);

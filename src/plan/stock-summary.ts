@@ -16,6 +16,8 @@ const MAX_CHANGE_LINES = 15;
 
 export interface StockOptions {
   only?: Bucket;
+  /** The kind of post when it is not the summary asked for in chat ("weekly summary"): said in the heading. */
+  kind?: string;
   /** Also list what changed since `at`: `events` newest first, as the history gives them. */
   since?: {
     at: Date;
@@ -80,7 +82,8 @@ function featureChange(group: readonly PlanEvent[], release: Release): string[] 
 /** The "taking stock" summary as a reply: where the release stands, then the buckets. */
 export function stockReply(project: Project, release: Release, now: Date, options: StockOptions = {}): Reply {
   // One bucket is not the whole stock: the heading says which part this post is.
-  const part = options.only ? `, ${BUCKET_INFO[options.only].label} only` : "";
+  // A scheduled post says so too: a reader of the weekly mail tells it from one asked for in chat.
+  const part = `${options.only ? `, ${BUCKET_INFO[options.only].label} only` : ""}${options.kind ? `, ${options.kind}` : ""}`;
   const blocks: Block[] = [{ type: "heading", text: `${project.name} ${release.id}: taking stock${part}` }];
   const counts = bucketCounts(release);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);

@@ -67,7 +67,7 @@ describe("the stocktake command line", () => {
   });
 
   it("runs with no config at all on the default data file", async () => {
-    const run = await stocktake([], "project new xen\nstock\n", temp.dir);
+    const run = await stocktake([], "project new Xen\nstock\n", temp.dir);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Created Xen (xen)");
     expect(run.stdout).toMatch(/Xen has no current release/);

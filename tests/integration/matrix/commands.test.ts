@@ -254,7 +254,7 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
 
   it("splits a summary too large for one event, each part under the size limit", async () => {
     const bigRoom = await roomWithBot(alice);
-    await alice.ask(bigRoom, bot.userId, "!project new big");
+    await alice.ask(bigRoom, bot.userId, "!project new Big");
     await alice.ask(bigRoom, bot.userId, "!release new 1.0");
     const note = "x".repeat(150);
     const mail = ["== Features at risk ==", "", ...Array.from({ length: 400 }, (_, i) => `* Feature ${i} with a reasonably long descriptive title, number ${i}\n  status: ${note}`)].join("\n");

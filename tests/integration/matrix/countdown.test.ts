@@ -26,7 +26,7 @@ describe.skipIf(!homeserver)("scheduled posts in a Matrix room", () => {
     room = await alice.client.createRoom({ preset: "private_chat", invite: [bot.userId] });
     await joined;
     for (const command of [
-      "!project new xen",
+      "!project new Xen",
       "!release new 4.3",
       "!milestone set feature freeze 2013-03-25 AoE",
       "!add blktap3 --bucket at-risk",
@@ -52,7 +52,7 @@ describe.skipIf(!homeserver)("scheduled posts in a Matrix room", () => {
       return fromBot.some((event) => event.content.body === countdown) ? fromBot : undefined;
     });
     recording.stop();
-    expect(posts.map((event) => event.content.body?.split("\n")[0])).toEqual(["Xen 4.3: taking stock", countdown]);
+    expect(posts.map((event) => event.content.body?.split("\n")[0])).toEqual(["Xen 4.3: taking stock, weekly summary", countdown]);
     expect(posts.every((event) => event.content.msgtype === "m.notice" && event.content["m.relates_to"] === undefined)).toBe(true);
     // Running the scheduler again at the same moment posts nothing new: the next thing the bot
     // says in the room is its answer to the preview.

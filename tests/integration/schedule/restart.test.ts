@@ -38,7 +38,7 @@ describe("scheduled posts across restarts", () => {
     const store = await LowdbStore.open(file, { clock });
     const admin = { id: "test:admin", displayName: "admin" };
     const bot = new Stocktake({ store, clock, config: defaultCoreConfig({ admins: [admin.id] }) });
-    for (const line of ["!project new xen", "!release new 4.18", "!milestone set feature freeze 2023-09-15 AoE", "!add blktap3 --bucket at-risk", "!countdown on daily mon 09:00 UTC"]) {
+    for (const line of ["!project new Xen", "!release new 4.18", "!milestone set feature freeze 2023-09-15 AoE", "!add blktap3 --bucket at-risk", "!countdown on daily mon 09:00 UTC"]) {
       const reply = await bot.handle({ text: line, invoker: admin, conversation: "test:room" });
       if (reply?.tone === "error") throw new Error(`${line} failed`);
     }
@@ -51,7 +51,7 @@ describe("scheduled posts across restarts", () => {
     // Killed and started again a few minutes later: that post is not made again.
     expect(await runAt(file, "2023-09-10T09:05:00Z")).toEqual([]);
     // Down over Monday's 09:00 slot, back three hours later: within the 6 h grace, posted once.
-    expect(await runAt(file, "2023-09-11T12:00:00Z")).toEqual(["POST 2023-09-11T12:00:00Z Xen 4.18: taking stock"]);
+    expect(await runAt(file, "2023-09-11T12:00:00Z")).toEqual(["POST 2023-09-11T12:00:00Z Xen 4.18: taking stock, weekly summary"]);
     expect(await runAt(file, "2023-09-11T12:01:00Z")).toEqual([]);
     // Down for two slots, back eleven hours after the later one: both skipped, and said so.
     expect(await runAt(file, "2023-09-13T20:00:00Z")).toEqual(["LOG post skipped: a later one is due", "LOG post skipped: missed by more than the grace window"]);

@@ -61,7 +61,7 @@ describe("a list with scheduled: true in stocktake run", () => {
       const room = new Room();
       const timer = new FakeTimer(clock);
       const app = await startApp({ config: first.config, logger: silentLogger, clock, timer, adapters: [room, first.mail] });
-      await room.say("!project new xen");
+      await room.say("!project new Xen");
       await room.say("!release new 4.3");
       await room.say("!add blktap3 --bucket at-risk");
       await app.announcer.stop();

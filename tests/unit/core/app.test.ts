@@ -51,7 +51,7 @@ describe("stocktake run: every adapter in one process", () => {
     const beta = new TestAdapter("beta", 2);
     const app = await startApp({ config: config(join(temp.dir, "data.json")), logger: silentLogger, clock, timer, adapters: [alpha, beta], retryMs: 1_000 });
     try {
-      expect(await alpha.say("!project new xen")).toMatch(/Created Xen/);
+      expect(await alpha.say("!project new Xen")).toMatch(/Created Xen/);
       expect(beta.starts).toBe(1);
       await timer.advanceTo(new Date("2013-03-11T08:00:01Z"), () => Promise.resolve());
       expect(beta.starts).toBe(2);
@@ -76,7 +76,7 @@ describe("stocktake run: every adapter in one process", () => {
     const beta = new TestAdapter("beta");
     const app = await startApp({ config: config(join(temp.dir, "data.json")), logger: silentLogger, clock, timer, adapters: [alpha, beta] });
     try {
-      await alpha.say("!project new xen");
+      await alpha.say("!project new Xen");
       await alpha.say("!release new 4.3");
       await alpha.say("!milestone set ff 2013-03-25");
       await beta.say("!project use xen");
@@ -96,7 +96,7 @@ describe("stocktake run: every adapter in one process", () => {
     const file = join(temp.dir, "data.json");
     const alpha = new TestAdapter("alpha");
     const app = await startApp({ config: config(file), logger: silentLogger, adapters: [alpha], timer: new FakeTimer(new FakeClock()) });
-    await alpha.say("!project new xen");
+    await alpha.say("!project new Xen");
     await alpha.say("!release new 4.3");
     const replies = Array.from({ length: 20 }, (_, i) => alpha.say(`!add feature ${i}`));
     const stopped = app.stop();

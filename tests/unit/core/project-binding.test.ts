@@ -50,7 +50,7 @@ describe("binding a room to a project", () => {
     const chat = await twoProjects();
     // Bea manages b by config; a room that is a's by default needs a's managers too, so an admin starts it.
     await chat.say("!project use c", ADMIN, OWN_ROOM);
-    expect(await chat.say("!project use b", B_MANAGER, OWN_ROOM)).toMatch(/now uses B/);
+    expect(await chat.say("!project use b", B_MANAGER, OWN_ROOM)).toMatch(/now uses b/);
     expect(chat.store.read().conversations[OWN_ROOM]?.project).toBe("b");
     // A room admin who is nobody in the config cannot move the room on.
     expect(await chat.say("!project use a", { ...STRANGER, roomGrants: ["admin"] }, OWN_ROOM)).not.toMatch(/now uses/);

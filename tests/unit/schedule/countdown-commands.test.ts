@@ -7,7 +7,7 @@ import { FakeTimer, chatScheduler } from "../../support/fake-timer.js";
 async function room(config: ConstructorParameters<typeof FakeChat>[0] = {}) {
   const clock = new FakeClock(new Date("2013-03-11T08:00:00Z"));
   const chat = new FakeChat({ clock, ...config });
-  await chat.setup("!project new xen", "!release new 4.3", "!milestone set feature freeze 2013-03-25 AoE", "!add blktap3 --bucket at-risk", "!add vTPM --bucket fair");
+  await chat.setup("!project new Xen", "!release new 4.3", "!milestone set feature freeze 2013-03-25 AoE", "!add blktap3 --bucket at-risk", "!add vTPM --bucket fair");
   const timer = new FakeTimer(clock);
   const posts: { conversation: string; at: string; text: string }[] = [];
   const scheduler = chatScheduler(chat, timer, async (conversation, reply) => void posts.push({ conversation, at: clock.now().toISOString(), text: renderPlain(reply) }));
@@ -23,12 +23,12 @@ describe("!countdown", () => {
     expect(await chat.say("!countdown")).toMatch(/gets no scheduled posts/);
     expect(await chat.say("!countdown on daily 10:00 Europe/London")).toMatch(/now gets the summary every Mon and a countdown on each of the other days, at 10:00 Europe\/London/);
     const preview = await chat.say("!countdown preview 3");
-    expect(preview).toContain("* Mon 11 Mar 2013 10:00 Europe/London: the taking-stock summary");
+    expect(preview).toContain("* Mon 11 Mar 2013 10:00 Europe/London: the weekly summary (taking stock)");
     expect(preview).toContain("* Tue 12 Mar 2013 10:00 Europe/London: Xen 4.3: Feature freeze in 13 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.");
     await advance("2013-03-13T12:00:00Z");
     expect(posts.map((post) => post.at)).toEqual(["2013-03-11T10:00:00.000Z", "2013-03-12T10:00:00.000Z", "2013-03-13T10:00:00.000Z"]);
     expect(posts[1]?.text).toBe("Xen 4.3: Feature freeze in 13 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.");
-    expect(posts[0]?.text).toContain("Xen 4.3: taking stock");
+    expect(posts[0]?.text).toMatch(/^Xen 4\.3: taking stock, weekly summary\n/);
     await chat.say("!countdown off");
     await advance("2013-03-20T12:00:00Z");
     expect(posts).toHaveLength(3);

@@ -12,7 +12,7 @@ interface Post {
 /** Xen 4.18's real schedule (2023), feature freeze Anywhere on Earth. */
 async function xen418(chat: FakeChat, subscribe: string): Promise<void> {
   await chat.setup(
-    "!project new xen",
+    "!project new Xen",
     "!release new 4.18 --cycle 9 --start 2023-02-06",
     "!milestone set last posting date 2023-08-25",
     "!milestone set feature freeze 2023-09-15 AoE",
