@@ -10,13 +10,35 @@ export interface Found {
 export function findCommand(commands: readonly CommandSpec[], words: readonly string[]): Found | undefined {
   const lower = words.map((word) => word.toLowerCase());
   let best: Found | undefined;
-  for (const spec of commands) {
-    for (const path of [spec.path, ...(spec.aliases ?? [])]) {
-      if (path.length > lower.length || (best && path.length <= best.length)) continue;
-      if (path.every((part, i) => part === lower[i])) best = { spec, length: path.length };
-    }
+  // In registry order, so that of two equally long names the first listed wins, as before the index.
+  for (const { spec, path } of byFirstWord(commands).get(lower[0] ?? "") ?? []) {
+    if (path.length > lower.length || (best && path.length <= best.length)) continue;
+    if (path.every((part, i) => part === lower[i])) best = { spec, length: path.length };
   }
   return best;
+}
+
+/**
+ * Names and aliases by their first word, built once per registry: a message looks its command up
+ * several times (hurried reading, dispatch), and scanning every spec each time showed in the IRC
+ * reply latency. Keyed by the array, and rebuilt if it has grown since.
+ */
+const indexes = new WeakMap<readonly CommandSpec[], { size: number; index: Map<string, { spec: CommandSpec; path: readonly string[] }[]> }>();
+
+function byFirstWord(commands: readonly CommandSpec[]): Map<string, { spec: CommandSpec; path: readonly string[] }[]> {
+  const cached = indexes.get(commands);
+  if (cached && cached.size === commands.length) return cached.index;
+  const index = new Map<string, { spec: CommandSpec; path: readonly string[] }[]>();
+  for (const spec of commands) {
+    for (const path of [spec.path, ...(spec.aliases ?? [])]) {
+      const first = path[0] ?? "";
+      const entries = index.get(first) ?? [];
+      entries.push({ spec, path });
+      index.set(first, entries);
+    }
+  }
+  indexes.set(commands, { size: commands.length, index });
+  return index;
 }
 
 /** Refuses duplicate names and alias collisions at start-up, not when someone types them. */

@@ -27,6 +27,8 @@ export interface IrcHarnessOptions {
   config?: Record<string, unknown>;
   /** More set-up before the bot connects, over the same store (as the console admin). */
   before?: (bot: Stocktake) => Promise<void>;
+  /** Collects every info, warn and error line the bot logs. */
+  logs?: { level: string; msg: string; obj: object }[];
 }
 
 export interface IrcHarness {
@@ -65,7 +67,7 @@ export async function startStocktakeOnIrc(options: IrcHarnessOptions): Promise<I
     {},
   );
   const errors: object[] = [];
-  const logger = recordingLogger(errors);
+  const logger = recordingLogger(errors, options.logs);
   const store = await LowdbStore.open(config.dataFile, { logger });
   const seeder = new Stocktake({ store, config });
   const imported = await importIntoStore(store, FIXTURE, { by: CONSOLE_ADMIN.id }, systemClock);
