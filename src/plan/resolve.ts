@@ -71,10 +71,15 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
-  const byId = own(release.features, wanted);
-  if (byId) return named(byId);
-
   const features = Object.values(release.features);
+  const byId = own(release.features, wanted);
+  if (byId) {
+    // One feature's id can be another's title ("blktap3" renamed, then a new "blktap3" added):
+    // that name is not one feature's, so ask rather than pick.
+    const others = features.filter((feature) => feature !== byId && isNamed(feature, wanted));
+    return others.length === 0 ? named(byId) : ambiguous(name, [byId, ...others]);
+  }
+
   const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
   const stages: ((feature: Feature) => boolean)[] = [
     (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
@@ -148,20 +153,20 @@ function ambiguous(name: string, found: Feature[]): Result<never> {
 /** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
 export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
   const wanted = normalizeName(name);
-  const byId = own(release.features, wanted);
-  if (byId) return byId;
   const all = Object.values(release.features);
+  const byId = own(release.features, wanted);
+  if (byId) return all.some((feature) => feature !== byId && isNamed(feature, wanted)) ? undefined : byId;
   // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
   // even when another feature's title alone reads the same.
   const labelled = all.filter((feature) => normalizeName(featureLabel(feature)) === wanted);
   if (labelled.length === 1) return labelled[0];
-  const matches = all.filter(
-    (feature) =>
-      normalizeName(featureLabel(feature)) === wanted ||
-      normalizeName(feature.title) === wanted ||
-      feature.aliases.some((alias) => normalizeName(alias) === wanted),
-  );
+  const matches = all.filter((feature) => isNamed(feature, wanted));
   return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The feature has this (normalised) name as its label, title or an alias. */
+function isNamed(feature: Feature, wanted: string): boolean {
+  return normalizeName(featureLabel(feature)) === wanted || normalizeName(feature.title) === wanted || feature.aliases.some((alias) => normalizeName(alias) === wanted);
 }
 
 /** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */

@@ -146,6 +146,15 @@ describe("sequences the property found", () => {
     ["owner by a title that another title starts with", [{ kind: "rename", target: 1, byTitle: false, title: "ARM: 64-bit guests (Linux) (v2)" }, { kind: "owner", target: 0, byTitle: true, names: ["George Dunlap"] }, { kind: "add", title: "V4V: Inter-domain communication", bucket: "done" }]],
     ["a title with quotes inside it, typed unquoted", [{ kind: "rename", target: 0, byTitle: false, title: 'The "quoted" scheduler ✓' }, { kind: "owner", target: 0, byTitle: false, names: ["George Dunlap"] }]],
     ["(partial) is no part of a title", [{ kind: "rename", target: 1, byTitle: false, title: "EFI (partial)" }]],
+    [
+      "a name that is one feature's id and another's title",
+      [
+        { kind: "rename", target: 13, byTitle: false, title: "V4V: Inter-domain communication ✓" },
+        { kind: "add", title: "blktap3", bucket: "done" },
+        { kind: "rename", target: 41, byTitle: true, title: "V4V: Inter-domain communication 2" },
+        { kind: "add", title: "V4V: Inter-domain communication", bucket: "done" },
+      ],
+    ],
   ])("%s", async (_name, ops) => {
     await run(ops);
   });

@@ -67,3 +67,24 @@ describe("name helpers", () => {
     expect(slugFor("x".repeat(100), () => false)).toHaveLength(48);
   });
 });
+
+describe("a name that is one feature's id and another's title", () => {
+  // blktap3 renamed to "V4V ✓", then a new feature titled "blktap3" added (its id is blktap3-2).
+  const both = {
+    id: "4.3",
+    features: Object.fromEntries([feature("blktap3", "V4V: Inter-domain communication ✓"), feature("blktap3-2", "blktap3")].map((item) => [item.id, item])),
+  };
+
+  it("is ambiguous: the reply lists both, and neither is picked", () => {
+    const result = resolveFeature(both, "blktap3");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe("ambiguous");
+    expect(result.error.details).toEqual(["V4V: Inter-domain communication ✓ (blktap3)", "blktap3 (blktap3-2)"]);
+  });
+
+  it("still finds each by a name only it has", () => {
+    expect(resolveFeature(both, "blktap3-2").ok && resolveFeature(both, "blktap3-2")).toMatchObject({ value: { id: "blktap3-2" } });
+    expect(resolveFeature(both, "V4V: Inter-domain communication ✓")).toMatchObject({ ok: true, value: { id: "blktap3" } });
+  });
+});
