@@ -5,6 +5,8 @@ import { staleFeatures } from "./stale.js";
 
 type People = Readonly<Record<string, Person>>;
 
+const DAY_MS = 86_400_000;
+
 /** Who a nag is for: a person of the config, or an owner string that names nobody there. */
 export interface NagOwner {
   /** Stable key for "when was this owner last reminded": `person:george`, `name:thanos`. */
@@ -28,6 +30,14 @@ export function peopleIndex(people: People): Map<string, string> {
     }
   }
   return index;
+}
+
+/**
+ * An owner reminded at `last` is due another reminder: `staleDays` days have passed since. The one
+ * rule both the plan (who is due) and the scheduler's claim (checked again on the latest state) use.
+ */
+export function dueAgain(last: Date | undefined, now: Date, staleDays: number): boolean {
+  return last === undefined || last.getTime() <= now.getTime() - staleDays * DAY_MS;
 }
 
 function ownerOf(owner: string, people: People, index: ReadonlyMap<string, string>, platform: string): NagOwner {
@@ -61,9 +71,5 @@ export function planNags(
       } else byOwner.set(owner.key, { owner, features: [feature] });
     }
   }
-  const dueBefore = now.getTime() - staleDays * 86_400_000;
-  return [...byOwner.values()].filter((nag) => {
-    const last = lastReminded(nag.owner.key);
-    return last === undefined || last.getTime() <= dueBefore;
-  });
+  return [...byOwner.values()].filter((nag) => dueAgain(lastReminded(nag.owner.key), now, staleDays));
 }

@@ -2,7 +2,7 @@ import type { CoreConfig, Person } from "../config/core-config.js";
 import { peopleFor } from "../plan/people.js";
 import { projectIdFor } from "../access/scope.js";
 import type { Conversation, PlanState } from "../model/schema.js";
-import { planNags, type Nag } from "../plan/nags.js";
+import { dueAgain, planNags, type Nag } from "../plan/nags.js";
 import { daysSinceUpdate } from "../plan/stale.js";
 import { featureLabel } from "../plan/summary.js";
 import type { Clock, Logger, PlanStore } from "../ports.js";
@@ -94,8 +94,7 @@ export async function sendDueNags(options: NagOptions): Promise<number> {
       const claimed = await store.update({ by: "stocktake:scheduler", command: `nag ${nag.owner.key}` }, (latest) => {
         const current = own(latest.conversations, conversation)?.settings ?? {};
         if (!nagsOn(current)) return ok({ changes: [], value: false });
-        const last = lastReminded(current, nag.owner.key);
-        if (last && last.getTime() > now.getTime() - config.staleDays * 86_400_000) return ok({ changes: [], value: false });
+        if (!dueAgain(lastReminded(current, nag.owner.key), now, config.staleDays)) return ok({ changes: [], value: false });
         return ok({
           changes: [{ entity: "conversation", conversation, op: "update", fields: { settings: { ...current, [key]: now.toISOString() } } }],
           value: true,
