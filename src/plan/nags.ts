@@ -1,6 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
-import { identitiesOf } from "./people.js";
+import { aliasesOf, identitiesOf } from "./people.js";
 import { staleFeatures } from "./stale.js";
 
 type People = Readonly<Record<string, Person>>;
@@ -25,9 +25,7 @@ export interface Nag {
 export function peopleIndex(people: People): Map<string, string> {
   const index = new Map<string, string>();
   for (const [key, person] of Object.entries(people)) {
-    for (const alias of [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person)]) {
-      if (alias) index.set(alias.toLowerCase(), key);
-    }
+    for (const alias of aliasesOf(key, person)) index.set(alias, key);
   }
   return index;
 }

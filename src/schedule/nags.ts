@@ -1,5 +1,5 @@
 import type { CoreConfig, Person } from "../config/core-config.js";
-import { peopleFor } from "../plan/people.js";
+import { ownIdsOf, peopleFor } from "../plan/people.js";
 import { projectIdFor } from "../access/scope.js";
 import type { Conversation, PlanState } from "../model/schema.js";
 import { dueAgain, planNags, type Nag } from "../plan/nags.js";
@@ -22,9 +22,7 @@ export const NAG_SETTING = {
 /** The nag keys (see planNags) that mean this chat id: people it belongs to, and owners naming the id. */
 export function nagKeysFor(people: Readonly<Record<string, Person>>, invokerId: string): string[] {
   const keys = peopleFor(people, invokerId).map(([key]) => `person:${key}`);
-  keys.push(`name:${invokerId.toLowerCase()}`);
-  const colon = invokerId.indexOf(":");
-  if (colon > 0 && !invokerId.includes("~")) keys.push(`name:${invokerId.slice(colon + 1).toLowerCase()}`);
+  for (const id of ownIdsOf(invokerId)) keys.push(`name:${id}`);
   return keys;
 }
 
