@@ -1,5 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
+import { withoutPlatform } from "../ids.js";
 
 type People = Readonly<Record<string, Person>>;
 
@@ -27,10 +28,8 @@ export function aliasesOf(key: string, person: Person): string[] {
  * particular, so only the full id names them.
  */
 export function ownIdsOf(invokerId: string): string[] {
-  const ids = [invokerId.toLowerCase()];
-  const colon = invokerId.indexOf(":");
-  if (colon > 0 && !invokerId.includes("~")) ids.push(invokerId.slice(colon + 1).toLowerCase());
-  return ids;
+  const bare = withoutPlatform(invokerId);
+  return bare === invokerId || invokerId.includes("~") ? [invokerId.toLowerCase()] : [invokerId.toLowerCase(), bare.toLowerCase()];
 }
 
 /** The people of the config whose identities include this chat id, by key. */

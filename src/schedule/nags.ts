@@ -1,4 +1,5 @@
 import type { CoreConfig, Person } from "../config/core-config.js";
+import { platformOf } from "../ids.js";
 import { ownIdsOf, peopleFor } from "../plan/people.js";
 import { projectIdFor } from "../access/scope.js";
 import type { Conversation, PlanState } from "../model/schema.js";
@@ -83,7 +84,7 @@ export async function sendDueNags(options: NagOptions): Promise<number> {
     const project = projectId === undefined ? undefined : own(state.projects, projectId);
     const release = project?.currentRelease ? own(project.releases, project.currentRelease) : undefined;
     if (!release) continue;
-    const platform = conversation.slice(0, Math.max(0, conversation.indexOf(":")));
+    const platform = platformOf(conversation) ?? "";
     const nags = planNags(release, config.people, now, config.staleDays, (key) => lastReminded(settings, key), platform).filter(
       (nag) => own(settings ?? {}, NAG_SETTING.stopPrefix + nag.owner.key) !== true,
     );
