@@ -1,4 +1,4 @@
-import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket, type Health } from "../model/buckets.js";
+import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, isUnfinished, type Bucket, type Health } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
@@ -61,7 +61,7 @@ export function shownBuckets(release: Pick<Release, "features">, feature: Featur
 
 /** Finished but with sub-items still to do: "(partial)" among the finished ones. */
 export function isPartial(children: readonly Pick<Feature, "bucket">[]): boolean {
-  return children.some((kid) => kid.bucket !== "done" && kid.bucket !== "dropped");
+  return children.some((kid) => isUnfinished(kid.bucket));
 }
 
 /** "finished (partial), at risk": the buckets a feature is shown in, as words. */
