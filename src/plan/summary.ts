@@ -54,8 +54,12 @@ function itemFor(feature: Feature, text = featureLabel(feature), mark?: FeatureM
  * of its own and is shown in each bucket one of its sub-items is in, in summary order.
  */
 export function shownBuckets(release: Pick<Release, "features">, feature: Feature): Bucket[] {
-  const kids = childrenOf(release, feature.id);
-  if (kids.length === 0) return [feature.bucket];
+  return bucketsShown(feature.bucket, childrenOf(release, feature.id));
+}
+
+/** The rule of `shownBuckets`, given the feature's own bucket and its sub-items (as they are, or will be after a change). */
+export function bucketsShown(own: Bucket, kids: readonly Pick<Feature, "bucket">[]): Bucket[] {
+  if (kids.length === 0) return [own];
   return BUCKETS.filter((bucket) => kids.some((kid) => kid.bucket === bucket));
 }
 
