@@ -1,9 +1,10 @@
-import { readFileSync, readlinkSync, realpathSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { LowdbStore, StoreLoadError } from "../../../adapters/store/lowdb-store.js";
+import { migrate, parsePlace } from "../../../adapters/store/migrate.js";
 import { repairLowdb } from "../../../adapters/store/repair.js";
 import { FakeChat, FakeClock } from "../../support/fake-chat.js";
 import { tempDir } from "../../support/temp.js";
@@ -13,16 +14,21 @@ import { tempDir } from "../../support/temp.js";
  * (no vi.mock: the unit tier shares one module graph), the path from /proc/self/fd.
  */
 const durable: string[] = [];
+/** Each directory fsynced, with the names it held then: what a power cut after that sync keeps. */
+const directories: { path: string; names: string[] }[] = [];
 let restore: (() => void) | undefined;
 beforeEach(async () => {
   durable.length = 0;
+  directories.length = 0;
   const probe = await open(join(tmpdir(), `stocktake-probe-${process.pid}`), "w");
   const proto = Object.getPrototypeOf(probe) as FileHandle;
   await probe.close();
   const original = proto.sync;
   const spy = vi.spyOn(proto, "sync").mockImplementation(async function (this: FileHandle) {
     try {
-      durable.push(readlinkSync(`/proc/self/fd/${this.fd}`));
+      const path = readlinkSync(`/proc/self/fd/${this.fd}`);
+      durable.push(path);
+      if (statSync(path).isDirectory()) directories.push({ path, names: readdirSync(path).sort() });
     } catch {
       // Not Linux: nothing is recorded and the tests below say so.
     }
@@ -84,4 +90,25 @@ it("start-up after a lost tail: the old snapshot, the one copy of the events the
   const backup = durable.find((path) => path.startsWith(realpathSync(temp.dir)) && path.endsWith(".before-lost-tail"));
   expect(backup).toBeDefined();
   expect(JSON.parse(readFileSync(backup!, "utf8")).projects.xen.releases["4.3"].features.blktap3.bucket).toBe("at-risk");
+});
+
+it("migrate into a data file: the renames that put the copy in place are on the disk (the directory synced) before it reports the copy done", async () => {
+  const clock = new FakeClock(new Date("2013-01-23T12:00:00Z"));
+  const from = join(temp.dir, "from", "stocktake.json");
+  const to = join(temp.dir, "to", "stocktake.json");
+  mkdirSync(dirname(from));
+  mkdirSync(dirname(to));
+  const store = await LowdbStore.open(from, { clock });
+  await new FakeChat({ store, clock }).setup("!project new xen Xen", "!release new 4.3", "!add blktap3");
+  await store.close();
+  durable.length = 0;
+
+  const outcome = await migrate({ from: parsePlace(from), to: parsePlace(to) });
+  expect(outcome.events).toBeGreaterThan(0);
+  // The target's directory as the copy left it was synced: a power cut after the report keeps it.
+  const final = readdirSync(dirname(to)).sort();
+  expect(final).toEqual(["stocktake.history.jsonl", "stocktake.json"]);
+  // (The lock, held until the end, is no part of the plan.)
+  const plan = (names: string[]) => names.filter((name) => !name.endsWith(".lock"));
+  expect(plan(directories.filter((dir) => dir.path === realpathSync(dirname(to))).at(-1)?.names ?? [])).toEqual(final);
 });
