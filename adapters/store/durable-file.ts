@@ -1,4 +1,4 @@
-import { chmod, open, readFile, rename, unlink } from "node:fs/promises";
+import { chmod, copyFile, open, readFile, rename, unlink } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import type { Adapter } from "lowdb";
 
@@ -51,6 +51,21 @@ export async function writeFileAtomically(path: string, text: string | Buffer, m
   await chmod(temp, mode);
   await rename(temp, path);
   await syncDirectory(dirname(path));
+}
+
+/**
+ * Copies a file and waits until the copy is on the disk (the file and its directory entry): a
+ * backup that keeps what is about to be overwritten must not exist only in the page cache.
+ */
+export async function copyFileDurably(from: string, to: string): Promise<void> {
+  await copyFile(from, to);
+  const file = await open(to, "r+");
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await syncDirectory(dirname(to));
 }
 
 export async function syncDirectory(path: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { constants, copyFileSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
+import { constants, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Low } from "lowdb";
@@ -8,7 +8,7 @@ import { applyChange, EventSourcedStore } from "../../src/store/event-store.js";
 import { HistoryIndex, HistoryIndexSchema, type HistoryIndexData } from "../../src/store/history-index.js";
 import { own } from "../../src/util/own.js";
 import { systemClock, type Clock, type Logger, type StoreHealth } from "../../src/ports.js";
-import { DurableJsonFile, NotJsonError } from "./durable-file.js";
+import { copyFileDurably, DurableJsonFile, NotJsonError } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
 import { FileLock } from "./lock.js";
 import { writeProbe, type WriteProbe } from "./write-probe.js";
@@ -299,7 +299,8 @@ async function rebuildFromHistory(
     );
   }
   const backup = `${path}.${snapshot.seq}.before-lost-tail`;
-  copyFileSync(path, backup);
+  // The one copy of the events the history lost: on the disk before the rebuilt plan replaces it.
+  await copyFileDurably(path, backup);
   const lost = snapshot.seq - state.seq;
   logger?.warn(
     {

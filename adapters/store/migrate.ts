@@ -1,10 +1,11 @@
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import pg from "pg";
 import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { applyChange } from "../../src/store/event-store.js";
 import type { PlanStore } from "../../src/ports.js";
+import { syncDirectory } from "./durable-file.js";
 import { HistoryLog, HistoryLogError } from "./history-log.js";
 import { FileLock, LockedError } from "./lock.js";
 import { LowdbStore, StoreLoadError } from "./lowdb-store.js";
@@ -201,9 +202,15 @@ async function writeLowdb(to: Extract<Place, { kind: "lowdb" }>, events: AsyncIt
     if (!same) throw new MigrateError(`${to.file}: the copy opens to a different plan than the source's; nothing was kept`);
     // Without a data file the history alone is replayed: a crash between these steps leaves either
     // the old plan or the new one, never the old snapshot over the new history.
+    // Each step is synced before the next (directory entries are not ordered on the disk without
+    // it), and the last before the copy is reported done.
+    const dir = dirname(to.file);
     rmSync(to.file, { force: true });
+    await syncDirectory(dir);
     renameSync(tempHistory, history);
+    await syncDirectory(dir);
     renameSync(tempFile, to.file);
+    await syncDirectory(dir);
     return { events: replayed.count, replaced };
   } catch (error) {
     cleanup();

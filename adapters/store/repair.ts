@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EventSchema, emptyState, type PlanEvent, type PlanState } from "../../src/model/schema.js";
 import { applyChange, invertChange } from "../../src/store/event-store.js";
 import { systemClock, type Clock } from "../../src/ports.js";
-import { writeFileAtomically } from "./durable-file.js";
+import { copyFileDurably, writeFileAtomically } from "./durable-file.js";
 import { HistoryIndex } from "../../src/store/history-index.js";
 import { GapSchema, type Gap } from "./history-log.js";
 import { FileLock } from "./lock.js";
@@ -155,13 +155,14 @@ async function repairLocked(path: string, historyFile: string, clock: Clock, dry
 
   const stamp = clock.now().toISOString().replace(/[:.]/g, "-");
   const historyBackup = `${historyFile}.${stamp}.bak`;
+  // The backups alone keep the lines taken out: on the disk before either file is replaced.
   if (existsSync(historyFile)) {
-    copyFileSync(historyFile, historyBackup);
+    await copyFileDurably(historyFile, historyBackup);
     report.backups.push(historyBackup);
   }
   if (existsSync(path)) {
     const dataBackup = `${path}.${stamp}.bak`;
-    copyFileSync(path, dataBackup);
+    await copyFileDurably(path, dataBackup);
     report.backups.push(dataBackup);
   }
 

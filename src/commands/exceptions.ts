@@ -112,7 +112,8 @@ export const exceptionGrantCommand = defineCommand({
       const current = feature.exception;
       if (!current) return fail("not-found", t`Nobody has asked for an exception for ${label}: ${cmd("exception request", `${feature.id} 7d: reason`)} first.`);
       const freeze = featureFreeze(scope.release);
-      const today = ctx.clock.now().toISOString().slice(0, 10);
+      // "+7d" counts on the freeze's calendar, the one its deadlines are kept on.
+      const today = dateInZone(ctx.clock.now(), freeze?.timeZone ?? "UTC");
       let until: string | undefined;
       if (args.until === "") {
         return fail("usage", t`Until when? Give a date after “until”: ${cmd("exception grant", `${feature.id} until 2013-04-05`)}.`);

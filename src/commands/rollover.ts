@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUCKET_INFO } from "../model/buckets.js";
+import { BUCKET_INFO, isUnfinished } from "../model/buckets.js";
 import { carriedCopy, isClosed } from "../plan/release.js";
 import { childrenOf, featureLabel } from "../plan/summary.js";
 import { cmd, t } from "../reply/reply.js";
@@ -31,10 +31,10 @@ export const deferCommand = defineCommand({
       if (!target) return fail("not-found", t`${project.name} has no release ${args.release}. Start it first with ${cmd("release new", args.release)}.`);
       if (target.id === release.id) return fail("usage", `${label} is in ${release.id} already.`);
       if (isClosed(target)) return fail("refused", `${project.name} ${target.id} has shipped; defer to a release that is still open.`);
-      if (feature.bucket === "done" || feature.bucket === "dropped") {
+      if (!isUnfinished(feature.bucket)) {
         return fail("usage", t`${label} is ${BUCKET_INFO[feature.bucket].label}: there is nothing to defer. (${cmd("status", `${feature.id} fair`)} first if it is not.)`);
       }
-      const moving = [feature, ...childrenOf(release, feature.id).filter((child) => child.bucket !== "done" && child.bucket !== "dropped")];
+      const moving = [feature, ...childrenOf(release, feature.id).filter((child) => isUnfinished(child.bucket))];
       const taken = moving.find((item) => own(target.features, item.id));
       if (taken) return fail("conflict", `${project.name} ${target.id} already has a feature with the id ${taken.id}; rename one of them first.`);
       const ids = new Set(moving.map((item) => item.id));

@@ -8,6 +8,14 @@ export const BucketSchema = z.enum(BUCKETS);
 /** Buckets a release still counts as planned work; deferred and dropped items left the release. */
 export const ACTIVE_BUCKETS: readonly Bucket[] = ["done", "on-track", "fair", "at-risk"];
 
+/**
+ * Work still to do: neither finished nor dropped. A rollover carries it, `!defer` moves it, and a
+ * finished parent with it among its sub-items is "partial". (Stale also leaves deferred out.)
+ */
+export function isUnfinished(bucket: Bucket): boolean {
+  return bucket !== "done" && bucket !== "dropped";
+}
+
 interface BucketInfo {
   /** Short name for badges and replies. */
   label: string;

@@ -1,9 +1,11 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
-import { identitiesOf } from "./people.js";
+import { aliasesOf, identitiesOf } from "./people.js";
 import { staleFeatures } from "./stale.js";
 
 type People = Readonly<Record<string, Person>>;
+
+const DAY_MS = 86_400_000;
 
 /** Who a nag is for: a person of the config, or an owner string that names nobody there. */
 export interface NagOwner {
@@ -23,11 +25,17 @@ export interface Nag {
 export function peopleIndex(people: People): Map<string, string> {
   const index = new Map<string, string>();
   for (const [key, person] of Object.entries(people)) {
-    for (const alias of [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person)]) {
-      if (alias) index.set(alias.toLowerCase(), key);
-    }
+    for (const alias of aliasesOf(key, person)) index.set(alias, key);
   }
   return index;
+}
+
+/**
+ * An owner reminded at `last` is due another reminder: `staleDays` days have passed since. The one
+ * rule both the plan (who is due) and the scheduler's claim (checked again on the latest state) use.
+ */
+export function dueAgain(last: Date | undefined, now: Date, staleDays: number): boolean {
+  return last === undefined || last.getTime() <= now.getTime() - staleDays * DAY_MS;
 }
 
 function ownerOf(owner: string, people: People, index: ReadonlyMap<string, string>, platform: string): NagOwner {
@@ -61,9 +69,5 @@ export function planNags(
       } else byOwner.set(owner.key, { owner, features: [feature] });
     }
   }
-  const dueBefore = now.getTime() - staleDays * 86_400_000;
-  return [...byOwner.values()].filter((nag) => {
-    const last = lastReminded(nag.owner.key);
-    return last === undefined || last.getTime() <= dueBefore;
-  });
+  return [...byOwner.values()].filter((nag) => dueAgain(lastReminded(nag.owner.key), now, staleDays));
 }

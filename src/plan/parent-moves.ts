@@ -1,9 +1,9 @@
-import { BUCKETS, BUCKET_INFO, type Bucket } from "../model/buckets.js";
+import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { ChangeRequest } from "../model/change.js";
 import type { Feature, PlanState, Release } from "../model/schema.js";
 import { own } from "../util/own.js";
 import { childIds } from "./children-index.js";
-import { featureLabel, shownBuckets } from "./summary.js";
+import { bucketsShown, featureLabel, shownBuckets } from "./summary.js";
 
 /**
  * What a change does to where parents are shown (`shownBuckets`): a feature with sub-items is
@@ -48,7 +48,7 @@ export function parentMoves(state: Readonly<PlanState>, changes: readonly Change
         else kids.delete(child);
       }
       const was = shownBuckets(release, before);
-      const is: Bucket[] = kids.size === 0 ? [now.bucket] : BUCKETS.filter((bucket) => [...kids.values()].some((kid) => kid.bucket === bucket));
+      const is: Bucket[] = bucketsShown(now.bucket, [...kids.values()]);
       if (was.join() === is.join()) continue;
       // The change set the parent's own status and it is shown just there: the reply says so already.
       if (after.has(id) && is.length === 1 && is[0] === now.bucket && before.bucket !== now.bucket) continue;

@@ -1,5 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
+import { withoutPlatform } from "../ids.js";
 
 type People = Readonly<Record<string, Person>>;
 
@@ -10,6 +11,25 @@ export function identitiesOf(person: Person): string[] {
   if (person.discord) ids.push(`discord:${person.discord}`);
   if (person.irc) ids.push(`irc:${person.irc}`);
   return ids;
+}
+
+/**
+ * Every owner string that names this person, lower-cased: their key, name, bare chat ids and email,
+ * and platform-qualified ids. `!mine` and the nags read owners through this one list.
+ */
+export function aliasesOf(key: string, person: Person): string[] {
+  const aliases = [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person)];
+  return aliases.flatMap((alias) => (alias ? [alias.toLowerCase()] : []));
+}
+
+/**
+ * The owner strings a chat id is by itself, lower-cased: the id, and without its platform
+ * ("@george:xen.org"). An IRC user without a services account ("irc:oftc/~alice") is nobody in
+ * particular, so only the full id names them.
+ */
+export function ownIdsOf(invokerId: string): string[] {
+  const bare = withoutPlatform(invokerId);
+  return bare === invokerId || invokerId.includes("~") ? [invokerId.toLowerCase()] : [invokerId.toLowerCase(), bare.toLowerCase()];
 }
 
 /** The people of the config whose identities include this chat id, by key. */
@@ -23,16 +43,8 @@ export function peopleFor(people: People, invokerId: string): [string, Person][]
  * owner that names nobody matches no one.
  */
 export function ownerNamesFor(people: People, invokerId: string): Set<string> {
-  const names = new Set<string>([invokerId.toLowerCase()]);
-  const colon = invokerId.indexOf(":");
-  // An IRC user without a services account ("irc:oftc/~alice") is nobody in particular.
-  if (colon > 0 && !invokerId.includes("~")) names.add(invokerId.slice(colon + 1).toLowerCase());
-  for (const [key, person] of peopleFor(people, invokerId)) {
-    names.add(key.toLowerCase());
-    if (person.name) names.add(person.name.toLowerCase());
-    for (const value of [person.matrix, person.discord, person.irc, person.email]) if (value) names.add(value.toLowerCase());
-    for (const id of identitiesOf(person)) names.add(id.toLowerCase());
-  }
+  const names = new Set<string>(ownIdsOf(invokerId));
+  for (const [key, person] of peopleFor(people, invokerId)) for (const alias of aliasesOf(key, person)) names.add(alias);
   return names;
 }
 

@@ -1,3 +1,4 @@
+import { isUnfinished } from "../model/buckets.js";
 import type { Feature, PlanState, Release, ReleaseMeta } from "../model/schema.js";
 import type { ChangeRequest } from "../model/change.js";
 import { cmd, t, type Text } from "../reply/reply.js";
@@ -38,7 +39,7 @@ export function closedRefusal(state: Readonly<PlanState>, requests: readonly Cha
 
 /** Features a rollover takes along: everything not finished or dropped. */
 export function unfinished(release: Pick<Release, "features">): Feature[] {
-  return Object.values(release.features).filter((feature) => feature.bucket !== "done" && feature.bucket !== "dropped");
+  return Object.values(release.features).filter((feature) => isUnfinished(feature.bucket));
 }
 
 /**

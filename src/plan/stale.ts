@@ -1,3 +1,4 @@
+import { isUnfinished } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
 import { isClosed } from "./release.js";
 import { isCounted } from "./summary.js";
@@ -6,7 +7,7 @@ const DAY_MS = 86_400_000;
 
 /** Still in play: work that can go stale. Finished, dropped and deferred features wait for nobody. */
 function inPlay(feature: Pick<Feature, "bucket">): boolean {
-  return feature.bucket !== "done" && feature.bucket !== "dropped" && feature.bucket !== "deferred";
+  return isUnfinished(feature.bucket) && feature.bucket !== "deferred";
 }
 
 /** Whole days since the feature's last change or note (both stamp `updatedAt`). */

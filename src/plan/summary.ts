@@ -1,4 +1,4 @@
-import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, type Bucket, type Health } from "../model/buckets.js";
+import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, isUnfinished, type Bucket, type Health } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
@@ -56,14 +56,18 @@ function itemFor(feature: Feature, text = featureLabel(feature), mark?: FeatureM
  * of its own and is shown in each bucket one of its sub-items is in, in summary order.
  */
 export function shownBuckets(release: Pick<Release, "features">, feature: Feature): Bucket[] {
-  const kids = childrenOf(release, feature.id);
-  if (kids.length === 0) return [feature.bucket];
+  return bucketsShown(feature.bucket, childrenOf(release, feature.id));
+}
+
+/** The rule of `shownBuckets`, given the feature's own bucket and its sub-items (as they are, or will be after a change). */
+export function bucketsShown(own: Bucket, kids: readonly Pick<Feature, "bucket">[]): Bucket[] {
+  if (kids.length === 0) return [own];
   return BUCKETS.filter((bucket) => kids.some((kid) => kid.bucket === bucket));
 }
 
 /** Finished but with sub-items still to do: "(partial)" among the finished ones. */
 export function isPartial(children: readonly Pick<Feature, "bucket">[]): boolean {
-  return children.some((kid) => kid.bucket !== "done" && kid.bucket !== "dropped");
+  return children.some((kid) => isUnfinished(kid.bucket));
 }
 
 /** "finished (partial), at risk": the buckets a feature is shown in, as words. */

@@ -1,8 +1,9 @@
 import type { CoreConfig, Person } from "../config/core-config.js";
-import { peopleFor } from "../plan/people.js";
+import { platformOf } from "../ids.js";
+import { ownIdsOf, peopleFor } from "../plan/people.js";
 import { projectIdFor } from "../access/scope.js";
 import type { Conversation, PlanState } from "../model/schema.js";
-import { planNags, type Nag } from "../plan/nags.js";
+import { dueAgain, planNags, type Nag } from "../plan/nags.js";
 import { daysSinceUpdate } from "../plan/stale.js";
 import { featureLabel } from "../plan/summary.js";
 import type { Clock, Logger, PlanStore } from "../ports.js";
@@ -22,9 +23,7 @@ export const NAG_SETTING = {
 /** The nag keys (see planNags) that mean this chat id: people it belongs to, and owners naming the id. */
 export function nagKeysFor(people: Readonly<Record<string, Person>>, invokerId: string): string[] {
   const keys = peopleFor(people, invokerId).map(([key]) => `person:${key}`);
-  keys.push(`name:${invokerId.toLowerCase()}`);
-  const colon = invokerId.indexOf(":");
-  if (colon > 0 && !invokerId.includes("~")) keys.push(`name:${invokerId.slice(colon + 1).toLowerCase()}`);
+  for (const id of ownIdsOf(invokerId)) keys.push(`name:${id}`);
   return keys;
 }
 
@@ -85,7 +84,7 @@ export async function sendDueNags(options: NagOptions): Promise<number> {
     const project = projectId === undefined ? undefined : own(state.projects, projectId);
     const release = project?.currentRelease ? own(project.releases, project.currentRelease) : undefined;
     if (!release) continue;
-    const platform = conversation.slice(0, Math.max(0, conversation.indexOf(":")));
+    const platform = platformOf(conversation) ?? "";
     const nags = planNags(release, config.people, now, config.staleDays, (key) => lastReminded(settings, key), platform).filter(
       (nag) => own(settings ?? {}, NAG_SETTING.stopPrefix + nag.owner.key) !== true,
     );
@@ -94,8 +93,7 @@ export async function sendDueNags(options: NagOptions): Promise<number> {
       const claimed = await store.update({ by: "stocktake:scheduler", command: `nag ${nag.owner.key}` }, (latest) => {
         const current = own(latest.conversations, conversation)?.settings ?? {};
         if (!nagsOn(current)) return ok({ changes: [], value: false });
-        const last = lastReminded(current, nag.owner.key);
-        if (last && last.getTime() > now.getTime() - config.staleDays * 86_400_000) return ok({ changes: [], value: false });
+        if (!dueAgain(lastReminded(current, nag.owner.key), now, config.staleDays)) return ok({ changes: [], value: false });
         return ok({
           changes: [{ entity: "conversation", conversation, op: "update", fields: { settings: { ...current, [key]: now.toISOString() } } }],
           value: true,
