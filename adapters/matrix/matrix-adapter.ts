@@ -277,7 +277,9 @@ export class MatrixAdapter implements ChatAdapter {
 
   /**
    * The text of a file sent with a command as its caption, for the core to read after the command
-   * line. Nothing is downloaded past MAX_ATTACHMENT_BYTES; the core refuses what is too long to import.
+   * line. A file whose stated size is over MAX_ATTACHMENT_BYTES is not downloaded, and only that much
+   * of any file is read; a file that states no size is downloaded whole first (bounded only by the
+   * homeserver's upload limit) before it is cut.
    */
   private async attachedText(attachment: Attachment, roomId: string): Promise<string> {
     if (attachment.size !== undefined && attachment.size > MAX_ATTACHMENT_BYTES) return "";
