@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { CoreConfig } from "../config/core-config.js";
 import { addDays, dateInZone, zonedTimeToInstant } from "../util/dates.js";
 import { own } from "../util/own.js";
 import { countdownSettingsOf, type Settings } from "./subscription.js";
@@ -55,6 +54,11 @@ export function afterQuietHours(hours: QuietHours, zone: string, at: Date): Date
   return quietWindowAt(hours, zone, at)?.end ?? at;
 }
 
+/** The part of the config that holds quiet hours (core-config.ts builds its schema from this file's). */
+interface ConfigWithSubscriptions {
+  schedule: { subscriptions: Readonly<Record<string, { zone: string; quietHours?: string | undefined }>> };
+}
+
 /** A room's quiet hours and the zone they are read in. */
 export interface RoomQuiet {
   hours: QuietHours;
@@ -66,7 +70,7 @@ export interface RoomQuiet {
  * in the room's zone: the one it chose with `!countdown on … ZONE`, else the config subscription's.
  * `!countdown off` stops the room's posts, not its quiet hours.
  */
-export function roomQuiet(config: Pick<CoreConfig, "schedule">, conversation: string, settings: Settings | undefined): RoomQuiet | undefined {
+export function roomQuiet(config: ConfigWithSubscriptions, conversation: string, settings: Settings | undefined): RoomQuiet | undefined {
   const configured = own(config.schedule.subscriptions, conversation);
   const hours = configured?.quietHours === undefined ? undefined : parseQuietHours(configured.quietHours);
   if (!configured || !hours) return undefined;
