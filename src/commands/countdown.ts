@@ -176,12 +176,12 @@ function reminderLine(nag: UpcomingNag, zone: string, muted: Date | undefined, q
 }
 
 /** What a post says, in a line: the countdown as posted; the summary by name, with the exceptions it lists. */
-function postLine(slot: Slot, project: Project, release: Release): string {
+function postLine(slot: Slot, project: Project, release: Release, staleDays: number): string {
   if (slot.kind === "summary") {
     const granted = grantedList(release);
     return `the weekly summary (taking stock)${granted ? `, with the freeze exceptions granted: ${granted}` : ""}`;
   }
-  const post = postFor(slot, project, release);
+  const post = postFor(slot, project, release, staleDays);
   return post ? renderPlain(post) : "(nothing to say)";
 }
 
@@ -213,7 +213,7 @@ export const countdownPreviewCommand = defineCommand({
     const blocks: Reply["blocks"] =
       slots.length === 0
         ? [{ type: "text", text: t`${intro} none (the release has no milestone ahead).` }]
-        : [{ type: "text", text: intro }, { type: "list", items: slots.map((slot) => ({ text: `${slotTime(slot.at, subscription.zone)}: ${postLine(slot, project, release)}` })) }];
+        : [{ type: "text", text: intro }, { type: "list", items: slots.map((slot) => ({ text: `${slotTime(slot.at, subscription.zone)}: ${postLine(slot, project, release, ctx.config.staleDays)}` })) }];
     if (nagsOn(settings)) {
       const quiet = roomQuiet(ctx.config, ctx.conversation, settings);
       const zone = quiet?.zone ?? subscription.zone;
