@@ -141,8 +141,11 @@ export function countdownReply(project: Pick<Project, "name">, release: Release,
   return { tone: "info", blocks: [{ type: "text", text: `${project.name} ${release.id}: ${parts.join("; ")}.` }] };
 }
 
-/** What a slot posts: the whole summary on the weekly day, headed as the weekly one, else the countdown line. */
-export function postFor(slot: Slot, project: Project, release: Release): Reply | undefined {
-  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary" });
+/**
+ * What a slot posts: the whole summary on the weekly day, headed as the weekly one and with the stale
+ * items counted and marked as in `!stock`, else the countdown line.
+ */
+export function postFor(slot: Slot, project: Project, release: Release, staleDays: number): Reply | undefined {
+  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", staleDays });
   return countdownReply(project, release, slot.at, slot.zone);
 }
