@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { MatrixConfigSchema } from "../../../adapters/matrix/config.js";
 import { MatrixAdapter } from "../../../adapters/matrix/matrix-adapter.js";
@@ -20,58 +20,74 @@ const ROOM_A = "!a:example.org";
 const ROOM_B = "!b:example.org";
 const SLOW_DONE = "slow command done";
 
-/** Issue 13, item 3: a slow command in one room holds up neither the sync nor another room. */
-describe("Matrix rooms are independent of each other", () => {
+/**
+ * Two rooms of one project, on a fake client whose posts go through a sync loop, and a command that
+ * answers only once the test lets it. Each test starts its own, so no test depends on another's
+ * sync positions or gate.
+ */
+async function twoRooms(temp: { dir: string }) {
   const client = new FakeMatrixClient(BOT, "Stocktake");
-  const temp = tempDir("stocktake-matrix-rooms-");
-  const path = join(temp.dir, "matrix.json");
+  const path = join(temp.dir, `matrix-${Math.random().toString(36).slice(2)}.json`);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
+  let reached!: () => void;
+  const holding = new Promise<void>((resolve) => (reached = resolve));
   let state!: MatrixStateFile;
-  let app!: ContractApp;
   const slow = defineCommand({
     path: ["test-slow"],
     summary: "Answers once the test lets it.",
     args: z.object({}),
     permission: "read",
     run: async () => {
+      reached();
       await gate;
       return textReply(SLOW_DONE, "info");
     },
   });
-
-  beforeAll(async () => {
-    for (const room of [ROOM_A, ROOM_B]) client.addRoom(room, [{ userId: ADA, displayName: "Ada", powerLevel: 100 }]);
-    const matrix = MatrixConfigSchema.parse({ homeserverUrl: "http://matrix.invalid", accessToken: "unused" });
-    const core = { prefix: "!", botName: "stocktake", admins: [qualify("matrix", ADA)], projects: {} };
-    const adapter = new MatrixAdapter({
-      matrix,
-      core,
-      storageFile: path,
-      logger: silentLogger,
-      connect: (opened) => {
-        state = opened;
-        return client.connection(opened);
-      },
-    });
-    app = await startContractApp({
-      adapter,
-      admin: { id: qualify("matrix", ADA), displayName: "Ada" },
-      conversation: qualify("matrix", ROOM_A),
-      commands: [...CORE_COMMANDS, ...CONTRACT_COMMANDS, slow],
-      config: { projects: { xen: { rooms: [qualify("matrix", ROOM_A), qualify("matrix", ROOM_B)] } } },
-    });
+  for (const room of [ROOM_A, ROOM_B]) client.addRoom(room, [{ userId: ADA, displayName: "Ada", powerLevel: 100 }]);
+  const matrix = MatrixConfigSchema.parse({ homeserverUrl: "http://matrix.invalid", accessToken: "unused" });
+  const core = { prefix: "!", botName: "stocktake", admins: [qualify("matrix", ADA)], projects: {} };
+  const adapter = new MatrixAdapter({
+    matrix,
+    core,
+    storageFile: path,
+    logger: silentLogger,
+    connect: (opened) => {
+      state = opened;
+      return client.connection(opened);
+    },
   });
-
-  afterAll(async () => {
-    release();
-    await app?.stop();
-    temp.cleanup();
+  const app: ContractApp = await startContractApp({
+    adapter,
+    admin: { id: qualify("matrix", ADA), displayName: "Ada" },
+    conversation: qualify("matrix", ROOM_A),
+    commands: [...CORE_COMMANDS, ...CONTRACT_COMMANDS, slow],
+    config: { projects: { xen: { rooms: [qualify("matrix", ROOM_A), qualify("matrix", ROOM_B)] } } },
   });
-
   const saved = () => JSON.parse(readFileSync(path, "utf8")) as { syncToken: string | null; handled: string[] };
+  return { client, state, app, release, holding, saved };
+}
+
+/** Issue 13, item 3: a slow command in one room holds up neither the sync nor another room. */
+describe("Matrix rooms are independent of each other", () => {
+  const temp = tempDir("stocktake-matrix-rooms-");
+  const running: Awaited<ReturnType<typeof twoRooms>>[] = [];
+  const start = async () => {
+    const rooms = await twoRooms(temp);
+    running.push(rooms);
+    return rooms;
+  };
+
+  afterEach(async () => {
+    for (const rooms of running.splice(0)) {
+      rooms.release();
+      await rooms.app.stop();
+    }
+  });
+  afterAll(() => temp.cleanup());
 
   it("answers room B while room A's command is still running, and saves no sync position past A's command until it is done", async () => {
+    const { client, state, release, saved } = await start();
     const pongB = client.nextSent((event) => event.roomId === ROOM_B && event.content["body"] === PONG);
     const slowA = client.nextSent((event) => event.roomId === ROOM_A && event.content["body"] === SLOW_DONE);
     const slowId = client.post(ROOM_A, ADA, "!test-slow");
@@ -93,13 +109,17 @@ describe("Matrix rooms are independent of each other", () => {
     expect(after.handled).toEqual(expect.arrayContaining([slowId, pingId]));
   });
 
-  it("keeps a room's own commands in order", async () => {
+  it("keeps a room's own commands in order: a ping behind a slow command waits for it", async () => {
+    const { client, release, holding } = await start();
+    const slowA = client.nextSent((event) => event.roomId === ROOM_A && event.content["body"] === SLOW_DONE);
     const pong = client.nextSent((event) => event.roomId === ROOM_A && event.content["body"] === PONG);
-    const from = client.sent.length;
     client.post(ROOM_A, ADA, "!test-slow");
     client.post(ROOM_A, ADA, "!contract-ping");
-    await pong;
-    const bodies = client.sent.slice(from).filter((event) => event.roomId === ROOM_A && event.type === "m.room.message").map((event) => event.content["body"]);
+    // The ping arrives while the slow command is held, then the slow command is let go.
+    await holding;
+    release();
+    await Promise.all([slowA, pong]);
+    const bodies = client.sent.filter((event) => event.roomId === ROOM_A && event.type === "m.room.message").map((event) => event.content["body"]);
     expect(bodies).toEqual([SLOW_DONE, PONG]);
   });
 });
