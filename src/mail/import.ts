@@ -5,6 +5,7 @@ import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
 import { sortMilestones } from "../plan/schedule.js";
 import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
+import { DETAIL, MARKER, NUMBERED_HEADING, readLayout, UNDERLINE } from "./layout.js";
 import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
 
 /**
@@ -88,13 +89,8 @@ export interface ImportedMail {
 
 export const MAX_IMPORT_BYTES = 2_000_000;
 
-const EQUALS_HEADING = /^(={1,4})\s*(.+?)\s*\1\s*$/;
-const STAR_HEADING = /^(\*{2,3})\s*(.+?)\s*\1\s*:?\s*$/;
-const UNDERLINE = /^\s*(-{3,}|={3,})\s*$/;
-const COLON_HEADING = /^\s{0,2}([A-Za-z][^:]{0,60}):\s*$/;
-const NUMBERED_HEADING = /^(\d{1,2})[.)]\s+(\S.*?)\s*:?$/;
-const MARKER = /^(\s*)(?:([*\-+•])|(\d{1,2})[.)]|([A-Z])\.)\s+(.*\S)\s*$/;
-const DETAIL = /^\s+(owners?|status|note|probability|who|information from|s|o|e|p)\s*:\s*(.*)$/i;
+/** `Status: …` with no indent, read as a detail when it follows an item's lines directly. */
+const UNINDENTED_DETAIL = /^(owners?|status|note|probability|prognosis|information from)\s*:\s*(.*)$/i;
 const URL = /\bhttps?:\/\/\S+/g;
 const QUOTED_URL = /^\s*>\s*(https?:\/\/\S+)\s*$/;
 const BARE_URL = /^\s*(https?:\/\/\S+)\s*$/;
@@ -106,8 +102,14 @@ const CYCLE = /\b(\d{1,2})[- ]months?\s+(?:release|schedule|cycle|development)/i
 const MONTHS_INTO = /\b(\d{1,2})\s+months?\s+into\b/i;
 /** "Month 4 of 9": how Stocktake's own export says it. */
 const MONTH_OF = /\bmonth (\d{1,2}) of (?:a )?(\d{1,2})\b/i;
-const TAG = /^\[(CHECK|BUG|BUG\(\?\)|NEW|\*NEW\*|REGRESSION|FIXED)\]\s*/i;
-const PATCH = /^\[(?:[^\]]*\s)?PATCH(?:\s[^\]]*)?\]\s*/i;
+/** `[CHECK]`, `[BUG]`, regzbot's `[ *NEW* ]`. */
+const TAG = /^\[\s*(CHECK|BUG|BUG\(\?\)|\*?NEW\*?|REGRESSION|FIXED)\s*\]\s*/i;
+/** A patch series' subject tag: `[PATCH v5 00/14]`, `[XEN v6 0/3]`, `[v2,1/4]`, `[RFC XEN PATCH v6 0/5]`. */
+const PATCH = /^\[(?=[^\]]*(?:\bPATCH\b|\bRFC\b|\bv\d+\b|\b\d+\/\d+\b))[^\]]{1,60}\]\s*/i;
+/** "was sent", "were merged", "have been merged already": a sub-bullet that says where the item above stands. */
+const STATUS_SENTENCE = /\b(?:was|were|is|are|has been|have been|got|gets?)\s+(?:\w+\s+){0,2}?(?:sent|merged|posted|committed|applied|reviewed|acked|pushed|released|reverted|rebased|resent|picked up|queued|dropped)\b/i;
+/** A prognosis in the item's title, as Xen 4.5 and 4.6 updates give it: `* Xen Boot Order (fair)`. */
+const PROGNOSIS_PAREN = /\s*\((none|fair|ok|good|done|excellent|poor|very poor)\)\s*$/i;
 const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
 /** `DONE`, `DONE for 4.2` in an owner list: written in capitals, so "Done Right" stays a name. */
 const DONE_MARK = /^(DONE|MERGED|COMMITTED|FIXED)\b/;
@@ -116,6 +118,7 @@ const STATUS_PAREN = /\s*\(((?:believed )?(?:newly )?resolved|not for this relea
 
 interface Frame {
   level: number;
+  indent: number;
   name: string;
   meaning: HeadingMeaning;
 }
@@ -125,6 +128,10 @@ interface Pending {
   indent: number;
   text: string[];
   noteParts: string[];
+  /** "title": the next line may carry the title on (it was wrapped); "body": lines below are its note. */
+  phase: "title" | "body";
+  /** The last line of the title, as written: whether it was wrapped shows in its length and last word. */
+  lastLine: string;
 }
 
 export interface ImportOptions {
@@ -190,18 +197,30 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   }
   const today = result.asOf ?? opts.today ?? new Date().toISOString().slice(0, 10);
 
+  const layout = readLayout(lines);
+  const underlines = layout.underlines;
   const stack: Frame[] = [];
-  const underlines = new Set<number>();
   let started = false;
   let pending: Pending | undefined;
   let current: ImportedItem | undefined;
   let currentIndent = 0;
   let last: ImportedItem | undefined;
   let topIndent: number | undefined;
+  /** The line before was part of the item being read (no blank line, heading or unread line since). */
+  let blockOpen = false;
+  /** A `Status:` line just read: unindented lines right after it carry its text on. */
+  let lastDetail: { item: ImportedItem; key: string } | undefined;
+  /** A status sub-bullet just read: deeper lines right after it carry it on. */
+  let noteTarget: { item: ImportedItem; indent: number } | undefined;
+  let entry: Entry | undefined;
+  /** Items written before any heading, reported when the mail turns out to have none. */
+  const headless: { line: number; text: string }[] = [];
   const byLabel = new Map<string, ImportedItem>();
   const milestones = new Map<string, ImportedMilestone>();
   /** A sub-item's parent, known when its line is read, used when the (possibly wrapped) item is finished. */
   const pendingParent = new Map<ImportedItem, ImportedItem>();
+  /** Items that carry a prognosis, `* Credit2 hard affinity (fair)`: a bare name under one is its owner. */
+  const withPrognosis = new Set<ImportedItem>();
 
   const section = (): Frame | undefined => stack[stack.length - 1];
   const context = () => {
@@ -225,37 +244,24 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     finishItem(done, problem);
   };
 
-  const nextNonBlank = (index: number): string | undefined => {
-    for (let next = index + 1; next < lines.length; next++) if (lines[next]!.trim() !== "") return lines[next];
-    return undefined;
+  const finishEntry = () => {
+    if (!entry) return;
+    const done = entry;
+    entry = undefined;
+    const made = buildItem({ item: done.item, indent: 0, text: [done.title], noteParts: [], phase: "body", lastLine: done.title }, problem, withPrognosis);
+    if (!made) return;
+    for (const link of done.links) if (made.links.length < LIMITS.listEntries && link.length <= LIMITS.link && !made.links.includes(link)) made.links.push(link);
+    made.note = joinNote(made.note, done.parts.join("; ") || null);
+    addItem(made, done.title);
   };
 
-  const headingAt = (index: number): { level: number; name: string } | undefined => {
-    const line = lines[index]!;
-    const trimmed = line.trim();
-    const equals = EQUALS_HEADING.exec(trimmed);
-    if (equals && !UNDERLINE.test(trimmed)) return { level: equals[1]!.length, name: equals[2]! };
-    const stars = STAR_HEADING.exec(trimmed);
-    if (stars) return { level: stars[1]!.length, name: stars[2]! };
-    const below = lines[index + 1];
-    if (below !== undefined && UNDERLINE.test(below) && trimmed !== "" && !MARKER.test(line) && trimmed.split(/\s+/).length <= 6) {
-      underlines.add(index + 1);
-      return { level: 2, name: trimmed };
-    }
-    const colon = COLON_HEADING.exec(line);
-    if (colon && !DETAIL.test(line) && !/https?:/.test(line)) {
-      const name = colon[1]!.trim();
-      const words = name.split(/\s+/).length;
-      const meaning = headingMeaning(name);
-      if (meaning.kind === "timeline" && words <= 10) return { level: 1, name };
-      if (words <= 4 && (meaning.kind !== "unknown" || MARKER.test(nextNonBlank(index) ?? ""))) return { level: 4, name };
-    }
-    const numbered = NUMBERED_HEADING.exec(line);
-    if (numbered && numbered[2]!.split(/\s+/).length <= 4) {
-      const meaning = headingMeaning(numbered[2]!);
-      if (meaning.kind === "bucket" || meaning.kind === "open" || meaning.kind === "timeline") return { level: 2, name: numbered[2]! };
-    }
-    return undefined;
+  const noteOf = (item: ImportedItem, text: string, glue = "; ") => {
+    const more = text.replace(/^>\s*/, "").replace(/\s+/g, " ").trim();
+    if (!more) return;
+    if (glue === " " && item.note) {
+      const joined = `${item.note} ${more}`;
+      item.note = joined.length > LIMITS.note ? `${joined.slice(0, LIMITS.note - 1)}…` : joined;
+    } else item.note = joinNote(item.note, more);
   };
 
   lines.forEach((line, index) => {
@@ -272,18 +278,26 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         if (result.cycleStart === null) result.cycleStart = addMonths(today, -Number(monthOf[1]));
       }
     }
-    if (line.trim() === "") return;
+    if (line.trim() === "") {
+      blockOpen = false;
+      lastDetail = undefined;
+      noteTarget = undefined;
+      if (entry) entry.paragraph = true;
+      return;
+    }
 
-    const heading = headingAt(index);
-    if (heading) {
+    const found = layout.at[index];
+    if (found?.kind === "heading") {
       finish();
-      const meaning = headingMeaning(heading.name);
+      finishEntry();
+      const meaning = found.preset ?? headingMeaning(found.name);
+      // An indented heading does not close a less indented one of the same shape: `*** Completed ***:` holds `  *** Arm ***:`.
+      while (stack.length > 0 && stack[stack.length - 1]!.level >= found.level && stack[stack.length - 1]!.indent >= found.indent) stack.pop();
       // A grouping nested under a bucket is an area of that bucket, whatever its name.
-      const nested = stack.some((frame) => frame.level < heading.level && (frame.meaning.kind === "bucket" || frame.meaning.kind === "open"));
-      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && heading.name.length <= LIMITS.name ? { kind: "area", area: heading.name } : meaning;
-      while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
-      stack.push({ level: heading.level, name: heading.name, meaning: resolved });
-      result.headings.push({ line: number, name: heading.name, meaning: resolved.kind });
+      const nested = stack.some((frame) => frame.meaning.kind === "bucket" || frame.meaning.kind === "open");
+      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && found.name.length <= LIMITS.name ? { kind: "area", area: found.name } : meaning;
+      stack.push({ level: found.level, indent: found.indent, name: found.name, meaning: resolved });
+      result.headings.push({ line: number, name: found.name, meaning: resolved.kind });
       if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
       started = true;
       if (resolved.kind === "unknown") {
@@ -292,10 +306,29 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       current = undefined;
       last = undefined;
       topIndent = undefined;
+      blockOpen = false;
+      return;
+    }
+    if (found?.kind === "entry") {
+      finish();
+      finishEntry();
+      if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
+      started = true;
+      const { bucket, area, blocker } = context();
+      entry = { item: newItem(bucket, area, blocker, section()?.name ?? null, number), title: found.title, links: [], parts: [], paragraph: true, indent: 0 };
+      return;
+    }
+    if (entry) {
+      readEntryLine(entry, line);
       return;
     }
     const frame = section();
-    if (!frame) return; // Introduction: counted in `intro`, not imported.
+    if (!frame) {
+      // Introduction: counted in `intro`, not imported; a list here is reported if no heading ever comes.
+      const marker = MARKER.exec(line);
+      if (marker && !EMPTY_ITEM.test(marker[5]!.trim())) headless.push({ line: number, text: line });
+      return;
+    }
 
     if (frame.meaning.kind === "timeline") {
       if (/^last updated:/i.test(line.trim())) return;
@@ -319,11 +352,25 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       return;
     }
 
-    const detail = DETAIL.exec(line);
+    const indent = line.length - line.trimStart().length;
+    // `title [` and the link on the lines below, up to the `]` that closes it (`]: 1/3 were merged.`).
+    if (pending && bracketOpen(pending.text) && (/^\s*\]/.test(line) || /^\s*https?:\/\/\S+(?:\s*\].*)?$/.test(line))) {
+      pending.text.push(line.trim());
+      if (line.includes("]")) pending.phase = "body";
+      blockOpen = true;
+      return;
+    }
     const target = pending?.item ?? last;
+    const detail = DETAIL.exec(line) ?? (blockOpen ? UNINDENTED_DETAIL.exec(line) : null);
     if (detail && target) {
       finish();
-      applyDetail(target, detail[1]!.toLowerCase(), detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"));
+      const key = detail[1]!.toLowerCase();
+      // A second `status:` line right below the first carries it on; after other lines it is a part of its own.
+      const carriesOn = lastDetail?.item === target;
+      applyDetail(target, key, detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"), carriesOn);
+      lastDetail = key === "status" || key === "note" || key === "s" ? { item: target, key } : undefined;
+      noteTarget = undefined;
+      blockOpen = true;
       return;
     }
     const quoted = QUOTED_URL.exec(line) ?? BARE_URL.exec(line);
@@ -336,33 +383,47 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         underlines.add(index + 1);
       }
       if (target.links.length < LIMITS.listEntries && url.length <= LIMITS.link) target.links.push(url);
+      if (pending) pending.phase = "body";
+      lastDetail = undefined;
+      blockOpen = true;
       return;
     }
     const marker = MARKER.exec(line);
     if (marker) {
-      const indent = marker[1]!.length;
       const body = marker[5]!;
       const { bucket, area, blocker } = context();
+      lastDetail = undefined;
+      noteTarget = undefined;
       if (EMPTY_ITEM.test(body.trim())) {
         finish();
         result.emptyLists++;
+        blockOpen = false;
         return;
       }
-      if (pending && PROGRESS.test(body) && indent > pending.indent) {
-        pending.noteParts.push(body);
-        return;
-      }
-      if (!pending && last && PROGRESS.test(body) && indent > currentIndent) {
-        last.note = joinNote(last.note, body);
+      // `- 6/12 are merged`, `- new patch series version [v7] was sent`: the state of the item above, not a sub-item.
+      const owner = pending && indent > pending.indent ? pending.item : !pending && last && indent > currentIndent ? last : undefined;
+      if (owner && isStatusNote(body)) {
+        if (pending && owner === pending.item) pending.noteParts.push(body);
+        else noteOf(owner, body);
+        noteTarget = { item: owner, indent };
+        blockOpen = true;
         return;
       }
       finish();
       const isSub = current !== undefined && topIndent !== undefined && indent > topIndent;
+      // `  -  Wei Liu` under `* Xen Boot Order (fair)`: the developer working on it.
+      if (isSub && withPrognosis.has(current!) && namesOnly(body)) {
+        addOwners(current!, body.replace(/\s*<[^>]*>/g, ""));
+        last = current;
+        blockOpen = true;
+        return;
+      }
       if (!isSub && topIndent === undefined && indent > 0 && marker[2] === "-") {
         // ` - x` before any item, with a shallower item after it: a sub-item with no parent.
         let afterIndent = indent;
         for (const candidate of lines.slice(index + 1)) {
-          if (EQUALS_HEADING.test(candidate.trim()) || STAR_HEADING.test(candidate.trim()) || NUMBERED_HEADING.test(candidate) || UNDERLINE.test(candidate)) break;
+          if (NUMBERED_HEADING.test(candidate) || UNDERLINE.test(candidate)) break;
+          if (/^\s*(=|\*\*)/.test(candidate) && candidate.trim().endsWith(candidate.trim()[0]!)) break;
           const next = MARKER.exec(candidate);
           if (next && !EMPTY_ITEM.test(next[5]!.trim())) {
             afterIndent = next[1]!.length;
@@ -371,30 +432,80 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         }
         if (afterIndent < indent) {
           problem(number, line, "a sub-item with no item above it");
+          blockOpen = false;
           return;
         }
       }
       if (topIndent === undefined || (!isSub && indent < topIndent)) topIndent = indent;
       const item = newItem(bucket, area, blocker, frame.name, number);
       if (marker[2] === "+") item.tags.push("+");
-      pending = { item, indent, text: [body], noteParts: [] };
+      pending = { item, indent, text: [body], noteParts: [], phase: "title", lastLine: line };
       if (isSub) pendingParent.set(item, current!);
+      blockOpen = true;
       return;
     }
-    if (pending && (line.length - line.trimStart().length > pending.indent || /^\s*\(.*\)\s*$/.test(line))) {
-      pending.text.push(line.trim());
+    // A line right below a status sub-bullet, deeper than it: the status carries on.
+    if (noteTarget && blockOpen && indent > noteTarget.indent) {
+      if (pending && noteTarget.item === pending.item && pending.noteParts.length > 0) pending.noteParts[pending.noteParts.length - 1] += ` ${line.trim()}`;
+      else noteOf(noteTarget.item, line, " ");
       return;
     }
-    if (last && line.length - line.trimStart().length > currentIndent && /^\s*\(.*\)\s*$/.test(line)) {
-      return void addOwners(last, line.trim().slice(1, -1));
+    // Unindented lines right after `Status:` carry its text on.
+    if (lastDetail && blockOpen) {
+      noteOf(lastDetail.item, line, " ");
+      return;
+    }
+    if (pending) {
+      const deeper = indent > pending.indent;
+      const paren = /^\s*\(.*\)\s*$/.test(line);
+      if (pending.phase === "title" && blockOpen && (wrapped(pending.lastLine) || (paren && deeper))) {
+        // The item's title goes on: its line was wrapped where the mailer broke it.
+        pending.text.push(line.trim());
+        pending.lastLine = line;
+        return;
+      }
+      if (deeper || (blockOpen && pending.phase === "body")) {
+        // Below the title (after its link, `Status:` or a short title): what the mail says of the item.
+        pending.noteParts.push(line.trim().replace(/^>\s*/, ""));
+        pending.phase = "body";
+        blockOpen = true;
+        return;
+      }
+    }
+    if (last && indent > currentIndent) {
+      const paren = /^\s*\((.*)\)\s*$/.exec(line);
+      if (paren && namesOnly(paren[1]!)) {
+        addOwners(last, paren[1]!);
+        return;
+      }
+      noteOf(last, line);
+      blockOpen = true;
+      return;
     }
     finish();
+    blockOpen = false;
     problem(number, line, "not a heading, `* item`, ` - sub-item` or `owner:`/`status:` line", true);
   });
   finish();
+  finishEntry();
+  if (result.headings.length === 0) {
+    // A list with no heading above it: which list it is (finished, open, …) the mail does not say.
+    for (const entryLine of headless) problem(entryLine.line, entryLine.text, "an item with no heading above it, so I cannot tell which list it is in");
+  }
+
+  function addItem(made: ImportedItem, firstLine: string): void {
+    const key = labelKey(made.label);
+    const earlier = byLabel.get(key);
+    if (earlier) {
+      problem(made.line, firstLine, `listed again (first on line ${earlier.line})`);
+      return;
+    }
+    byLabel.set(key, made);
+    result.items.push(made);
+  }
 
   function finishItem(done: Pending, report: typeof problem): void {
-    const made = buildItem(done, report);
+    const made = buildItem(done, report, withPrognosis);
     const parent = pendingParent.get(done.item);
     if (!made) return;
     if (parent) {
@@ -428,7 +539,38 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   return result;
 }
 
-function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string, line: number): ImportedItem {
+/** One entry of a regzbot-style list: its title, then every line of its block until the next entry or heading. */
+interface Entry {
+  item: ImportedItem;
+  title: string;
+  links: string[];
+  /** What the block says, a part per line (wrapped lines joined), for the note. */
+  parts: string[];
+  /** A blank line came since the last part. */
+  paragraph: boolean;
+  indent: number;
+}
+
+/** A line of an entry's block: links are its links, the rest (`By …`, `Introduced in …`, `Fix incoming:` bullets) its note. */
+function readEntryLine(entry: Entry, line: string): void {
+  const indent = line.length - line.trimStart().length;
+  const text = line.trim().replace(/^[*-]\s+/, "");
+  for (const url of text.match(URL) ?? []) {
+    const link = url.replace(/[).,;]+$/, "");
+    if (!entry.links.includes(link)) entry.links.push(link);
+  }
+  const rest = text.replace(URL, "").replace(/\s+/g, " ").trim();
+  if (rest) {
+    if (!entry.paragraph && indent > entry.indent && entry.parts.length > 0) entry.parts[entry.parts.length - 1] += ` ${rest}`;
+    else {
+      entry.parts.push(rest);
+      entry.indent = indent;
+    }
+  }
+  entry.paragraph = false;
+}
+
+function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string | null, line: number): ImportedItem {
   return {
     label: { title: "", qualifier: null, external: false, partial: false },
     bucket: bucket ?? "on-track",
@@ -463,13 +605,24 @@ function trailingOwners(text: string): { rest: string; owners: string[]; done: b
   return { rest: (match[1] ?? "").trim(), owners: names, done };
 }
 
-function buildItem(done: Pending, problem: (line: number, text: string, reason: string) => void): ImportedItem | undefined {
+function buildItem(done: Pending, problem: (line: number, text: string, reason: string) => void, withPrognosis: Set<ImportedItem>): ImportedItem | undefined {
   const item = done.item;
-  let text = done.text.join(" ").replace(/\s+/g, " ").trim();
-  for (const url of text.match(URL) ?? []) if (item.links.length < LIMITS.listEntries && url.length <= LIMITS.link) item.links.push(url.replace(/[).,;]+$/, ""));
-  text = text.replace(URL, "").replace(/\s+/g, " ").trim();
+  let text = joinWrapped(done.text);
+  for (const url of text.match(URL) ?? []) {
+    const link = url.replace(/[).,;\]]+$/, "");
+    if (item.links.length < LIMITS.listEntries && link.length <= LIMITS.link && !item.links.includes(link)) item.links.push(link);
+  }
+  text = text.replace(URL, (url) => url.slice(url.replace(/[).,;\]]+$/, "").length)).replace(/\s+/g, " ").trim();
+  // `title [ link ]: 1/3 were merged.`: the link is taken; what follows the bracket is the item's status.
+  const bracket = /\s*\[\s*\]\s*:?\s*(.*)$/.exec(text);
+  let afterBracket: string | null = null;
+  if (bracket) {
+    afterBracket = bracket[1]!.trim() || null;
+    text = text.slice(0, bracket.index).trim();
+  }
+  text = text.replace(/\s*\[\s*$/, "");
   for (let tag = TAG.exec(text); tag; tag = TAG.exec(text)) {
-    item.tags.push(`[${tag[1]!.toUpperCase()}]`);
+    item.tags.push(`[${tag[1]!.toUpperCase().replace(/\*/g, "")}]`);
     text = text.slice(tag[0].length);
   }
   const patch = PATCH.exec(text);
@@ -486,6 +639,12 @@ function buildItem(done: Pending, problem: (line: number, text: string, reason: 
   if (dash && trailingOwners(dash[1]!)) {
     text = dash[1]!;
     status = dash[2]!;
+  }
+  const prognosis = PROGNOSIS_PAREN.exec(text);
+  if (prognosis) {
+    text = text.slice(0, prognosis.index);
+    setPrognosis(item, prognosis[1]!);
+    withPrognosis.add(item);
   }
   const statusParen = STATUS_PAREN.exec(text);
   if (statusParen) {
@@ -518,6 +677,10 @@ function buildItem(done: Pending, problem: (line: number, text: string, reason: 
     }
   }
   text = text.replace(/(?<![.])[:.]$/, "").trim();
+  if (afterBracket) {
+    item.note = joinNote(item.note, afterBracket);
+    if (DONE_WORD.test(afterBracket)) markDone(item);
+  }
   for (const part of done.noteParts) item.note = joinNote(item.note, part);
   const label = parseItemLabel(text);
   if (!label.title) {
@@ -567,12 +730,19 @@ function labelKey(label: ItemLabel): string {
   return `${label.title.toLowerCase()}\u0000${(label.qualifier ?? "").toLowerCase()}`;
 }
 
-function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void): void {
+function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void, carriesOn = false): void {
   if (key === "status" || key === "note" || key === "s") {
     if (value.length > LIMITS.note) return bad();
-    // Two status lines are one note, as the mail wrapped it.
-    item.note = item.note ? `${item.note} ${value}` : value || null;
+    // Two status lines one below the other are one note, as the mail wrapped it.
+    item.note = item.note ? (carriesOn ? `${item.note} ${value}` : joinNote(item.note, value)) : value || null;
     if (DONE_WORD.test(value)) markDone(item);
+    return;
+  }
+  if (key === "prognosis") {
+    if (value.length > LIMITS.note) return bad();
+    item.note = joinNote(item.note, `prognosis: ${value}`);
+    const word = /^(very poor|[a-z]+)/i.exec(value);
+    if (word && prognosisBucket(word[1]!)) setPrognosis(item, word[1]!, false);
     return;
   }
   if (key === "information from") {
@@ -593,4 +763,64 @@ function applyDetail(item: ImportedItem, key: string, value: string, bad: () => 
     return;
   }
   if (!addOwners(item, value)) bad();
+}
+
+/**
+ * What a prognosis says, as Xen's release managers define it: "done - all done", "good - some last
+ * minute pieces", "ok - patches posted", "fair - still working on it", "poor"; "none - nothing yet"
+ * says nothing of the odds, so it moves nothing.
+ */
+function prognosisBucket(word: string): Bucket | undefined {
+  const lower = word.toLowerCase();
+  if (lower === "done") return "done";
+  if (lower === "excellent" || lower === "good" || lower === "ok") return "on-track";
+  if (lower === "fair") return "fair";
+  if (lower === "poor" || lower === "very poor") return "at-risk";
+  return undefined;
+}
+
+/** A prognosis given by the item itself: its bucket when no bucket heading gave one. */
+function setPrognosis(item: ImportedItem, word: string, note = true): void {
+  if (note) item.note = joinNote(item.note, `prognosis: ${word.toLowerCase()}`);
+  const bucket = prognosisBucket(word);
+  if (bucket && item.bucketSource !== "heading") [item.bucket, item.bucketSource] = [bucket, "status"];
+}
+
+/** The item's lines as one text: a word hyphenated at the end of a line ("self-" / "contained") is joined whole. */
+function joinWrapped(parts: readonly string[]): string {
+  let text = "";
+  for (const part of parts) {
+    const piece = part.trim();
+    if (!piece) continue;
+    text = text === "" ? piece : /[A-Za-z]-$/.test(text) && /^[a-z]/.test(piece) ? `${text}${piece}` : `${text} ${piece}`;
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** The item's text opens a `[` it has not closed yet: its link is on the lines below. */
+function bracketOpen(parts: readonly string[]): boolean {
+  const text = parts[parts.length - 1] ?? "";
+  const all = parts.join(" ");
+  return all.lastIndexOf("[") > all.lastIndexOf("]") && (/\[\s*$/.test(text) || /https?:\/\/\S+\s*$/.test(text));
+}
+
+/** A line the mailer broke: long, or ending in a word or sign that needs what follows. */
+function wrapped(line: string): boolean {
+  const trimmed = line.trimEnd();
+  return trimmed.length >= 60 || /[-,(\[/&]$/.test(trimmed) || /\b(?:and|or|of|for|the|to|a|an|in|on|with|from|by|at|as|into|than|when|is|are|be|plus|via)$/i.test(trimmed);
+}
+
+/** A sub-bullet that says how the item above stands: `- 6/12 are merged`, `- new patch series version [v7] was sent`. */
+function isStatusNote(text: string): boolean {
+  return PROGRESS.test(text) || (STATUS_SENTENCE.test(text) && !PATCH.test(text) && !/^\[/.test(text));
+}
+
+/** "Wei Liu", "Elena Ufimtseva <ufimtseva@example.com>", "Ben & Jan Beulich": people, each named in two words or more. */
+function namesOnly(text: string): boolean {
+  const parts = text
+    .replace(/\s*<[^>]*>/g, "")
+    .split(/\s*,\s*|\s+&\s+|\s+and\s+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.length > 0 && parts.every(looksLikeName) && parts.some((part) => part.split(/\s+/).length >= 2) && parts.every((part) => part.length <= LIMITS.name);
 }

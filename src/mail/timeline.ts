@@ -25,7 +25,8 @@ const BULLET = /^\s*[*\-•]\s/;
 
 export function readTimelineLine(raw: string, number: number, heading: string, asOf: string, seen: ReadonlyMap<string, TimelineMilestone>): TimelineLine {
   const here = WE_ARE_HERE.test(raw);
-  const line = raw.replace(WE_ARE_HERE, "");
+  // "2024.2 'D' virtual PTG ( https://openinfra.dev/ptg/ ): April 8th-12th, 2024": the link is not part of the name, and its colon is not the separator.
+  const line = raw.replace(WE_ARE_HERE, "").replace(/\s*\(\s*https?:\/\/[^\s)]+\s*\)/g, "");
   let name: string | undefined;
   let date: string | undefined;
   let dateText = "";
