@@ -315,7 +315,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
       started = true;
       const { bucket, area, blocker } = context();
-      entry = { item: newItem(bucket, area, blocker, section()?.name ?? null, number), title: found.title, links: [], parts: [], paragraph: true, indent: 0 };
+      entry = { item: newItem(bucket, area, blocker, section()?.name ?? null, number), title: found.title, links: [], parts: [], paragraph: true, indent: 0, last: "text", label: null };
       return;
     }
     if (entry) {
@@ -544,30 +544,74 @@ interface Entry {
   item: ImportedItem;
   title: string;
   links: string[];
-  /** What the block says, a part per line (wrapped lines joined), for the note. */
+  /** What the block says, a part per statement, for the note. */
   parts: string[];
-  /** A blank line came since the last part. */
+  /** A blank line came since the last line. */
   paragraph: boolean;
   indent: number;
+  /** The line before introduced a list (`Fix incoming:`), or was an activity count, a bullet or text. */
+  last: "label" | "bullet" | "activity" | "text";
+  label: string | null;
 }
 
-/** A line of an entry's block: links are its links, the rest (`By …`, `Introduced in …`, `Fix incoming:` bullets) its note. */
+/** "5 days ago, by Oleg Nesterov; thread monitored.": when a posting under an entry was made, relative to the report. */
+const POSTED_AGO = /^(?:\d+ (?:days?|hours?|weeks?|months?) ago|today|yesterday)\b/i;
+
+/**
+ * A line of an entry's block. Its links are the entry's links; `By A and B; 7 days ago; …` says who
+ * reported it, `Introduced in …` where it began, and a list under `Fix incoming:` or `3 patch
+ * postings are associated …:` what is being done; any other line goes into the note as written.
+ * What says only how busy the report was (`Recent activities from: …`, a posting's "2 days ago,
+ * by …") is left out of the note: it is a count, not the state of the entry.
+ */
 function readEntryLine(entry: Entry, line: string): void {
   const indent = line.length - line.trimStart().length;
+  const bullet = /^\s*[*-]\s+/.test(line);
   const text = line.trim().replace(/^[*-]\s+/, "");
   for (const url of text.match(URL) ?? []) {
     const link = url.replace(/[).,;]+$/, "");
     if (!entry.links.includes(link)) entry.links.push(link);
   }
   const rest = text.replace(URL, "").replace(/\s+/g, " ").trim();
-  if (rest) {
-    if (!entry.paragraph && indent > entry.indent && entry.parts.length > 0) entry.parts[entry.parts.length - 1] += ` ${rest}`;
-    else {
-      entry.parts.push(rest);
-      entry.indent = indent;
-    }
-  }
+  const continues = !entry.paragraph && indent > entry.indent && entry.parts.length > 0;
   entry.paragraph = false;
+  if (!rest) return;
+  if (bullet) {
+    entry.parts.push(`${listLabel(entry.label)}${rest}`);
+    entry.last = "bullet";
+    entry.indent = indent;
+    return;
+  }
+  if (continues && (entry.last === "activity" || (entry.last === "bullet" && POSTED_AGO.test(rest)))) return;
+  if (continues && entry.last !== "label") {
+    entry.parts[entry.parts.length - 1] += ` ${rest}`;
+    return;
+  }
+  entry.indent = indent;
+  if (/^recent activities from:/i.test(rest)) {
+    entry.last = "activity";
+    return;
+  }
+  if (rest.endsWith(":")) {
+    entry.label = rest.slice(0, -1);
+    entry.last = "label";
+    return;
+  }
+  const by = /^by (.+?)(?:;|,\s*\d+ \w+ ago|$)/i.exec(rest);
+  const introduced = /^introduced in\s+(.+)$/i.exec(rest);
+  if (by) {
+    const names = [...new Set(by[1]!.split(/\s+and\s+|\s*,\s*/).map((name) => name.trim()).filter(Boolean))];
+    entry.parts.push(`reported by ${names.join(", ")}`);
+  } else if (introduced) entry.parts.push(`introduced in ${introduced[1]}`);
+  else entry.parts.push(rest);
+  entry.last = "text";
+}
+
+/** "Fix incoming" → "fix incoming: ", "3 patch postings are associated with this regression, the latest is this" → "patch: ". */
+function listLabel(label: string | null): string {
+  if (!label) return "";
+  if (/\bpatch(?:es)?\b/i.test(label)) return "patch: ";
+  return `${label.charAt(0).toLowerCase()}${label.slice(1)}: `;
 }
 
 function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string | null, line: number): ImportedItem {

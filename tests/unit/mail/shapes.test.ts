@@ -362,7 +362,7 @@ describe("shapes of regression reports (regzbot)", () => {
     "Thanks for your attention, have a nice day!",
   ].join("\n");
 
-  it("a section framed by `=====` groups the regressions; each is a title underlined by `-----` with its links, and its block is its note", () => {
+  it("a section framed by `=====` groups the regressions; each is a title underlined by `-----` with its links, and its block (reporter, where it began, what is being done) is its note", () => {
     const mail = importMail(report);
     expect(mail.headings.map((heading) => [heading.name, heading.meaning])).toEqual([
       ["current cycle (v6.8.. aka v6.9-rc), culprit identified", "area"],
@@ -380,7 +380,7 @@ describe("shapes of regression reports (regzbot)", () => {
         "https://bugzilla.kernel.org/show_bug.cgi?id=218665",
         "https://git.kernel.org/pub/scm/linux/kernel/git/next/linux-next.git/commit/?id=6677196fb193",
       ],
-      note: "By Friedrich Oslage; 7 days ago; 15 activities, latest 0 days ago.; Introduced in 5797b1c18919 (v6.9-rc1); Recent activities from: Oleg Nesterov (5), Frederic Weisbecker (2), Tejun Heo (2); Fix incoming:; clk: qcom: gdsc: treat optional supplies as optional",
+      note: "reported by Friedrich Oslage; introduced in 5797b1c18919 (v6.9-rc1); fix incoming: clk: qcom: gdsc: treat optional supplies as optional",
     });
     // The closing prose is reported, every line of it.
     expect(mail.problems.map((problem) => problem.line)).toEqual([25, 28]);
