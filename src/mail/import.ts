@@ -488,9 +488,16 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   });
   finish();
   finishEntry();
-  if (result.headings.length === 0) {
+  if (result.headings.length === 0 && result.items.length === 0 && headless.length > 0) {
     // A list with no heading above it: which list it is (finished, open, …) the mail does not say.
+    // Then nothing of the text was read, so every line of it is reported, the list's lines each with that reason.
+    const listed = new Set(headless.map((entryLine) => entryLine.line));
+    lines.forEach((line, index) => {
+      if (line.trim() === "" || listed.has(index + 1) || (index < 6 && /^(subject|date|from|to|cc|message-id):/i.test(line))) return;
+      problem(index + 1, line, "no heading above it", true);
+    });
     for (const entryLine of headless) problem(entryLine.line, entryLine.text, "an item with no heading above it, so I cannot tell which list it is in");
+    result.intro = null;
   }
 
   function addItem(made: ImportedItem, firstLine: string): void {

@@ -173,6 +173,11 @@ describe("the envelope", () => {
     expect(guessTarget("[Xen-devel] Xen 4.19 development update")).toEqual({ project: "xen", release: "4.19" });
     expect(guessTarget("[release] Release countdown for week R-6, September 2-6")).toEqual({});
     expect(guessTarget("Re: [openstack-discuss] 2024.1 schedule")).toEqual({ project: "openstack", release: "2024.1" });
+    // No list tag: the project is the word the subject opens with, right before the version.
+    expect(guessTarget("Xen 4.19 release status tracking list [ April ]")).toEqual({ project: "xen", release: "4.19" });
+    expect(guessTarget("LLVM 15.0.0 Release Schedule")).toEqual({ project: "llvm", release: "15.0.0" });
+    expect(guessTarget("Linux regressions report  for mainline [2024-04-07]")).toEqual({});
+    expect(guessTarget("Status of 4.5 features")).toEqual({ release: "4.5" });
   });
 
   it("an item's own status moves it out of an open list: (believed newly resolved), (not for this release)", () => {
@@ -324,6 +329,7 @@ describe("shapes of the Xen 4.17–4.19 status lists", () => {
     const mail = importMail("Subject: Xen 4.18 release\n\nHi all,\n\n1. Fix the build\n2. Fix the docs\n");
     expect(mail.items).toEqual([]);
     expect(mail.problems.map((problem) => [problem.line, problem.reason])).toEqual([
+      [3, "no heading above it"],
       [5, "an item with no heading above it, so I cannot tell which list it is in"],
       [6, "an item with no heading above it, so I cannot tell which list it is in"],
     ]);
