@@ -7,6 +7,7 @@ import { sortMilestones } from "../plan/schedule.js";
 import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
 import { DETAIL, MARKER, NUMBERED_HEADING, readLayout, UNDERLINE } from "./layout.js";
 import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
+import { proseMilestones, type ProseLine } from "./prose-dates.js";
 
 /**
  * Reads a release-status mail's body: headings in the forms release managers use (`== X ==`,
@@ -540,6 +541,22 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     currentIndent = done.indent;
     last = made;
   }
+
+  // Dates the mail gives in its prose ("The hard code freeze date will be … Fri Oct 6, 2023."): the introduction and the prose it did not read.
+  const proseLines = new Set(result.problems.filter((entryProblem) => entryProblem.prose).map((entryProblem) => entryProblem.line));
+  const introTo = result.headings.length === 0 && result.items.length === 0 ? lines.length : (result.intro?.to ?? 0);
+  const paragraphs: ProseLine[][] = [];
+  let paragraph: ProseLine[] = [];
+  lines.forEach((line, index) => {
+    const eligible = line.trim() !== "" && (index < introTo || proseLines.has(index + 1)) && !(index < 6 && /^(subject|date|from|to|cc|message-id):/i.test(line));
+    if (eligible) paragraph.push({ line: index + 1, text: line });
+    else if (paragraph.length > 0) {
+      paragraphs.push(paragraph);
+      paragraph = [];
+    }
+  });
+  if (paragraph.length > 0) paragraphs.push(paragraph);
+  for (const milestone of proseMilestones(paragraphs, today, milestones)) milestones.set(milestone.key, milestone);
 
   result.milestones = sortMilestones([...milestones.values()]) as ImportedMilestone[];
   result.problems.sort((a, b) => a.line - b.line);

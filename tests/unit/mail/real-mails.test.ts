@@ -146,13 +146,15 @@ describe("Linux regressions report for mainline [2024-04-07]", () => {
 });
 
 describe("OpenStack 2024.1 Caracal release countdown", () => {
-  it("reads the upcoming deadlines with their years; the prose sections are reported, not imported", async () => {
+  it("reads the upcoming deadlines with their years, and the feature freeze the prose gives; the prose sections are reported, not imported", async () => {
     const mail = await imported("openstack-caracal-countdown.txt");
     expect(mail.items).toEqual([]);
     expect(mail.milestones.map((milestone) => [milestone.label, milestone.date])).toEqual([
       ["Non-client library freeze", "2024-02-22"],
       ["Client library freeze", "2024-02-29"],
       ["Caracal-3 milestone", "2024-02-29"],
+      // "Deliverables following a cycle-with-rc model … observe a Feature freeze on that same date, February 29th, 2024."
+      ["Feature freeze", "2024-02-29"],
       ["2024.1 Caracal final release", "2024-04-03"],
       ["2024.2 'D' virtual PTG", "2024-04-08"],
     ]);

@@ -445,3 +445,41 @@ describe("negated bucket words", () => {
     expect(headingMeaning(name).kind).toBe("open");
   });
 });
+
+describe("milestones in a sentence", () => {
+  it("a sentence naming one milestone and one date gives that milestone, the year from the mail's Date when left out", () => {
+    const mail = importMail(
+      [
+        "Subject: Xen 4.18 release: Reminder about code freeze",
+        "Date: Mon, 25 Sep 2023 01:25:16 +0000",
+        "",
+        "This is the reminder that we are currently in code freeze. The hard code",
+        "freeze date will be in two weeks, i.e. Fri Oct 6, 2023.",
+        "",
+        "The planned date for 4.18 rc1 is this Friday, i.e. Sep 29.",
+        "",
+        "== Open ==",
+        "* Something",
+      ].join("\n"),
+    );
+    expect(mail.milestones.map((milestone) => [milestone.key, milestone.date, milestone.line])).toEqual([
+      ["rc1", "2023-09-29", 7],
+      ["hard-code-freeze", "2023-10-06", 5],
+    ]);
+  });
+
+  it("leaves a sentence with two milestones or no date alone, and does not override the timeline", () => {
+    const mail = importMail(
+      [
+        "Deliverables need to produce a first release candidate before RC1 deadline (March 14th, 2024).",
+        "We are now in code freeze.",
+        "The bar will rise until the May 6th code freeze.",
+        "",
+        "= Timeline =",
+        "* Code freezing point: 15 April 2013",
+      ].join("\n"),
+      "2013-04-16",
+    );
+    expect(mail.milestones.map((milestone) => [milestone.key, milestone.date])).toEqual([["code-freeze", "2013-04-15"]]);
+  });
+});
