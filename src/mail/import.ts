@@ -108,7 +108,7 @@ const TAG = /^\[\s*(CHECK|BUG|BUG\(\?\)|\*?NEW\*?|REGRESSION|FIXED)\s*\]\s*/i;
 /** A patch series' subject tag: `[PATCH v5 00/14]`, `[XEN v6 0/3]`, `[v2,1/4]`, `[RFC XEN PATCH v6 0/5]`. */
 const PATCH = /^\[(?=[^\]]*(?:\bPATCH\b|\bRFC\b|\bv\d+\b|\b\d+\/\d+\b))[^\]]{1,60}\]\s*/i;
 /** "was sent", "were merged", "have been merged already": a sub-bullet that says where the item above stands. */
-const STATUS_SENTENCE = /\b(?:was|were|is|are|has been|have been|got|gets?)\s+(?:\w+\s+){0,2}?(?:sent|merged|posted|committed|applied|reviewed|acked|pushed|released|reverted|rebased|resent|picked up|queued|dropped)\b/i;
+const STATUS_SENTENCE = /\b(?:was|were|is|are|be|being|has been|have been|got|gets?)\s+(?:\w+\s+){0,2}?(?:sent|merged|posted|committed|applied|reviewed|acked|pushed|released|reverted|rebased|resent|picked up|queued|dropped)\b/i;
 /** A prognosis in the item's title, as Xen 4.5 and 4.6 updates give it: `* Xen Boot Order (fair)`. */
 const PROGNOSIS_PAREN = /\s*\((none|fair|ok|good|done|excellent|poor|very poor)\)\s*$/i;
 const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
@@ -214,6 +214,8 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   /** A status sub-bullet just read: deeper lines right after it carry it on. */
   let noteTarget: { item: ImportedItem; indent: number } | undefined;
   let entry: Entry | undefined;
+  /** A note line of an item ending in ":" ("patches were merged to staging:"): the bullets right below it are what it lists. */
+  let detailList: { item: ImportedItem; indent: number } | undefined;
   /** Items written before any heading, reported when the mail turns out to have none. */
   const headless: { line: number; text: string }[] = [];
   const byLabel = new Map<string, ImportedItem>();
@@ -283,6 +285,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       blockOpen = false;
       lastDetail = undefined;
       noteTarget = undefined;
+      detailList = undefined;
       if (entry) entry.paragraph = true;
       return;
     }
@@ -361,6 +364,13 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       blockOpen = true;
       return;
     }
+    // A `]:` left after the link, its `[` missing (`* [PATCH v8 00/17] title` / link / `]:`): what follows it is the status.
+    const closing = /^\s*\]\s*:?\s*(.*)$/.exec(line);
+    if (pending && closing && blockOpen) {
+      if (closing[1]) pending.noteParts.push(closing[1]);
+      pending.phase = "body";
+      return;
+    }
     const target = pending?.item ?? last;
     const detail = DETAIL.exec(line) ?? (blockOpen ? UNINDENTED_DETAIL.exec(line) : null);
     if (detail && target) {
@@ -403,6 +413,15 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       }
       // `- 6/12 are merged`, `- new patch series version [v7] was sent`: the state of the item above, not a sub-item.
       const owner = pending && indent > pending.indent ? pending.item : !pending && last && indent > currentIndent ? last : undefined;
+      if (owner && detailList && detailList.item === owner && blockOpen && indent >= detailList.indent) {
+        if (pending && owner === pending.item && pending.noteParts.length > 0) {
+          const lastPart = pending.noteParts[pending.noteParts.length - 1]!;
+          pending.noteParts[pending.noteParts.length - 1] = `${lastPart}${lastPart.endsWith(":") ? " " : "; "}${body}`;
+        } else noteOf(owner, body, owner.note?.endsWith(":") ? " " : "; ");
+        blockOpen = true;
+        return;
+      }
+      detailList = undefined;
       if (owner && isStatusNote(body)) {
         if (pending && owner === pending.item) pending.noteParts.push(body);
         else noteOf(owner, body);
@@ -469,6 +488,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         // Below the title (after its link, `Status:` or a short title): what the mail says of the item.
         pending.noteParts.push(line.trim().replace(/^>\s*/, ""));
         pending.phase = "body";
+        if (line.trim().endsWith(":")) detailList = { item: pending.item, indent };
         blockOpen = true;
         return;
       }

@@ -483,3 +483,35 @@ describe("milestones in a sentence", () => {
     expect(mail.milestones.map((milestone) => [milestone.key, milestone.date])).toEqual([["code-freeze", "2013-04-15"]]);
   });
 });
+
+describe("more of the Xen 4.19 tracking lists", () => {
+  it("a `]:` whose `[` is missing, a note line ending in `:` with the bullets it lists, and `- … required to be merged` as status", () => {
+    const mail = importMail(
+      [
+        "*** RISC-V ***:",
+        "  * [PATCH v8 00/17] Enable build of full Xen for RISC-V",
+        "https://lore.kernel.org/xen-devel/cover.1713347222.git.oleksii.kurochko@gmail.com/",
+        "]:",
+        "    - several patches were merged",
+        "",
+        "  * [PATCH 0/7] xen/trace: Treewide API cleanup [",
+        "https://patchew.org/Xen/20240318163552.3808695-1-andrew.cooper3@citrix.com/",
+        "]:",
+        "    patches were merged to staging:",
+        "     - [PATCH 3/7] xen/rt: Clean up trace handling",
+        "     - [PATCH 4/7] xen/sched: Clean up trace handling",
+        "",
+        "  * [PATCH v6 00/8] xen/spinlock: make recursive spinlocks a dedicated",
+        "type [ https://patchew.org/Xen/20240327152229.25847-1-jgross@suse.com/",
+        "]:",
+        "    - only one patch required to be merged:",
+      ].join("\n"),
+    );
+    expect(mail.problems).toEqual([]);
+    expect(mail.items.map((item) => [item.label.title, item.note, item.children.length, item.links.length])).toEqual([
+      ["Enable build of full Xen for RISC-V", "several patches were merged", 0, 1],
+      ["xen/trace: Treewide API cleanup", "patches were merged to staging: [PATCH 3/7] xen/rt: Clean up trace handling; [PATCH 4/7] xen/sched: Clean up trace handling", 0, 1],
+      ["xen/spinlock: make recursive spinlocks a dedicated type", "only one patch required to be merged:", 0, 1],
+    ]);
+  });
+});
