@@ -3,7 +3,7 @@ import { cleanTyped } from "../util/typed-text.js";
 import { addMonths } from "../util/dates.js";
 import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
-import { sortMilestones } from "../plan/schedule.js";
+import { sortMilestones, STANDARD_MILESTONES } from "../plan/schedule.js";
 import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
 import { DETAIL, MARKER, NUMBERED_HEADING, readLayout, UNDERLINE } from "./layout.js";
 import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
@@ -198,7 +198,10 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   }
   const today = result.asOf ?? opts.today ?? new Date().toISOString().slice(0, 10);
 
-  const layout = readLayout(lines);
+  const layout = readLayout(lines, (line) => {
+    const read = readTimelineLine(line, 0, "", today, new Map());
+    return read.kind === "milestone" && isStandardMilestone(read.milestone.key);
+  });
   const underlines = layout.underlines;
   const stack: Frame[] = [];
   let started = false;
@@ -581,6 +584,11 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   result.milestones = sortMilestones([...milestones.values()]) as ImportedMilestone[];
   result.problems.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/** A milestone every release has (feature freeze, code freeze, RC2, …), not one a mail names for itself. */
+function isStandardMilestone(key: string): boolean {
+  return /^rc\d+$/.test(key) || STANDARD_MILESTONES.some((standard) => standard.key === key);
 }
 
 /** One entry of a regzbot-style list: its title, then every line of its block until the next entry or heading. */

@@ -48,7 +48,12 @@ const SENTENCE = /^\s{0,2}([A-Za-z(][^:]{8,160}):\s*$/;
 const words = (text: string) => text.trim().split(/\s+/).length;
 const indentOf = (line: string) => line.length - line.trimStart().length;
 
-export function readLayout(lines: readonly string[]): Layout {
+/**
+ * `isMilestone(line)`: whether a line reads as a timeline line naming a standard milestone
+ * (`- Feature freeze      Fri Jun 2, 2023`); a section of several such lines is the timeline,
+ * whatever its heading says ("** Proposed option: Wed Aug 2, 2023 **").
+ */
+export function readLayout(lines: readonly string[], isMilestone: (line: string) => boolean = () => false): Layout {
   const underlines = new Set<number>();
   // The next non-blank line after each line, found in one pass so a long run of blank lines costs nothing.
   const next = new Int32Array(lines.length + 1).fill(-1);
@@ -116,7 +121,7 @@ export function readLayout(lines: readonly string[]): Layout {
     if (item?.kind === "entry") inEntry = true;
     else if (item?.kind === "heading") inEntry = false;
   }
-  settleMeanings(at);
+  settleMeanings(at, lines, isMilestone);
   return { at, underlines };
 }
 
@@ -133,17 +138,23 @@ const AREA_CHARS = 40;
 
 /**
  * Headings whose meaning the rest of the mail gives: one that is not a bucket, an area or the
- * timeline is an area when it holds entries (regzbot's "current cycle (v6.8.. aka v6.9-rc), culprit
+ * timeline is the timeline when two or more of its lines are standard milestones with a date, an
+ * area when it holds entries (regzbot's "current cycle (v6.8.. aka v6.9-rc), culprit
  * identified"), or when it is short and written in the same shape and level as a heading that
  * names a known area (`** Automation **` beside `** Arm **:`).
  */
-function settleMeanings(at: readonly (LayoutHeading | LayoutEntry | undefined)[]): void {
+function settleMeanings(at: readonly (LayoutHeading | LayoutEntry | undefined)[], lines: readonly string[], isMilestone: (line: string) => boolean): void {
   const headings = at.filter((item): item is LayoutHeading => item?.kind === "heading");
   const areaShapes = new Set(headings.filter((heading) => headingMeaning(heading.name).kind === "area").map((heading) => `${heading.shape}${heading.level}`));
   const holdsEntries = new Set<LayoutHeading>();
   const open: LayoutHeading[] = [];
-  for (const item of at) {
-    if (!item) continue;
+  const milestoneLines = new Map<LayoutHeading, number>();
+  at.forEach((item, index) => {
+    if (!item) {
+      const top = open[open.length - 1];
+      if (top && lines[index]!.trim() !== "" && isMilestone(lines[index]!)) milestoneLines.set(top, (milestoneLines.get(top) ?? 0) + 1);
+      return;
+    }
     if (item.kind === "heading") {
       while (open.length > 0 && open[open.length - 1]!.level >= item.level && open[open.length - 1]!.indent >= item.indent) open.pop();
       open.push(item);
@@ -151,11 +162,12 @@ function settleMeanings(at: readonly (LayoutHeading | LayoutEntry | undefined)[]
       const top = open[open.length - 1];
       if (top) holdsEntries.add(top);
     }
-  }
+  });
   for (const heading of headings) {
     if (heading.preset) continue;
     if (headingMeaning(heading.name).kind !== "unknown") continue;
     if (holdsEntries.has(heading)) heading.preset = { kind: "area", area: heading.name };
+    else if ((milestoneLines.get(heading) ?? 0) >= 2) heading.preset = { kind: "timeline" };
     else if (areaShapes.has(`${heading.shape}${heading.level}`) && words(heading.name) <= AREA_WORDS && heading.name.length <= AREA_CHARS && !isKnownArea(heading.name)) {
       heading.preset = { kind: "area", area: heading.name };
     }

@@ -515,3 +515,35 @@ describe("more of the Xen 4.19 tracking lists", () => {
     ]);
   });
 });
+
+describe("a schedule under a heading that does not say so", () => {
+  it("a section whose lines are standard milestones with dates is the timeline (Xen 4.18's proposed schedule)", () => {
+    const mail = importMail(
+      [
+        "Following the 8-month release cycle, below is the proposed release schedule.",
+        "",
+        "** Proposed option: Wed Aug 2, 2023 **",
+        "(+8 months from Xen 4.17 release)",
+        "",
+        "- Last posting date          Fri May 12, 2023 (+6 weeks from now)",
+        "",
+        "Patches adding new features are expected to be posted by this date.",
+        "",
+        "- Feature freeze             Fri Jun 2, 2023 (+3 weeks from Last posting date)",
+        "- Final commits              Fri Jul 28, 2023 (+2 weeks from Hard code freeze)",
+        "- Release                    Wed Aug 2, 2023",
+      ].join("\n"),
+      "2023-04-03",
+    );
+    expect(mail.cycleMonths).toBe(8);
+    expect(mail.headings).toEqual([{ line: 3, name: "Proposed option: Wed Aug 2, 2023", meaning: "timeline" }]);
+    expect(mail.milestones.map((milestone) => [milestone.label, milestone.date])).toEqual([
+      ["Last posting date", "2023-05-12"],
+      ["Feature freeze", "2023-06-02"],
+      ["Final commits", "2023-07-28"],
+      ["Release", "2023-08-02"],
+    ]);
+    // One milestone alone does not make a section the timeline.
+    expect(importMail("** Plans **\n\n- Feature freeze   Fri Jun 2, 2023\n", "2023-04-03").headings[0]!.meaning).toBe("unknown");
+  });
+});
