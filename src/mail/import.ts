@@ -435,7 +435,8 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       finish();
       const isSub = current !== undefined && topIndent !== undefined && indent > topIndent;
       // `  -  Wei Liu` under `* Xen Boot Order (fair)`: the developer working on it.
-      if (isSub && withPrognosis.has(current!) && namesOnly(body)) {
+      // Under an item of a mail that writes prognoses, as the 4.5 and 4.6 updates do (their finished items lose theirs).
+      if (isSub && (withPrognosis.has(current!) || withPrognosis.size > 0) && namesOnly(body)) {
         addOwners(current!, body.replace(/\s*<[^>]*>/g, ""));
         last = current;
         blockOpen = true;

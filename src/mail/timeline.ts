@@ -17,7 +17,7 @@ export type TimelineLine =
   | { kind: "milestone"; milestone: TimelineMilestone; here: boolean }
   | { kind: "problem"; reason: string; prose: boolean; here: string | null };
 
-const WE_ARE_HERE = /\s*(?:<+=*|<<)\s*we are here\b.*$/i;
+const WE_ARE_HERE = /\s*(?:<+[=-]*|<<)\s*we are here\b.*$/i;
 const TIMELINE_COLON = /^\s*(?:[*\-•]\s+)?(.+?)\s*:\s+(.+)$/;
 const TIMELINE_DASHES = /^\s*(?:[*\-•]\s+)?(.+?)\s+(?:--|—|–)\s+(.+)$/;
 const TIMELINE_COLUMNS = /^\s*(?:[*\-•]\s+)?(.+?)\s{2,}(\S.*)$/;

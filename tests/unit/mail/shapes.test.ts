@@ -418,6 +418,19 @@ describe("shapes of the Xen 4.4–4.6 development updates", () => {
     expect(mail.items.map((item) => [item.bucket, item.owners, item.children.length])).toEqual([[bucket, ["Elena Ufimtseva"], 0]]);
   });
 
+  it("in a mail that writes prognoses, a bare name under a finished item (which has lost its prognosis) is its owner too; `<--- We are here` says where the release stands", () => {
+    const mail = importMail(
+      ["= Timeline =", "* Feature freeze: 10 Jul 2015 <--- We are here", "", "== Hypervisor ==", "*  Alternate p2m support (fair)", "   -  Ed White", "", "== Completed ==", "*  Credit2 hard affinity", "   -  Justin Weaver"].join("\n"),
+      "2015-04-13",
+    );
+    expect(mail.problems).toEqual([]);
+    expect(mail.current).toEqual({ line: 2, text: "Feature freeze", milestone: "feature-freeze" });
+    expect(mail.items.map((item) => [item.label.title, item.bucket, item.owners, item.children.length])).toEqual([
+      ["Alternate p2m support", "fair", ["Ed White"], 0],
+      ["Credit2 hard affinity", "done", ["Justin Weaver"], 0],
+    ]);
+  });
+
   it("a name under an item with no prognosis is a sub-item, as before", () => {
     const mail = importMail(["== Open ==", "* Default to QEMU upstream", " - Linux Stubdom"].join("\n"));
     expect(mail.items[0]!.children.map((child) => child.label.title)).toEqual(["Linux Stubdom"]);
