@@ -213,12 +213,14 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   /** The line before was part of the item being read (no blank line, heading or unread line since). */
   let blockOpen = false;
   /** A `Status:` line just read: unindented lines right after it carry its text on. */
-  let lastDetail: { item: ImportedItem; key: string } | undefined;
+  let lastDetail: { item: ImportedItem; key: string; line: string } | undefined;
   /** A status sub-bullet just read: deeper lines right after it carry it on. */
   let noteTarget: { item: ImportedItem; indent: number } | undefined;
   let entry: Entry | undefined;
   /** A note line of an item ending in ":" ("patches were merged to staging:"): the bullets right below it are what it lists. */
   let detailList: { item: ImportedItem; indent: number } | undefined;
+  /** The note line just read under an item: a line right below at the same indent is the same paragraph, wrapped. */
+  let noteLine: { item: ImportedItem; indent: number } | undefined;
   /** Items written before any heading, reported when the mail turns out to have none. */
   const headless: { line: number; text: string }[] = [];
   const byLabel = new Map<string, ImportedItem>();
@@ -289,6 +291,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       lastDetail = undefined;
       noteTarget = undefined;
       detailList = undefined;
+      noteLine = undefined;
       if (entry) entry.paragraph = true;
       return;
     }
@@ -382,7 +385,7 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       // A second `status:` line right below the first carries it on; after other lines it is a part of its own.
       const carriesOn = lastDetail?.item === target;
       applyDetail(target, key, detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"), carriesOn);
-      lastDetail = key === "status" || key === "note" || key === "s" ? { item: target, key } : undefined;
+      lastDetail = key === "status" || key === "note" || key === "s" ? { item: target, key, line } : undefined;
       noteTarget = undefined;
       blockOpen = true;
       return;
@@ -476,7 +479,9 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     }
     // Unindented lines right after `Status:` carry its text on.
     if (lastDetail && blockOpen) {
-      noteOf(lastDetail.item, line, " ");
+      // Wrapped where the mailer broke it, the status goes on; after a short one, a line of its own.
+      noteOf(lastDetail.item, line.trim(), wrapped(lastDetail.line) ? " " : "; ");
+      lastDetail.line = line;
       return;
     }
     if (pending) {
@@ -490,7 +495,11 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       }
       if (deeper || (blockOpen && pending.phase === "body")) {
         // Below the title (after its link, `Status:` or a short title): what the mail says of the item.
-        pending.noteParts.push(line.trim().replace(/^>\s*/, ""));
+        const text = line.trim();
+        if (blockOpen && noteLine?.item === pending.item && noteLine.indent === indent && !text.startsWith(">") && pending.noteParts.length > 0) {
+          pending.noteParts[pending.noteParts.length - 1] += ` ${text}`;
+        } else pending.noteParts.push(text.replace(/^>\s*/, ""));
+        noteLine = { item: pending.item, indent };
         pending.phase = "body";
         if (line.trim().endsWith(":")) detailList = { item: pending.item, indent };
         blockOpen = true;
@@ -503,7 +512,10 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         addOwners(last, paren[1]!);
         return;
       }
-      noteOf(last, line);
+      const text = line.trim();
+      const sameParagraph = blockOpen && noteLine?.item === last && noteLine.indent === indent && !text.startsWith(">");
+      noteOf(last, text, sameParagraph ? " " : "; ");
+      noteLine = { item: last, indent };
       blockOpen = true;
       return;
     }
@@ -813,11 +825,14 @@ function joinNote(note: string | null, more: string | null): string | null {
   return joined.length > LIMITS.note ? `${joined.slice(0, LIMITS.note - 1)}…` : joined;
 }
 
+/** `owner: ?`, `owner: TBD`, `owner: none`: nobody is named. */
+const NO_OWNER = /^(?:\?+|tbd|tba|none|nobody|no one|unknown|n\/a|-+)$/i;
+
 function addOwners(item: ImportedItem, value: string): boolean {
   const owners = value
     .split(/\s*,\s*|\s+&\s+|\s+and\s+/)
     .map((name) => name.trim())
-    .filter(Boolean);
+    .filter((name) => name !== "" && !NO_OWNER.test(name));
   if (owners.some((name) => name.length > LIMITS.name) || item.owners.length + owners.length > LIMITS.listEntries) return false;
   for (const owner of owners) if (!item.owners.includes(owner)) item.owners.push(owner);
   return true;

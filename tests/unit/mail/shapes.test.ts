@@ -560,3 +560,29 @@ describe("a schedule under a heading that does not say so", () => {
     expect(importMail("** Plans **\n\n- Feature freeze   Fri Jun 2, 2023\n", "2023-04-03").headings[0]!.meaning).toBe("unknown");
   });
 });
+
+describe("the Xen 4.3 updates' items", () => {
+  it("`owner: ?` names nobody; a paragraph below an item is one note, wrapped lines joined; a line after a short `status:` is a part of its own", () => {
+    const mail = importMail(
+      [
+        "== Bugs ==",
+        "* xl, compat mode, and older kernels",
+        "  owner: ?",
+        "  Many older 32-bit PV kernels that can run on a 64-bit hypervisor with",
+        "  xend do not work when started with xl.",
+        "  > Ian J investigating",
+        "",
+        "== Not yet complete ==",
+        "* Default to QEMU upstream",
+        "  - qemu-based stubdom (Linux or BSD libc)",
+        "    owner: anthony@citrix",
+        "    status: in progress",
+        "    qemu-upstream needs a more fully-featured libc than exists in",
+        "    minios.",
+      ].join("\n"),
+    );
+    expect(mail.problems).toEqual([]);
+    expect(mail.items[0]).toMatchObject({ owners: [], note: "Many older 32-bit PV kernels that can run on a 64-bit hypervisor with xend do not work when started with xl.; Ian J investigating" });
+    expect(mail.items[1]!.children[0]).toMatchObject({ owners: ["anthony@citrix"], note: "in progress; qemu-upstream needs a more fully-featured libc than exists in minios." });
+  });
+});
