@@ -28,11 +28,13 @@ const TIMELINE = /\b(timeline|time line|schedule|dates|deadlines)\b/i;
 function bucketWords(text: string): { bucket?: Bucket; open?: boolean; blocker?: boolean } | undefined {
   const lower = text.toLowerCase();
   if (/not for (this|the) release|\bpost[- ]\d|next release/.test(lower)) return { bucket: "deferred" };
+  // "Not yet complete" (Xen 4.3's updates) is the open list, not the finished one.
+  if (/\bnot (?:yet )?(?:complete|completed|done|finished|merged|fixed)\b|\bincomplete\b|\bunfinished\b|\bunresolved\b/.test(lower)) return { open: true };
   const known = bucketFromHeading(text);
   if (known) return { bucket: known };
   if (/\bmerged\b|\bclosed\b|\bresolved\b|\bfixed\b|\bcommitted\b|\bfinished\b/.test(lower)) return { bucket: "done" };
-  if (/\bblockers?\b|\bblocking\b/.test(lower)) return { open: true, blocker: true };
-  if (/\bopen\b|in[- ]progress|\bbacklog\b|nice to have|\btodo\b|\bwork items?\b|\bfeatures?\b|\bitems\b/.test(lower)) return { open: true };
+  if (/\bblockers?\b|\bblocking\b|\b(?:release[- ])?critical\b/.test(lower)) return { open: true, blocker: true };
+  if (/\bopen\b|in[- ]progress|\bbacklog\b|nice to have|\btodo\b|\bwork items?\b|\bfeatures?\b|\bitems\b|\bbugs?\b|\bissues\b|\bregressions?\b/.test(lower)) return { open: true };
   return undefined;
 }
 

@@ -48,15 +48,17 @@ export const MAX_IMPORT_FEATURES = 5_000;
 const TOPIC_TAGS = new Set(["release", "ptl", "all", "patch", "rfc"]);
 const LIST_TAG = /^(?:re:\s*)?\[([A-Za-z0-9_.-]+?)(?:-(?:devel|dev|users|announce|discuss))?\]/i;
 
-/** "[Xen-devel] 4.3 Planning: Taking stock" → project xen, release 4.3. */
+/** "[Xen-devel] 4.3 Planning: Taking stock" → project xen, release 4.3; "Xen 4.19 release status" → xen 4.19. */
 export function guessTarget(subject: string | null): { project?: string; release?: string } {
   if (!subject) return {};
   const tag = LIST_TAG.exec(subject);
   // "[release]" and "[ptl]" are OpenStack topic tags, not a project.
   const list = tag && !TOPIC_TAGS.has(tag[1]!.toLowerCase()) ? tag : null;
   const version = /\b(\d+(?:\.\d+)+)\b/.exec(subject);
+  // No list tag: "Xen 4.19 release status …", "LLVM 15.0.0 Release Schedule": the word the subject opens with, right before the version.
+  const named = list ? null : /^(?:re:\s*)?(?:\[[^\]]*\]\s*)*([A-Za-z][A-Za-z0-9_-]+)\s+\d+(?:\.\d+)+\b/i.exec(subject);
   return {
-    ...(list ? { project: list[1]!.toLowerCase() } : {}),
+    ...(list ? { project: list[1]!.toLowerCase() } : named ? { project: named[1]!.toLowerCase() } : {}),
     ...(version ? { release: version[1]! } : {}),
   };
 }

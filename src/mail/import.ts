@@ -3,9 +3,11 @@ import { cleanTyped } from "../util/typed-text.js";
 import { addMonths } from "../util/dates.js";
 import { LIMITS } from "../model/schema.js";
 import { parseItemLabel, type ItemLabel } from "../plan/labels.js";
-import { sortMilestones } from "../plan/schedule.js";
+import { sortMilestones, STANDARD_MILESTONES } from "../plan/schedule.js";
 import { headingMeaning, isKnownArea, type HeadingMeaning } from "./headings.js";
+import { DETAIL, MARKER, NUMBERED_HEADING, readLayout, UNDERLINE } from "./layout.js";
 import { readTimelineLine, type TimelineMilestone } from "./timeline.js";
+import { proseMilestones, type ProseLine } from "./prose-dates.js";
 
 /**
  * Reads a release-status mail's body: headings in the forms release managers use (`== X ==`,
@@ -88,13 +90,8 @@ export interface ImportedMail {
 
 export const MAX_IMPORT_BYTES = 2_000_000;
 
-const EQUALS_HEADING = /^(={1,4})\s*(.+?)\s*\1\s*$/;
-const STAR_HEADING = /^(\*{2,3})\s*(.+?)\s*\1\s*:?\s*$/;
-const UNDERLINE = /^\s*(-{3,}|={3,})\s*$/;
-const COLON_HEADING = /^\s{0,2}([A-Za-z][^:]{0,60}):\s*$/;
-const NUMBERED_HEADING = /^(\d{1,2})[.)]\s+(\S.*?)\s*:?$/;
-const MARKER = /^(\s*)(?:([*\-+•])|(\d{1,2})[.)]|([A-Z])\.)\s+(.*\S)\s*$/;
-const DETAIL = /^\s+(owners?|status|note|probability|who|information from|s|o|e|p)\s*:\s*(.*)$/i;
+/** `Status: …` with no indent, read as a detail when it follows an item's lines directly. */
+const UNINDENTED_DETAIL = /^(owners?|status|note|probability|prognosis|information from)\s*:\s*(.*)$/i;
 const URL = /\bhttps?:\/\/\S+/g;
 const QUOTED_URL = /^\s*>\s*(https?:\/\/\S+)\s*$/;
 const BARE_URL = /^\s*(https?:\/\/\S+)\s*$/;
@@ -106,8 +103,14 @@ const CYCLE = /\b(\d{1,2})[- ]months?\s+(?:release|schedule|cycle|development)/i
 const MONTHS_INTO = /\b(\d{1,2})\s+months?\s+into\b/i;
 /** "Month 4 of 9": how Stocktake's own export says it. */
 const MONTH_OF = /\bmonth (\d{1,2}) of (?:a )?(\d{1,2})\b/i;
-const TAG = /^\[(CHECK|BUG|BUG\(\?\)|NEW|\*NEW\*|REGRESSION|FIXED)\]\s*/i;
-const PATCH = /^\[(?:[^\]]*\s)?PATCH(?:\s[^\]]*)?\]\s*/i;
+/** `[CHECK]`, `[BUG]`, regzbot's `[ *NEW* ]`. */
+const TAG = /^\[\s*(CHECK|BUG|BUG\(\?\)|\*?NEW\*?|REGRESSION|FIXED)\s*\]\s*/i;
+/** A patch series' subject tag: `[PATCH v5 00/14]`, `[XEN v6 0/3]`, `[v2,1/4]`, `[RFC XEN PATCH v6 0/5]`. */
+const PATCH = /^\[(?=[^\]]*(?:\bPATCH\b|\bRFC\b|\bv\d+\b|\b\d+\/\d+\b))[^\]]{1,60}\]\s*/i;
+/** "was sent", "were merged", "have been merged already": a sub-bullet that says where the item above stands. */
+const STATUS_SENTENCE = /\b(?:was|were|is|are|be|being|has been|have been|got|gets?)\s+(?:\w+\s+){0,2}?(?:sent|merged|posted|committed|applied|reviewed|acked|pushed|released|reverted|rebased|resent|picked up|queued|dropped)\b/i;
+/** A prognosis in the item's title, as Xen 4.5 and 4.6 updates give it: `* Xen Boot Order (fair)`. */
+const PROGNOSIS_PAREN = /\s*\((none|fair|ok|good|done|excellent|poor|very poor)\)\s*$/i;
 const DONE_WORD = /^(done|merged|committed|completed?|finished|in tree|fixed)\b/i;
 /** `DONE`, `DONE for 4.2` in an owner list: written in capitals, so "Done Right" stays a name. */
 const DONE_MARK = /^(DONE|MERGED|COMMITTED|FIXED)\b/;
@@ -116,6 +119,7 @@ const STATUS_PAREN = /\s*\(((?:believed )?(?:newly )?resolved|not for this relea
 
 interface Frame {
   level: number;
+  indent: number;
   name: string;
   meaning: HeadingMeaning;
 }
@@ -125,6 +129,10 @@ interface Pending {
   indent: number;
   text: string[];
   noteParts: string[];
+  /** "title": the next line may carry the title on (it was wrapped); "body": lines below are its note. */
+  phase: "title" | "body";
+  /** The last line of the title, as written: whether it was wrapped shows in its length and last word. */
+  lastLine: string;
 }
 
 export interface ImportOptions {
@@ -190,18 +198,37 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
   }
   const today = result.asOf ?? opts.today ?? new Date().toISOString().slice(0, 10);
 
+  const layout = readLayout(lines, (line) => {
+    const read = readTimelineLine(line, 0, "", today, new Map());
+    return read.kind === "milestone" && isStandardMilestone(read.milestone.key);
+  });
+  const underlines = layout.underlines;
   const stack: Frame[] = [];
-  const underlines = new Set<number>();
   let started = false;
   let pending: Pending | undefined;
   let current: ImportedItem | undefined;
   let currentIndent = 0;
   let last: ImportedItem | undefined;
   let topIndent: number | undefined;
+  /** The line before was part of the item being read (no blank line, heading or unread line since). */
+  let blockOpen = false;
+  /** A `Status:` line just read: unindented lines right after it carry its text on. */
+  let lastDetail: { item: ImportedItem; key: string; line: string } | undefined;
+  /** A status sub-bullet just read: deeper lines right after it carry it on. */
+  let noteTarget: { item: ImportedItem; indent: number } | undefined;
+  let entry: Entry | undefined;
+  /** A note line of an item ending in ":" ("patches were merged to staging:"): the bullets right below it are what it lists. */
+  let detailList: { item: ImportedItem; indent: number } | undefined;
+  /** The note line just read under an item: a line right below at the same indent is the same paragraph, wrapped. */
+  let noteLine: { item: ImportedItem; indent: number } | undefined;
+  /** Items written before any heading, reported when the mail turns out to have none. */
+  const headless: { line: number; text: string }[] = [];
   const byLabel = new Map<string, ImportedItem>();
   const milestones = new Map<string, ImportedMilestone>();
   /** A sub-item's parent, known when its line is read, used when the (possibly wrapped) item is finished. */
   const pendingParent = new Map<ImportedItem, ImportedItem>();
+  /** Items that carry a prognosis, `* Credit2 hard affinity (fair)`: a bare name under one is its owner. */
+  const withPrognosis = new Set<ImportedItem>();
 
   const section = (): Frame | undefined => stack[stack.length - 1];
   const context = () => {
@@ -225,37 +252,24 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     finishItem(done, problem);
   };
 
-  const nextNonBlank = (index: number): string | undefined => {
-    for (let next = index + 1; next < lines.length; next++) if (lines[next]!.trim() !== "") return lines[next];
-    return undefined;
+  const finishEntry = () => {
+    if (!entry) return;
+    const done = entry;
+    entry = undefined;
+    const made = buildItem({ item: done.item, indent: 0, text: [done.title], noteParts: [], phase: "body", lastLine: done.title }, problem, withPrognosis);
+    if (!made) return;
+    for (const link of done.links) if (made.links.length < LIMITS.listEntries && link.length <= LIMITS.link && !made.links.includes(link)) made.links.push(link);
+    made.note = joinNote(made.note, done.parts.join("; ") || null);
+    addItem(made, done.title);
   };
 
-  const headingAt = (index: number): { level: number; name: string } | undefined => {
-    const line = lines[index]!;
-    const trimmed = line.trim();
-    const equals = EQUALS_HEADING.exec(trimmed);
-    if (equals && !UNDERLINE.test(trimmed)) return { level: equals[1]!.length, name: equals[2]! };
-    const stars = STAR_HEADING.exec(trimmed);
-    if (stars) return { level: stars[1]!.length, name: stars[2]! };
-    const below = lines[index + 1];
-    if (below !== undefined && UNDERLINE.test(below) && trimmed !== "" && !MARKER.test(line) && trimmed.split(/\s+/).length <= 6) {
-      underlines.add(index + 1);
-      return { level: 2, name: trimmed };
-    }
-    const colon = COLON_HEADING.exec(line);
-    if (colon && !DETAIL.test(line) && !/https?:/.test(line)) {
-      const name = colon[1]!.trim();
-      const words = name.split(/\s+/).length;
-      const meaning = headingMeaning(name);
-      if (meaning.kind === "timeline" && words <= 10) return { level: 1, name };
-      if (words <= 4 && (meaning.kind !== "unknown" || MARKER.test(nextNonBlank(index) ?? ""))) return { level: 4, name };
-    }
-    const numbered = NUMBERED_HEADING.exec(line);
-    if (numbered && numbered[2]!.split(/\s+/).length <= 4) {
-      const meaning = headingMeaning(numbered[2]!);
-      if (meaning.kind === "bucket" || meaning.kind === "open" || meaning.kind === "timeline") return { level: 2, name: numbered[2]! };
-    }
-    return undefined;
+  const noteOf = (item: ImportedItem, text: string, glue = "; ") => {
+    const more = text.replace(/^>\s*/, "").replace(/\s+/g, " ").trim();
+    if (!more) return;
+    if (glue === " " && item.note) {
+      const joined = `${item.note} ${more}`;
+      item.note = joined.length > LIMITS.note ? `${joined.slice(0, LIMITS.note - 1)}…` : joined;
+    } else item.note = joinNote(item.note, more);
   };
 
   lines.forEach((line, index) => {
@@ -272,18 +286,28 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         if (result.cycleStart === null) result.cycleStart = addMonths(today, -Number(monthOf[1]));
       }
     }
-    if (line.trim() === "") return;
+    if (line.trim() === "") {
+      blockOpen = false;
+      lastDetail = undefined;
+      noteTarget = undefined;
+      detailList = undefined;
+      noteLine = undefined;
+      if (entry) entry.paragraph = true;
+      return;
+    }
 
-    const heading = headingAt(index);
-    if (heading) {
+    const found = layout.at[index];
+    if (found?.kind === "heading") {
       finish();
-      const meaning = headingMeaning(heading.name);
+      finishEntry();
+      const meaning = found.preset ?? headingMeaning(found.name);
+      // An indented heading does not close a less indented one of the same shape: `*** Completed ***:` holds `  *** Arm ***:`.
+      while (stack.length > 0 && stack[stack.length - 1]!.level >= found.level && stack[stack.length - 1]!.indent >= found.indent) stack.pop();
       // A grouping nested under a bucket is an area of that bucket, whatever its name.
-      const nested = stack.some((frame) => frame.level < heading.level && (frame.meaning.kind === "bucket" || frame.meaning.kind === "open"));
-      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && heading.name.length <= LIMITS.name ? { kind: "area", area: heading.name } : meaning;
-      while (stack.length > 0 && stack[stack.length - 1]!.level >= heading.level) stack.pop();
-      stack.push({ level: heading.level, name: heading.name, meaning: resolved });
-      result.headings.push({ line: number, name: heading.name, meaning: resolved.kind });
+      const nested = stack.some((frame) => frame.meaning.kind === "bucket" || frame.meaning.kind === "open");
+      const resolved: HeadingMeaning = meaning.kind === "unknown" && nested && found.name.length <= LIMITS.name ? { kind: "area", area: found.name } : meaning;
+      stack.push({ level: found.level, indent: found.indent, name: found.name, meaning: resolved });
+      result.headings.push({ line: number, name: found.name, meaning: resolved.kind });
       if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
       started = true;
       if (resolved.kind === "unknown") {
@@ -292,10 +316,29 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       current = undefined;
       last = undefined;
       topIndent = undefined;
+      blockOpen = false;
+      return;
+    }
+    if (found?.kind === "entry") {
+      finish();
+      finishEntry();
+      if (!started && number > 1) result.intro = { from: 1, to: number - 1 };
+      started = true;
+      const { bucket, area, blocker } = context();
+      entry = { item: newItem(bucket, area, blocker, section()?.name ?? null, number), title: found.title, links: [], parts: [], paragraph: true, indent: 0, last: "text", label: null };
+      return;
+    }
+    if (entry) {
+      readEntryLine(entry, line);
       return;
     }
     const frame = section();
-    if (!frame) return; // Introduction: counted in `intro`, not imported.
+    if (!frame) {
+      // Introduction: counted in `intro`, not imported; a list here is reported if no heading ever comes.
+      const marker = MARKER.exec(line);
+      if (marker && !EMPTY_ITEM.test(marker[5]!.trim())) headless.push({ line: number, text: line });
+      return;
+    }
 
     if (frame.meaning.kind === "timeline") {
       if (/^last updated:/i.test(line.trim())) return;
@@ -319,11 +362,32 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
       return;
     }
 
-    const detail = DETAIL.exec(line);
+    const indent = line.length - line.trimStart().length;
+    // `title [` and the link on the lines below, up to the `]` that closes it (`]: 1/3 were merged.`).
+    if (pending && bracketOpen(pending.text) && (/^\s*\]/.test(line) || /^\s*https?:\/\/\S+(?:\s*\].*)?$/.test(line))) {
+      pending.text.push(line.trim());
+      if (line.includes("]")) pending.phase = "body";
+      blockOpen = true;
+      return;
+    }
+    // A `]:` left after the link, its `[` missing (`* [PATCH v8 00/17] title` / link / `]:`): what follows it is the status.
+    const closing = /^\s*\]\s*:?\s*(.*)$/.exec(line);
+    if (pending && closing && blockOpen) {
+      if (closing[1]) pending.noteParts.push(closing[1]);
+      pending.phase = "body";
+      return;
+    }
     const target = pending?.item ?? last;
+    const detail = DETAIL.exec(line) ?? (blockOpen ? UNINDENTED_DETAIL.exec(line) : null);
     if (detail && target) {
       finish();
-      applyDetail(target, detail[1]!.toLowerCase(), detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"));
+      const key = detail[1]!.toLowerCase();
+      // A second `status:` line right below the first carries it on; after other lines it is a part of its own.
+      const carriesOn = lastDetail?.item === target;
+      applyDetail(target, key, detail[2]!.trim(), () => problem(number, line, "a detail line whose value I cannot use"), carriesOn);
+      lastDetail = key === "status" || key === "note" || key === "s" ? { item: target, key, line } : undefined;
+      noteTarget = undefined;
+      blockOpen = true;
       return;
     }
     const quoted = QUOTED_URL.exec(line) ?? BARE_URL.exec(line);
@@ -336,33 +400,57 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         underlines.add(index + 1);
       }
       if (target.links.length < LIMITS.listEntries && url.length <= LIMITS.link) target.links.push(url);
+      if (pending) pending.phase = "body";
+      lastDetail = undefined;
+      blockOpen = true;
       return;
     }
     const marker = MARKER.exec(line);
     if (marker) {
-      const indent = marker[1]!.length;
       const body = marker[5]!;
       const { bucket, area, blocker } = context();
+      lastDetail = undefined;
+      noteTarget = undefined;
       if (EMPTY_ITEM.test(body.trim())) {
         finish();
         result.emptyLists++;
+        blockOpen = false;
         return;
       }
-      if (pending && PROGRESS.test(body) && indent > pending.indent) {
-        pending.noteParts.push(body);
+      // `- 6/12 are merged`, `- new patch series version [v7] was sent`: the state of the item above, not a sub-item.
+      const owner = pending && indent > pending.indent ? pending.item : !pending && last && indent > currentIndent ? last : undefined;
+      if (owner && detailList && detailList.item === owner && blockOpen && indent >= detailList.indent) {
+        if (pending && owner === pending.item && pending.noteParts.length > 0) {
+          const lastPart = pending.noteParts[pending.noteParts.length - 1]!;
+          pending.noteParts[pending.noteParts.length - 1] = `${lastPart}${lastPart.endsWith(":") ? " " : "; "}${body}`;
+        } else noteOf(owner, body, owner.note?.endsWith(":") ? " " : "; ");
+        blockOpen = true;
         return;
       }
-      if (!pending && last && PROGRESS.test(body) && indent > currentIndent) {
-        last.note = joinNote(last.note, body);
+      detailList = undefined;
+      if (owner && isStatusNote(body)) {
+        if (pending && owner === pending.item) pending.noteParts.push(body);
+        else noteOf(owner, body);
+        noteTarget = { item: owner, indent };
+        blockOpen = true;
         return;
       }
       finish();
       const isSub = current !== undefined && topIndent !== undefined && indent > topIndent;
+      // `  -  Wei Liu` under `* Xen Boot Order (fair)`: the developer working on it.
+      // Under an item of a mail that writes prognoses, as the 4.5 and 4.6 updates do (their finished items lose theirs).
+      if (isSub && (withPrognosis.has(current!) || withPrognosis.size > 0) && namesOnly(body)) {
+        addOwners(current!, body.replace(/\s*<[^>]*>/g, ""));
+        last = current;
+        blockOpen = true;
+        return;
+      }
       if (!isSub && topIndent === undefined && indent > 0 && marker[2] === "-") {
         // ` - x` before any item, with a shallower item after it: a sub-item with no parent.
         let afterIndent = indent;
         for (const candidate of lines.slice(index + 1)) {
-          if (EQUALS_HEADING.test(candidate.trim()) || STAR_HEADING.test(candidate.trim()) || NUMBERED_HEADING.test(candidate) || UNDERLINE.test(candidate)) break;
+          if (NUMBERED_HEADING.test(candidate) || UNDERLINE.test(candidate)) break;
+          if (/^\s*(=|\*\*)/.test(candidate) && candidate.trim().endsWith(candidate.trim()[0]!)) break;
           const next = MARKER.exec(candidate);
           if (next && !EMPTY_ITEM.test(next[5]!.trim())) {
             afterIndent = next[1]!.length;
@@ -371,30 +459,97 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
         }
         if (afterIndent < indent) {
           problem(number, line, "a sub-item with no item above it");
+          blockOpen = false;
           return;
         }
       }
       if (topIndent === undefined || (!isSub && indent < topIndent)) topIndent = indent;
       const item = newItem(bucket, area, blocker, frame.name, number);
       if (marker[2] === "+") item.tags.push("+");
-      pending = { item, indent, text: [body], noteParts: [] };
+      pending = { item, indent, text: [body], noteParts: [], phase: "title", lastLine: line };
       if (isSub) pendingParent.set(item, current!);
+      blockOpen = true;
       return;
     }
-    if (pending && (line.length - line.trimStart().length > pending.indent || /^\s*\(.*\)\s*$/.test(line))) {
-      pending.text.push(line.trim());
+    // A line right below a status sub-bullet, deeper than it: the status carries on.
+    if (noteTarget && blockOpen && indent > noteTarget.indent) {
+      if (pending && noteTarget.item === pending.item && pending.noteParts.length > 0) pending.noteParts[pending.noteParts.length - 1] += ` ${line.trim()}`;
+      else noteOf(noteTarget.item, line, " ");
       return;
     }
-    if (last && line.length - line.trimStart().length > currentIndent && /^\s*\(.*\)\s*$/.test(line)) {
-      return void addOwners(last, line.trim().slice(1, -1));
+    // Unindented lines right after `Status:` carry its text on.
+    if (lastDetail && blockOpen) {
+      // Wrapped where the mailer broke it, the status goes on; after a short one, a line of its own.
+      noteOf(lastDetail.item, line.trim(), wrapped(lastDetail.line) ? " " : "; ");
+      lastDetail.line = line;
+      return;
+    }
+    if (pending) {
+      const deeper = indent > pending.indent;
+      const paren = /^\s*\(.*\)\s*$/.test(line);
+      if (pending.phase === "title" && blockOpen && (wrapped(pending.lastLine) || (paren && deeper))) {
+        // The item's title goes on: its line was wrapped where the mailer broke it.
+        pending.text.push(line.trim());
+        pending.lastLine = line;
+        return;
+      }
+      if (deeper || (blockOpen && pending.phase === "body")) {
+        // Below the title (after its link, `Status:` or a short title): what the mail says of the item.
+        const text = line.trim();
+        if (blockOpen && noteLine?.item === pending.item && noteLine.indent === indent && !text.startsWith(">") && pending.noteParts.length > 0) {
+          pending.noteParts[pending.noteParts.length - 1] += ` ${text}`;
+        } else pending.noteParts.push(text.replace(/^>\s*/, ""));
+        noteLine = { item: pending.item, indent };
+        pending.phase = "body";
+        if (line.trim().endsWith(":")) detailList = { item: pending.item, indent };
+        blockOpen = true;
+        return;
+      }
+    }
+    if (last && indent > currentIndent) {
+      const paren = /^\s*\((.*)\)\s*$/.exec(line);
+      if (paren && namesOnly(paren[1]!)) {
+        addOwners(last, paren[1]!);
+        return;
+      }
+      const text = line.trim();
+      const sameParagraph = blockOpen && noteLine?.item === last && noteLine.indent === indent && !text.startsWith(">");
+      noteOf(last, text, sameParagraph ? " " : "; ");
+      noteLine = { item: last, indent };
+      blockOpen = true;
+      return;
     }
     finish();
+    blockOpen = false;
     problem(number, line, "not a heading, `* item`, ` - sub-item` or `owner:`/`status:` line", true);
   });
   finish();
+  finishEntry();
+  if (result.headings.length === 0 && result.items.length === 0 && headless.length > 0) {
+    // A list with no heading above it: which list it is (finished, open, …) the mail does not say.
+    // Then nothing of the text was read, so every line of it is reported, the list's lines each with that reason.
+    const listed = new Set(headless.map((entryLine) => entryLine.line));
+    lines.forEach((line, index) => {
+      if (line.trim() === "" || listed.has(index + 1) || (index < 6 && /^(subject|date|from|to|cc|message-id):/i.test(line))) return;
+      problem(index + 1, line, "no heading above it", true);
+    });
+    for (const entryLine of headless) problem(entryLine.line, entryLine.text, "an item with no heading above it, so I cannot tell which list it is in");
+    result.intro = null;
+  }
+
+  function addItem(made: ImportedItem, firstLine: string): void {
+    const key = labelKey(made.label);
+    const earlier = byLabel.get(key);
+    if (earlier) {
+      problem(made.line, firstLine, `listed again (first on line ${earlier.line})`);
+      return;
+    }
+    byLabel.set(key, made);
+    result.items.push(made);
+  }
 
   function finishItem(done: Pending, report: typeof problem): void {
-    const made = buildItem(done, report);
+    const made = buildItem(done, report, withPrognosis);
     const parent = pendingParent.get(done.item);
     if (!made) return;
     if (parent) {
@@ -423,12 +578,108 @@ export function importMail(text: string, options: ImportOptions | string = {}): 
     last = made;
   }
 
+  // Dates the mail gives in its prose ("The hard code freeze date will be … Fri Oct 6, 2023."): the introduction and the prose it did not read.
+  const proseLines = new Set(result.problems.filter((entryProblem) => entryProblem.prose).map((entryProblem) => entryProblem.line));
+  const introTo = result.headings.length === 0 && result.items.length === 0 ? lines.length : (result.intro?.to ?? 0);
+  const paragraphs: ProseLine[][] = [];
+  let paragraph: ProseLine[] = [];
+  lines.forEach((line, index) => {
+    const eligible = line.trim() !== "" && (index < introTo || proseLines.has(index + 1)) && !(index < 6 && /^(subject|date|from|to|cc|message-id):/i.test(line));
+    if (eligible) paragraph.push({ line: index + 1, text: line });
+    else if (paragraph.length > 0) {
+      paragraphs.push(paragraph);
+      paragraph = [];
+    }
+  });
+  if (paragraph.length > 0) paragraphs.push(paragraph);
+  for (const milestone of proseMilestones(paragraphs, today, milestones)) milestones.set(milestone.key, milestone);
+
   result.milestones = sortMilestones([...milestones.values()]) as ImportedMilestone[];
   result.problems.sort((a, b) => a.line - b.line);
   return result;
 }
 
-function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string, line: number): ImportedItem {
+/** A milestone every release has (feature freeze, code freeze, RC2, …), not one a mail names for itself. */
+function isStandardMilestone(key: string): boolean {
+  return /^rc\d+$/.test(key) || STANDARD_MILESTONES.some((standard) => standard.key === key);
+}
+
+/** One entry of a regzbot-style list: its title, then every line of its block until the next entry or heading. */
+interface Entry {
+  item: ImportedItem;
+  title: string;
+  links: string[];
+  /** What the block says, a part per statement, for the note. */
+  parts: string[];
+  /** A blank line came since the last line. */
+  paragraph: boolean;
+  indent: number;
+  /** The line before introduced a list (`Fix incoming:`), or was an activity count, a bullet or text. */
+  last: "label" | "bullet" | "activity" | "text";
+  label: string | null;
+}
+
+/** "5 days ago, by Oleg Nesterov; thread monitored.": when a posting under an entry was made, relative to the report. */
+const POSTED_AGO = /^(?:\d+ (?:days?|hours?|weeks?|months?) ago|today|yesterday)\b/i;
+
+/**
+ * A line of an entry's block. Its links are the entry's links; `By A and B; 7 days ago; …` says who
+ * reported it, `Introduced in …` where it began, and a list under `Fix incoming:` or `3 patch
+ * postings are associated …:` what is being done; any other line goes into the note as written.
+ * What says only how busy the report was (`Recent activities from: …`, a posting's "2 days ago,
+ * by …") is left out of the note: it is a count, not the state of the entry.
+ */
+function readEntryLine(entry: Entry, line: string): void {
+  const indent = line.length - line.trimStart().length;
+  const bullet = /^\s*[*-]\s+/.test(line);
+  const text = line.trim().replace(/^[*-]\s+/, "");
+  for (const url of text.match(URL) ?? []) {
+    const link = url.replace(/[).,;]+$/, "");
+    if (!entry.links.includes(link)) entry.links.push(link);
+  }
+  const rest = text.replace(URL, "").replace(/\s+/g, " ").trim();
+  const continues = !entry.paragraph && indent > entry.indent && entry.parts.length > 0;
+  entry.paragraph = false;
+  if (!rest) return;
+  if (bullet) {
+    entry.parts.push(`${listLabel(entry.label)}${rest}`);
+    entry.last = "bullet";
+    entry.indent = indent;
+    return;
+  }
+  if (continues && (entry.last === "activity" || (entry.last === "bullet" && POSTED_AGO.test(rest)))) return;
+  if (continues && entry.last !== "label") {
+    entry.parts[entry.parts.length - 1] += ` ${rest}`;
+    return;
+  }
+  entry.indent = indent;
+  if (/^recent activities from:/i.test(rest)) {
+    entry.last = "activity";
+    return;
+  }
+  if (rest.endsWith(":")) {
+    entry.label = rest.slice(0, -1);
+    entry.last = "label";
+    return;
+  }
+  const by = /^by (.+?)(?:;|,\s*\d+ \w+ ago|$)/i.exec(rest);
+  const introduced = /^introduced in\s+(.+)$/i.exec(rest);
+  if (by) {
+    const names = [...new Set(by[1]!.split(/\s+and\s+|\s*,\s*/).map((name) => name.trim()).filter(Boolean))];
+    entry.parts.push(`reported by ${names.join(", ")}`);
+  } else if (introduced) entry.parts.push(`introduced in ${introduced[1]}`);
+  else entry.parts.push(rest);
+  entry.last = "text";
+}
+
+/** "Fix incoming" → "fix incoming: ", "3 patch postings are associated with this regression, the latest is this" → "patch: ". */
+function listLabel(label: string | null): string {
+  if (!label) return "";
+  if (/\bpatch(?:es)?\b/i.test(label)) return "patch: ";
+  return `${label.charAt(0).toLowerCase()}${label.slice(1)}: `;
+}
+
+function newItem(bucket: Bucket | null, area: string | null, blocker: boolean, heading: string | null, line: number): ImportedItem {
   return {
     label: { title: "", qualifier: null, external: false, partial: false },
     bucket: bucket ?? "on-track",
@@ -463,13 +714,24 @@ function trailingOwners(text: string): { rest: string; owners: string[]; done: b
   return { rest: (match[1] ?? "").trim(), owners: names, done };
 }
 
-function buildItem(done: Pending, problem: (line: number, text: string, reason: string) => void): ImportedItem | undefined {
+function buildItem(done: Pending, problem: (line: number, text: string, reason: string) => void, withPrognosis: Set<ImportedItem>): ImportedItem | undefined {
   const item = done.item;
-  let text = done.text.join(" ").replace(/\s+/g, " ").trim();
-  for (const url of text.match(URL) ?? []) if (item.links.length < LIMITS.listEntries && url.length <= LIMITS.link) item.links.push(url.replace(/[).,;]+$/, ""));
-  text = text.replace(URL, "").replace(/\s+/g, " ").trim();
+  let text = joinWrapped(done.text);
+  for (const url of text.match(URL) ?? []) {
+    const link = url.replace(/[).,;\]]+$/, "");
+    if (item.links.length < LIMITS.listEntries && link.length <= LIMITS.link && !item.links.includes(link)) item.links.push(link);
+  }
+  text = text.replace(URL, (url) => url.slice(url.replace(/[).,;\]]+$/, "").length)).replace(/\s+/g, " ").trim();
+  // `title [ link ]: 1/3 were merged.`: the link is taken; what follows the bracket is the item's status.
+  const bracket = /\s*\[\s*\]\s*:?\s*(.*)$/.exec(text);
+  let afterBracket: string | null = null;
+  if (bracket) {
+    afterBracket = bracket[1]!.trim() || null;
+    text = text.slice(0, bracket.index).trim();
+  }
+  text = text.replace(/\s*\[\s*$/, "");
   for (let tag = TAG.exec(text); tag; tag = TAG.exec(text)) {
-    item.tags.push(`[${tag[1]!.toUpperCase()}]`);
+    item.tags.push(`[${tag[1]!.toUpperCase().replace(/\*/g, "")}]`);
     text = text.slice(tag[0].length);
   }
   const patch = PATCH.exec(text);
@@ -486,6 +748,12 @@ function buildItem(done: Pending, problem: (line: number, text: string, reason: 
   if (dash && trailingOwners(dash[1]!)) {
     text = dash[1]!;
     status = dash[2]!;
+  }
+  const prognosis = PROGNOSIS_PAREN.exec(text);
+  if (prognosis) {
+    text = text.slice(0, prognosis.index);
+    setPrognosis(item, prognosis[1]!);
+    withPrognosis.add(item);
   }
   const statusParen = STATUS_PAREN.exec(text);
   if (statusParen) {
@@ -518,6 +786,10 @@ function buildItem(done: Pending, problem: (line: number, text: string, reason: 
     }
   }
   text = text.replace(/(?<![.])[:.]$/, "").trim();
+  if (afterBracket) {
+    item.note = joinNote(item.note, afterBracket);
+    if (DONE_WORD.test(afterBracket)) markDone(item);
+  }
   for (const part of done.noteParts) item.note = joinNote(item.note, part);
   const label = parseItemLabel(text);
   if (!label.title) {
@@ -553,11 +825,14 @@ function joinNote(note: string | null, more: string | null): string | null {
   return joined.length > LIMITS.note ? `${joined.slice(0, LIMITS.note - 1)}…` : joined;
 }
 
+/** `owner: ?`, `owner: TBD`, `owner: none`: nobody is named. */
+const NO_OWNER = /^(?:\?+|tbd|tba|none|nobody|no one|unknown|n\/a|-+)$/i;
+
 function addOwners(item: ImportedItem, value: string): boolean {
   const owners = value
     .split(/\s*,\s*|\s+&\s+|\s+and\s+/)
     .map((name) => name.trim())
-    .filter(Boolean);
+    .filter((name) => name !== "" && !NO_OWNER.test(name));
   if (owners.some((name) => name.length > LIMITS.name) || item.owners.length + owners.length > LIMITS.listEntries) return false;
   for (const owner of owners) if (!item.owners.includes(owner)) item.owners.push(owner);
   return true;
@@ -567,12 +842,19 @@ function labelKey(label: ItemLabel): string {
   return `${label.title.toLowerCase()}\u0000${(label.qualifier ?? "").toLowerCase()}`;
 }
 
-function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void): void {
+function applyDetail(item: ImportedItem, key: string, value: string, bad: () => void, carriesOn = false): void {
   if (key === "status" || key === "note" || key === "s") {
     if (value.length > LIMITS.note) return bad();
-    // Two status lines are one note, as the mail wrapped it.
-    item.note = item.note ? `${item.note} ${value}` : value || null;
+    // Two status lines one below the other are one note, as the mail wrapped it.
+    item.note = item.note ? (carriesOn ? `${item.note} ${value}` : joinNote(item.note, value)) : value || null;
     if (DONE_WORD.test(value)) markDone(item);
+    return;
+  }
+  if (key === "prognosis") {
+    if (value.length > LIMITS.note) return bad();
+    item.note = joinNote(item.note, `prognosis: ${value}`);
+    const word = /^(very poor|[a-z]+)/i.exec(value);
+    if (word && prognosisBucket(word[1]!)) setPrognosis(item, word[1]!, false);
     return;
   }
   if (key === "information from") {
@@ -593,4 +875,64 @@ function applyDetail(item: ImportedItem, key: string, value: string, bad: () => 
     return;
   }
   if (!addOwners(item, value)) bad();
+}
+
+/**
+ * What a prognosis says, as Xen's release managers define it: "done - all done", "good - some last
+ * minute pieces", "ok - patches posted", "fair - still working on it", "poor"; "none - nothing yet"
+ * says nothing of the odds, so it moves nothing.
+ */
+function prognosisBucket(word: string): Bucket | undefined {
+  const lower = word.toLowerCase();
+  if (lower === "done") return "done";
+  if (lower === "excellent" || lower === "good" || lower === "ok") return "on-track";
+  if (lower === "fair") return "fair";
+  if (lower === "poor" || lower === "very poor") return "at-risk";
+  return undefined;
+}
+
+/** A prognosis given by the item itself: its bucket when no bucket heading gave one. */
+function setPrognosis(item: ImportedItem, word: string, note = true): void {
+  if (note) item.note = joinNote(item.note, `prognosis: ${word.toLowerCase()}`);
+  const bucket = prognosisBucket(word);
+  if (bucket && item.bucketSource !== "heading") [item.bucket, item.bucketSource] = [bucket, "status"];
+}
+
+/** The item's lines as one text: a word hyphenated at the end of a line ("self-" / "contained") is joined whole. */
+function joinWrapped(parts: readonly string[]): string {
+  let text = "";
+  for (const part of parts) {
+    const piece = part.trim();
+    if (!piece) continue;
+    text = text === "" ? piece : /[A-Za-z]-$/.test(text) && /^[a-z]/.test(piece) ? `${text}${piece}` : `${text} ${piece}`;
+  }
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** The item's text opens a `[` it has not closed yet: its link is on the lines below. */
+function bracketOpen(parts: readonly string[]): boolean {
+  const text = parts[parts.length - 1] ?? "";
+  const all = parts.join(" ");
+  return all.lastIndexOf("[") > all.lastIndexOf("]") && (/\[\s*$/.test(text) || /https?:\/\/\S+\s*$/.test(text));
+}
+
+/** A line the mailer broke: long, or ending in a word or sign that needs what follows. */
+function wrapped(line: string): boolean {
+  const trimmed = line.trimEnd();
+  return trimmed.length >= 60 || /[-,(\[/&]$/.test(trimmed) || /\b(?:and|or|of|for|the|to|a|an|in|on|with|from|by|at|as|into|than|when|is|are|be|plus|via)$/i.test(trimmed);
+}
+
+/** A sub-bullet that says how the item above stands: `- 6/12 are merged`, `- new patch series version [v7] was sent`. */
+function isStatusNote(text: string): boolean {
+  return PROGRESS.test(text) || (STATUS_SENTENCE.test(text) && !PATCH.test(text) && !/^\[/.test(text));
+}
+
+/** "Wei Liu", "Elena Ufimtseva <ufimtseva@example.com>", "Ben & Jan Beulich": people, each named in two words or more. */
+function namesOnly(text: string): boolean {
+  const parts = text
+    .replace(/\s*<[^>]*>/g, "")
+    .split(/\s*,\s*|\s+&\s+|\s+and\s+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.length > 0 && parts.every(looksLikeName) && parts.some((part) => part.split(/\s+/).length >= 2) && parts.every((part) => part.length <= LIMITS.name);
 }

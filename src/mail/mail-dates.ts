@@ -16,7 +16,8 @@ function iso(year: number, monthIndex: number, day: number): string | undefined 
 
 /**
  * A date as release mails write it, with the year the mail leaves out taken from the mail's own
- * date: "Friday 24th September", "Week of 6th December **tentative**", "Aug 9", "25 March 2013".
+ * date: "Friday 24th September", "Week of 6th December **tentative**", "Aug 9", "25 March 2013",
+ * "April 8th-12th, 2024" (a range of days is read as its first).
  * A day-and-month with no year is put in the year that brings it nearest the mail's date.
  */
 export function parseMailDate(text: string, asOf: string): string | undefined {
@@ -26,6 +27,8 @@ export function parseMailDate(text: string, asOf: string): string | undefined {
     .replace(/^\s*week of\s+/i, "")
     .replace(/\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/gi, "")
     .replace(/(\d)(st|nd|rd|th)\b/gi, "$1")
+    // A range of days, "April 8th-12th, 2024": it starts on the first.
+    .replace(/(?<![\d-])(\d{1,2})\s*[-–]\s*\d{1,2}(?![\d-])/g, "$1")
     .replace(/,/g, " ")
     .replace(/\s+/g, " ")
     .trim();

@@ -52,7 +52,8 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return sample.length > 0 && control / sample.length > 0.01;
 }
 
-const HEADER = /^[A-Za-z][A-Za-z0-9-]*:[ \t]/;
+/** `Name: value`, or `Name:` alone with its value folded onto the next line (Outlook's `Message-ID:`). */
+const HEADER = /^[A-Za-z][A-Za-z0-9-]*:(?:[ \t]|$)/;
 const MBOX_FROM = /^From \S+/;
 
 /** Mail headers at the top, then a blank line: an RFC 822 message rather than a pasted body. */

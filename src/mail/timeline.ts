@@ -17,7 +17,7 @@ export type TimelineLine =
   | { kind: "milestone"; milestone: TimelineMilestone; here: boolean }
   | { kind: "problem"; reason: string; prose: boolean; here: string | null };
 
-const WE_ARE_HERE = /\s*(?:<+=*|<<)\s*we are here\b.*$/i;
+const WE_ARE_HERE = /\s*(?:<+[=-]*|<<)\s*we are here\b.*$/i;
 const TIMELINE_COLON = /^\s*(?:[*\-•]\s+)?(.+?)\s*:\s+(.+)$/;
 const TIMELINE_DASHES = /^\s*(?:[*\-•]\s+)?(.+?)\s+(?:--|—|–)\s+(.+)$/;
 const TIMELINE_COLUMNS = /^\s*(?:[*\-•]\s+)?(.+?)\s{2,}(\S.*)$/;
@@ -25,7 +25,8 @@ const BULLET = /^\s*[*\-•]\s/;
 
 export function readTimelineLine(raw: string, number: number, heading: string, asOf: string, seen: ReadonlyMap<string, TimelineMilestone>): TimelineLine {
   const here = WE_ARE_HERE.test(raw);
-  const line = raw.replace(WE_ARE_HERE, "");
+  // "2024.2 'D' virtual PTG ( https://openinfra.dev/ptg/ ): April 8th-12th, 2024": the link is not part of the name, and its colon is not the separator.
+  const line = raw.replace(WE_ARE_HERE, "").replace(/\s*\(\s*https?:\/\/[^\s)]+\s*\)/g, "");
   let name: string | undefined;
   let date: string | undefined;
   let dateText = "";

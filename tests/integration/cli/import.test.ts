@@ -61,14 +61,23 @@ describe("stocktake import", () => {
     writeFileSync(notes, "shopping\n  - milk\neggs and more eggs\n");
     const unread = await stocktake(["import", notes, "--project", "xen", "--release", "4.5", "--data", data]);
     expect(unread.code).toBe(1);
-    expect(unread.stdout).toContain("lines 1–3: 3 lines of prose");
+    // Every line is reported: the prose, and the list item with no heading to say which list it is in.
+    expect(unread.stdout).toContain("3 lines not read:");
+    expect(unread.stdout).toContain("line 2: - milk  (an item with no heading above it, so I cannot tell which list it is in)");
   });
 
   it("exits 2 when the subject names no project and none is given, and imports with --project", async () => {
-    const usage = await stocktake(["import", fixture("llvm-15-schedule.txt"), "--data", data]);
+    const usage = await stocktake(["import", fixture("openstack-train-r6.txt"), "--data", data]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Say which project and release to import into");
-    const given = await stocktake(["import", fixture("llvm-15-schedule.txt"), "--project", "llvm", "--data", data]);
+    const given = await stocktake(["import", fixture("openstack-train-r6.txt"), "--project", "openstack", "--release", "train", "--data", data]);
+    expect(given.code).toBe(0);
+    expect(given.stdout).toContain("Imported 0 features into openstack train");
+    expect(given.stdout).toContain("Timeline: Non-client library freeze 2019-09-05");
+  });
+
+  it("takes the project from a subject with no list tag that opens with it (LLVM 15.0.0 …)", async () => {
+    const given = await stocktake(["import", fixture("llvm-15-schedule.txt"), "--data", data]);
     expect(given.code).toBe(0);
     expect(given.stdout).toContain("Imported 0 features into llvm 15.0.0");
     expect(given.stdout).toContain("Timeline: Release schedule reminder on Discourse 2022-07-12, release/15.x branch created 2022-07-26");

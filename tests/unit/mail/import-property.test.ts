@@ -16,6 +16,11 @@ const line = fc.oneof(
     "OPEN ISSUES", "-----", "=====", "1. Deferred", "", "  owner: Jan Beulich", "  S: posted", "  O: Wei Liu", "  E: wei@example.org", "  P: 70%",
     "  > https://example.org/x", "  https://example.org/y", "  msg01234.html", "    - 6/12 are merged", "* None", "<== We are here",
     "Friday 24th September      Feature freeze", "19 March -- TODO list locked down", "* July 26: branch created", "Date: Mon, 13 May 2024 09:00:00 +0000",
+    // Shapes of the real mails: regzbot sections and entries, bracketed links, prognoses, sentences with dates.
+    "======", "current cycle (v6.8.. aka v6.9-rc), culprit identified", "[ *NEW* ] leds: hangs on boot", "---------", "By Ben Greear; 5 days ago",
+    "Introduced in f5c31bcf604d (v6.9-rc1)", "Fix incoming:", "Recent activities from: A (1),", "  * [PATCH v7 00/14] Arm cache coloring [", "]:", "]: 1/3 were merged.",
+    "    - new patch series version [v7] was sent", "*** Completed ***:", "  *** Arm ***:", "** Automation **", "Status: Need review.", "* Xen Boot Order (fair)", "   -  Wei Liu",
+    "  prognosis: Good", "Also, below is the critical items on my list for 4.18 release:", "The hard code freeze date will be Fri Oct 6, 2023.", "- Feature freeze      Fri Jun 2, 2023",
   ),
   fc.tuple(fc.constantFrom("* ", "- ", " - ", "  * ", "1. ", "1) ", "A. ", "+ ", "* [CHECK] ", "* [PATCH v2 00/03] "), fc.string({ maxLength: 120 }), fc.constantFrom("", " (Jan Beulich)", " (Wei Liu, DONE)", " (Xen & Linux)", " -- wrapped", "."))
     .map(([marker, text, tail]) => `${marker}${text}${tail}`),
