@@ -148,6 +148,7 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
     }
   }
   if (mail.intro) out.push(`Lines ${mail.intro.from}–${mail.intro.to} are the mail's introduction: not imported.`);
+  out.push(...describeUnstated(mail, report.dryRun));
   out.push(...describeUpdate(report, report.dryRun));
   if (report.skipped.length > 0) out.push(`Already on the list, left as they are: ${report.skipped.join("; ")}.`);
   out.push(...describeUnread(mail.problems));
@@ -161,6 +162,27 @@ export function describeImport(report: ImportReport, dataFile: string, notes: re
   if (mail.problems.length === 0) out.push(...describeUnread(wholeText(mail)));
   out.push("Nothing could be read: no heading, item or timeline line in the shapes I know (see the README's import section).");
   return { lines: out, exitCode: 1 };
+}
+
+/** Items listed by name only, shown at most; the rest are counted. */
+const MAX_UNSTATED_SHOWN = 20;
+
+/**
+ * Items the mail gives no status for (no bucket heading above them, no status of their own): the
+ * plan has to file them somewhere, so they go under on track, and the person is told which they are
+ * and how to say where each stands, instead of that being a silent guess. A later mail that gives
+ * their status moves them; one that still gives none leaves them where they are.
+ */
+export function describeUnstated(mail: ImportedMail, dryRun: boolean): string[] {
+  const unstated = allItems(mail).filter((item) => item.bucketSource === "default");
+  if (unstated.length === 0) return [];
+  const count = `${unstated.length} item${unstated.length === 1 ? "" : "s"}`;
+  const out = [
+    `${count} the mail gives no status for (no bucket heading above ${unstated.length === 1 ? "it" : "them"}, no status of ${unstated.length === 1 ? "its" : "their"} own) ${dryRun ? "would be" : "were"} filed as on track; say where each stands with !status FEATURE BUCKET:`,
+  ];
+  for (const item of unstated.slice(0, MAX_UNSTATED_SHOWN)) out.push(`  line ${item.line}: ${item.label.title}${item.area ? ` (${item.area})` : ""}`);
+  if (unstated.length > MAX_UNSTATED_SHOWN) out.push(`  … and ${unstated.length - MAX_UNSTATED_SHOWN} more`);
+  return out;
 }
 
 /** What a later mail changed on features already on the list, and what it leaves for the person to decide. */

@@ -1,4 +1,4 @@
-import type { Bucket } from "../model/buckets.js";
+import { parseBucket, type Bucket } from "../model/buckets.js";
 import { cleanTyped } from "../util/typed-text.js";
 import { addMonths } from "../util/dates.js";
 import { LIMITS } from "../model/schema.js";
@@ -812,6 +812,16 @@ function buildItem(done: Pending, problem: (line: number, text: string, reason: 
   return item;
 }
 
+/**
+ * A status that is a bucket's own word, alone or before the rest of the sentence ("at risk",
+ * "fair: waiting on review", "deferred - not for this release"): the item's bucket. Anything else
+ * ("v3 posted") is only a note.
+ */
+function statedBucket(value: string): Bucket | undefined {
+  const lead = /^(.+?)(?:\s*[:;,.]\s|\s+[-–—]\s|\s*\(|$)/.exec(value.trim());
+  return lead ? parseBucket(lead[1]!) : undefined;
+}
+
 function markDone(item: ImportedItem): void {
   if (item.bucketSource !== "heading") {
     item.bucket = "done";
@@ -846,8 +856,11 @@ function applyDetail(item: ImportedItem, key: string, value: string, bad: () => 
   if (key === "status" || key === "note" || key === "s") {
     if (value.length > LIMITS.note) return bad();
     // Two status lines one below the other are one note, as the mail wrapped it.
-    item.note = item.note ? (carriesOn ? `${item.note} ${value}` : joinNote(item.note, value)) : value || null;
+    const stated = DONE_WORD.test(value) ? undefined : statedBucket(value);
+    // A status that is only a bucket's word ("status: at risk") is said by the bucket; a note would repeat it.
+    if (!(stated && parseBucket(value))) item.note = item.note ? (carriesOn ? `${item.note} ${value}` : joinNote(item.note, value)) : value || null;
     if (DONE_WORD.test(value)) markDone(item);
+    else if (stated && item.bucketSource !== "heading") [item.bucket, item.bucketSource] = [stated, "status"];
     return;
   }
   if (key === "prognosis") {

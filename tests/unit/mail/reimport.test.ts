@@ -109,3 +109,40 @@ describe("importing next month's mail of the same release", () => {
     expect(buckets(store)["pvh-dom0"]).toBe("on-track");
   });
 });
+
+describe("items a mail gives no status for", () => {
+  const areaOnly = (extra = "") =>
+    `Subject: [Xen-devel] Xen 4.5 development update\nDate: Tue, 17 Jun 2014 09:00:00 +0000\n\n== x86 ==\n\n* PVH dom0 support\n* Intel CAT for L2${extra}\n\n== Arm ==\n\n* ITS support (Andre, DONE)\n`;
+
+  it("says which they are and how to set them, instead of filing them as on track without a word", async () => {
+    const clock = new FakeClock(new Date("2014-06-17T09:00:00Z"));
+    const store = new MemoryStore(clock);
+    const report = await imported(store, clock, areaOnly(), true);
+    const lines = describeImport(report, "plan.json").lines;
+    expect(lines).toContain(
+      "2 items the mail gives no status for (no bucket heading above them, no status of their own) would be filed as on track; say where each stands with !status FEATURE BUCKET:",
+    );
+    expect(lines).toContain("  line 6: PVH dom0 support (x86)");
+    expect(lines).toContain("  line 7: Intel CAT for L2 (x86)");
+    // ITS support says it is done: it is not among them.
+    expect(lines.join("\n")).not.toContain("ITS support (Arm)");
+  });
+
+  it("moves them when a later mail gives their status, and leaves them where they are when it still gives none", async () => {
+    const clock = new FakeClock(new Date("2014-06-17T09:00:00Z"));
+    const store = new MemoryStore(clock);
+    await imported(store, clock, areaOnly());
+    await store.update({ by: "test", command: "status" }, () => ({
+      ok: true,
+      value: { changes: [{ entity: "feature", project: "xen", release: "4.5", feature: "pvh-dom0-support", op: "update", fields: { bucket: "fair" } }], value: null },
+    }));
+    clock.set("2014-07-16T09:00:00Z");
+    // Still no status for either: the person's fair stays.
+    const unchanged = await imported(store, clock, areaOnly());
+    expect(unchanged.update.moved).toEqual([]);
+    expect(buckets(store)["pvh-dom0-support"]).toBe("fair");
+    // Now the mail says where Intel CAT stands.
+    const later = await imported(store, clock, areaOnly("\n  status: at risk"));
+    expect(later.update.moved.map((move) => [move.feature, move.to])).toEqual([["intel-cat-for-l2", "at-risk"]]);
+  });
+});

@@ -586,3 +586,21 @@ describe("the Xen 4.3 updates' items", () => {
     expect(mail.items[1]!.children[0]).toMatchObject({ owners: ["anthony@citrix"], note: "in progress; qemu-upstream needs a more fully-featured libc than exists in minios." });
   });
 });
+
+describe("a status line under an item with no bucket heading", () => {
+  it.each([
+    ["at risk", "at-risk", null, "status"],
+    ["Fair: waiting on review", "fair", "Fair: waiting on review", "status"],
+    ["deferred - not for this release", "deferred", "deferred - not for this release", "status"],
+    ["v3 posted, needs review", "on-track", "v3 posted, needs review", "default"],
+    ["riskier than it looks", "on-track", "riskier than it looks", "default"],
+  ])("status: %j gives the bucket %s", (status, bucket, note, source) => {
+    const mail = importMail(`== x86 ==\n\n* PVH dom0 support\n  status: ${status}\n`);
+    expect(mail.items.map((item) => [item.label.title, item.bucket, item.note, item.bucketSource])).toEqual([["PVH dom0 support", bucket, note, source]]);
+  });
+
+  it("never overrides a bucket heading above the item", () => {
+    const mail = importMail(`== Features marked as Fair ==\n\n* PVH dom0 support\n  status: at risk\n`);
+    expect(mail.items.map((item) => [item.bucket, item.bucketSource])).toEqual([["fair", "heading"]]);
+  });
+});
