@@ -1,11 +1,10 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import { neutralise } from "../../src/util/typed-text.js";
 import { escapeMarkdown } from "discord.js";
-import { localId, withoutPlatform } from "../../src/ids.js";
 import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
-import { renderText, type InlineStyle } from "../../src/reply/inline.js";
+import { personIdOn, personName, renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
-import type { Block, ListItem, Reply, Section, Text } from "../../src/reply/reply.js";
+import type { Block, ListItem, PersonRef, Reply, Section, Text } from "../../src/reply/reply.js";
 import { continuedHeading, splitReply } from "../../src/reply/split.js";
 import { formatLongDate } from "../../src/util/dates.js";
 
@@ -89,10 +88,13 @@ export function escapeText(text: string): string {
     .replace(/^(\s*)-#/gm, "$1\\-#");
 }
 
-/** A Discord user as a mention, which shows their name (`allowedMentions` stays empty: nobody is pinged). */
-export function discordPerson(id: string): string {
-  const user = localId("discord", id);
-  return user !== undefined && /^\d+$/.test(user) ? `<@${user}>` : escapeText(withoutPlatform(id));
+/**
+ * A person with a Discord id as a mention, which Discord shows as their name (`allowedMentions`
+ * stays empty: nobody is pinged); anyone else by name, escaped, so a name never becomes a mention.
+ */
+export function discordPerson(person: PersonRef): string {
+  const user = personIdOn(person, "discord");
+  return user !== undefined && /^\d+$/.test(user) ? `<@${user}>` : escapeText(personName(person));
 }
 
 /** Code in backticks cannot be escaped inside; a backtick in it becomes a look-alike. */
