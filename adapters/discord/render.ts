@@ -71,19 +71,22 @@ const BADGES: Record<Bucket, string> = {
 };
 
 /** Characters escapeMarkdown and the extra rules below act on; without them text is left as it is. */
-const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[>]|^\s*-|^\s*\d+\./m;
+const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[<>]|^\s*-|^\s*\d+\./m;
 
 /** An em space: Discord keeps it at the start of a line, where it trims ordinary spaces in embeds. */
 const INDENT = "\u2003";
 
 /**
  * Escapes everything markdown would act on, including what `escapeMarkdown` leaves alone by
- * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line.
+ * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line,
+ * and every `<`, which starts a mention (`<@123>`, `<@&5>`, `<#7>`), a timestamp or an emoji: an
+ * owner or title typed as `<@123>` is shown as typed, not as someone's name.
  */
 export function escapeText(text: string): string {
   // Most titles have nothing to escape; escapeMarkdown runs a dozen regexes over each line.
   if (!MARKDOWN_SIGNIFICANT.test(text)) return text;
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(/</g, "\\<")
     .replace(/^(\s*)>/gm, "$1\\>")
     .replace(/^(\s*)-#/gm, "$1\\-#");
 }
