@@ -282,7 +282,7 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
     const id = releaseId ?? project.currentRelease;
     const release = id ? own(project.releases, id) : undefined;
     if (!release) throw new UsageError(`${project.id} has no release ${id ?? "(none is current)"}`);
-    process.stdout.write(exportRelease(format, project, release, systemClock.now()));
+    process.stdout.write(exportRelease(format, project, release, systemClock.now(), config.people));
     return 0;
   } finally {
     await store.close();

@@ -171,7 +171,7 @@ export const countdownPreviewCommand = defineCommand({
     const intro = subscribed ? "Next posts here:" : t`This room is not subscribed; with ${cmd("countdown on")} it would get:`;
     if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
     const items = slots.map((slot) => {
-      const post = postFor(slot, project, release);
+      const post = postFor(slot, project, release, ctx.config.people);
       const text = slot.kind === "summary" ? "the weekly summary (taking stock)" : post ? renderPlain(post) : "(nothing to say)";
       return { text: `${slotTime(slot.at, subscription.zone)}: ${text}` };
     });

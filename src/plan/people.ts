@@ -1,6 +1,7 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
 import { withoutPlatform } from "../ids.js";
+import { joinText, namedPerson, person as chatPerson, type Inline, type Piece, type Text } from "../reply/text.js";
 
 type People = Readonly<Record<string, Person>>;
 
@@ -54,4 +55,55 @@ export function ownedBy(release: Pick<Release, "features">, people: People, invo
   return Object.values(release.features)
     .filter((feature) => feature.owners.some((owner) => names.has(owner.trim().toLowerCase())))
     .sort((a, b) => a.order - b.order);
+}
+
+/** Lower-cased owner strings (key, name, ids) → person key, built once per plan. */
+export function peopleIndex(people: People): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const [key, person] of Object.entries(people)) {
+    for (const alias of aliasesOf(key, person)) index.set(alias, key);
+  }
+  return index;
+}
+
+/** How a reply names one owner: a person piece for a person of the config, the owner as typed otherwise. */
+export type OwnerNames = (owner: string) => Inline;
+
+/** Owners as typed, for where no people are configured. */
+export const plainOwners: OwnerNames = (owner) => owner;
+
+/**
+ * How replies name owners: an owner that names a person of the config (by key, name or a chat
+ * id, as `!mine` reads it) is that person, with their name and every chat id, and each renderer
+ * names them its platform's way; any other owner is plain text, as typed. Built once per reply.
+ */
+export function ownerNames(people: People): OwnerNames {
+  const index = peopleIndex(people);
+  if (index.size === 0) return plainOwners;
+  const pieces = new Map<string, Inline>();
+  return (owner) => {
+    const key = index.get(owner.trim().toLowerCase());
+    if (key === undefined) return owner;
+    let piece = pieces.get(key);
+    if (piece === undefined) {
+      const person = people[key]!;
+      piece = namedPerson(person.name ?? key, identitiesOf(person));
+      pieces.set(key, piece);
+    }
+    return piece;
+  };
+}
+
+/** "George Dunlap, Thanos": the owners as `names` shows them; plain text while none is a person. */
+export function ownersText(owners: readonly string[], names: OwnerNames): Text {
+  const parts = owners.map(names);
+  return parts.every((part) => typeof part === "string") ? parts.join(", ") : joinText(parts.map((part) => [part]), ", ");
+}
+
+/** Whoever did something (`updatedBy`), by chat id: as the person of the config it belongs to, if any. */
+export function personFor(people: People, id: string): Piece {
+  const found = peopleFor(people, id)[0];
+  if (!found) return chatPerson(id);
+  const [key, person] = found;
+  return namedPerson(person.name ?? key, [id, ...identitiesOf(person).filter((other) => other !== id)]);
 }

@@ -1,3 +1,4 @@
+import type { Person } from "../config/core-config.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, Project, Release } from "../model/schema.js";
 import { endingSoonLine } from "../plan/exceptions.js";
@@ -142,7 +143,7 @@ export function countdownReply(project: Pick<Project, "name">, release: Release,
 }
 
 /** What a slot posts: the whole summary on the weekly day, headed as the weekly one, else the countdown line. */
-export function postFor(slot: Slot, project: Project, release: Release): Reply | undefined {
-  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary" });
+export function postFor(slot: Slot, project: Project, release: Release, people: Readonly<Record<string, Person>> = {}): Reply | undefined {
+  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", people });
   return countdownReply(project, release, slot.at, slot.zone);
 }

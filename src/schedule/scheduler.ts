@@ -165,7 +165,7 @@ export class Scheduler {
         continue;
       }
       const project = own(state.projects, target.project);
-      const reply = project && release ? postFor(latest, project, release) : undefined;
+      const reply = project && release ? postFor(latest, project, release, config.people) : undefined;
       if (!reply) continue;
       await this.deliver(target.conversation, reply, key);
       this.options.onPost?.(target.conversation, latest);
