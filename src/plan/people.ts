@@ -1,7 +1,7 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
 import { withoutPlatform } from "../ids.js";
-import { joinText, namedPerson, person as chatPerson, type Inline, type Piece, type Text } from "../reply/text.js";
+import { namedPerson, person as chatPerson, type Inline, type Piece, type Text } from "../reply/text.js";
 
 type People = Readonly<Record<string, Person>>;
 
@@ -81,23 +81,42 @@ export function ownerNames(people: People): OwnerNames {
   const index = peopleIndex(people);
   if (index.size === 0) return plainOwners;
   const pieces = new Map<string, Inline>();
+  // Each owner string once per reply: a summary names the same few people on many features.
+  const named = new Map<string, Inline>();
   return (owner) => {
+    const seen = named.get(owner);
+    if (seen !== undefined) return seen;
     const key = index.get(owner.trim().toLowerCase());
-    if (key === undefined) return owner;
-    let piece = pieces.get(key);
-    if (piece === undefined) {
-      const person = people[key]!;
-      piece = namedPerson(person.name ?? key, identitiesOf(person));
+    let piece: Inline = owner;
+    if (key !== undefined) {
+      piece = pieces.get(key) ?? namedPerson(people[key]!.name ?? key, identitiesOf(people[key]!));
       pieces.set(key, piece);
     }
+    named.set(owner, piece);
     return piece;
   };
 }
 
-/** "George Dunlap, Thanos": the owners as `names` shows them; plain text while none is a person. */
-export function ownersText(owners: readonly string[], names: OwnerNames): Text {
+/**
+ * "George Dunlap, Thanos": the owners as `names` shows them, after `before` ("owner: "); plain text
+ * while none is a person. Built by hand: a summary makes one for every owned feature.
+ */
+export function ownersText(owners: readonly string[], names: OwnerNames, before = ""): Text {
   const parts = owners.map(names);
-  return parts.every((part) => typeof part === "string") ? parts.join(", ") : joinText(parts.map((part) => [part]), ", ");
+  if (parts.every((part) => typeof part === "string")) return before + parts.join(", ");
+  const text: Inline[] = [];
+  let pending = before;
+  parts.forEach((part, index) => {
+    if (index > 0) pending += ", ";
+    if (typeof part === "string") pending += part;
+    else {
+      if (pending !== "") text.push(pending);
+      text.push(part);
+      pending = "";
+    }
+  });
+  if (pending !== "") text.push(pending);
+  return text;
 }
 
 /** Whoever did something (`updatedBy`), by chat id: as the person of the config it belongs to, if any. */

@@ -1,6 +1,6 @@
 import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, isUnfinished, type Bucket, type Health } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
-import { t, type ListItem, type Section, type Text } from "../reply/reply.js";
+import type { ListItem, Section, Text } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
 import { ownersText, plainOwners, type OwnerNames } from "./people.js";
 import { own } from "../util/own.js";
@@ -42,8 +42,7 @@ export type FeatureMark = (feature: Feature) => string | undefined;
 
 /** "owner: George Dunlap, Thanos", its people as pieces (see `ownerNames`). */
 export function ownerLine(owners: readonly string[], names: OwnerNames): Text {
-  const text = ownersText(owners, names);
-  return typeof text === "string" ? `owner: ${text}` : t`owner: ${text}`;
+  return ownersText(owners, names, "owner: ");
 }
 
 function itemFor(feature: Feature, names: OwnerNames, text = featureLabel(feature), mark?: FeatureMark): ListItem {
