@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
 import type { Release } from "../src/model/schema.js";
-import { planNags } from "../src/plan/nags.js";
+import { planNags, upcomingNags } from "../src/plan/nags.js";
 import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
@@ -56,6 +56,9 @@ try {
   let count = 0;
   const nags = await time(() => (count = planNags(nagRelease, {}, NOW, 14, () => undefined, "matrix").length));
   if (count !== 1_000) throw new Error(`expected 1 000 reminders, planned ${count}`);
+  // What the scheduler plans on every reschedule and !countdown preview lists: each owner's next one.
+  const upcoming = await time(() => (count = upcomingNags(nagRelease, {}, NOW, 14, () => undefined, "matrix").length));
+  if (count !== 1_000) throw new Error(`expected 1 000 upcoming reminders, planned ${count}`);
 
   const ms = (value: number) => `${value.toFixed(3)} ms`;
   rows = [
@@ -70,6 +73,7 @@ try {
     `| \`!stale\` through \`Stocktake.handle\` | 10 000 features | ${ms(staleCommand)} | 50 ms |`,
     `| \`!stock\` through \`Stocktake.handle\` (stale count and marks) | 10 000 features | ${ms(stockCommand)} | 50 ms |`,
     `| nag planning | 1 000 owners, 3 000 stale items | ${ms(nags)} | 10 ms |`,
+    `| next reminders (scheduler wake-up, \`!countdown preview\`) | 1 000 owners, 3 000 stale items | ${ms(upcoming)} | 10 ms |`,
     ``,
   ];
 } finally {

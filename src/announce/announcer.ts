@@ -105,9 +105,12 @@ export class Announcer {
     }
   }
 
-  /** Posts what is waiting now: for one project, or for all (on shutdown). */
+  /**
+   * Posts what is waiting now: for one project, or for all (on shutdown). Either way it resolves
+   * only once the posts already on their way are done too, so a shutdown does not cut one off.
+   */
   async flush(project?: string): Promise<void> {
-    const projects = project === undefined ? [...this.batches.keys()] : [project];
+    const projects = project === undefined ? [...new Set([...this.batches.keys(), ...this.queues.keys()])] : [project];
     await Promise.all(
       projects.map((id) => {
         const batch = this.batches.get(id);

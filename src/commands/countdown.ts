@@ -2,7 +2,13 @@ import { z } from "zod";
 import { isKnownTimeZone } from "../model/schema.js";
 import { renderPlain } from "../reply/render-plain.js";
 import { cmd, failureReply, type Reply, t, type Text } from "../reply/reply.js";
-import { nextSlots, postFor } from "../schedule/posts.js";
+import type { Project, Release } from "../model/schema.js";
+import type { UpcomingNag } from "../plan/nags.js";
+import { grantedList } from "../plan/exceptions.js";
+import { featureLabel } from "../plan/summary.js";
+import { nagsOn, upcomingRoomNags } from "../schedule/nags.js";
+import { nextSlots, postFor, type Slot } from "../schedule/posts.js";
+import { describeQuietHours, roomQuiet, type RoomQuiet } from "../schedule/quiet-hours.js";
 import {
   CADENCES,
   SETTING,
@@ -15,7 +21,7 @@ import {
   type Subscription,
 } from "../schedule/subscription.js";
 import { own } from "../util/own.js";
-import { formatShortDate, parseSince, dateInZone, displayZone, zoneOffsetMinutes } from "../util/dates.js";
+import { formatShortDate, parseSince, dateInZone, displayZone, plural, zoneOffsetMinutes } from "../util/dates.js";
 import { fail, ok, type Result } from "../util/result.js";
 import { changeAndReply, noChange } from "./helpers.js";
 import { projectFor } from "../access/scope.js";
@@ -151,12 +157,40 @@ export const countdownUnmuteCommand = defineCommand({
     }),
 });
 
+/** "13:00 Europe/London": the local time of an instant, for a reminder due on the day it is sent. */
+function localTime(at: Date, zone: string): string {
+  return slotTime(at, zone).split(" ").slice(-2).join(" ");
+}
+
+/** "a reminder to George Dunlap, 2 stale items (blktap3, NUMA scheduling); due 03:12 Europe/London, held by the quiet hours (22:00-08:00)". */
+function reminderLine(nag: UpcomingNag, zone: string, muted: Date | undefined, quiet: RoomQuiet | undefined): string {
+  const items = nag.features.map((feature) => featureLabel(feature));
+  let line = `${slotTime(nag.at, zone)}: a reminder to ${nag.owner.name}, ${plural(items.length, "stale item")} (${items.join(", ")})`;
+  if (nag.at > nag.due) {
+    const unmuted = muted && muted > nag.due ? muted : nag.due;
+    const held = [...(unmuted > nag.due ? ["the mute"] : []), ...(quiet && nag.at > unmuted ? [`the quiet hours (${describeQuietHours(quiet.hours)})`] : [])];
+    const due = dateInZone(nag.due, zone) === dateInZone(nag.at, zone) ? localTime(nag.due, zone) : slotTime(nag.due, zone);
+    line += `; due ${due}, held by ${held.join(" and ")}`;
+  }
+  return line;
+}
+
+/** What a post says, in a line: the countdown as posted; the summary by name, with the exceptions it lists. */
+function postLine(slot: Slot, project: Project, release: Release, staleDays: number): string {
+  if (slot.kind === "summary") {
+    const granted = grantedList(release);
+    return `the weekly summary (taking stock)${granted ? `, with the freeze exceptions granted: ${granted}` : ""}`;
+  }
+  const post = postFor(slot, project, release, staleDays);
+  return post ? renderPlain(post) : "(nothing to say)";
+}
+
 export const countdownPreviewCommand = defineCommand({
   path: ["countdown", "preview"],
-  summary: "The next scheduled posts here, with their times and text, without posting them.",
+  summary: "The next scheduled posts and reminders here, with their times and text, without posting them.",
   args: z.object({
     count: param
-      .word("How many (default 3, at most 10)", z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)))
+      .word("How many of each (default 3, at most 10)", z.string().regex(/^\d{1,2}$/, "a number up to 10").transform(Number).pipe(z.number().min(1).max(10)))
       .optional(),
   }),
   permission: "read",
@@ -165,16 +199,31 @@ export const countdownPreviewCommand = defineCommand({
     const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
     const { project, release } = scope.value;
+    const now = ctx.clock.now();
+    const count = args.count ?? 3;
     const subscribed = currentSubscription(ctx);
     const subscription = subscribed ?? SubscriptionSchema.parse({});
-    const slots = nextSlots(subscription, release, ctx.clock.now(), args.count ?? 3, ctx.config.schedule.tightenDays);
-    const intro = subscribed ? "Next posts here:" : t`This room is not subscribed; with ${cmd("countdown on")} it would get:`;
-    if (slots.length === 0) return info(`${intro} none (the release has no milestone ahead).`);
-    const items = slots.map((slot) => {
-      const post = postFor(slot, project, release, ctx.config.people);
-      const text = slot.kind === "summary" ? "the weekly summary (taking stock)" : post ? renderPlain(post) : "(nothing to say)";
-      return { text: `${slotTime(slot.at, subscription.zone)}: ${text}` };
-    });
-    return { tone: "info", blocks: [{ type: "text", text: intro }, { type: "list", items }] };
+    const settings = settingsOf(ctx);
+    const muted = mutedUntil(settings);
+    const mute = muted && muted > now ? muted : undefined;
+    // A slot the mute covers is skipped for good, one at its end is posted (see Scheduler.handleDue).
+    const slots = nextSlots(subscription, release, mute ? new Date(mute.getTime() - 1) : now, count, ctx.config.schedule.tightenDays);
+    const muteNote = mute && subscribed ? `Muted until ${slotTime(mute, subscription.zone)}: the posts due before then are skipped. ` : "";
+    const intro = subscribed ? `${muteNote}Next posts here:` : t`This room is not subscribed; with ${cmd("countdown on")} it would get:`;
+    const blocks: Reply["blocks"] =
+      slots.length === 0
+        ? [{ type: "text", text: t`${intro} none (the release has no milestone ahead).` }]
+        : [{ type: "text", text: intro }, { type: "list", items: slots.map((slot) => ({ text: `${slotTime(slot.at, subscription.zone)}: ${postLine(slot, project, release, ctx.config.staleDays)}` })) }];
+    if (nagsOn(settings)) {
+      const quiet = roomQuiet(ctx.config, ctx.conversation, settings);
+      const zone = quiet?.zone ?? subscription.zone;
+      const nags = upcomingRoomNags(ctx.plan, ctx.conversation, ctx.config, now);
+      if (nags.length === 0) blocks.push({ type: "text", text: "Reminders: none ahead (no owner has an item in play)." });
+      else {
+        const more = nags.length > count ? ` (the next ${count} of ${nags.length})` : "";
+        blocks.push({ type: "text", text: `Reminders here${more}:` }, { type: "list", items: nags.slice(0, count).map((nag) => ({ text: reminderLine(nag, zone, mute, quiet) })) });
+      }
+    }
+    return { tone: "info", blocks };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ownRecord } from "../util/own.js";
 import { SubscriptionSchema } from "../schedule/subscription.js";
+import { QuietHoursSchema } from "../schedule/quiet-hours.js";
 
 /** The part of the configuration the planning core reads: roles, room bindings, the prefix. */
 export const ProjectConfigSchema = z.strictObject({
@@ -28,13 +29,20 @@ export const PersonSchema = z.strictObject({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
+/** A room subscribed by config; only the config can give it quiet hours, read in the room's zone. */
+export const ConfigSubscriptionSchema = SubscriptionSchema.extend({
+  /** "22:00-08:00": no reminders (`!nag on`) in this window of the room's local time; one due then waits for its end. */
+  quietHours: QuietHoursSchema.optional(),
+});
+export type ConfigSubscription = z.infer<typeof ConfigSubscriptionSchema>;
+
 export const ScheduleConfigSchema = z.strictObject({
   /** A post missed while the bot was down is still made on start if it is at most this old. */
   graceHours: z.number().min(0).max(168).default(6),
   /** With the auto cadence, countdowns go daily this many days before a milestone. */
   tightenDays: z.number().int().min(0).max(60).default(7),
-  /** Rooms subscribed by config ("matrix:!abc:example.org": { cadence: auto, day: mon, time: "09:00", zone: UTC }). */
-  subscriptions: ownRecord(z.string().min(1), SubscriptionSchema).default({}),
+  /** Rooms subscribed by config ("matrix:!abc:example.org": { cadence: auto, day: mon, time: "09:00", zone: UTC, quietHours: "22:00-08:00" }). */
+  subscriptions: ownRecord(z.string().min(1), ConfigSubscriptionSchema).default({}),
 });
 export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
 

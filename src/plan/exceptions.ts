@@ -33,12 +33,17 @@ export function exceptionsOf(release: Pick<Release, "features">): { feature: Fea
     );
 }
 
-/** "Freeze exceptions: blktap3 until 1 April 2013; vTPM until 5 April 2013." — for the summary. */
-export function grantedLine(release: Pick<Release, "features">): string | undefined {
+/** "blktap3 until 1 April 2013; vTPM until 5 April 2013": the granted exceptions, soonest deadline first. */
+export function grantedList(release: Pick<Release, "features">): string | undefined {
   const granted = exceptionsOf(release).filter((entry) => entry.exception.state === "granted");
   if (granted.length === 0) return undefined;
-  const parts = granted.map(({ feature, exception }) => `${featureLabel(feature)}${exception.until ? ` until ${formatLongDate(exception.until)}` : ""}`);
-  return `Freeze exceptions granted: ${parts.join("; ")}.`;
+  return granted.map(({ feature, exception }) => `${featureLabel(feature)}${exception.until ? ` until ${formatLongDate(exception.until)}` : ""}`).join("; ");
+}
+
+/** "Freeze exceptions granted: blktap3 until 1 April 2013; vTPM until 5 April 2013." — for the summary. */
+export function grantedLine(release: Pick<Release, "features">): string | undefined {
+  const list = grantedList(release);
+  return list === undefined ? undefined : `Freeze exceptions granted: ${list}.`;
 }
 
 /** Days ahead in which a granted exception's end is named by countdowns. */

@@ -15,12 +15,19 @@ export function daysSinceUpdate(feature: Pick<Feature, "updatedAt">, now: Date):
   return Math.floor((now.getTime() - Date.parse(feature.updatedAt)) / DAY_MS);
 }
 
-/**
- * A feature nobody has touched for `staleDays` days: counted (a parent with sub-items is only their
- * heading), still in play, in a release that has not shipped.
- */
+/** A feature that goes stale once nobody touches it: counted (a parent with sub-items is only their heading), still in play, in a release that has not shipped. */
+export function canGoStale(release: Pick<Release, "features" | "closedAt">, feature: Feature): boolean {
+  return !isClosed(release) && inPlay(feature) && isCounted(release, feature);
+}
+
+/** A feature nobody has touched for `staleDays` days (see canGoStale). */
 export function isStale(release: Pick<Release, "features" | "closedAt">, feature: Feature, now: Date, staleDays: number): boolean {
-  return !isClosed(release) && inPlay(feature) && isCounted(release, feature) && daysSinceUpdate(feature, now) >= staleDays;
+  return canGoStale(release, feature) && daysSinceUpdate(feature, now) >= staleDays;
+}
+
+/** The instant the feature goes stale if nobody touches it: `staleDays` whole days after its last update. */
+export function staleAt(feature: Pick<Feature, "updatedAt">, staleDays: number): number {
+  return Date.parse(feature.updatedAt) + staleDays * DAY_MS;
 }
 
 /** The release's stale features, the longest untouched first. */

@@ -142,8 +142,11 @@ export function countdownReply(project: Pick<Project, "name">, release: Release,
   return { tone: "info", blocks: [{ type: "text", text: `${project.name} ${release.id}: ${parts.join("; ")}.` }] };
 }
 
-/** What a slot posts: the whole summary on the weekly day, headed as the weekly one, else the countdown line. */
-export function postFor(slot: Slot, project: Project, release: Release, people: Readonly<Record<string, Person>> = {}): Reply | undefined {
-  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", people });
+/**
+ * What a slot posts: the whole summary on the weekly day, headed as the weekly one and with the stale
+ * items counted and marked as in `!stock`, owners who are `people` named as people, else the countdown line.
+ */
+export function postFor(slot: Slot, project: Project, release: Release, staleDays: number, people: Readonly<Record<string, Person>> = {}): Reply | undefined {
+  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", staleDays, people });
   return countdownReply(project, release, slot.at, slot.zone);
 }

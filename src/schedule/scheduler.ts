@@ -7,7 +7,7 @@ import { ok } from "../util/result.js";
 import { postFor, slotKey, slotsBetween, nextSlots, type Slot } from "./posts.js";
 import { SETTING, countdownSettingsOf, lastSlot, mutedUntil, subscriptionOf, type Subscription } from "./subscription.js";
 import { own } from "../util/own.js";
-import { nagRooms, sendDueNags } from "./nags.js";
+import { nagRooms, sendDueNags, upcomingRoomNags } from "./nags.js";
 
 /** How often rooms with `!nag on` are looked at for reminders due. */
 const NAG_CHECK_MS = 3_600_000;
@@ -88,9 +88,16 @@ export class Scheduler {
       const [next] = nextSlots(target.subscription, release, now, 1, this.options.config.schedule.tightenDays);
       if (next && (!earliest || next.at < earliest)) earliest = next.at;
     }
-    if (nagRooms(state).length > 0) {
+    const rooms = nagRooms(state);
+    if (rooms.length > 0) {
+      // The hourly look catches what no plan foresaw (a feature added since); the plan wakes the
+      // scheduler when a reminder falls due, a mute lifts or a room's quiet hours end.
       const check = new Date(now.getTime() + NAG_CHECK_MS);
       if (!earliest || check < earliest) earliest = check;
+      for (const room of rooms) {
+        const next = upcomingRoomNags(state, room, this.options.config, now).find((nag) => nag.at > now);
+        if (next && next.at < earliest) earliest = next.at;
+      }
     }
     if (earliest) this.timer = this.options.timer.at(earliest, () => void this.runDue());
   }
@@ -165,7 +172,7 @@ export class Scheduler {
         continue;
       }
       const project = own(state.projects, target.project);
-      const reply = project && release ? postFor(latest, project, release, config.people) : undefined;
+      const reply = project && release ? postFor(latest, project, release, config.staleDays, config.people) : undefined;
       if (!reply) continue;
       await this.deliver(target.conversation, reply, key);
       this.options.onPost?.(target.conversation, latest);

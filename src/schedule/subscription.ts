@@ -86,11 +86,16 @@ export function countdownSettingsOf(settings: Settings | undefined): CountdownSe
   return CountdownSettingsSchema.parse(settings ?? {});
 }
 
-/** The room's subscription: its own settings, else the config's, else none. */
+/**
+ * The room's subscription: its own settings, else the config's, else none. Only the subscription's
+ * own fields: the config's quiet hours (see quiet-hours.ts) stay with the config, so `!countdown on`
+ * over a config subscription does not take them for a field of its own.
+ */
 export function subscriptionOf(settings: Settings | undefined, fromConfig: Subscription | undefined): Subscription | undefined {
   const stored = countdownSettingsOf(settings);
   if (stored.state === "off") return undefined;
-  return stored.subscription ?? fromConfig;
+  if (stored.subscription) return stored.subscription;
+  return fromConfig && { cadence: fromConfig.cadence, day: fromConfig.day, time: fromConfig.time, zone: fromConfig.zone };
 }
 
 export function subscriptionSettings(subscription: Subscription): Settings {

@@ -56,6 +56,28 @@ describe("the announcer", () => {
     expect(lines[2]).toBe("* feature 1: status fair → at risk — admin [at risk]");
   });
 
+  it("waits, when flushing everything (shutdown), for a post already on its way as well as the batches still waiting", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const { chat, announcer } = await setup({
+      post: async () => {
+        order.push("post started");
+        await gate;
+        order.push("post done");
+      },
+    });
+    await chat.say("!status blktap3 at-risk");
+    // The batch window ends: the post starts, and is held at the gate.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(order).toEqual(["post started"]);
+    const flushed = announcer.flush().then(() => order.push("flushed"));
+    setImmediate(release);
+    await vi.advanceTimersByTimeAsync(0);
+    await flushed;
+    expect(order).toEqual(["post started", "post done", "flushed"]);
+  });
+
   it("starts a new batch after a post, and keeps a steady stream from waiting for ever", async () => {
     const { chat, posted } = await setup();
     await chat.say("!status blktap3 at-risk");

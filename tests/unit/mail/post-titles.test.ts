@@ -21,8 +21,8 @@ const slot = (kind: Slot["kind"]): Slot => ({ at: new Date("2013-03-11T09:00:00Z
 describe("the title of a scheduled post", () => {
   it("says which kind of post it is, and a mail with that subject is read back as the same project and release", async () => {
     const { project, release } = await xen();
-    const weekly = subjectOf(postFor(slot("summary"), project, release)!);
-    const countdown = subjectOf(postFor(slot("countdown"), project, release)!);
+    const weekly = subjectOf(postFor(slot("summary"), project, release, 14)!);
+    const countdown = subjectOf(postFor(slot("countdown"), project, release, 14)!);
     expect(weekly).toBe("Xen 4.3: taking stock, weekly summary");
     expect(countdown).toBe("Xen 4.3: Feature freeze in 14 days (Mon 25 Mar 2013)");
     for (const title of [weekly, countdown]) expect(guessTarget(`[Xen-devel] ${title}`)).toEqual({ project: "xen", release: "4.3" });

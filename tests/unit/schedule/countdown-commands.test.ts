@@ -44,6 +44,27 @@ describe("!countdown", () => {
     expect(await chat.say("!countdown unmute")).toMatch(/not muted|resume/);
   });
 
+  it("previews what a mute lets through, not the posts it will skip", async () => {
+    const { chat, scheduler, posts, advance } = await room();
+    await scheduler.start();
+    await chat.setup("!countdown on daily 09:00 UTC", "!countdown mute 2d");
+    const preview = await chat.say("!countdown preview 2");
+    expect(preview).toBe(
+      [
+        "Muted until Wed 13 Mar 2013 08:00 UTC: the posts due before then are skipped. Next posts here:",
+        "",
+        "* Wed 13 Mar 2013 09:00 UTC: Xen 4.3: Feature freeze in 12 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.",
+        "* Thu 14 Mar 2013 09:00 UTC: Xen 4.3: Feature freeze in 11 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.",
+      ].join("\n"),
+    );
+    await advance("2013-03-14T12:00:00Z");
+    expect(posts.map((post) => `${post.at} ${post.text}`)).toEqual([
+      "2013-03-13T09:00:00.000Z Xen 4.3: Feature freeze in 12 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.",
+      "2013-03-14T09:00:00.000Z Xen 4.3: Feature freeze in 11 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.",
+    ]);
+    expect(await chat.say("!countdown preview 1")).toBe("Next posts here:\n\n* Fri 15 Mar 2013 09:00 UTC: Xen 4.3: Feature freeze in 10 days (Mon 25 Mar 2013, AoE); 1 feature at risk: blktap3; 1 fair: vTPM.");
+  });
+
   it("posts once when the config and a command subscribe the same room", async () => {
     const { chat, scheduler, posts, advance } = await room({
       config: { schedule: { graceHours: 6, tightenDays: 7, subscriptions: { "test:room": SubscriptionSchema.parse({ cadence: "daily", time: "09:00" }) } } },

@@ -128,6 +128,20 @@ describe("polite nags", () => {
     await Promise.all([one.stop(), two.stop()]);
   });
 
+  it("the weekly summary counts and marks the stale items, as !stock does", async () => {
+    const { chat, posts, scheduler, advance } = await room();
+    await chat.setup("!countdown on weekly mon 09:00 UTC");
+    await scheduler.start();
+    // Monday 15 May, 09:00: an hour after everything went stale.
+    await advance("2023-05-15T10:00:00Z");
+    const summary = posts.find((post) => post.at === "2023-05-15T09:00:00.000Z")?.text;
+    const stock = await chat.say("!stock");
+    expect(summary).toBe(stock!.replace("Xen 4.18: taking stock", "Xen 4.18: taking stock, weekly summary"));
+    expect(summary).toContain("\n\n4 features stale (no update for 14 days or more): !stale lists them.\n\n");
+    expect(summary).toContain("* blktap3\n  owner: George Dunlap\n  stale: no update for 14 days");
+    await scheduler.stop();
+  });
+
   it("plans one reminder per owner over 1 000 owners, each with all their items", () => {
     const release: { features: Record<string, Feature>; closedAt: null } = { features: {}, closedAt: null };
     for (let i = 0; i < 3000; i++) {
