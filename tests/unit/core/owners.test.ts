@@ -164,3 +164,23 @@ describe("owners who are people, on the web page", () => {
     expect(await (await site.get("/p/xen.txt")).text()).toContain("* blktap3\n  owner: George Dunlap, <b>Thanos</b>\n");
   });
 });
+
+describe("owners who are people, through an export and its re-import", () => {
+  it("the export names George, and importing it back changes no owner: the name and the id are the same person", async () => {
+    const chat = await xen();
+    await chat.say("!export", RM);
+    const exported = chat.last!.blocks.find((block) => block.type === "pre")!;
+    expect(exported.type === "pre" && exported.text).toContain("  owner: George Dunlap");
+    const before = chat.store.read().projects["xen"]!.releases["4.18"]!.features;
+    const dry = await chat.say(`!import\n${exported.type === "pre" ? exported.text : ""}`, RM);
+    expect(dry).not.toContain("Would update");
+    expect(dry).toContain("Already on the list, left as they are: vTPM updates; blktap3.");
+    await chat.say(`!import --yes\n${exported.type === "pre" ? exported.text : ""}`, RM);
+    const after = chat.store.read().projects["xen"]!.releases["4.18"]!.features;
+    expect(after["blktap3"]!.owners).toEqual(["@george:xen.org"]);
+    expect(after["vtpm-updates"]!.owners).toEqual(before["vtpm-updates"]!.owners);
+    // Another owner in a later mail is still a change.
+    const later = "[Xen] 4.18 Planning: Taking stock\n\n== Features at risk ==\n\n* blktap3\n  owner: Thanos\n";
+    expect(await chat.say(`!import\n${later}`, RM)).toContain("Would update 1 feature:\n  blktap3: owners (line 5)");
+  });
+});
