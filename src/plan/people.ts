@@ -1,6 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
-import { withoutPlatform } from "../ids.js";
+import { localId, withoutPlatform } from "../ids.js";
 import { namedPerson, person as chatPerson, type Inline, type Piece, type Text } from "../reply/text.js";
 
 type People = Readonly<Record<string, Person>>;
@@ -14,23 +14,31 @@ export function identitiesOf(person: Person): string[] {
   return ids;
 }
 
+/** How Discord writes a mention of user `id` in a message typed there: `<@81234>`, or `<@!81234>` from older clients. */
+function discordMentions(id: string): string[] {
+  return [`<@${id}>`, `<@!${id}>`];
+}
+
 /**
  * Every owner string that names this person, lower-cased: their key, name, bare chat ids and email,
- * and platform-qualified ids. `!mine` and the nags read owners through this one list.
+ * platform-qualified ids, and a Discord mention of them (`!owner blktap3 @George` typed on Discord
+ * arrives as `<@81234>`). `!mine`, the nags and the replies read owners through this one list.
  */
 export function aliasesOf(key: string, person: Person): string[] {
-  const aliases = [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person)];
+  const aliases = [key, person.name, person.matrix, person.discord, person.irc, person.email, ...identitiesOf(person), ...(person.discord ? discordMentions(person.discord) : [])];
   return aliases.flatMap((alias) => (alias ? [alias.toLowerCase()] : []));
 }
 
 /**
- * The owner strings a chat id is by itself, lower-cased: the id, and without its platform
- * ("@george:xen.org"). An IRC user without a services account ("irc:oftc/~alice") is nobody in
- * particular, so only the full id names them.
+ * The owner strings a chat id is by itself, lower-cased: the id, without its platform
+ * ("@george:xen.org"), and for a Discord user a mention of them (`<@81234>`). An IRC user without a
+ * services account ("irc:oftc/~alice") is nobody in particular, so only the full id names them.
  */
 export function ownIdsOf(invokerId: string): string[] {
   const bare = withoutPlatform(invokerId);
-  return bare === invokerId || invokerId.includes("~") ? [invokerId.toLowerCase()] : [invokerId.toLowerCase(), bare.toLowerCase()];
+  if (bare === invokerId || invokerId.includes("~")) return [invokerId.toLowerCase()];
+  const discord = localId("discord", invokerId);
+  return [invokerId.toLowerCase(), bare.toLowerCase(), ...(discord === undefined ? [] : discordMentions(discord))];
 }
 
 /** The people of the config whose identities include this chat id, by key. */

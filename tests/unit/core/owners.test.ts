@@ -184,3 +184,24 @@ describe("owners who are people, through an export and its re-import", () => {
     expect(await chat.say(`!import\n${later}`, RM)).toContain("Would update 1 feature:\n  blktap3: owners (line 5)");
   });
 });
+
+describe("a Discord mention typed as the owner", () => {
+  it("is the person of the config with that Discord id: named as them everywhere, and !mine finds it", async () => {
+    const chat = await xen();
+    expect(await chat.say("!owner blktap3 <@81234567>", RM)).toBe("* blktap3: owner George Dunlap. [at risk]");
+    await chat.say("!owner vtpm-updates <@!81234567>", RM);
+    await chat.say("!stock");
+    const stock = chat.last!;
+    expect(renderForMatrix(stock, { msgtype: "notice" })[0]!.formatted_body).toContain(`<li>blktap3<br><i>owner: ${PILL}</i></li>`);
+    expect(renderReply(stock, { embeds: false, slashHints: true, prefix: "!" })[0]!.content).toContain("• vTPM updates\n\u2003owner: <@81234567>");
+    expect(await chat.say("!mine", { id: "discord:81234567", displayName: "gdunlap" })).toContain("what George Dunlap owns (2)");
+  });
+
+  it("of someone not in the config stays the text typed (escaped on Discord), and !mine still finds it for them", async () => {
+    const chat = await xen();
+    await chat.say("!owner blktap3 <@4242424242>", RM);
+    await chat.say("!show blktap3");
+    expect(renderReply(chat.last!, { embeds: false, slashHints: true, prefix: "!" })[0]!.content).toContain("owner: \\<@4242424242>\n");
+    expect(await chat.say("!mine", { id: "discord:4242424242", displayName: "someone" })).toBe("Xen 4.18: what someone owns (1)\n\n* blktap3 [at risk]");
+  });
+});
