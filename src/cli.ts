@@ -233,7 +233,7 @@ async function runImport(config: Config, file: string, project: string | undefin
   }
   const store = dryRun ? await openStoreToRead(config) : await openStore(config);
   try {
-    const target = { by: "cli:import", byAuthor: true, envelope: read.envelope, dryRun, ...(project ? { project } : {}), ...(release ? { release } : {}) };
+    const target = { by: "cli:import", byAuthor: true, envelope: read.envelope, dryRun, people: config.people, ...(project ? { project } : {}), ...(release ? { release } : {}) };
     const result = await importIntoStore(store, read.text, target, systemClock);
     if (!result.ok) {
       if (result.error.code === "usage") throw new UsageError(plainText(result.error.message));
@@ -282,7 +282,7 @@ async function runExport(config: Config, format: ExportFormat, projectId: string
     const id = releaseId ?? project.currentRelease;
     const release = id ? own(project.releases, id) : undefined;
     if (!release) throw new UsageError(`${project.id} has no release ${id ?? "(none is current)"}`);
-    process.stdout.write(exportRelease(format, project, release, systemClock.now()));
+    process.stdout.write(exportRelease(format, project, release, systemClock.now(), config.people));
     return 0;
   } finally {
     await store.close();

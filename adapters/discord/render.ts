@@ -1,11 +1,10 @@
 import type { APIEmbed, APIEmbedField } from "discord-api-types/v10";
 import { neutralise } from "../../src/util/typed-text.js";
 import { escapeMarkdown } from "discord.js";
-import { localId, withoutPlatform } from "../../src/ids.js";
 import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
-import { renderText, type InlineStyle } from "../../src/reply/inline.js";
+import { personIdOn, personName, renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
-import type { Block, ListItem, Reply, Section, Text } from "../../src/reply/reply.js";
+import type { Block, ListItem, PersonRef, Reply, Section, Text } from "../../src/reply/reply.js";
 import { continuedHeading, splitReply } from "../../src/reply/split.js";
 import { formatLongDate } from "../../src/util/dates.js";
 
@@ -72,27 +71,33 @@ const BADGES: Record<Bucket, string> = {
 };
 
 /** Characters escapeMarkdown and the extra rules below act on; without them text is left as it is. */
-const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[>]|^\s*-|^\s*\d+\./m;
+const MARKDOWN_SIGNIFICANT = /[\\`*_~|#[<>]|^\s*-|^\s*\d+\./m;
 
 /** An em space: Discord keeps it at the start of a line, where it trims ordinary spaces in embeds. */
 const INDENT = "\u2003";
 
 /**
  * Escapes everything markdown would act on, including what `escapeMarkdown` leaves alone by
- * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line.
+ * default: headings, lists, masked links, block quotes and `-#` subtext at the start of a line,
+ * and every `<`, which starts a mention (`<@123>`, `<@&5>`, `<#7>`), a timestamp or an emoji: an
+ * owner or title typed as `<@123>` is shown as typed, not as someone's name.
  */
 export function escapeText(text: string): string {
   // Most titles have nothing to escape; escapeMarkdown runs a dozen regexes over each line.
   if (!MARKDOWN_SIGNIFICANT.test(text)) return text;
   return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(/</g, "\\<")
     .replace(/^(\s*)>/gm, "$1\\>")
     .replace(/^(\s*)-#/gm, "$1\\-#");
 }
 
-/** A Discord user as a mention, which shows their name (`allowedMentions` stays empty: nobody is pinged). */
-export function discordPerson(id: string): string {
-  const user = localId("discord", id);
-  return user !== undefined && /^\d+$/.test(user) ? `<@${user}>` : escapeText(withoutPlatform(id));
+/**
+ * A person with a Discord id as a mention, which Discord shows as their name (`allowedMentions`
+ * stays empty: nobody is pinged); anyone else by name, escaped, so a name never becomes a mention.
+ */
+export function discordPerson(person: PersonRef): string {
+  const user = personIdOn(person, "discord");
+  return user !== undefined && /^\d+$/.test(user) ? `<@${user}>` : escapeText(personName(person));
 }
 
 /** Code in backticks cannot be escaped inside; a backtick in it becomes a look-alike. */

@@ -6,6 +6,8 @@ import type { SeriesPoint } from "../../src/web/views.js";
 import { describeEvent } from "../../src/web/views.js";
 import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/web/views.js";
 import { bucketCounts, describeCounts, releaseTotal, summarize } from "../../src/web/views.js";
+import { ownerNames, type OwnerNames } from "../../src/web/views.js";
+import type { Person } from "../../src/config/core-config.js";
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
 import { ago, dateInZone, daysBetween, displayZone, endOfDate, formatLongDate, relativeDays } from "../../src/util/dates.js";
@@ -53,6 +55,8 @@ export interface ProjectPageInput {
   now: Date;
   /** The command prefix, for the hints on how to change things. */
   prefix: string;
+  /** The people of the config: an owner who is one of them is shown by name. */
+  people?: Readonly<Record<string, Person>>;
 }
 
 export function renderProjectPage(input: ProjectPageInput): string {
@@ -77,7 +81,7 @@ export function renderProjectPage(input: ProjectPageInput): string {
 <main>
 ${scheduleSection(release, now, input.prefix)}
 ${chartSection(title, endingAt(input.points, counts, now.toISOString().slice(0, 10)), release, now)}
-${bucketsSection(release, counts, input.prefix)}
+${bucketsSection(release, counts, input.prefix, ownerNames(input.people ?? {}))}
 ${changesSection(input.changes, input.state, now)}
 </main>
 <footer>
@@ -138,8 +142,8 @@ function chartSection(title: string, points: readonly SeriesPoint[], release: Re
 </section>`;
 }
 
-function bucketsSection(release: Release, counts: Record<Bucket, number>, prefix: string): string {
-  const sections = summarize(release);
+function bucketsSection(release: Release, counts: Record<Bucket, number>, prefix: string, names: OwnerNames): string {
+  const sections = summarize(release, undefined, undefined, names);
   const heading = `<h2 id="features">Features by bucket</h2>`;
   if (sections.length === 0) return `<section aria-labelledby="features">${heading}<p>No features yet: add one in chat with <code>${escapeHtml(prefix)}add TITLE</code>.</p></section>`;
   const tally = sections.map((section) => `<li>${swatch(section.bucket)}<a href="#bucket-${section.bucket}">${escapeHtml(BUCKET_INFO[section.bucket].label)}</a> ${counts[section.bucket]}</li>`).join("");

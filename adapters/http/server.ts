@@ -218,7 +218,7 @@ export class WebServer {
     if (format !== "html") {
       if (!release) return this.notFound;
       if (format === "ics") return { status: 200, type: TYPES.ics, body: Buffer.from(renderCalendar(project, release, now)) };
-      const text = format === "txt" ? exportText(project, release, now) : exportJson(project, release);
+      const text = format === "txt" ? exportText(project, release, now, this.options.config.people) : exportJson(project, release);
       return { status: 200, type: TYPES[format], body: Buffer.from(text) };
     }
     const { store, series, config } = this.options;
@@ -232,6 +232,7 @@ export class WebServer {
       state: store.read(),
       now,
       prefix: config.prefix,
+      people: config.people,
     });
     return { status: 200, type: TYPES.html, body: Buffer.from(html) };
   }

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import irc, { type Client, type ConnectOptions, type MessageEvent } from "irc-framework";
 import { addressedText } from "../../src/addressing.js";
-import { withoutPlatform } from "../../src/ids.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
+import { personName } from "../../src/reply/inline.js";
 import { renderIrc } from "../../src/reply/render-irc.js";
-import type { Reply } from "../../src/reply/reply.js";
+import type { PersonRef, Reply } from "../../src/reply/reply.js";
 import type { IrcConfig } from "./config.js";
 import { Accounts } from "./accounts.js";
 import { TokenBucket } from "./flood.js";
@@ -294,10 +294,17 @@ export class IrcAdapter implements ChatAdapter {
     }
   }
 
-  /** How IRC users know a person: by the nick last seen for the id, else the id's own name. */
-  private person(id: string): string {
+  /**
+   * How IRC users know a person: by the nick last seen for their id on this network, else by their
+   * name from the config, else by the id's own name (the account, or the id without its platform).
+   */
+  private person(person: PersonRef): string {
     const network = this.config.network;
-    return this.nicks.get(id) ?? unregisteredNick(network, id) ?? (id.startsWith(`irc:${network}/`) ? id.slice(`irc:${network}/`.length) : withoutPlatform(id));
+    const id = person.ids.find((candidate) => candidate.startsWith(`irc:${network}/`));
+    const nick = id === undefined ? undefined : (this.nicks.get(id) ?? unregisteredNick(network, id));
+    if (nick !== undefined) return nick;
+    if (person.name !== undefined) return person.name;
+    return id === undefined ? personName(person) : id.slice(`irc:${network}/`.length);
   }
 
   // --- output ---
@@ -307,7 +314,7 @@ export class IrcAdapter implements ChatAdapter {
     const nick = this.client?.user.nick ?? this.config.nick;
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
-    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id), ...(addressee === undefined ? {} : { addressee }) })
+    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (person) => this.person(person), ...(addressee === undefined ? {} : { addressee }) })
       .map(stripFormatting)
       .flatMap((line) => fitLine(line, width))
       .filter((line) => line.trim() !== "");

@@ -2,9 +2,10 @@ import { createHash, randomUUID } from "node:crypto";
 import type { CoreConfig } from "../../src/config/core-config.js";
 import type { MatrixConfig } from "./config.js";
 import { addressedText } from "../../src/addressing.js";
-import { localId, qualify, withoutPlatform } from "../../src/ids.js";
+import { localId, qualify } from "../../src/ids.js";
 import type { ChatAdapter, ChatHost, ConversationView, IncomingMessage, Logger } from "../../src/ports.js";
-import type { Reply } from "../../src/reply/reply.js";
+import { personIdOn, personName } from "../../src/reply/inline.js";
+import type { PersonRef, Reply } from "../../src/reply/reply.js";
 import { describeError, StocktakeClient } from "./client.js";
 import { classify, RoomMessageSchema, type Attachment } from "./events.js";
 import { logIn } from "./login.js";
@@ -309,9 +310,9 @@ export class MatrixAdapter implements ChatAdapter {
     const msgtype = view.settings.msgtype ?? this.options.matrix.msgtype;
     const { irc: ircConfig } = this.options.matrix;
     const prefix = this.options.core.prefix;
-    const person = (id: string) => this.nickOf(id, facts);
+    const person = (who: PersonRef) => this.nickOf(who, facts);
     // Where the bridge drops the reply quote, a confirmation says whom it answers.
-    const addressee = context.sender === undefined ? undefined : this.nickOf(qualify(PLATFORM, context.sender), facts);
+    const addressee = context.sender === undefined ? undefined : this.nickOf({ ids: [qualify(PLATFORM, context.sender)] }, facts);
     const lineBytes = bridgedTextBytes(facts.ircChannel);
     const contents = renderForMatrix(reply, {
       msgtype,
@@ -449,17 +450,19 @@ export class MatrixAdapter implements ChatAdapter {
 
   /**
    * How IRC users know a person: a bridged IRC user by their nick ("@irc_alice:server" → alice),
-   * a Matrix user by the display name the bridge shows, else their localpart.
+   * a person of the config by their name, a Matrix user by the display name the bridge shows, else
+   * their localpart. Never a pill: IRC users would see its HTML or nothing.
    */
-  private nickOf(id: string, facts: RoomFacts): string {
-    const userId = localId(PLATFORM, id);
-    if (userId === undefined) return withoutPlatform(id);
+  private nickOf(person: PersonRef, facts: RoomFacts): string {
+    const userId = personIdOn(person, PLATFORM);
+    if (userId === undefined) return personName(person);
     const localpart = userId.slice(1, userId.indexOf(":") > 0 ? userId.indexOf(":") : undefined);
     for (const pattern of this.puppetPatterns) {
       const match = pattern.exec(userId);
       if (match && match.index === 0 && match[0].length > 1) return userId.slice(match[0].length, userId.indexOf(":") > 0 ? userId.indexOf(":") : undefined) || localpart;
     }
-    return facts.names.get(userId) ?? localpart;
+    // A person of the config by the name it gives them; anyone else as the room shows them.
+    return person.name ?? facts.names.get(userId) ?? localpart;
   }
 
   /** Names people address the bot by: the configured name, its localpart, its display name. */

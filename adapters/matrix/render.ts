@@ -3,7 +3,7 @@ import { renderHtml } from "../../src/reply/render-html.js";
 import { bridgedTextBytes } from "../../src/reply/irc-lines.js";
 import { renderIrc } from "../../src/reply/render-irc.js";
 import { renderPlain } from "../../src/reply/render-plain.js";
-import type { Reply } from "../../src/reply/reply.js";
+import type { PersonRef, Reply } from "../../src/reply/reply.js";
 import { splitReply as splitByMeasure } from "../../src/reply/split.js";
 import { utf8Bytes } from "../../src/util/utf8.js";
 
@@ -30,8 +30,8 @@ export interface IrcStyle {
   lineBudget: number;
   linesPerMessage: number;
   prefix: string;
-  /** How people are named to IRC users: their nicks. */
-  person?: (id: string) => string;
+  /** How people are named to IRC users: a nick where one is known, else their name. */
+  person?: (person: PersonRef) => string;
   /** Longest line in UTF-8 bytes, room left for the prefix the bridge adds (default: `bridgedTextBytes()`). */
   lineBytes?: number;
   /** The nick of whoever the reply answers: confirmations name them, since IRC users see no reply quote. */

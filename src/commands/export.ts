@@ -24,7 +24,7 @@ export const exportCommand = defineCommand({
   run: (ctx, args) => {
     const scope = ctx.scope;
     if (!scope.ok) return failureReply(scope.error);
-    const text = exportRelease(args.format, scope.value.project, scope.value.release, ctx.clock.now());
+    const text = exportRelease(args.format, scope.value.project, scope.value.release, ctx.clock.now(), ctx.config.people);
     return { tone: "info", blocks: [{ type: "pre", text: text.trimEnd() }], full: true };
   },
 });

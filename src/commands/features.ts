@@ -3,9 +3,10 @@ import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
-import { childrenOf, describeShown, featureLabel, shownBuckets } from "../plan/summary.js";
+import { childrenOf, describeShown, featureLabel, ownerLine, shownBuckets } from "../plan/summary.js";
+import { ownerNames, ownersText, personFor } from "../plan/people.js";
 import { parseItemLabel } from "../plan/labels.js";
-import { cmd, code, failureReply, person, type Reply, t } from "../reply/reply.js";
+import { cmd, code, failureReply, joinText, type Reply, t, type Text } from "../reply/reply.js";
 import { ago } from "../util/dates.js";
 import { fail, ok } from "../util/result.js";
 import { bucketArg, featureArg, nameArg, noteArg, switchArg, titleArg, valueFlag } from "./args.js";
@@ -15,7 +16,7 @@ import { scopeFor } from "../access/scope.js";
 import { defineCommand } from "./spec.js";
 import { hasOwn, own } from "../util/own.js";
 
-const badge = (feature: Feature, text: string): Reply => ({
+const badge = (feature: Feature, text: Text): Reply => ({
   tone: "ok",
   blocks: [{ type: "list", items: [{ text, badge: feature.bucket }] }],
 });
@@ -218,7 +219,7 @@ export const ownerCommand = defineCommand({
       if (args.owners.join("\n") === feature.owners.join("\n")) {
         return unchanged(args.owners.length === 0 ? `${featureLabel(feature)} has no owner.` : `${featureLabel(feature)} already has those owners.`);
       }
-      const text = args.owners.length === 0 ? `${featureLabel(feature)} has no owner now.` : `${featureLabel(feature)}: owner ${args.owners.join(", ")}.`;
+      const text = args.owners.length === 0 ? `${featureLabel(feature)} has no owner now.` : t`${featureLabel(feature)}: owner ${ownersText(args.owners, ownerNames(ctx.config.people))}.`;
       return ok({ changes: [updateFeature(scope, feature, { owners: args.owners, ...stamp(ctx) })], value: badge(feature, text) });
     }),
 });
@@ -351,22 +352,20 @@ export const showCommand = defineCommand({
       children.length > 0
         ? `shown under ${describeShown(release, feature)}, where its sub-items are`
         : `${BUCKET_INFO[feature.bucket].label}${feature.probability === null ? "" : ` (${feature.probability}%)`}`;
-    const lines = [
-      `id: ${feature.id}`,
-      `status: ${status}`,
-      `owner: ${feature.owners.length > 0 ? feature.owners.join(", ") : "nobody yet"}`,
-    ];
+    const names = ownerNames(ctx.config.people);
+    const lines: Text[] = [`id: ${feature.id}`, `status: ${status}`, feature.owners.length > 0 ? ownerLine(feature.owners, names) : "owner: nobody yet"];
     if (feature.note) lines.push(`note: ${feature.note}`);
     if (parent) lines.push(`part of: ${featureLabel(parent)}`);
     if (children.length > 0) lines.push(`sub-items: ${children.map((child) => `${featureLabel(child)} (${BUCKET_INFO[child.bucket].label})`).join("; ")}`);
     if (feature.aliases.length > 0) lines.push(`aliases: ${feature.aliases.join(", ")}`);
     for (const link of feature.links) lines.push(`link: ${link}`);
-    const stamps = t`updated ${ago(new Date(feature.updatedAt), now)} by ${person(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${person(feature.createdBy)}`;
+    const by = (id: string) => personFor(ctx.config.people, id);
+    const stamps = t`updated ${ago(new Date(feature.updatedAt), now)} by ${by(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${by(feature.createdBy)}`;
     return {
       tone: "info",
       blocks: [
         { type: "list", items: [{ text: `${featureLabel(feature)} — ${scope.value.project.name} ${release.id}`, ...(shown.length === 1 ? { badge: shown[0]! } : {}) }] },
-        { type: "text", text: t`${lines.join("\n")}\n${stamps}` },
+        { type: "text", text: joinText([...lines, stamps], "\n") },
         ...(guessed ? [{ type: "text" as const, text: `(There is no feature called “${args.feature}”; this is the closest, ${featureLabel(feature)}.)` }] : []),
       ],
     };

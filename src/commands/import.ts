@@ -40,13 +40,13 @@ export const importCommand = defineCommand({
     if (!target.ok) return failureReply(target.error);
     const by = ctx.invoker.id;
     if (!args.yes) {
-      const report = draftImport(ctx.plan, target.value, { by, dryRun: true }, ctx.clock.now()).value;
+      const report = draftImport(ctx.plan, target.value, { by, dryRun: true, people: ctx.config.people }, ctx.clock.now()).value;
       const outcome = describeImport(report, "", read.notes);
       if (outcome.exitCode !== 0) return reply("error", outcome.lines);
       ctx.ask({ ...args, release: target.value.release, yes: true });
       return reply("info", outcome.lines, t`To import it, say ${cmd("yes")} (${cmd("undo")} takes it back).`);
     }
-    const done = await ctx.change((state) => ok(draftImport(state, target.value, { by }, ctx.clock.now())));
+    const done = await ctx.change((state) => ok(draftImport(state, target.value, { by, people: ctx.config.people }, ctx.clock.now())));
     if (!done.ok) return failureReply(done.error);
     const outcome = describeImport(done.value, "", read.notes);
     return reply(outcome.exitCode === 0 ? "ok" : "error", outcome.lines);

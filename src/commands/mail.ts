@@ -26,7 +26,7 @@ function compose(ctx: CommandContext): { ok: true; mail: OutgoingMail; project: 
   if (!ctx.mail || !list) {
     return { ok: false, reply: failureReply({ code: "not-found", message: `No mailing list is configured for ${project.id}: add it under mail.lists in the config (see the README's “Posting to the list”).` }) };
   }
-  const mail = ctx.mail.compose(project.id, release.id, stockSubject(list.subjectPrefix, project, release), stockMailText(project, release, ctx.clock.now(), list.intro ?? undefined));
+  const mail = ctx.mail.compose(project.id, release.id, stockSubject(list.subjectPrefix, project, release), stockMailText(project, release, ctx.clock.now(), list.intro ?? undefined, ctx.config.people));
   if (!mail) return { ok: false, reply: failureReply({ code: "not-found", message: `No mailing list is configured for ${project.id}.` }) };
   return { ok: true, mail, project: project.id, release: release.id };
 }

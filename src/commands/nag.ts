@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ok } from "../util/result.js";
 import { own } from "../util/own.js";
 import { planNags } from "../plan/nags.js";
+import { ownerNames, ownersText } from "../plan/people.js";
 import { cmd, failureReply, type Reply, t } from "../reply/reply.js";
 import { NAG_SETTING, nagKeysFor, nagsOn } from "../schedule/nags.js";
 import { changeAndReply, noChange } from "./helpers.js";
@@ -43,8 +44,8 @@ export const nagStatusCommand = defineCommand({
     const { release } = ctx.scope.value;
     const days = ctx.config.staleDays;
     const owners = planNags(release, ctx.config.people, ctx.clock.now(), days, () => undefined, "").map((nag) => nag.owner.name);
-    const who = owners.length === 0 ? "nobody has stale items" : `${owners.length === 1 ? "1 owner has" : `${owners.length} owners have`} stale items: ${owners.join(", ")}`;
-    return { tone: "info", blocks: [{ type: "text", text: `Reminders are on here: at most one per owner every ${days} days; ${who}.` }] };
+    const who = owners.length === 0 ? "nobody has stale items" : t`${owners.length === 1 ? "1 owner has" : `${owners.length} owners have`} stale items: ${ownersText(owners, ownerNames(ctx.config.people))}`;
+    return { tone: "info", blocks: [{ type: "text", text: t`Reminders are on here: at most one per owner every ${days} days; ${who}.` }] };
   },
 });
 

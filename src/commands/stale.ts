@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { daysSinceUpdate, staleFeatures } from "../plan/stale.js";
-import { featureLabel } from "../plan/summary.js";
-import { failureReply, type ListItem, person, type Reply, t } from "../reply/reply.js";
+import { ownerNames, personFor } from "../plan/people.js";
+import { featureLabel, ownerLine } from "../plan/summary.js";
+import { failureReply, type ListItem, type Reply, t } from "../reply/reply.js";
 import { formatLongDate } from "../util/dates.js";
 import { defineCommand } from "./spec.js";
 
@@ -19,12 +20,13 @@ export const staleCommand = defineCommand({
     if (stale.length === 0) {
       return { tone: "info", blocks: [{ type: "text", text: `Nothing in ${project.name} ${release.id} is stale: every feature in play had an update in the last ${days} days.` }] };
     }
+    const names = ownerNames(ctx.config.people);
     const items: ListItem[] = stale.map((feature) => ({
       text: featureLabel(feature),
       badge: feature.bucket,
       details: [
-        ...(feature.owners.length > 0 ? [`owner: ${feature.owners.join(", ")}`] : []),
-        t`no update for ${daysSinceUpdate(feature, now)} days (last: ${formatLongDate(feature.updatedAt.slice(0, 10))}, ${person(feature.updatedBy)})`,
+        ...(feature.owners.length > 0 ? [ownerLine(feature.owners, names)] : []),
+        t`no update for ${daysSinceUpdate(feature, now)} days (last: ${formatLongDate(feature.updatedAt.slice(0, 10))}, ${personFor(ctx.config.people, feature.updatedBy)})`,
       ],
     }));
     return {

@@ -49,7 +49,7 @@ export const stockCommand = defineCommand({
         since = { at, events, ...(args.since.toLowerCase() === "last" ? { last: true } : {}), ...(args.all ? { all: true } : {}) };
       }
     }
-    const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}), staleDays: ctx.config.staleDays });
+    const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}), staleDays: ctx.config.staleDays, people: ctx.config.people });
     if (args.full) reply.full = true;
     else reply.expand = `stock${args.bucket ? ` ${args.bucket}` : ""} full${args.release === undefined ? "" : ` --release ${args.release}`}`;
     const url = ctx.pageUrl(project.id);

@@ -1,7 +1,9 @@
+import type { Person } from "../config/core-config.js";
 import type { Bucket } from "../model/buckets.js";
 import { LIMITS, type Feature, type Release } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { normalizeName, similarity, slugFor } from "../plan/resolve.js";
+import { peopleIndex } from "../plan/people.js";
 import { featureLabel } from "../plan/summary.js";
 import type { ImportedItem, ImportedMail } from "./import.js";
 
@@ -71,8 +73,9 @@ function matchItem(features: readonly Feature[], item: ImportedItem, used: Reado
  * under their parent, and the timeline's milestones. Items already on the list are left alone, so
  * importing the same mail twice adds nothing.
  */
-export function planImport(mail: ImportedMail, project: string, release: Release, by: string, now: Date): ImportPlan {
+export function planImport(mail: ImportedMail, project: string, release: Release, by: string, now: Date, people: Readonly<Record<string, Person>> = {}): ImportPlan {
   const at = now.toISOString();
+  const sameOwners = ownersMatch(people);
   const changes: ChangeRequest[] = [];
   const skipped: string[] = [];
   const taken = new Set(Object.keys(release.features));
@@ -107,7 +110,7 @@ export function planImport(mail: ImportedMail, project: string, release: Release
       if (match.similar) similar.push({ line: item.line, typed: featureLabel(item.label), feature: feature.id, label: featureLabel(feature) });
       touched.add(feature.id);
       if (areaParents.has(item)) return feature.id;
-      const fields = updateFields(feature, item, note);
+      const fields = updateFields(feature, item, note, sameOwners);
       if (Object.keys(fields).length === 0) {
         skipped.push(featureLabel(feature));
         return feature.id;
@@ -200,15 +203,30 @@ export function planImport(mail: ImportedMail, project: string, release: Release
  * What a later mail changes on a feature already on the list: the bucket (only when the mail says
  * it, by heading or the item's own status), and owners, probability, note and links when it gives them.
  */
-function updateFields(feature: Feature, item: ImportedItem, note: string | null): Record<string, unknown> {
+function updateFields(feature: Feature, item: ImportedItem, note: string | null, sameOwners: OwnersMatch): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   if (item.bucketSource !== "default" && item.bucket !== feature.bucket) fields["bucket"] = item.bucket;
-  if (item.owners.length > 0 && item.owners.join("\u0000") !== feature.owners.join("\u0000")) fields["owners"] = item.owners;
+  if (item.owners.length > 0 && !sameOwners(item.owners, feature.owners)) fields["owners"] = item.owners;
   if (item.probability !== null && item.probability !== feature.probability) fields["probability"] = item.probability;
   if (note !== null && note !== feature.note) fields["note"] = note;
   const links = [...feature.links, ...item.links.filter((link) => !feature.links.includes(link))].slice(0, LIMITS.listEntries);
   if (links.length !== feature.links.length) fields["links"] = links;
   return fields;
+}
+
+type OwnersMatch = (mail: readonly string[], plan: readonly string[]) => boolean;
+
+/**
+ * Whether a mail's owners are the plan's, in order: as typed, or naming the same person of the
+ * config. An export names `@george:xenproject.org` George Dunlap, so importing it back changes nothing.
+ */
+function ownersMatch(people: Readonly<Record<string, Person>>): OwnersMatch {
+  const index = peopleIndex(people);
+  const who = (owner: string) => {
+    const key = index.get(owner.trim().toLowerCase());
+    return key === undefined ? `owner:${owner}` : `person:${key}`;
+  };
+  return (mail, plan) => mail.length === plan.length && mail.every((owner, i) => owner === plan[i] || who(owner) === who(plan[i]!));
 }
 
 /** `[CHECK]`, `[BUG]` and "blocker" lead the note, so the plan keeps what the mail flagged. */

@@ -1,3 +1,4 @@
+import type { Person } from "../config/core-config.js";
 import type { Feature, PlanState, ProjectMeta, ReleaseMeta } from "../model/schema.js";
 import type { Clock, PlanStore } from "../ports.js";
 import type { ChangeRequest } from "../plan/reducer.js";
@@ -17,6 +18,8 @@ export interface ImportTarget {
   byAuthor?: boolean;
   /** Work out the changes and report them, but write nothing. */
   dryRun?: boolean;
+  /** The config's people: an owner the mail names otherwise (George Dunlap for @george:xenproject.org) is the same owner, not a change. */
+  people?: Readonly<Record<string, Person>>;
   /** Release fields to set when the release is created here (the demo's schedule). */
   releaseDefaults?: Partial<Pick<ReleaseMeta, "cycleMonths" | "cycleStart" | "milestones">>;
 }
@@ -125,7 +128,7 @@ export function draftImport(state: Readonly<PlanState>, prepared: PreparedImport
     }
     existingRelease = { ...meta, features: {} };
   }
-  const planned = planImport(mail, project, existingRelease, target.by, now);
+  const planned = planImport(mail, project, existingRelease, target.by, now, target.people);
   // One by one: spreading tens of thousands of arguments overflows the stack.
   for (const change of planned.changes) changes.push(change);
   const created = planned.changes.flatMap((change) => (change.entity === "feature" && change.op === "create" ? [change.value as Feature] : []));

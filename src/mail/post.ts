@@ -1,3 +1,4 @@
+import type { Person } from "../config/core-config.js";
 import type { Project, Release } from "../model/schema.js";
 import { exportText } from "./export.js";
 
@@ -10,7 +11,7 @@ export function stockSubject(prefix: string, project: Pick<Project, "name">, rel
  * The body of a taking-stock mail: the export's text (where we stand, the timeline, the buckets)
  * without its first line, which is the subject, and with the list's introduction above it.
  */
-export function stockMailText(project: Project, release: Release, now: Date, intro?: string): string {
-  const text = exportText(project, release, now).replace(/^[^\n]*\n\n/, "");
+export function stockMailText(project: Project, release: Release, now: Date, intro?: string, people: Readonly<Record<string, Person>> = {}): string {
+  const text = exportText(project, release, now, people).replace(/^[^\n]*\n\n/, "");
   return intro ? `${intro.trim()}\n\n${text}` : text;
 }

@@ -1,6 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
-import { aliasesOf, identitiesOf } from "./people.js";
+import { identitiesOf, peopleIndex } from "./people.js";
 import { canGoStale, staleAt, staleFeatures } from "./stale.js";
 
 type People = Readonly<Record<string, Person>>;
@@ -19,15 +19,6 @@ export interface NagOwner {
 export interface Nag {
   owner: NagOwner;
   features: Feature[];
-}
-
-/** Lower-cased owner strings (key, name, ids) → person key, built once per plan. */
-export function peopleIndex(people: People): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const [key, person] of Object.entries(people)) {
-    for (const alias of aliasesOf(key, person)) index.set(alias, key);
-  }
-  return index;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Person } from "../config/core-config.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
@@ -6,6 +7,7 @@ import { own } from "../util/own.js";
 import { describeEvent, describeFields } from "./describe-event.js";
 import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
+import { ownerNames } from "./people.js";
 import { staleFeatures, staleMark } from "./stale.js";
 import { asksQuestions, questionLines } from "./questions.js";
 import { isClosed } from "./release.js";
@@ -29,6 +31,8 @@ export interface StockOptions {
   };
   /** Mark and count features with no update for this many days. */
   staleDays?: number;
+  /** The people of the config: an owner who is one of them is named as a person (see `ownerNames`). */
+  people?: Readonly<Record<string, Person>>;
 }
 
 /**
@@ -114,7 +118,7 @@ export function stockReply(project: Project, release: Release, now: Date, option
     blocks.push({ type: "text", text: t`${plural(stale.length, "feature")} stale (no update for ${staleDays!} days or more): ${cmd("stale")} lists them.` });
   }
   const staleIds = new Set(stale.map((feature) => feature.id));
-  const sections = summarize(release, options.only ? [options.only] : undefined, (feature) => (staleIds.has(feature.id) ? staleMark(feature, now) : undefined));
+  const sections = summarize(release, options.only ? [options.only] : undefined, (feature) => (staleIds.has(feature.id) ? staleMark(feature, now) : undefined), ownerNames(options.people ?? {}));
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
   if (!isClosed(release) && !options.only && asksQuestions(release)) {

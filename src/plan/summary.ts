@@ -1,7 +1,8 @@
 import { ACTIVE_BUCKETS, BUCKETS, BUCKET_INFO, isUnfinished, type Bucket, type Health } from "../model/buckets.js";
 import type { Feature, Release } from "../model/schema.js";
-import type { ListItem, Section } from "../reply/reply.js";
+import type { ListItem, Section, Text } from "../reply/reply.js";
 import { childIds } from "./children-index.js";
+import { ownersText, plainOwners, type OwnerNames } from "./people.js";
 import { own } from "../util/own.js";
 
 /** "Persistent grants for blk (Linux)", "Multi-page net protocol (external)". */
@@ -39,9 +40,14 @@ export function childrenOf(release: Pick<Release, "features">, id: string): Feat
 /** A line to add under a feature in the summary, such as "stale: no update for 20 days". */
 export type FeatureMark = (feature: Feature) => string | undefined;
 
-function itemFor(feature: Feature, text = featureLabel(feature), mark?: FeatureMark): ListItem {
-  const details: string[] = [];
-  if (feature.owners.length > 0) details.push(`owner: ${feature.owners.join(", ")}`);
+/** "owner: George Dunlap, Thanos", its people as pieces (see `ownerNames`). */
+export function ownerLine(owners: readonly string[], names: OwnerNames): Text {
+  return ownersText(owners, names, "owner: ");
+}
+
+function itemFor(feature: Feature, names: OwnerNames, text = featureLabel(feature), mark?: FeatureMark): ListItem {
+  const details: Text[] = [];
+  if (feature.owners.length > 0) details.push(ownerLine(feature.owners, names));
   if (feature.note) details.push(`status: ${feature.note}`);
   if (feature.needed === true) details.push("needed for the release");
   if (feature.intervention) details.push(`intervene: ${feature.intervention.kind}: ${feature.intervention.text}`);
@@ -83,7 +89,7 @@ export function describeShown(release: Pick<Release, "features">, feature: Featu
  * sub-items, and is marked "(partial)" among the finished ones while some sub-items are not.
  * Empty buckets are left out.
  */
-export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[], mark?: FeatureMark): Section[] {
+export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[], mark?: FeatureMark, names: OwnerNames = plainOwners): Section[] {
   const features = sortedFeatures(release);
   const children = childrenByParent(features, release);
   const topLevel = features.filter((feature) => feature.parent === null || !own(release.features, feature.parent));
@@ -93,14 +99,14 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
     for (const feature of topLevel) {
       const kids = children.get(feature.id);
       if (!kids) {
-        if (feature.bucket === bucket) entries.push({ order: feature.order, item: itemFor(feature, undefined, mark) });
+        if (feature.bucket === bucket) entries.push({ order: feature.order, item: itemFor(feature, names, undefined, mark) });
         continue;
       }
       const here = kids.filter((kid) => kid.bucket === bucket);
       if (here.length === 0) continue;
       const partial = bucket === "done" && isPartial(kids);
-      const item = itemFor(feature, featureLabel(feature) + (partial ? " (partial)" : ""));
-      item.children = here.map((kid) => itemFor(kid, undefined, mark));
+      const item = itemFor(feature, names, featureLabel(feature) + (partial ? " (partial)" : ""));
+      item.children = here.map((kid) => itemFor(kid, names, undefined, mark));
       entries.push({ order: Math.min(...here.map((kid) => kid.order)), item });
     }
     if (entries.length === 0) continue;

@@ -1,5 +1,5 @@
-import { withoutPlatform } from "../ids.js";
-import type { Inline, Piece, Text } from "./reply.js";
+import { localId, withoutPlatform } from "../ids.js";
+import type { Inline, PersonRef, Piece, Text } from "./reply.js";
 import { neutralise } from "../util/typed-text.js";
 
 /**
@@ -12,7 +12,8 @@ export interface InlineStyle {
   command(typed: string): string;
   code(text: string): string;
   em(text: string): string;
-  person(id: string): string;
+  /** Picks the person's id for the platform (`personIdOn`), or shows their name (`personName`). */
+  person(person: PersonRef): string;
 }
 
 /** What a renderer must know of where the reply goes: how commands start there. */
@@ -42,9 +43,30 @@ function renderInline(part: Inline, style: InlineStyle, voice: Voice): string {
 
 function renderPiece(piece: Piece, style: InlineStyle, voice: Voice): string {
   if ("cmd" in piece) return style.command(neutralise(typedCommand(piece, voice)));
-  if ("person" in piece) return style.person(neutralise(piece.person));
+  if ("person" in piece) return style.person(neutralisedPerson(piece.person));
   if ("code" in piece) return style.code(neutralise(piece.code));
   return style.em(neutralise(piece.em));
+}
+
+function neutralisedPerson(person: PersonRef): PersonRef {
+  const name = person.name === undefined ? undefined : neutralise(person.name);
+  if (name === person.name && person.ids.every((id) => neutralise(id) === id)) return person;
+  const ids = person.ids.map(neutralise);
+  return name === undefined ? { ids } : { ids, name };
+}
+
+/** The person's own id on `platform`, without the platform ("@george:xenproject.org"), if they have one there. */
+export function personIdOn(person: PersonRef, platform: string): string | undefined {
+  for (const id of person.ids) {
+    const local = localId(platform, id);
+    if (local !== undefined) return local;
+  }
+  return undefined;
+}
+
+/** What to call a person where no chat id of theirs applies: their name, else their first id without its platform. */
+export function personName(person: PersonRef): string {
+  return person.name ?? withoutPlatform(person.ids[0] ?? "");
 }
 
 /** A command reference as typed where `voice` speaks: "!release new VERSION". */
@@ -58,7 +80,7 @@ export const PLAIN_STYLE: InlineStyle = {
   command: (typed) => typed,
   code: (text) => `\`${text}\``,
   em: (text) => text,
-  person: (id) => withoutPlatform(id),
+  person: personName,
 };
 
 /** Text as plain as it gets, without any markup (IRC, where backticks are just noise). */

@@ -1,8 +1,7 @@
-import { localId, withoutPlatform } from "../ids.js";
 import { neutralise } from "../util/typed-text.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
-import { DEFAULT_VOICE, renderText, type InlineStyle, type Voice } from "./inline.js";
-import type { Block, ListItem, Reply, Text } from "./reply.js";
+import { DEFAULT_VOICE, personIdOn, personName, renderText, type InlineStyle, type Voice } from "./inline.js";
+import type { Block, ListItem, PersonRef, Reply, Text } from "./reply.js";
 
 /** Bucket colours, also used by the web page. Text always says the bucket too: colour is a hint. */
 export const BUCKET_COLOURS: Record<Bucket, string> = {
@@ -23,15 +22,18 @@ export function escapeHtml(text: string): string {
 
 export interface HtmlOptions {
   voice?: Voice;
-  /** How a person is shown (default: a matrix.to pill for Matrix ids, the bare id otherwise). */
-  person?: (id: string) => string;
+  /** How a person is shown (default: a matrix.to pill for people with a Matrix id, their name otherwise). */
+  person?: (person: PersonRef) => string;
 }
 
-/** A Matrix user as a pill: clients show the person's name; `m.mentions` stays empty, so nobody is pinged. */
-export function matrixPill(id: string): string {
-  const user = localId("matrix", id);
-  if (user === undefined) return escapeHtml(withoutPlatform(id));
-  return `<a href="https://matrix.to/#/${encodeURIComponent(user)}">${escapeHtml(user)}</a>`;
+/**
+ * A person with a Matrix id as a pill, its text their name from the config (else the id); anyone
+ * else by name, as text. The adapter sends an empty `m.mentions`, so a pill pings nobody.
+ */
+export function matrixPill(person: PersonRef): string {
+  const user = personIdOn(person, "matrix");
+  if (user === undefined) return escapeHtml(personName(person));
+  return `<a href="https://matrix.to/#/${encodeURIComponent(user)}">${escapeHtml(person.name ?? user)}</a>`;
 }
 
 const HTML_STYLE: InlineStyle = {

@@ -1,7 +1,7 @@
 import { BUCKET_INFO } from "../model/buckets.js";
 import { BARE_STYLE, renderText, type InlineStyle } from "./inline.js";
 import { renderPlain } from "./render-plain.js";
-import type { Block, ListItem, Reply, ReplyBrief, Section, Text } from "./reply.js";
+import type { Block, ListItem, PersonRef, Reply, ReplyBrief, Section, Text } from "./reply.js";
 import { utf8Bytes } from "../util/utf8.js";
 import { fitLine, IRC_TEXT_BYTES } from "./irc-lines.js";
 
@@ -24,8 +24,8 @@ export interface IrcRenderOptions {
    * confirmation or a refusal names them on its first line ("ian: blktap3: at risk → fair").
    */
   addressee?: string;
-  /** How a person is named there (an IRC nick); default: the id without its platform. */
-  person?: (id: string) => string;
+  /** How a person is named there (an IRC nick); default: their name (`personName`). */
+  person?: (person: PersonRef) => string;
 }
 
 /** IRC has no markup: commands and code are bare, people are nicks. */

@@ -8,8 +8,8 @@
 export type Piece =
   /** A command people can type: `path` without prefix ("release new"), `args` as typed after it ("VERSION"). */
   | { cmd: string; args?: string }
-  /** A person by platform-qualified id ("discord:81234", "matrix:@alice:example.org"). */
-  | { person: string }
+  /** A person: by the chat id that did something, or a person of the config (see `PersonRef`). */
+  | { person: PersonRef }
   /** A literal to type as it is: a config key, a keyword such as `none`. */
   | { code: string }
   | { em: string };
@@ -24,8 +24,28 @@ export function cmd(path: string, args?: string): Piece {
   return args === undefined || args === "" ? { cmd: path } : { cmd: path, args };
 }
 
+/**
+ * A person a reply names, in no platform's form: each renderer takes the id of its own platform
+ * (a Matrix pill, a Discord mention, an IRC nick) and shows the name where it has none.
+ */
+export interface PersonRef {
+  /** Platform-qualified ids ("matrix:@george:xenproject.org", "discord:81234", "irc:oftc/george"). */
+  ids: readonly string[];
+  /**
+   * Their name from the config ("George Dunlap"): what mail, the web page and the console show,
+   * and chat where no id of theirs fits. Without one, the first id stands for the name.
+   */
+  name?: string;
+}
+
+/** Whoever did something, by the chat id they did it with ("discord:81234"). */
 export function person(id: string): Piece {
-  return { person: id };
+  return { person: { ids: [id] } };
+}
+
+/** A person of the config: their name and every chat id they have. */
+export function namedPerson(name: string, ids: readonly string[]): Piece {
+  return { person: { name, ids } };
 }
 
 export function code(text: string): Piece {

@@ -7,7 +7,7 @@ import { dueAgain, planNags, upcomingNags, type Nag, type UpcomingNag } from "..
 import { daysSinceUpdate } from "../plan/stale.js";
 import { featureLabel } from "../plan/summary.js";
 import type { Clock, Logger, PlanStore } from "../ports.js";
-import { cmd, person, type Reply, t } from "../reply/reply.js";
+import { cmd, namedPerson, type Reply, t } from "../reply/reply.js";
 import { ok } from "../util/result.js";
 import { own } from "../util/own.js";
 import { afterQuietHours, quietWindowAt, roomQuiet } from "./quiet-hours.js";
@@ -41,7 +41,7 @@ function lastReminded(settings: Settings | undefined, ownerKey: string): Date | 
 
 /** "George Dunlap, 2 of your items have had no update for 14 days or more: …" */
 export function nagReply(nag: Nag, now: Date, staleDays: number): Reply {
-  const who = nag.owner.chatId ? person(nag.owner.chatId) : nag.owner.name;
+  const who = nag.owner.chatId ? namedPerson(nag.owner.name, [nag.owner.chatId]) : nag.owner.name;
   const count = nag.features.length === 1 ? "1 of your items has" : `${nag.features.length} of your items have`;
   return {
     tone: "info",

@@ -1,3 +1,4 @@
+import type { Person } from "../config/core-config.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import type { Milestone, Project, Release } from "../model/schema.js";
 import { endingSoonLine } from "../plan/exceptions.js";
@@ -143,9 +144,9 @@ export function countdownReply(project: Pick<Project, "name">, release: Release,
 
 /**
  * What a slot posts: the whole summary on the weekly day, headed as the weekly one and with the stale
- * items counted and marked as in `!stock`, else the countdown line.
+ * items counted and marked as in `!stock`, owners who are `people` named as people, else the countdown line.
  */
-export function postFor(slot: Slot, project: Project, release: Release, staleDays: number): Reply | undefined {
-  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", staleDays });
+export function postFor(slot: Slot, project: Project, release: Release, staleDays: number, people: Readonly<Record<string, Person>> = {}): Reply | undefined {
+  if (slot.kind === "summary") return stockReply(project, release, slot.at, { kind: "weekly summary", staleDays, people });
   return countdownReply(project, release, slot.at, slot.zone);
 }

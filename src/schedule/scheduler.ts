@@ -172,7 +172,7 @@ export class Scheduler {
         continue;
       }
       const project = own(state.projects, target.project);
-      const reply = project && release ? postFor(latest, project, release, config.staleDays) : undefined;
+      const reply = project && release ? postFor(latest, project, release, config.staleDays, config.people) : undefined;
       if (!reply) continue;
       await this.deliver(target.conversation, reply, key);
       this.options.onPost?.(target.conversation, latest);

@@ -1,4 +1,5 @@
 import { WebServer, type HttpLimits } from "../../adapters/http/server.js";
+import type { CoreConfig } from "../../src/config/core-config.js";
 import { MetricsRegistry } from "../../src/metrics/registry.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
 import { trackBucketSeries, type BucketSeries } from "../../src/plan/bucket-series.js";
@@ -26,6 +27,8 @@ export interface WebSiteOptions {
   series?: BucketSeries;
   /** The server's slow-client limits, shortened by the tests that try them. */
   limits?: Partial<HttpLimits>;
+  /** The config's `people`. */
+  people?: CoreConfig["people"];
 }
 
 /**
@@ -36,7 +39,7 @@ export async function xenSite(options: WebSiteOptions = {}): Promise<WebSite> {
   const clock = options.clock ?? new FakeClock();
   const metrics = new MetricsRegistry();
   const privateProjects = Object.fromEntries((options.privateProjects ?? []).map((id) => [id, { releaseManagers: [], maintainers: [], rooms: [], private: true }]));
-  const chat = new FakeChat({ clock, ...(options.store ? { store: options.store } : {}), config: { projects: { xen: { releaseManagers: [], maintainers: [], rooms: [], private: false }, ...privateProjects } } });
+  const chat = new FakeChat({ clock, ...(options.store ? { store: options.store } : {}), config: { projects: { xen: { releaseManagers: [], maintainers: [], rooms: [], private: false }, ...privateProjects }, ...(options.people ? { people: options.people } : {}) } });
   const imported = await importIntoStore(chat.store, FIXTURE, { by: ADMIN.id }, clock);
   if (!imported.ok) throw new Error(plainText(imported.error.message));
   await chat.setup("!project use xen", "!milestone set feature-freeze 2013-03-25", "!milestone set release 2013-06-17");

@@ -292,7 +292,8 @@ describe("typed commands", () => {
   beforeAll(async () => {
     server = await startDiscordServer();
     general = server.world.channelId("general");
-    harness = await startStocktakeOnDiscord({ server, discord: { prefixCommands: true } });
+    // Bob is a person of the config: an owner naming him is shown as his mention.
+    harness = await startStocktakeOnDiscord({ server, discord: { prefixCommands: true }, config: { people: { bob: { name: "Bob Builder", discord: server.world.userId("bob") } } } });
   });
   afterAll(async () => {
     await harness?.stop();
@@ -320,9 +321,25 @@ describe("typed commands", () => {
   });
 
   it("answers !stock with the embed, and a refusal as a reply (no ephemeral messages outside interactions)", async () => {
+    const bob = server.world.userId("bob");
+    const carol = server.world.userId("carol");
     let posted = server.waitForRequest("POST", "/channels/:channel_id/messages");
+    // Bob by his key, and two owners typed to look like mentions, which must stay text.
+    server.sendMessage({ content: `!owner blktap3 bob, <@${carol}>, @everyone`, authorId: bob });
+    const owned = await posted;
+    expect(message(owned).content).toBe(`🔴 blktap3: owner <@${bob}>, \\<@${carol}>, @everyone. *(at risk)*`);
+    expect(owned.response).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
+    expect(feature(harness, "blktap3")?.owners).toEqual(["bob", `<@${carol}>`, "@everyone"]);
+
+    posted = server.waitForRequest("POST", "/channels/:channel_id/messages");
     server.sendMessage({ content: "!stock", authorId: server.world.userId("carol") });
-    expect(message(await posted).embeds?.[0]?.title).toMatch(/^Xen 4\.3: taking stock/);
+    const stock = await posted;
+    expect(message(stock).embeds?.[0]?.title).toMatch(/^Xen 4\.3: taking stock/);
+    // The owner as Discord shows a person, in the message the server received, pinging nobody.
+    const fields = (message(stock).embeds ?? []).flatMap((embed) => embed.fields ?? []);
+    expect(fields.find((field) => field.name.startsWith("Features at risk"))?.value).toContain(`• blktap3\n\u2003owner: <@${bob}>, \\<@${carol}>, @everyone\n`);
+    expect(message(stock).allowed_mentions).toEqual({ parse: [] });
+    expect(stock.response).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
 
     posted = server.waitForRequest("POST", "/channels/:channel_id/messages");
     server.sendMessage({ content: "!status blktap3 done", authorId: server.world.userId("carol") });

@@ -31,7 +31,8 @@ describe.skipIf(server === null)("the IRC adapter on a real IRC server (ngIRCd)"
   let alice: IrcPerson;
 
   beforeAll(async () => {
-    harness = await startStocktakeOnIrc({ server: server! });
+    // George is a person of the config; ngIRCd has no services, so his account is never seen and replies use his name.
+    harness = await startStocktakeOnIrc({ server: server!, config: { people: { george: { name: "George Dunlap", irc: "test/george", matrix: "@george:xen.org" } } } });
     bob = await IrcPerson.connect(server!, "bob");
     alice = await IrcPerson.connect(server!, "alice");
     await bob.join(CHANNEL);
@@ -143,5 +144,17 @@ describe.skipIf(server === null)("the IRC adapter on a real IRC server (ngIRCd)"
     expectWithinBudget(reply, CHANNEL);
     // Titles are never cut: every line ends at an item boundary (a title's end, ";" or "… and N more").
     for (const line of reply.filter((l) => l.text.includes("Υποστήριξη"))) expect(line.text).toMatch(/(τίτλο;?|more)$/);
+  }, 30_000);
+
+  it("names an owner who is a person of the config by name in !stock, plain text within the budget", async () => {
+    await setup(harness.app.bot, XEN_ROOM, "!owner numa-memory-migration @george:xen.org, Thanos");
+    const mark = bob.mark();
+    bob.say(CHANNEL, "!stock fair full");
+    const last = await bob.waitFor((line) => noticeFromBot(CHANNEL)(line) && line.text === "* Multi-page blk rings (external)", 20_000, mark);
+    const reply = bob.seen(noticeFromBot(CHANNEL), mark).filter((line) => line.at <= last.at);
+    const texts = reply.map((line) => line.text);
+    expect(texts[texts.indexOf("* NUMA Memory migration") + 1]).toBe("  owner: George Dunlap, Thanos");
+    expect(texts.join("\n")).not.toContain("@george");
+    expectWithinBudget(reply, CHANNEL);
   }, 30_000);
 });

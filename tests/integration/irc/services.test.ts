@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setup } from "../../support/discord-harness.js";
 import { CHANNEL, NETWORK, startStocktakeOnIrc, XEN_ROOM, type IrcHarness } from "../../support/irc-harness.js";
 import { IrcPerson, type IrcLine } from "../../support/irc-person.js";
 import { nickServ, registered, servicesOrSkip } from "./services.js";
@@ -35,7 +36,11 @@ describe.skipIf(network === null)("the IRC adapter on a network with services (I
   function start(sasl: { account: string; password: string } | { mechanism: "EXTERNAL"; certFile: string; keyFile: string }, nick = botNick) {
     return startStocktakeOnIrc({
       server: { host: net.host, port: net.tlsPort },
-      config: { projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${george}`, `irc:${NETWORK}/${ian}`] } } },
+      config: {
+        projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${george}`, `irc:${NETWORK}/${ian}`] } },
+        // Ian is a person of the config by his services account: replies name him by the nick he was last seen with.
+        people: { ian: { name: "Ian Jackson", irc: `${NETWORK}/${ian}` } },
+      },
       irc: { port: net.tlsPort, tls: true, tlsInsecure: true, nick, sasl: "mechanism" in sasl ? sasl : { mechanism: "PLAIN", ...sasl } },
     });
   }
@@ -97,6 +102,25 @@ describe.skipIf(network === null)("the IRC adapter on a network with services (I
     expect(done.text).toMatch(new RegExp(`^${ian}: blktap3: fair → at risk`));
     expect(feature("blktap3")).toMatchObject({ bucket: "at-risk", updatedBy: `irc:${NETWORK}/${ian}` });
   });
+
+  it("names an owner who is a person by the nick their account was last seen with, not their name or account", async () => {
+    await setup(harness.app.bot, XEN_ROOM, "!owner numa-memory-migration Ian Jackson, Thanos");
+    const nick = `ij${run}`;
+    let mark = ianOnIrc.mark();
+    ianOnIrc.send(`NICK ${nick}`);
+    await ianOnIrc.waitFor((line) => line.command === "NICK", 10_000, mark);
+    try {
+      mark = ianOnIrc.mark();
+      ianOnIrc.say(CHANNEL, "!stock fair full");
+      const last = await ianOnIrc.waitFor((line) => fromBot(CHANNEL)(line) && line.text === "* Multi-page blk rings (external)", 20_000, mark);
+      const texts = ianOnIrc.seen(fromBot(CHANNEL), mark).filter((line) => line.at <= last.at).map((line) => line.text);
+      expect(texts[texts.indexOf("* NUMA Memory migration") + 1]).toBe(`  owner: ${nick}, Thanos`);
+    } finally {
+      mark = ianOnIrc.mark();
+      ianOnIrc.send(`NICK ${ian}`);
+      await ianOnIrc.waitFor((line) => line.command === "NICK", 10_000, mark);
+    }
+  }, 30_000);
 
   it("gives nothing to someone who takes a maintainer's nick without the account", async () => {
     await georgeOnIrc.quit("leaving the nick free");

@@ -66,6 +66,8 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
       config: {
         admins: [`matrix:${alice.userId}`],
         projects: { xen: { maintainers: [`matrix:${erin.userId}`] } },
+        // People owners can name: Bob on Matrix, Dave from IRC (his Matrix id is the bridge's puppet).
+        people: { bob: { name: "Bob Builder", matrix: bob.userId }, dave: { name: "Dave Null", matrix: dave.userId } },
       },
       matrix: { invites: { fromUsers: [bob.userId] } },
     });
@@ -158,6 +160,44 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
     expect(stock.reply.content.formatted_body).toContain("&lt;b&gt;bold&lt;/b&gt;");
     expect(stock.reply.content.formatted_body).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(stock.reply.content.formatted_body).not.toMatch(/<script|<b>bold/);
+  });
+
+  it("names an owner who is a person as a pill in !stock and !show, and pings nobody: Synapse does not highlight them", async () => {
+    // Bob goes by the config's name for him in this room: a message saying it highlights him unless
+    // it says whom it mentions. Replies as m.text, which notify (m.notice never does), so the
+    // homeserver's push rules really look at them.
+    const renamed = bob.next(room, (event) => event.type === "m.room.member" && event.state_key === bob.userId && event.content["displayname"] === "Bob Builder");
+    await bob.client.sendStateEvent(room, "m.room.member", bob.userId, { membership: "join", displayname: "Bob Builder" });
+    await renamed;
+    const control = await alice.say(room, "Bob Builder, a word?");
+    await alice.ask(room, bot.userId, "!room msgtype text");
+    try {
+      await alice.ask(room, bot.userId, "!add Owned by people --bucket fair");
+      const owned = await alice.ask(room, bot.userId, "!owner owned-by-people bob, <b>x</b>");
+      expect(owned.reply.content.body).toBe("* Owned by people: owner Bob Builder, <b>x</b>. [fair]");
+      const pill = `<a href="https://matrix.to/#/${encodeURIComponent(bob.userId)}">Bob Builder</a>`;
+      const stock = await alice.ask(room, bot.userId, "!stock fair");
+      expect(stock.reply.content.msgtype).toBe("m.text");
+      expect(stock.reply.content.formatted_body).toContain(`<li>Owned by people<br><i>owner: ${pill}, &lt;b&gt;x&lt;/b&gt;</i></li>`);
+      expect(stock.reply.content.body).toContain("* Owned by people\n  owner: Bob Builder, <b>x</b>");
+      expect(stock.reply.content["m.mentions"]).toEqual({});
+      const show = await alice.ask(room, bot.userId, "!show owned-by-people");
+      expect(show.reply.content.formatted_body).toContain(`owner: ${pill}, &lt;b&gt;x&lt;/b&gt;<br>`);
+      expect(show.reply.content["m.mentions"]).toEqual({});
+      // What the homeserver made of them for Bob: the plain message is a highlight, the bot's replies are not.
+      const { notifications } = (await bob.client.doRequest("GET", "/_matrix/client/v3/notifications", { limit: 100 })) as { notifications: { event: { event_id: string }; actions: unknown[] }[] };
+      const actions = (eventId: string) => notifications.find((entry) => entry.event.event_id === eventId)?.actions;
+      const highlight = (eventId: string) => actions(eventId)?.some((action) => typeof action === "object" && action !== null && (action as { set_tweak?: string }).set_tweak === "highlight" && (action as { value?: unknown }).value !== false);
+      expect(highlight(control)).toBe(true);
+      for (const reply of [owned.reply, stock.reply, show.reply]) {
+        // Notified, as any m.text in the room is, but not highlighted.
+        expect(actions(reply.event_id), String(reply.content.body)).toContain("notify");
+        expect(highlight(reply.event_id), String(reply.content.body)).toBe(false);
+      }
+      expect(feature("owned-by-people")?.owners).toEqual(["bob", "<b>x</b>"]);
+    } finally {
+      await alice.ask(room, bot.userId, "!room msgtype notice");
+    }
   });
 
   it("ignores edits, notices and its own messages: nothing is applied twice", async () => {
@@ -359,7 +399,8 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
       expect(lines.at(-1)).toMatch(/^Full list \(\d+ lines\): !stock full$/);
     });
 
-    it("sends the whole summary as plain lines when asked for all of it", async () => {
+    it("sends the whole summary as plain lines when asked for all of it, owners who are people by IRC nick or name", async () => {
+      await alice.ask(ircRoom, bot.userId, "!owner blktap3 dave, bob");
       const condensed = await dave.collect(ircRoom, bot.userId, "!stock at-risk", (found) => pointer(found.at(-1)!));
       const last = plainLines(condensed.messages.at(-1)!).at(-1)!;
       expect(last).toMatch(/: !stock at-risk full$/);
@@ -368,6 +409,10 @@ describe.skipIf(!homeserver)("Matrix adapter against a real homeserver", () => {
       const { messages } = await dave.collect(ircRoom, bot.userId, "!stock at-risk full", (found) => found.length >= Math.ceil(total / 3));
       expect(messages.every((message) => message.content.formatted_body === undefined && plainLines(message).length <= 3)).toBe(true);
       expect(messages.flatMap(plainLines)).toHaveLength(total);
+      // Dave speaks from IRC: his nick there. Bob is on Matrix: the config's name for him. No pill, nobody mentioned.
+      const lines = messages.flatMap(plainLines);
+      expect(lines[lines.indexOf("* blktap3") + 1]).toBe(`  owner: ${nick(dave)}, Bob Builder`);
+      for (const message of messages) expect(message.content["m.mentions"]).toEqual({});
     });
   });
 });

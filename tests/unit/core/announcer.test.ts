@@ -129,7 +129,7 @@ describe("the announcer", () => {
     // The person is a piece of the reply: Discord renders it as a mention, plain text as the id.
     expect(posted[1]?.text).toContain("— 222222222222222222");
     const item = posted[1]?.reply.blocks.find((block) => block.type === "list");
-    expect(item?.type === "list" && item.items[0]?.text).toContainEqual({ person: "discord:222222222222222222" });
+    expect(item?.type === "list" && item.items[0]?.text).toContainEqual({ person: { ids: ["discord:222222222222222222"] } });
     expect(renderReply(posted[1]!.reply, { embeds: false, slashHints: true, prefix: "!" })[0]?.content).toContain("— <@222222222222222222>");
   });
 

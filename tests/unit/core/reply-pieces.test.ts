@@ -44,7 +44,7 @@ describe("reply pieces, rendered by each platform", () => {
   });
 
   it("IRC: no backticks, no markup, people as nicks", () => {
-    const lines = renderIrc(reply, { lineBudget: 10, prefix: "!", person: (id) => (id === "matrix:@alice:xen.org" ? "alice" : id) });
+    const lines = renderIrc(reply, { lineBudget: 10, prefix: "!", person: (who) => (who.ids[0] === "matrix:@alice:xen.org" ? "alice" : who.ids.join(",")) });
     expect(lines.join("\n")).not.toContain("`");
     expect(lines[0]).toBe("Start one with !release new VERSION; none clears.");
     expect(lines[2]).toBe("* vTPM added — alice");

@@ -249,6 +249,7 @@ describe("escaping and splitting helpers", () => {
     ["> quote", "\\> quote"],
     ["-# subtext", "\\-# subtext"],
     ["[a](https://x.example)", "\\[a](https://x.example)"],
+    ["<@123> <@&5> <#7> <t:0:R> </stock:9>", "\\<@123> \\<@&5> \\<#7> \\<t:0:R> \\</stock:9>"],
   ])("escapes %s", (text, escaped) => {
     expect(escapeText(text)).toBe(escaped);
   });
@@ -256,6 +257,7 @@ describe("escaping and splitting helpers", () => {
   it("escapes exactly as the full rules do, also where it takes its shortcut for plain text", () => {
     const full = (text: string) =>
       escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+        .replace(/</g, "\\<")
         .replace(/^(\s*)>/gm, "$1\\>")
         .replace(/^(\s*)-#/gm, "$1\\-#");
     const markdownish = fc.string({ unit: fc.constantFrom(..."ab -#*_~`|>[]()\\.12\n\t<@:😀"), maxLength: 16 });

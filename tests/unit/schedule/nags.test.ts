@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderHtml } from "../../../src/reply/render-html.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import type { Feature } from "../../../src/model/schema.js";
 import { planNags } from "../../../src/plan/nags.js";
@@ -22,10 +23,10 @@ async function room() {
     "!add Credit2",
   );
   const timer = new FakeTimer(clock);
-  const posts: { at: string; text: string }[] = [];
+  const posts: { at: string; text: string; html: string }[] = [];
   const scheduler = chatScheduler(chat, timer, async (conversation, reply) => {
     expect(conversation).toBe("matrix:!xen:xen.org");
-    posts.push({ at: clock.now().toISOString(), text: renderPlain(reply) });
+    posts.push({ at: clock.now().toISOString(), text: renderPlain(reply), html: renderHtml(reply) });
   });
   chat.bot.onChange(() => scheduler.reschedule());
   const advance = (to: string) => timer.advanceTo(new Date(to), () => scheduler.settled());
@@ -56,9 +57,12 @@ describe("polite nags", () => {
     expect(posts).toEqual([]);
     await advance("2023-05-15T09:00:00Z");
     expect(posts.map((post) => post.text)).toEqual([
-      "@george:xen.org, a polite reminder: 2 of your items have had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.\n\n* blktap3: 14 days [at risk]\n* NUMA scheduling: 14 days [fair]",
+      "George Dunlap, a polite reminder: 2 of your items have had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.\n\n* blktap3: 14 days [at risk]\n* NUMA scheduling: 14 days [fair]",
       "Thanos, a polite reminder: 1 of your items has had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.\n\n* vTPM updates: 14 days [fair]",
     ]);
+    // In Matrix HTML a person of the config is a pill named as the config names them.
+    expect(posts[0]!.html).toMatch(/^<p><a href="https:\/\/matrix\.to\/#\/%40george%3Axen\.org">George Dunlap<\/a>, a polite reminder/);
+    expect(posts[1]!.html).toMatch(/^<p>Thanos, a polite reminder/);
     const claimed = chat.store.read().conversations["matrix:!xen:xen.org"]!.settings;
     expect(claimed["nag.last.person:george"]).toBe(posts[0]!.at);
     expect(claimed["nag.last.name:thanos"]).toBe(posts[1]!.at);
@@ -103,7 +107,7 @@ describe("polite nags", () => {
     expect(posts.map((post) => post.text.split(",")[0])).toEqual(["Thanos"]);
     expect(await chat.say("!nag me on", RM)).toBe("Your reminders are on again here.");
     await advance("2023-05-15T11:00:00Z");
-    expect(posts.map((post) => post.text.split(",")[0])).toEqual(["Thanos", "@george:xen.org"]);
+    expect(posts.map((post) => post.text.split(",")[0])).toEqual(["Thanos", "George Dunlap"]);
     await scheduler.stop();
   });
 
@@ -116,7 +120,7 @@ describe("polite nags", () => {
     const one = chatScheduler(chat, timer, send);
     const two = chatScheduler(chat, timer, send);
     await Promise.all([one.runDue(), two.runDue()]);
-    expect(sent.sort()).toEqual(["@george:xen.org", "Thanos"]);
+    expect(sent.sort()).toEqual(["George Dunlap", "Thanos"]);
     await chat.say("!release close 4.18", RM);
     clock.set("2023-07-20T09:00:00Z");
     await one.runDue();

@@ -68,7 +68,7 @@ describe("!countdown preview", () => {
     );
     await advance("2023-10-10T00:00:00Z");
     expect(posts.map((post) => `${post.at} ${post.text.split("\n")[0]}`)).toEqual([
-      "2023-10-05T09:30:00.000Z @george:xen.org, a polite reminder: 1 of your items has had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.",
+      "2023-10-05T09:30:00.000Z George Dunlap, a polite reminder: 1 of your items has had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.",
       `2023-10-06T08:00:00.000Z ${countdown(41, true)}`,
       `2023-10-07T08:00:00.000Z ${countdown(40, true)}`,
       `2023-10-08T08:00:00.000Z ${countdown(39, false)}`,

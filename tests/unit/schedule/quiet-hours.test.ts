@@ -101,7 +101,7 @@ describe("reminders in quiet hours", () => {
     await advance("2023-11-12T12:00:00Z");
     expect(nags.map((nag) => nag.at)).toEqual(["2023-10-15T07:00:00.000Z", "2023-10-29T08:00:00.000Z", "2023-11-12T08:00:00.000Z"]);
     expect(nags[1]!.text).toBe(
-      "@george:xen.org, a polite reminder: 1 of your items has had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.\n\n* blktap3: 28 days [at risk]",
+      "George Dunlap, a polite reminder: 1 of your items has had no update for 14 days or more. A word on where it stands (!status FEATURE BUCKET or !note FEATURE: TEXT) keeps the plan true.\n\n* blktap3: 28 days [at risk]",
     );
     await stop();
   });
