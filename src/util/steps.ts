@@ -1,4 +1,7 @@
 import { performance } from "node:perf_hooks";
+// From node:timers, not the global: a turn of the event loop is not a timer, and tests that fake
+// timers (and the global setImmediate with them) must not stop a render half-way.
+import { setImmediate } from "node:timers";
 
 /**
  * Long synchronous work written as steps: a generator that yields between pieces of its work
