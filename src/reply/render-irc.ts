@@ -128,7 +128,7 @@ function addressed(lines: string[], nick: string): string[] {
 function brief(short: ReplyBrief, options: IrcRenderOptions, width: number): string[] {
   const write = (text: Text) => clean(renderText(text, ircStyle(options), { commandPrefix: options.prefix }));
   const names = short.names.map(write);
-  return [...packItems(short.label, names, Math.max(1, options.lineBudget - 1), width, ", ", ","), write(short.after)];
+  return [...packItems(short.label, names.length, (i) => names[i]!, Math.max(1, options.lineBudget - 1), width, ", ", ","), write(short.after)];
 }
 
 function condense(reply: Reply, sections: readonly Section[], total: number, options: IrcRenderOptions): string[] {
@@ -149,8 +149,9 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
   const lines = [...head];
   if (focus) {
     const room = Math.max(1, options.lineBudget - head.length - 1);
-    const names = focus.items.map((item) => clean(write(item.text)));
-    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, names, room, width, "; ", ";"));
+    // Each name written when it is packed: a few lines hold a few of a bucket of thousands.
+    const name = (i: number) => clean(write(focus.items[i]!.text));
+    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, focus.items.length, name, room, width, "; ", ";"));
   }
   lines.push(pointer);
   return lines;
@@ -159,15 +160,16 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
 /**
  * "At risk (16): a; b; c" over at most `room` lines of at most `width` bytes, ending "… and N more"
  * when they do not fit. Lines break between items only: a name longer than a line has one to itself.
+ * `name(i)` is each of the `count` names, asked for only as far as they are packed.
  */
-function packItems(label: string, names: readonly string[], room: number, width: number, separator: string, lineEnd: string): string[] {
+function packItems(label: string, count: number, name: (index: number) => string, room: number, width: number, separator: string, lineEnd: string): string[] {
   const lines: string[] = [];
   let line = `${label}:`;
   let onLine = 0;
   let i = 0;
-  while (i < names.length) {
-    const piece = onLine > 0 ? `${separator}${names[i]}` : lines.length === 0 ? ` ${names[i]}` : names[i]!;
-    const after = names.length - i - 1;
+  while (i < count) {
+    const piece = onLine > 0 ? `${separator}${name(i)}` : lines.length === 0 ? ` ${name(i)}` : name(i);
+    const after = count - i - 1;
     const lastLine = lines.length === room - 1;
     // Room for what may end the line: the ";" before a break, or "… and N more" on the last line.
     const tail = after === 0 ? "" : lastLine ? ` … and ${after} more` : lineEnd;
