@@ -296,11 +296,14 @@ function* markdownMessages(blocks: readonly Block[], options: RenderOptions): St
   };
   const estimate = (piece: Reply) => markdown(piece.blocks, options, lines).length;
   // Every item written first, a step each: measuring the whole reply then only joins them.
+  let written = 0;
   for (const block of blocks) {
-    const items = block.type === "list" ? block.items : block.type === "sections" ? block.sections.flatMap((section) => section.items) : [];
-    for (const item of items) {
-      lines(item, block.type === "list");
-      yield;
+    const lists = block.type === "list" ? [block.items] : block.type === "sections" ? block.sections.map((section) => section.items) : [];
+    for (const items of lists) {
+      for (const item of items) {
+        lines(item, block.type === "list");
+        if (++written % 16 === 0) yield;
+      }
     }
   }
   const parts = yield* splitSteps({ tone: "info", blocks: [...blocks] }, measure, L.content, { estimate });

@@ -13,6 +13,9 @@ export interface SplitOptions {
   estimate?: Measure;
 }
 
+/** Pieces sized between steps: each is a small render, so a step is not mostly the stepping. */
+const STEP_PIECES = 16;
+
 /** The heading a section carries in a later part, so a reader of that part knows what it lists. */
 export function continuedHeading(heading: string): string {
   return `${heading} (continued)`;
@@ -58,7 +61,7 @@ export function* splitSteps(reply: Reply, measure: Measure, limit: number, optio
   const alone: number[] = [];
   for (let i = 0; i < pieces.length; i++) {
     alone.push(sized(assemble(pieces, i, i + 1, false)) - base);
-    yield;
+    if (i % STEP_PIECES === STEP_PIECES - 1) yield;
   }
   const adds: number[] = [];
   let shared = 0;
@@ -70,7 +73,7 @@ export function* splitSteps(reply: Reply, measure: Measure, limit: number, optio
       const added = Math.max(0, sized(assemble(pieces, i - 1, i + 1, false)) - base - alone[i - 1]!);
       if (together) shared = alone[i]! - added;
       adds.push(added);
-      yield;
+      if (i % STEP_PIECES === STEP_PIECES - 1) yield;
     }
   }
 
