@@ -10,7 +10,8 @@ import { staleEntries, staleMarkFor } from "./stale.js";
 import { asksQuestions, questionLines } from "./questions.js";
 import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
-import { describeCounts, describeTotal, featureCounts, featureLabel, featureList, releaseHealth, sortedFeatures, summarize } from "./summary.js";
+import { runAtOnce, type Steps } from "../util/steps.js";
+import { describeCounts, describeTotal, featureCounts, featureLabel, featureList, releaseHealth, sortedFeatures, summarizeSteps } from "./summary.js";
 
 const MAX_CHANGE_LINES = 15;
 
@@ -81,6 +82,15 @@ function featureChange(group: readonly PlanEvent[], release: Release): string[] 
 
 /** The "taking stock" summary as a reply: where the release stands, then the buckets. */
 export function stockReply(project: Project, release: Release, now: Date, options: StockOptions = {}): Reply {
+  return runAtOnce(stockReplySteps(project, release, now, options));
+}
+
+/**
+ * `stockReply` as steps, to run in slices (see `runInSlices`): at 10 000 features it is several
+ * milliseconds of work. Run so, it reads the plan over several turns of the event loop: a caller
+ * that needs one consistent plan checks that none changed meanwhile (see the `!stock` command).
+ */
+export function* stockReplySteps(project: Project, release: Release, now: Date, options: StockOptions = {}): Steps<Reply> {
   // One bucket is not the whole stock: the heading says which part this post is.
   // A scheduled post says so too: a reader of the weekly mail tells it from one asked for in chat.
   const part = `${options.only ? `, ${BUCKET_INFO[options.only].label} only` : ""}${options.kind ? `, ${options.kind}` : ""}`;
@@ -110,8 +120,10 @@ export function stockReply(project: Project, release: Release, now: Date, option
   }
   const granted = grantedLine(release, features);
   if (granted && !options.only) blocks.push({ type: "text", text: granted });
+  yield;
   const staleDays = options.staleDays;
   const stale = staleDays === undefined ? [] : staleEntries(release, now, staleDays, features);
+  yield;
   if (stale.length > 0 && !options.only) {
     blocks.push({ type: "text", text: t`${plural(stale.length, "feature")} stale (no update for ${staleDays!} days or more): ${cmd("stale")} lists them.` });
   }
@@ -120,7 +132,9 @@ export function stockReply(project: Project, release: Release, now: Date, option
     const days = staleDaysOf.get(feature.id);
     return days === undefined ? undefined : staleMarkFor(days);
   };
-  const sections = summarize(release, options.only ? [options.only] : undefined, mark, sortedFeatures(release, features));
+  const sorted = sortedFeatures(release, features);
+  yield;
+  const sections = yield* summarizeSteps(release, options.only ? [options.only] : undefined, mark, sorted);
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
   if (!isClosed(release) && !options.only && asksQuestions(release, features)) {

@@ -3,6 +3,7 @@ import type { Feature, Release } from "../model/schema.js";
 import type { ListItem, Section } from "../reply/reply.js";
 import { childIds, childIndex } from "./children-index.js";
 import { own } from "../util/own.js";
+import { runAtOnce, type Steps } from "../util/steps.js";
 
 /** "Persistent grants for blk (Linux)", "Multi-page net protocol (external)". */
 export function featureLabel(feature: Pick<Feature, "title" | "qualifier" | "external">): string {
@@ -93,6 +94,14 @@ export function describeShown(release: Pick<Release, "features">, feature: Featu
  * Empty buckets are left out.
  */
 export function summarize(release: Pick<Release, "features">, only?: readonly Bucket[], mark?: FeatureMark, sorted: readonly Feature[] = sortedFeatures(release)): Section[] {
+  return runAtOnce(summarizeSteps(release, only, mark, sorted));
+}
+
+/** Features placed between steps: a few hundred microseconds of work. */
+const STEP_FEATURES = 256;
+
+/** `summarize` as steps, to run in slices (see `runInSlices`). */
+export function* summarizeSteps(release: Pick<Release, "features">, only?: readonly Bucket[], mark?: FeatureMark, sorted: readonly Feature[] = sortedFeatures(release)): Steps<Section[]> {
   const children = childrenByParent(sorted, release);
   const buckets = only ?? BUCKETS;
   // One pass over the features, each item going to the bucket (or buckets) it is shown in, in
@@ -105,7 +114,9 @@ export function summarize(release: Pick<Release, "features">, only?: readonly Bu
     list.items.push(item);
     list.orders.push(order);
   };
+  let seen = 0;
   for (const feature of sorted) {
+    if (++seen % STEP_FEATURES === 0) yield;
     if (feature.parent !== null && own(release.features, feature.parent)) continue;
     const kids = children.get(feature.id);
     if (!kids) {
