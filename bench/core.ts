@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: `!status` with durable writes at 100 and 10 000 features and at 1 000 and
- * 1 000 000 history events, and `!stock` at 10 000 features (also rendered for Matrix and Discord,
- * bench/stock-render.ts). Prints a table and writes it to
- * bench/results.md.
+ * 1 000 000 history events, `!stock` at 10 000 features, and `!stock` per platform (Matrix,
+ * Discord, IRC) at 10 000 features and on the realistic plan: time, the longest event-loop block,
+ * events or messages (bench/stock-render.ts). Prints the tables and writes them to
+ * bench/results.md, keeping its "Before and after" notes (written by hand) at the end.
  *
  * The plan and its history are written straight to disk first (a million events through the bot
  * would take minutes of fsyncs); then the real CLI path is measured: LowdbStore.open on those files,
@@ -17,9 +18,10 @@ import { defaultCoreConfig } from "../src/config/core-config.js";
 import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
+import { keptNotes } from "./kept-notes.js";
 import { writePlan } from "./plan-fixture.js";
 import { measureStatus, percentile } from "./status-timing.js";
-import { benchStockRenders, renderTable } from "./stock-render.js";
+import { benchStockCommands, benchStockRenders, commandTable, renderTable } from "./stock-render.js";
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 const admin = { id: "bench:admin", displayName: "admin" };
 
@@ -93,6 +95,9 @@ process.stderr.write("!stock at 10 000 features…\n");
 const stock = await benchStock(10_000);
 process.stderr.write("!stock at 10 000 features rendered per platform…\n");
 const renders = benchStockRenders(10_000);
+const STOCK_ROUNDS = Number(process.env["BENCH_STOCK_ROUNDS"] ?? 15);
+process.stderr.write("!stock through the core and each platform's render, 10 000 features and the realistic plan…\n");
+const commands = await benchStockCommands(STOCK_ROUNDS);
 
 const flat = (features: number) => {
   const small = rows.find((row) => row.features === features && row.history === 1_000)!;
@@ -118,6 +123,8 @@ const lines = [
   ``,
   `Target: under 50 ms.`,
   ``,
+  ...commandTable(commands, STOCK_ROUNDS),
+  ``,
   ...renderTable(10_000, renders),
   ``,
   `Fill: the events or messages but the last, on average, as a share of the platform's limit (Matrix: 60 000 − 512 bytes of content; Discord: 6 000 characters of embeds, 2 000 of content).`,
@@ -125,4 +132,5 @@ const lines = [
 ];
 const table = lines.join("\n");
 process.stdout.write(`${table}\n`);
-writeFileSync(new URL("./results.md", import.meta.url), table);
+const file = new URL("./results.md", import.meta.url);
+writeFileSync(file, table + keptNotes(file));

@@ -2,7 +2,7 @@
  * `npm run bench:cycle`: the release cycle's reads at scale (issue 14). `!stale` and the `!stock`
  * summary with stale marks at 10 000 features (every feature AT the fixture's date, so a month
  * later all in play are stale: the worst case), and nag planning over 1 000 owners. Prints a
- * markdown table and writes it to bench/cycle-results.md.
+ * markdown table and writes it to bench/cycle-results.md, keeping its "Before and after" notes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { planNags, upcomingNags } from "../src/plan/nags.js";
 import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
+import { keptNotes } from "./kept-notes.js";
 import { feature, writePlan } from "./plan-fixture.js";
 import { percentile } from "./status-timing.js";
 
@@ -81,4 +82,5 @@ try {
 }
 const table = rows.join("\n");
 process.stdout.write(`${table}\n`);
-writeFileSync(new URL("./cycle-results.md", import.meta.url), table);
+const file = new URL("./cycle-results.md", import.meta.url);
+writeFileSync(file, table + keptNotes(file));

@@ -22,27 +22,18 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
-import { BUCKETS } from "../src/model/buckets.js";
-import type { ChangeRequest } from "../src/model/change.js";
-import type { PlanEvent } from "../src/model/schema.js";
-import { applyChange, prepare } from "../src/plan/reducer.js";
 import { Stocktake } from "../src/stocktake.js";
-import { planState } from "./plan-fixture.js";
+import { realisticPlan, REALISTIC } from "./plan-fixture.js";
 
-const FEATURES = 500;
-const OWNERS = 50;
+const { features: FEATURES, owners: OWNERS, cycleStart: CYCLE_START, cycleMs: CYCLE_MS, rare: RARE } = REALISTIC;
 const SIZES = [20_000, Number(process.env["BENCH_HISTORY_LARGE"] ?? 1_000_000)] as const;
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 15);
 const STARTS = Number(process.env["BENCH_STARTS"] ?? 3);
 const CACHE = process.env["BENCH_HISTORY_CACHE"] ?? join(tmpdir(), "stocktake-bench-history");
-const CYCLE_START = Date.parse("2012-09-17T08:00:00Z");
-const CYCLE_MS = 9 * 30 * 86_400_000;
 const NOW = new Date(CYCLE_START + CYCLE_MS + 3_600_000);
 const admin = { id: "console:admin", displayName: "admin" };
 /** Changed one feature once, early on; that feature was changed again since. */
-const early = { id: "matrix:@early:example.org", displayName: "early" };
-/** Changed near the start only. */
-const RARE = "f499";
+const early = { id: REALISTIC.early, displayName: "early" };
 const FORMAT = 4;
 
 /** The plan's directory for `events` events, generated through the reducer when not cached yet. */
@@ -52,55 +43,15 @@ async function cachedPlan(events: number): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   process.stderr.write(`generating ${events} events through the reducer into ${dir}…\n`);
-  const state = planState(FEATURES, 0);
-  const features = state.projects["xen"]!.releases["4.3"]!.features;
-  for (const [id, feature] of Object.entries(features)) {
-    feature.owners = [`owner${Number(id.slice(1)) % OWNERS}`];
-    feature.bucket = "fair";
-  }
   const out = createWriteStream(join(dir, "stocktake.history.jsonl"));
   let chunk = "";
-  let random = 0x2545f491;
-  const next = () => {
-    random ^= random << 13;
-    random ^= random >>> 17;
-    random ^= random << 5;
-    return (random >>> 0) / 2 ** 32;
-  };
-  for (let seq = 1; seq <= events; seq++) {
-    const at = new Date(CYCLE_START + Math.floor((CYCLE_MS * seq) / (events + 1))).toISOString();
-    let by = `matrix:@owner${Math.floor(next() * OWNERS)}:example.org`;
-    // Features 0..498 take the changes; f499 is touched twice, near the start.
-    let id = `f${Math.floor(next() * (FEATURES - 1))}`;
-    if (seq === 3 || seq === 9) id = RARE;
-    if (seq === 5) {
-      by = early.id;
-      id = "f7";
-    }
-    if (seq === 6) id = "f7";
-    // Nobody touches f7 again: a later change back to the early person's value would make it undoable.
-    if (seq > 6 && id === "f7") id = "f8";
-    const stamp = { updatedAt: at, updatedBy: by };
-    // Seq 5 and 6 both set f7's status, so the early person's change cannot be undone any more.
-    const kind = seq === 5 || seq === 6 ? 0 : next();
-    const fields: Record<string, unknown> =
-      kind < 0.7
-        ? { bucket: seq === 5 || seq === 6 ? BUCKETS[seq - 5]! : BUCKETS[Math.floor(next() * BUCKETS.length)]!, ...stamp }
-        : kind < 0.95
-          ? { note: `note ${seq}: waiting on review`, ...stamp }
-          : { owners: [`owner${Math.floor(next() * OWNERS)}`], ...stamp };
-    const request: ChangeRequest = { entity: "feature", project: "xen", release: "4.3", feature: id, op: "update", fields };
-    const change = prepare(state, request);
-    applyChange(state, change);
-    state.seq = seq;
-    const command = "bucket" in fields ? `!status ${id} ${String(fields["bucket"])}` : "note" in fields ? `!note ${id} waiting on review` : `!owner ${id} add owner`;
-    const event: PlanEvent = { ...change, seq, txn: seq, at, by, command, origin: `matrix:$event${seq}` } as PlanEvent;
+  const state = await realisticPlan(events, async (event) => {
     chunk += `${JSON.stringify(event)}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, "drain");
       chunk = "";
     }
-  }
+  });
   out.end(chunk);
   await once(out, "finish");
   // The snapshot as a store leaves it: the state, and how much of the history it holds.

@@ -6,8 +6,10 @@
 import { createWriteStream, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
+import type { ChangeRequest } from "../src/model/change.js";
 import type { Feature, PlanEvent, PlanState } from "../src/model/schema.js";
 import { BUCKETS } from "../src/model/buckets.js";
+import { applyChange, prepare } from "../src/plan/reducer.js";
 
 export const AT = "2013-01-23T12:00:00.000Z";
 
@@ -101,4 +103,68 @@ export function statusEvent(seq: number, features: number): PlanEvent {
     command: `!status f${n} at-risk`,
     origin: `matrix:$event${seq}`,
   };
+}
+
+/** The realistic plan (issue 13): 500 features, 50 owners, changed through the reducer over a 9-month cycle. */
+export const REALISTIC = {
+  features: 500,
+  owners: 50,
+  cycleStart: Date.parse("2012-09-17T08:00:00Z"),
+  cycleMs: 9 * 30 * 86_400_000,
+  /** Changed near the start only (twice). */
+  rare: "f499",
+  /** Changed once by this person early on, and again since by someone else. */
+  early: "matrix:@early:example.org",
+} as const;
+
+/**
+ * The realistic plan after `events` changes, each made as a store makes it (`prepare`, then
+ * `applyChange`) and passed to `onEvent` in order: status moves (70%), notes (25%) and owner
+ * changes (5%) by 50 people, spread evenly over the cycle, from a fixed random seed. Features
+ * 0..498 take the changes; f499 is touched twice near the start; f7 once by `REALISTIC.early`.
+ */
+export async function realisticPlan(events: number, onEvent: (event: PlanEvent) => void | Promise<void> = () => undefined): Promise<PlanState> {
+  const { features: FEATURES, owners: OWNERS, cycleStart: CYCLE_START, cycleMs: CYCLE_MS, rare: RARE } = REALISTIC;
+  const state = planState(FEATURES, 0);
+  const features = state.projects["xen"]!.releases["4.3"]!.features;
+  for (const [id, feature] of Object.entries(features)) {
+    feature.owners = [`owner${Number(id.slice(1)) % OWNERS}`];
+    feature.bucket = "fair";
+  }
+  let random = 0x2545f491;
+  const next = () => {
+    random ^= random << 13;
+    random ^= random >>> 17;
+    random ^= random << 5;
+    return (random >>> 0) / 2 ** 32;
+  };
+  for (let seq = 1; seq <= events; seq++) {
+    const at = new Date(CYCLE_START + Math.floor((CYCLE_MS * seq) / (events + 1))).toISOString();
+    let by = `matrix:@owner${Math.floor(next() * OWNERS)}:example.org`;
+    let id = `f${Math.floor(next() * (FEATURES - 1))}`;
+    if (seq === 3 || seq === 9) id = RARE;
+    if (seq === 5) {
+      by = REALISTIC.early;
+      id = "f7";
+    }
+    if (seq === 6) id = "f7";
+    // Nobody touches f7 again: a later change back to the early person's value would make it undoable.
+    if (seq > 6 && id === "f7") id = "f8";
+    const stamp = { updatedAt: at, updatedBy: by };
+    // Seq 5 and 6 both set f7's status, so the early person's change cannot be undone any more.
+    const kind = seq === 5 || seq === 6 ? 0 : next();
+    const fields: Record<string, unknown> =
+      kind < 0.7
+        ? { bucket: seq === 5 || seq === 6 ? BUCKETS[seq - 5]! : BUCKETS[Math.floor(next() * BUCKETS.length)]!, ...stamp }
+        : kind < 0.95
+          ? { note: `note ${seq}: waiting on review`, ...stamp }
+          : { owners: [`owner${Math.floor(next() * OWNERS)}`], ...stamp };
+    const request: ChangeRequest = { entity: "feature", project: "xen", release: "4.3", feature: id, op: "update", fields };
+    const change = prepare(state, request);
+    applyChange(state, change);
+    state.seq = seq;
+    const command = "bucket" in fields ? `!status ${id} ${String(fields["bucket"])}` : "note" in fields ? `!note ${id} waiting on review` : `!owner ${id} add owner`;
+    await onEvent({ ...change, seq, txn: seq, at, by, command, origin: `matrix:$event${seq}` } as PlanEvent);
+  }
+  return state;
 }

@@ -22,7 +22,7 @@ import type { Metrics } from "../../src/metrics/metrics.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, ConnectionReport, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
-import { renderReply, type DiscordMessage } from "./render.js";
+import { renderReplyInSlices, type DiscordMessage } from "./render.js";
 import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
 
@@ -175,7 +175,7 @@ export class DiscordAdapter implements ChatAdapter {
     if (!client || channelId === undefined) throw new Error(`not a Discord conversation: ${conversation}`);
     const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
     if (!channel?.isSendable()) throw new Error(`cannot post in Discord channel ${channelId}`);
-    const messages = this.render(reply, this.mayEmbed(channel));
+    const messages = await this.render(reply, this.mayEmbed(channel));
     for (const message of messages) {
       const sent = await channel.send(toOptions(message));
       if (channel.type === ChannelType.GuildAnnouncement) {
@@ -297,7 +297,7 @@ export class DiscordAdapter implements ChatAdapter {
       const ref = errorRef();
       this.logger.error({ err: error, ref, interaction: interaction.id, channel: interaction.channelId }, "discord interaction failed");
       if (!interaction.isChatInputCommand()) return;
-      const sorry = { ...toOptions(this.render(apology(ref), true)[0]!), flags: MessageFlags.Ephemeral as const };
+      const sorry = { ...toOptions((await this.render(apology(ref), true))[0]!), flags: MessageFlags.Ephemeral as const };
       await (interaction.replied || interaction.deferred ? interaction.followUp(sorry) : interaction.reply(sorry)).catch(() => undefined);
     }
   }
@@ -346,7 +346,7 @@ export class DiscordAdapter implements ChatAdapter {
     // Errors and refusals are for the person who asked.
     const ephemeral = reply.private === true || reply.tone === "error";
     const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
-    const [head, ...rest] = this.render(reply, true, true);
+    const [head, ...rest] = await this.render(reply, true, true);
     if (!deferred) {
       await interaction.reply({ ...toOptions(head!), ...flags });
     } else if (ephemeral) {
@@ -396,7 +396,7 @@ export class DiscordAdapter implements ChatAdapter {
         ...(addressed === undefined ? {} : { addressed: true }),
       });
       if (!reply) return;
-      const messages = this.render(reply, this.mayEmbed(message.channel));
+      const messages = await this.render(reply, this.mayEmbed(message.channel));
       // A typed command has no private answers: errors go back as a reply to the person's message.
       const [head, ...rest] = messages;
       await message.reply(toOptions(head!));
@@ -404,7 +404,7 @@ export class DiscordAdapter implements ChatAdapter {
     } catch (error) {
       const ref = errorRef();
       this.logger.error({ err: error, ref, message: message.id, channel: message.channelId }, "discord message failed");
-      await message.reply(toOptions(this.render(apology(ref), false)[0]!)).catch(() => undefined);
+      await message.reply(toOptions((await this.render(apology(ref), false))[0]!)).catch(() => undefined);
     }
   }
 
@@ -443,8 +443,9 @@ export class DiscordAdapter implements ChatAdapter {
    * A reply as Discord messages. Answers to slash commands show commands in slash form; elsewhere
    * commands are shown the way people can type them there (slash form unless prefix commands are on).
    */
-  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): DiscordMessage[] {
-    return renderReply(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
+  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): Promise<DiscordMessage[]> {
+    // In slices: a summary of a large release must not hold up every other channel while it renders.
+    return renderReplyInSlices(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
   }
 
   /** Embeds need the Embed Links permission; without it the summary falls back to markdown. */

@@ -5,7 +5,9 @@ import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import { personIdOn, personName, renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
 import type { Block, ListItem, PersonRef, Reply, Section, Text } from "../../src/reply/reply.js";
-import { continuedHeading, splitReply } from "../../src/reply/split.js";
+import { renderInSlices } from "../../src/reply/in-slices.js";
+import { continuedHeading, splitSteps } from "../../src/reply/split.js";
+import { runAtOnce, type Steps } from "../../src/util/steps.js";
 import { formatLongDate } from "../../src/util/dates.js";
 
 /**
@@ -282,7 +284,7 @@ function markdown(blocks: readonly Block[], options: RenderOptions, lines?: Item
  * Markdown messages of at most 2 000 characters, split by the core splitter between items. A piece
  * too long for a message on its own (a long text or code block, a huge item) is cut at lines.
  */
-function markdownMessages(blocks: readonly Block[], options: RenderOptions): string[] {
+function* markdownMessages(blocks: readonly Block[], options: RenderOptions): Steps<string[]> {
   // The splitter renders each item a few times (alone, then in its part): escape it once.
   const escaped = [new WeakMap<ListItem, string[]>(), new WeakMap<ListItem, string[]>()] as const;
   const lines: ItemLines = (item, withBadge) => {
@@ -298,7 +300,19 @@ function markdownMessages(blocks: readonly Block[], options: RenderOptions): str
     return text.length;
   };
   const estimate = (piece: Reply) => markdown(piece.blocks, options, lines).length;
-  return splitReply({ tone: "info", blocks: [...blocks] }, measure, L.content, { estimate }).flatMap((part) => {
+  // Every item written first, a step each: measuring the whole reply then only joins them.
+  let written = 0;
+  for (const block of blocks) {
+    const lists = block.type === "list" ? [block.items] : block.type === "sections" ? block.sections.map((section) => section.items) : [];
+    for (const items of lists) {
+      for (const item of items) {
+        lines(item, block.type === "list");
+        if (++written % 16 === 0) yield;
+      }
+    }
+  }
+  const parts = yield* splitSteps({ tone: "info", blocks: [...blocks] }, measure, L.content, { estimate });
+  return parts.flatMap((part) => {
     const text = rendered.get(part) ?? markdown(part.blocks, options, lines);
     if (text.length <= L.content) return text === "" ? [] : [text];
     return markdownUnits(part.blocks, options, lines).flatMap((unit) => unitChunks(unit, L.content));
@@ -339,33 +353,50 @@ interface PackedField extends APIEmbedField {
  * fill to their 6 000 characters instead of leaving a field's worth empty): `room(name, needed)` says how
  * many characters the next field's value may have (`needed` at least, starting a new embed if it must).
  */
-function sectionFields(section: Section, options: RenderOptions, room: (name: string, needed: number) => number, add: (field: PackedField) => void): void {
+function* sectionFields(section: Section, options: RenderOptions, room: (name: string, needed: number) => number | undefined, add: (field: PackedField) => void): Steps<boolean> {
   // An item longer than a field is cut between lines (and a line between words) first; its
-  // pieces count as one item.
-  const groups = section.items.flatMap((item) => {
-    const lines = itemLines(item, options, false);
-    const text = lines.join("\n");
-    if (text.length <= L.fieldValue) return [{ text, items: 1 }];
-    return pack([lines], L.fieldValue).map((chunk, index) => ({ text: chunk.text, items: index === 0 ? 1 : 0 }));
-  });
+  // pieces count as one item. Items are written as the fields fill, so a summary cut short
+  // after its last message writes no more of them than it shows.
+  const groups: { text: string; items: number }[] = [];
+  let written = 0;
+  const write = (until: number) => {
+    while (groups.length < until && written < section.items.length) {
+      const lines = itemLines(section.items[written++]!, options, false);
+      const text = lines.join("\n");
+      if (text.length <= L.fieldValue) groups.push({ text, items: 1 });
+      else groups.push(...pack([lines], L.fieldValue).map((chunk, index) => ({ text: chunk.text, items: index === 0 ? 1 : 0 })));
+    }
+  };
   let i = 0;
+  write(1);
   while (i < groups.length) {
     const name = shortenTo(escapeText(i === 0 ? `${section.heading} (${leafCount(section.items)})` : continuedHeading(section.heading)), L.fieldName);
     const max = room(name, groups[i]!.text.length);
+    // No room left in the messages that may be sent: the rest is not shown.
+    if (max === undefined) return false;
     let end = i + 1;
     let length = groups[i]!.text.length;
     let items = groups[i]!.items;
-    while (end < groups.length && length + 1 + groups[end]!.text.length <= max) {
+    for (;;) {
+      write(end + 1);
+      if (end >= groups.length || length + 1 + groups[end]!.text.length > max) break;
       length += 1 + groups[end]!.text.length;
       items += groups[end++]!.items;
+      yield;
     }
     add({ name, value: groups.slice(i, end).map((group) => group.text).join("\n"), inline: false, items });
     i = end;
+    yield;
   }
+  return true;
 }
 
-/** The summary as embeds: one message per embed, each within 6 000 characters and 25 fields. */
-function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed[]; hiddenItems: number[] } {
+/**
+ * The summary as embeds: one message per embed, each within 6 000 characters and 25 fields. At
+ * most `max` embeds: the items left over are counted (`hidden`), not written. Only the last embed
+ * that may be sent can get the "N more not shown" footer, so only it keeps room for one.
+ */
+function* embedMessages(reply: Reply, options: RenderOptions, max: number): Steps<{ embeds: APIEmbed[]; hidden: number }> {
   const colour = colourOf(reply);
   const heading = reply.blocks.find((block): block is Extract<Block, { type: "heading" }> => block.type === "heading");
   const next = reply.overview?.next;
@@ -383,7 +414,7 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
   const sections = reply.blocks.flatMap((block) => (block.type === "sections" ? block.sections : []));
 
   const embeds: APIEmbed[] = [];
-  const hiddenItems: number[] = [];
+  let shown = 0;
   const start = (description?: string) => {
     const embed: APIEmbed = {};
     if (embeds.length === 0 && titleText) {
@@ -394,23 +425,27 @@ function embedMessages(reply: Reply, options: RenderOptions): { embeds: APIEmbed
     if (description) embed.description = description;
     if (colour !== undefined) embed.color = colour;
     embeds.push(embed);
-    hiddenItems.push(0);
     return embed;
   };
-  for (const description of descriptions) start(description);
+  const total = sections.reduce((sum, section) => sum + section.items.length, 0);
+  for (const description of descriptions.slice(0, max)) start(description);
+  if (descriptions.length > max) return { embeds, hidden: total };
   let embed = embeds[embeds.length - 1] ?? start();
-  const budget = L.embedTotal - FOOTER_RESERVE;
+  const budget = () => L.embedTotal - (embeds.length === max ? FOOTER_RESERVE : 0);
   const room = (name: string, needed: number) => {
-    const left = () => Math.min(L.fieldValue, budget - embedSize(embed) - name.length);
-    if ((embed.fields?.length ?? 0) >= L.fields || left() < needed) embed = start();
+    const left = () => Math.min(L.fieldValue, budget() - embedSize(embed) - name.length);
+    if ((embed.fields?.length ?? 0) >= L.fields || left() < needed) {
+      if (embeds.length >= max) return undefined;
+      embed = start();
+    }
     return left();
   };
   const add = ({ items, ...field }: PackedField) => {
     (embed.fields ??= []).push(field);
-    hiddenItems[hiddenItems.length - 1]! += items;
+    shown += items;
   };
-  for (const section of sections) sectionFields(section, options, room, add);
-  return { embeds, hiddenItems };
+  for (const section of sections) if (!(yield* sectionFields(section, options, room, add))) break;
+  return { embeds, hidden: total - shown };
 }
 
 function moreHint(hidden: number, options: RenderOptions): string {
@@ -425,15 +460,25 @@ function message(fields: Omit<DiscordMessage, "allowedMentions">): DiscordMessag
 
 /** Renders a reply as one or more Discord messages, each within Discord's limits. */
 export function renderReply(reply: Reply, options: RenderOptions): DiscordMessage[] {
+  return runAtOnce(replySteps(reply, options));
+}
+
+/**
+ * `renderReply` a few milliseconds at a time, giving the event loop a turn in between: what the
+ * adapter sends, so a summary of a large release never holds up other channels while it renders.
+ */
+export function renderReplyInSlices(reply: Reply, options: RenderOptions): Promise<DiscordMessage[]> {
+  return renderInSlices(reply, replySteps(reply, options));
+}
+
+function* replySteps(reply: Reply, options: RenderOptions): Steps<DiscordMessage[]> {
   const max = reply.full ? Number.POSITIVE_INFINITY : Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
   const hasSections = reply.blocks.some((block) => block.type === "sections");
 
   if (hasSections && options.embeds) {
-    const { embeds, hiddenItems } = embedMessages(reply, options);
-    const kept = embeds.slice(0, max);
-    const hidden = hiddenItems.slice(max).reduce((sum, n) => sum + n, 0);
-    if (hidden > 0) kept[kept.length - 1]!.footer = { text: shortenTo(moreHint(hidden, options), FOOTER_RESERVE) };
-    return kept.map((embed) => message({ embeds: [embed] }));
+    const { embeds, hidden } = yield* embedMessages(reply, options, max);
+    if (hidden > 0) embeds[embeds.length - 1]!.footer = { text: shortenTo(moreHint(hidden, options), FOOTER_RESERVE) };
+    return embeds.map((embed) => message({ embeds: [embed] }));
   }
 
   // Long preformatted text (an export) is a file, with the rest of the reply as the message.
@@ -445,7 +490,7 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
     const lines = block.text.split("\n").length;
     return { type: "text", text: `The full text is attached as ${name} (${lines.toLocaleString("en")} lines).` };
   });
-  let contents = markdownMessages(blocks, options);
+  let contents = yield* markdownMessages(blocks, options);
   if (contents.length === 0) contents = ["(nothing to show)"];
   if (reply.link) {
     // Angle brackets keep Discord from unfurling a preview, and the URL from markdown escaping.

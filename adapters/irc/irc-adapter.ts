@@ -4,7 +4,8 @@ import { addressedText } from "../../src/addressing.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import { personName } from "../../src/reply/inline.js";
-import { renderIrc } from "../../src/reply/render-irc.js";
+import { renderInSlices } from "../../src/reply/in-slices.js";
+import { renderIrcSteps } from "../../src/reply/render-irc.js";
 import type { PersonRef, Reply } from "../../src/reply/reply.js";
 import type { IrcConfig } from "./config.js";
 import { Accounts } from "./accounts.js";
@@ -59,6 +60,8 @@ export class IrcAdapter implements ChatAdapter {
   private regainTimer: NodeJS.Timeout | undefined;
   private readonly outgoing: Outgoing[] = [];
   private pumping = false;
+  /** The last delivery's turn at the queue: each waits for the one before to have queued its lines. */
+  private delivering: Promise<void> = Promise.resolve();
   private readyWaiters: (() => void)[] = [];
   /** Accounts the network told us about (extended-join, account-notify), and the queries for the rest. */
   private readonly accounts: Accounts;
@@ -314,11 +317,22 @@ export class IrcAdapter implements ChatAdapter {
     const nick = this.client?.user.nick ?? this.config.nick;
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
-    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (person) => this.person(person), ...(addressee === undefined ? {} : { addressee }) })
-      .map(stripFormatting)
-      .flatMap((line) => fitLine(line, width))
-      .filter((line) => line.trim() !== "");
-    await Promise.all(lines.map((line) => new Promise<void>((done, fail) => this.enqueue({ command, target, line, done, fail }))));
+    // In slices: a full summary of a large release is thousands of lines, and the channel's other traffic must not wait on them.
+    const rendered = renderInSlices(reply, renderIrcSteps(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (person) => this.person(person), ...(addressee === undefined ? {} : { addressee }) }));
+    // Replies are queued in the order they were delivered, as when rendering never waited: a short
+    // reply rendered quickly does not overtake a long one delivered before it.
+    const queued = this.delivering.then(async () =>
+      (await rendered)
+        .map(stripFormatting)
+        .flatMap((line) => fitLine(line, width))
+        .filter((line) => line.trim() !== "")
+        .map((line) => new Promise<void>((done, fail) => this.enqueue({ command, target, line, done, fail }))),
+    );
+    this.delivering = queued.then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.all(await queued);
   }
 
   private enqueue(item: Outgoing): void {

@@ -11,7 +11,7 @@ import { classify, RoomMessageSchema, type Attachment } from "./events.js";
 import { logIn } from "./login.js";
 import { powerLevelGrants, inviteAllowed, isPuppet, PowerLevelsSchema, type PowerLevels } from "./permissions.js";
 import { bridgedTextBytes } from "../../src/reply/irc-lines.js";
-import { renderForMatrix } from "./render.js";
+import { renderForMatrixInSlices } from "./render.js";
 import { routeSdkLogs } from "./sdk-logger.js";
 import { sendEvent, type Requester } from "./send.js";
 import { MatrixStateFile } from "./state-file.js";
@@ -314,7 +314,8 @@ export class MatrixAdapter implements ChatAdapter {
     // Where the bridge drops the reply quote, a confirmation says whom it answers.
     const addressee = context.sender === undefined ? undefined : this.nickOf({ ids: [qualify(PLATFORM, context.sender)] }, facts);
     const lineBytes = bridgedTextBytes(facts.ircChannel);
-    const contents = renderForMatrix(reply, {
+    // In slices: a summary of a large release must not hold up every other room while it renders.
+    const contents = await renderForMatrixInSlices(reply, {
       msgtype,
       prefix,
       ...(irc ? { irc: { lineBudget: ircConfig.lineBudget, linesPerMessage: ircConfig.linesPerMessage, prefix, person, lineBytes, ...(addressee === undefined ? {} : { addressee }) } } : {}),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { daysSinceUpdate, staleFeatures } from "../plan/stale.js";
+import { staleEntries } from "../plan/stale.js";
 import { ownerNames, personFor } from "../plan/people.js";
 import { featureLabel, ownerLine } from "../plan/summary.js";
 import { failureReply, type ListItem, type Reply, t } from "../reply/reply.js";
@@ -16,17 +16,24 @@ export const staleCommand = defineCommand({
     const { project, release } = ctx.scope.value;
     const now = ctx.clock.now();
     const days = ctx.config.staleDays;
-    const stale = staleFeatures(release, now, days);
+    const stale = staleEntries(release, now, days);
     if (stale.length === 0) {
       return { tone: "info", blocks: [{ type: "text", text: `Nothing in ${project.name} ${release.id} is stale: every feature in play had an update in the last ${days} days.` }] };
     }
+    // Thousands of stale features share a few hundred days: each day is written once.
+    const dayNames = new Map<string, string>();
+    const dayName = (day: string) => {
+      let name = dayNames.get(day);
+      if (name === undefined) dayNames.set(day, (name = formatLongDate(day)));
+      return name;
+    };
     const names = ownerNames(ctx.config.people);
-    const items: ListItem[] = stale.map((feature) => ({
+    const items: ListItem[] = stale.map(({ feature, days: untouched }) => ({
       text: featureLabel(feature),
       badge: feature.bucket,
       details: [
         ...(feature.owners.length > 0 ? [ownerLine(feature.owners, names)] : []),
-        t`no update for ${daysSinceUpdate(feature, now)} days (last: ${formatLongDate(feature.updatedAt.slice(0, 10))}, ${personFor(ctx.config.people, feature.updatedBy)})`,
+        t`no update for ${untouched} days (last: ${dayName(feature.updatedAt.slice(0, 10))}, ${personFor(ctx.config.people, feature.updatedBy)})`,
       ],
     }));
     return {

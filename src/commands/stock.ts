@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { stockReply, type StockOptions } from "../plan/stock-summary.js";
+import { stockReply, stockReplySteps, type StockOptions } from "../plan/stock-summary.js";
+import { runInSlices } from "../util/steps.js";
 import { failureReply } from "../reply/reply.js";
 import { parseSince } from "../util/dates.js";
 import { valueFlag } from "./args.js";
@@ -49,7 +50,13 @@ export const stockCommand = defineCommand({
         since = { at, events, ...(args.since.toLowerCase() === "last" ? { last: true } : {}), ...(args.all ? { all: true } : {}) };
       }
     }
-    const reply = stockReply(project, release, now, { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}), staleDays: ctx.config.staleDays, people: ctx.config.people });
+    const options: StockOptions = { ...(args.bucket ? { only: args.bucket } : {}), ...(since ? { since } : {}), staleDays: ctx.config.staleDays, people: ctx.config.people };
+    // In slices: at 10 000 features the summary is milliseconds of work other rooms need not wait
+    // on. A change that landed meanwhile could leave its counts and its lists disagreeing, so then
+    // it is built again in one go, from one plan.
+    const seq = ctx.plan.seq;
+    let reply = await runInSlices(stockReplySteps(project, release, now, options));
+    if (ctx.plan.seq !== seq) reply = stockReply(project, release, now, options);
     if (args.full) reply.full = true;
     else reply.expand = `stock${args.bucket ? ` ${args.bucket}` : ""} full${args.release === undefined ? "" : ` --release ${args.release}`}`;
     const url = ctx.pageUrl(project.id);

@@ -22,13 +22,18 @@ function add(index: Map<string, Set<string>>, parent: string, child: string): vo
   else index.set(parent, new Set([child]));
 }
 
-export function childIds(features: Record<string, Feature>, parent: string): ReadonlySet<string> {
+/** Every parent's sub-items: for a pass over all features, which would otherwise look the index up once per feature. */
+export function childIndex(features: Record<string, Feature>): ReadonlyMap<string, ReadonlySet<string>> {
   let index = indexes.get(features);
   if (!index) {
     index = build(features);
     indexes.set(features, index);
   }
-  return index.get(parent) ?? NONE;
+  return index;
+}
+
+export function childIds(features: Record<string, Feature>, parent: string): ReadonlySet<string> {
+  return childIndex(features).get(parent) ?? NONE;
 }
 
 /** Called by the reducer whenever a feature appears, goes, or changes parent. */

@@ -1,6 +1,6 @@
 import type { Feature, FreezeException, Milestone, Release } from "../model/schema.js";
 import { addDays, dateInZone, endOfDate, formatLongDate } from "../util/dates.js";
-import { featureLabel } from "./summary.js";
+import { featureLabel, featureList } from "./summary.js";
 
 /** The release's feature freeze, the milestone after which a late feature needs an exception. */
 export function featureFreeze(release: Pick<Release, "milestones">): Milestone | undefined {
@@ -21,28 +21,27 @@ export function describeException(exception: FreezeException): string {
 }
 
 /** Features with an exception, open requests first, then granted (soonest deadline first), then denied. */
-export function exceptionsOf(release: Pick<Release, "features">): { feature: Feature; exception: FreezeException }[] {
+export function exceptionsOf(release: Pick<Release, "features">, features: readonly Feature[] = featureList(release)): { feature: Feature; exception: FreezeException }[] {
   const rank = { requested: 0, granted: 1, denied: 2 } as const;
-  return Object.values(release.features)
-    .flatMap((feature) => (feature.exception ? [{ feature, exception: feature.exception }] : []))
-    .sort(
-      (a, b) =>
-        rank[a.exception.state] - rank[b.exception.state] ||
-        (a.exception.until ?? "").localeCompare(b.exception.until ?? "") ||
-        a.feature.order - b.feature.order,
-    );
+  const found: { feature: Feature; exception: FreezeException }[] = [];
+  for (const feature of features) if (feature.exception) found.push({ feature, exception: feature.exception });
+  // Deadlines are ISO dates (or none, first): compared as strings, they sort by date.
+  const until = (exception: FreezeException) => exception.until ?? "";
+  return found.sort(
+    (a, b) => rank[a.exception.state] - rank[b.exception.state] || (until(a.exception) < until(b.exception) ? -1 : until(a.exception) > until(b.exception) ? 1 : 0) || a.feature.order - b.feature.order,
+  );
 }
 
 /** "blktap3 until 1 April 2013; vTPM until 5 April 2013": the granted exceptions, soonest deadline first. */
-export function grantedList(release: Pick<Release, "features">): string | undefined {
-  const granted = exceptionsOf(release).filter((entry) => entry.exception.state === "granted");
+export function grantedList(release: Pick<Release, "features">, features?: readonly Feature[]): string | undefined {
+  const granted = exceptionsOf(release, features).filter((entry) => entry.exception.state === "granted");
   if (granted.length === 0) return undefined;
   return granted.map(({ feature, exception }) => `${featureLabel(feature)}${exception.until ? ` until ${formatLongDate(exception.until)}` : ""}`).join("; ");
 }
 
 /** "Freeze exceptions granted: blktap3 until 1 April 2013; vTPM until 5 April 2013." — for the summary. */
-export function grantedLine(release: Pick<Release, "features">): string | undefined {
-  const list = grantedList(release);
+export function grantedLine(release: Pick<Release, "features">, features?: readonly Feature[]): string | undefined {
+  const list = grantedList(release, features);
   return list === undefined ? undefined : `Freeze exceptions granted: ${list}.`;
 }
 

@@ -1,5 +1,7 @@
 import type { Feature, Release } from "../model/schema.js";
-import { featureLabel, isCounted, sortedFeatures } from "./summary.js";
+import { own } from "../util/own.js";
+import { childIds } from "./children-index.js";
+import { featureLabel, featureList, isCounted, sortedFeatures } from "./summary.js";
 
 /** What `!intervene` records, in the words of the seed mail's three options. */
 export const INTERVENTIONS = {
@@ -10,16 +12,18 @@ export const INTERVENTIONS = {
 export type Intervention = keyof typeof INTERVENTIONS;
 
 /** The questions are asked once a release manager has marked what is needed or recorded an answer. */
-export function asksQuestions(release: Pick<Release, "features">): boolean {
-  return Object.values(release.features).some((feature) => feature.needed === true || (feature.intervention ?? null) !== null);
+export function asksQuestions(release: Pick<Release, "features">, features: readonly Feature[] = featureList(release)): boolean {
+  return features.some((feature) => feature.needed === true || (feature.intervention ?? null) !== null);
 }
 
 /** Needed features that are fair or at risk (a parent counts when any sub-item is): question 2's list. */
-export function neededAtRisk(release: Pick<Release, "features">): Feature[] {
-  return sortedFeatures(release).filter((feature) => {
+export function neededAtRisk(release: Pick<Release, "features">, features?: readonly Feature[]): Feature[] {
+  const shaky = (feature: Feature | undefined) => feature !== undefined && (feature.bucket === "fair" || feature.bucket === "at-risk");
+  return sortedFeatures(release, features).filter((feature) => {
     if (feature.needed !== true) return false;
-    if (isCounted(release, feature)) return feature.bucket === "fair" || feature.bucket === "at-risk";
-    return Object.values(release.features).some((kid) => kid.parent === feature.id && (kid.bucket === "fair" || kid.bucket === "at-risk"));
+    if (isCounted(release, feature)) return shaky(feature);
+    // Its sub-items from the index, not a pass over the whole release per needed feature.
+    return [...childIds(release.features, feature.id)].some((kid) => shaky(own(release.features, kid)));
   });
 }
 
@@ -27,8 +31,8 @@ export function neededAtRisk(release: Pick<Release, "features">): Feature[] {
  * The seed mail's two questions, with the needed features that are fair or at risk under the
  * second one and, for each, the answer recorded so far.
  */
-export function questionLines(release: Pick<Release, "features">): { text: string; items: string[] }[] {
-  const items = neededAtRisk(release).map((feature) => {
+export function questionLines(release: Pick<Release, "features">, features?: readonly Feature[]): { text: string; items: string[] }[] {
+  const items = neededAtRisk(release, features).map((feature) => {
     const answer = feature.intervention;
     return answer ? `${featureLabel(feature)}: ${INTERVENTIONS[answer.kind]}: ${answer.text}` : `${featureLabel(feature)}: no answer yet`;
   });

@@ -1,6 +1,6 @@
 import type { Person } from "../config/core-config.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
-import type { PlanEvent, Project, Release } from "../model/schema.js";
+import type { Feature, PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
 import { formatLongDate, plural } from "../util/dates.js";
 import { own } from "../util/own.js";
@@ -8,11 +8,12 @@ import { describeEvent, describeFields } from "./describe-event.js";
 import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
 import { ownerNames } from "./people.js";
-import { staleFeatures, staleMark } from "./stale.js";
+import { staleEntries, staleMarkFor } from "./stale.js";
 import { asksQuestions, questionLines } from "./questions.js";
 import { isClosed } from "./release.js";
 import { describeSchedule, nextMilestone } from "./schedule.js";
-import { bucketCounts, describeCounts, featureLabel, releaseHealth, releaseTotal, summarize } from "./summary.js";
+import { runAtOnce, type Steps } from "../util/steps.js";
+import { describeCounts, describeTotal, featureCounts, featureLabel, featureList, releaseHealth, sortedFeatures, summarizeSteps } from "./summary.js";
 
 const MAX_CHANGE_LINES = 15;
 
@@ -85,14 +86,25 @@ function featureChange(group: readonly PlanEvent[], release: Release): string[] 
 
 /** The "taking stock" summary as a reply: where the release stands, then the buckets. */
 export function stockReply(project: Project, release: Release, now: Date, options: StockOptions = {}): Reply {
+  return runAtOnce(stockReplySteps(project, release, now, options));
+}
+
+/**
+ * `stockReply` as steps, to run in slices (see `runInSlices`): at 10 000 features it is several
+ * milliseconds of work. Run so, it reads the plan over several turns of the event loop: a caller
+ * that needs one consistent plan checks that none changed meanwhile (see the `!stock` command).
+ */
+export function* stockReplySteps(project: Project, release: Release, now: Date, options: StockOptions = {}): Steps<Reply> {
   // One bucket is not the whole stock: the heading says which part this post is.
   // A scheduled post says so too: a reader of the weekly mail tells it from one asked for in chat.
   const part = `${options.only ? `, ${BUCKET_INFO[options.only].label} only` : ""}${options.kind ? `, ${options.kind}` : ""}`;
   const blocks: Block[] = [{ type: "heading", text: `${project.name} ${release.id}: taking stock${part}` }];
-  const counts = bucketCounts(release);
+  // The features listed once for every part below: each listing of 10 000 costs 1.5–2 ms.
+  const features = featureList(release);
+  const { counts, parents } = featureCounts(release, features);
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const where = describeSchedule(release, now);
-  const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${releaseTotal(release)}: ${describeCounts(counts)}.`;
+  const tally = total === 0 ? t`No features on the list yet: add one with ${cmd("add", "TITLE")}.` : `${describeTotal(total, parents)}: ${describeCounts(counts)}.`;
   if (isClosed(release)) blocks.push({ type: "text", text: `Shipped on ${formatLongDate(release.closedAt!.slice(0, 10))}: this plan is read-only.` });
   else blocks.push({ type: "text", text: where ? t`${where}. ${tally}` : tally });
   if (isClosed(release)) blocks.push({ type: "text", text: tally });
@@ -110,20 +122,28 @@ export function stockReply(project: Project, release: Release, now: Date, option
       blocks.push({ type: "list", items: shown.map((text) => ({ text })) });
     }
   }
-  const granted = grantedLine(release);
+  const granted = grantedLine(release, features);
   if (granted && !options.only) blocks.push({ type: "text", text: granted });
+  yield;
   const staleDays = options.staleDays;
-  const stale = staleDays === undefined ? [] : staleFeatures(release, now, staleDays);
+  const stale = staleDays === undefined ? [] : staleEntries(release, now, staleDays, features);
+  yield;
   if (stale.length > 0 && !options.only) {
     blocks.push({ type: "text", text: t`${plural(stale.length, "feature")} stale (no update for ${staleDays!} days or more): ${cmd("stale")} lists them.` });
   }
-  const staleIds = new Set(stale.map((feature) => feature.id));
-  const sections = summarize(release, options.only ? [options.only] : undefined, (feature) => (staleIds.has(feature.id) ? staleMark(feature, now) : undefined), ownerNames(options.people ?? {}));
+  const staleDaysOf = new Map(stale.map((entry) => [entry.feature.id, entry.days]));
+  const mark = (feature: Feature) => {
+    const days = staleDaysOf.get(feature.id);
+    return days === undefined ? undefined : staleMarkFor(days);
+  };
+  const sorted = sortedFeatures(release, features);
+  yield;
+  const sections = yield* summarizeSteps(release, options.only ? [options.only] : undefined, mark, ownerNames(options.people ?? {}), sorted);
   if (sections.length > 0) blocks.push({ type: "sections", sections });
   else if (options.only) blocks.push({ type: "text", text: `Nothing is ${BUCKET_INFO[options.only].label}.` });
-  if (!isClosed(release) && !options.only && asksQuestions(release)) {
+  if (!isClosed(release) && !options.only && asksQuestions(release, features)) {
     blocks.push({ type: "heading", text: "Two questions" });
-    for (const question of questionLines(release)) {
+    for (const question of questionLines(release, features)) {
       blocks.push({ type: "text", text: question.text });
       if (question.items.length > 0) blocks.push({ type: "text", text: question.items[0]! }, { type: "list", items: question.items.slice(1).map((text) => ({ text })) });
     }

@@ -1,7 +1,7 @@
 import { neutralise } from "../util/typed-text.js";
 import { BUCKET_INFO, type Bucket } from "../model/buckets.js";
 import { DEFAULT_VOICE, personIdOn, personName, renderText, type InlineStyle, type Voice } from "./inline.js";
-import type { Block, ListItem, PersonRef, Reply, Text } from "./reply.js";
+import type { Block, ListItem, PersonRef, Reply, ReplyLink, Section, Text } from "./reply.js";
 
 /** Bucket colours, also used by the web page. Text always says the bucket too: colour is a hint. */
 export const BUCKET_COLOURS: Record<Bucket, string> = {
@@ -24,6 +24,8 @@ export interface HtmlOptions {
   voice?: Voice;
   /** How a person is shown (default: a matrix.to pill for people with a Matrix id, their name otherwise). */
   person?: (person: PersonRef) => string;
+  /** Items as already written with these options (`<li>…</li>`), kept by item: see `PlainOptions.memo`. */
+  memo?: WeakMap<ListItem, string>;
 }
 
 /**
@@ -58,19 +60,50 @@ function badge(bucket: Bucket): string {
 interface Context {
   style: InlineStyle;
   voice: Voice;
+  memo: WeakMap<ListItem, string> | undefined;
+}
+
+function context(options: HtmlOptions): Context {
+  return { style: htmlStyle(options), voice: options.voice ?? DEFAULT_VOICE, memo: options.memo };
 }
 
 function inline(ctx: Context, text: Text): string {
   return renderText(text, ctx.style, ctx.voice);
 }
 
-function items(list: readonly ListItem[], ctx: Context): string {
-  const lis = list.map((item) => {
-    const details = item.details?.length ? `<br><i>${item.details.map((detail) => inline(ctx, detail)).join("<br>")}</i>` : "";
-    const children = item.children?.length ? items(item.children, ctx) : "";
-    return `<li>${inline(ctx, item.text)}${item.badge ? badge(item.badge) : ""}${details}${children}</li>`;
-  });
-  return `<ul>${lis.join("")}</ul>`;
+/** What a list (a section's items too) is wrapped in; its items go between, with nothing to separate them. */
+export const HTML_LIST_OPEN = "<ul>";
+export const HTML_LIST_CLOSE = "</ul>";
+
+function items(list: readonly ListItem[], ctx: Context, memo = ctx.memo): string {
+  return `${HTML_LIST_OPEN}${list.map((item) => li(item, ctx, memo)).join("")}${HTML_LIST_CLOSE}`;
+}
+
+function li(item: ListItem, ctx: Context, memo: WeakMap<ListItem, string> | undefined): string {
+  const known = memo?.get(item);
+  if (known !== undefined) return known;
+  const details = item.details?.length ? `<br><i>${item.details.map((detail) => inline(ctx, detail)).join("<br>")}</i>` : "";
+  // Sub-items are written within their item, which is what the memo keeps.
+  const children = item.children?.length ? items(item.children, ctx, undefined) : "";
+  const html = `<li>${inline(ctx, item.text)}${item.badge ? badge(item.badge) : ""}${details}${children}</li>`;
+  memo?.set(item, html);
+  return html;
+}
+
+/** One item as `<li>…</li>`, its details and sub-items within. */
+export function htmlItem(item: ListItem, options: HtmlOptions = {}): string {
+  const ctx = context(options);
+  return li(item, ctx, ctx.memo);
+}
+
+/** A section's heading, a coloured bold line before its list. */
+export function htmlSectionHeading(section: Pick<Section, "bucket" | "heading">): string {
+  return `<p><b><font color="${BUCKET_COLOURS[section.bucket]}" data-mx-color="${BUCKET_COLOURS[section.bucket]}">${escapeHtml(section.heading)}</font></b></p>`;
+}
+
+/** The reply's link, its last paragraph. */
+export function htmlLink(link: ReplyLink): string {
+  return `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.text)}</a></p>`;
 }
 
 function block(part: Block, ctx: Context): string {
@@ -84,15 +117,18 @@ function block(part: Block, ctx: Context): string {
     case "list":
       return items(part.items, ctx);
     case "sections":
-      return part.sections
-        .map((section) => `<p><b><font color="${BUCKET_COLOURS[section.bucket]}" data-mx-color="${BUCKET_COLOURS[section.bucket]}">${escapeHtml(section.heading)}</font></b></p>${items(section.items, ctx)}`)
-        .join("");
+      return part.sections.map((section) => `${htmlSectionHeading(section)}${items(section.items, ctx)}`).join("");
   }
 }
 
-/** HTML for chat clients (Matrix `formatted_body`): a small, safe subset of tags. */
+/** A block that is not split (a heading, a text, preformatted text) as HTML. */
+export function htmlBlock(part: Exclude<Block, { type: "list" | "sections" }>, options: HtmlOptions = {}): string {
+  return block(part, context(options));
+}
+
+/** HTML for chat clients (Matrix `formatted_body`): a small, safe subset of tags. Blocks follow each other with nothing between. */
 export function renderHtml(reply: Reply, options: HtmlOptions = {}): string {
-  const ctx: Context = { style: htmlStyle(options), voice: options.voice ?? DEFAULT_VOICE };
-  const link = reply.link ? `<p><a href="${escapeHtml(reply.link.url)}">${escapeHtml(reply.link.text)}</a></p>` : "";
+  const ctx = context(options);
+  const link = reply.link ? htmlLink(reply.link) : "";
   return reply.blocks.map((part) => block(part, ctx)).join("") + link;
 }

@@ -1,6 +1,7 @@
 import { BUCKET_INFO } from "../model/buckets.js";
 import { BARE_STYLE, renderText, type InlineStyle } from "./inline.js";
-import { renderPlain } from "./render-plain.js";
+import { runAtOnce, type Steps } from "../util/steps.js";
+import { plainBlock, plainItemLines, plainLink, plainSectionHeading } from "./render-plain.js";
 import type { Block, ListItem, PersonRef, Reply, ReplyBrief, Section, Text } from "./reply.js";
 import { utf8Bytes } from "../util/utf8.js";
 import { fitLine, IRC_TEXT_BYTES } from "./irc-lines.js";
@@ -42,12 +43,49 @@ function clean(line: string): string {
   return line.replace(/\t/g, " ").replace(CONTROL, "").trimEnd();
 }
 
+/** Items written, and lines fitted, between steps: each a few tens of microseconds of work, so a step is not mostly the stepping. */
+const STEP_ITEMS = 32;
+const STEP_LINES = 128;
+
 /** Every line of the plain rendering, without blank lines: what IRC users see of the whole reply. */
 export function ircLines(reply: Reply, options: Pick<IrcRenderOptions, "prefix" | "person"> = { prefix: "!" }): string[] {
-  return renderPlain(reply, { style: ircStyle(options), voice: { commandPrefix: options.prefix } })
-    .split("\n")
-    .map(clean)
-    .filter((line) => line.trim() !== "");
+  return runAtOnce(ircLineSteps(reply, options));
+}
+
+/**
+ * `ircLines` a block or an item at a time: the plain rendering's lines are each block's lines and,
+ * in lists and sections, each heading's and item's (the blank lines the plain layout puts between
+ * them are left out either way).
+ */
+function* ircLineSteps(reply: Reply, options: Pick<IrcRenderOptions, "prefix" | "person">): Steps<string[]> {
+  const plain = { style: ircStyle(options), voice: { commandPrefix: options.prefix } };
+  const lines: string[] = [];
+  let written = 0;
+  const add = (text: string) => {
+    if (text.includes("\n")) for (const line of text.split("\n")) add(line);
+    else {
+      const cleaned = clean(text);
+      if (cleaned.trim() !== "") lines.push(cleaned);
+    }
+  };
+  for (const block of reply.blocks) {
+    if (block.type === "list") {
+      for (const item of block.items) {
+        for (const line of plainItemLines(item, true, plain)) add(line);
+        if (++written % STEP_ITEMS === 0) yield;
+      }
+    } else if (block.type === "sections") {
+      for (const section of block.sections) {
+        add(plainSectionHeading(section.heading));
+        for (const item of section.items) {
+          for (const line of plainItemLines(item, false, plain)) add(line);
+          if (++written % STEP_ITEMS === 0) yield;
+        }
+      }
+    } else add(plainBlock(block, plain));
+  }
+  if (reply.link) add(plainLink(reply.link));
+  return lines;
 }
 
 /**
@@ -56,15 +94,27 @@ export function ircLines(reply: Reply, options: Pick<IrcRenderOptions, "prefix" 
  * the at-risk items, and a pointer to the full text; everything else is sent whole.
  */
 export function renderIrc(reply: Reply, options: IrcRenderOptions): string[] {
+  return runAtOnce(renderIrcSteps(reply, options));
+}
+
+/** `renderIrc` as steps, to run in slices (see `runInSlices`): a full summary of a large release is thousands of lines. */
+export function* renderIrcSteps(reply: Reply, options: IrcRenderOptions): Steps<string[]> {
   const width = options.maxLineLength ?? IRC_TEXT_BYTES;
-  const all = ircLines(reply, options);
+  const all = yield* ircLineSteps(reply, options);
   const named = (lines: string[]) => (options.addressee !== undefined && reply.tone !== "info" ? addressed(lines, options.addressee) : lines);
-  const fitted = (lines: string[]) => named(lines).flatMap((line) => fitLine(line, width));
-  if (reply.full || all.length <= options.lineBudget) return fitted(all);
-  if (reply.brief) return fitted(brief(reply.brief, options, width));
+  function* fitted(lines: string[]): Steps<string[]> {
+    const out: string[] = [];
+    for (const line of named(lines)) {
+      for (const piece of fitLine(line, width)) out.push(piece);
+      if (out.length % STEP_LINES === 0) yield;
+    }
+    return out;
+  }
+  if (reply.full || all.length <= options.lineBudget) return yield* fitted(all);
+  if (reply.brief) return yield* fitted(brief(reply.brief, options, width));
   const sections = reply.blocks.filter((block): block is Extract<Block, { type: "sections" }> => block.type === "sections").flatMap((block) => block.sections);
-  if (sections.length === 0) return fitted(all);
-  return fitted(condense(reply, sections, all.length, options));
+  if (sections.length === 0) return yield* fitted(all);
+  return yield* fitted(condense(reply, sections, all.length, options));
 }
 
 /** "ian: blktap3: at risk → fair [fair]": the first line names the person, without its bullet. */
@@ -78,7 +128,7 @@ function addressed(lines: string[], nick: string): string[] {
 function brief(short: ReplyBrief, options: IrcRenderOptions, width: number): string[] {
   const write = (text: Text) => clean(renderText(text, ircStyle(options), { commandPrefix: options.prefix }));
   const names = short.names.map(write);
-  return [...packItems(short.label, names, Math.max(1, options.lineBudget - 1), width, ", ", ","), write(short.after)];
+  return [...packItems(short.label, names.length, (i) => names[i]!, Math.max(1, options.lineBudget - 1), width, ", ", ","), write(short.after)];
 }
 
 function condense(reply: Reply, sections: readonly Section[], total: number, options: IrcRenderOptions): string[] {
@@ -99,8 +149,9 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
   const lines = [...head];
   if (focus) {
     const room = Math.max(1, options.lineBudget - head.length - 1);
-    const names = focus.items.map((item) => clean(write(item.text)));
-    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, names, room, width, "; ", ";"));
+    // Each name written when it is packed: a few lines hold a few of a bucket of thousands.
+    const name = (i: number) => clean(write(focus.items[i]!.text));
+    lines.push(...packItems(`${capitalise(BUCKET_INFO[focus.bucket].label)} (${focus.items.length})`, focus.items.length, name, room, width, "; ", ";"));
   }
   lines.push(pointer);
   return lines;
@@ -109,15 +160,16 @@ function condense(reply: Reply, sections: readonly Section[], total: number, opt
 /**
  * "At risk (16): a; b; c" over at most `room` lines of at most `width` bytes, ending "… and N more"
  * when they do not fit. Lines break between items only: a name longer than a line has one to itself.
+ * `name(i)` is each of the `count` names, asked for only as far as they are packed.
  */
-function packItems(label: string, names: readonly string[], room: number, width: number, separator: string, lineEnd: string): string[] {
+function packItems(label: string, count: number, name: (index: number) => string, room: number, width: number, separator: string, lineEnd: string): string[] {
   const lines: string[] = [];
   let line = `${label}:`;
   let onLine = 0;
   let i = 0;
-  while (i < names.length) {
-    const piece = onLine > 0 ? `${separator}${names[i]}` : lines.length === 0 ? ` ${names[i]}` : names[i]!;
-    const after = names.length - i - 1;
+  while (i < count) {
+    const piece = onLine > 0 ? `${separator}${name(i)}` : lines.length === 0 ? ` ${name(i)}` : name(i);
+    const after = count - i - 1;
     const lastLine = lines.length === room - 1;
     // Room for what may end the line: the ";" before a break, or "… and N more" on the last line.
     const tail = after === 0 ? "" : lastLine ? ` … and ${after} more` : lineEnd;

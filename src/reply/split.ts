@@ -1,3 +1,4 @@
+import { runAtOnce, type Steps } from "../util/steps.js";
 import type { Block, ListItem, Reply, Section } from "./reply.js";
 
 /**
@@ -11,6 +12,9 @@ export interface SplitOptions {
   /** Measures a piece or two alone, to estimate what it adds to a part; `measure` by default. */
   estimate?: Measure;
 }
+
+/** Pieces sized between steps: each is a small render, so a step is not mostly the stepping. */
+const STEP_PIECES = 16;
 
 /** The heading a section carries in a later part, so a reader of that part knows what it lists. */
 export function continuedHeading(heading: string): string {
@@ -36,8 +40,14 @@ export function continuedHeading(heading: string): string {
  * measure without the keeping as `estimate`, which sizes the single pieces nobody sends.
  */
 export function splitReply(reply: Reply, measure: Measure, limit: number, options: SplitOptions = {}): Reply[] {
+  return runAtOnce(splitSteps(reply, measure, limit, options));
+}
+
+/** `splitReply` as steps, one per piece sized or part measured, to run in slices (see `runInSlices`). */
+export function* splitSteps(reply: Reply, measure: Measure, limit: number, options: SplitOptions = {}): Steps<Reply[]> {
   if (measure(reply) <= limit) return [reply];
-  const pieces = reply.blocks.flatMap(explode);
+  yield;
+  const pieces = replyPieces(reply);
   if (pieces.length <= 1) return [reply];
 
   const { link, ...bare } = reply;
@@ -48,7 +58,11 @@ export function splitReply(reply: Reply, measure: Measure, limit: number, option
   // What each piece costs alone, and what it adds after the piece before it: less than alone by
   // what a container costs once (a section's heading, a list's markup) and plus a separator. That
   // difference is measured once per container and at each change of container, not for every item.
-  const alone = pieces.map((_, i) => sized(assemble(pieces, i, i + 1, false)) - base);
+  const alone: number[] = [];
+  for (let i = 0; i < pieces.length; i++) {
+    alone.push(sized(assemble(pieces, i, i + 1, false)) - base);
+    if (i % STEP_PIECES === STEP_PIECES - 1) yield;
+  }
   const adds: number[] = [];
   let shared = 0;
   for (let i = 0; i < pieces.length; i++) {
@@ -59,6 +73,7 @@ export function splitReply(reply: Reply, measure: Measure, limit: number, option
       const added = Math.max(0, sized(assemble(pieces, i - 1, i + 1, false)) - base - alone[i - 1]!);
       if (together) shared = alone[i]! - added;
       adds.push(added);
+      if (i % STEP_PIECES === STEP_PIECES - 1) yield;
     }
   }
 
@@ -74,20 +89,24 @@ export function splitReply(reply: Reply, measure: Measure, limit: number, option
     let end = start + 1;
     while (end < pieces.length && size + adds[end]! <= limit) size += adds[end++]!;
     let chosen = part(start, end);
-    if (measure(chosen) > limit && end - start > 1) {
+    const over = measure(chosen) > limit;
+    yield;
+    if (over && end - start > 1) {
       // The estimates were short: the longest prefix that fits, found by bisection.
       let fits = start + 1;
-      let over = end;
+      let tooMany = end;
       chosen = part(start, fits);
       let measured = false;
-      while (over - fits > 1) {
-        const middle = (fits + over) >> 1;
+      while (tooMany - fits > 1) {
+        const middle = (fits + tooMany) >> 1;
         const candidate = part(start, middle);
-        if (measure(candidate) <= limit) {
+        const fitting = measure(candidate) <= limit;
+        yield;
+        if (fitting) {
           fits = middle;
           chosen = candidate;
           measured = true;
-        } else over = middle;
+        } else tooMany = middle;
       }
       if (!measured) measure(chosen);
       end = fits;
@@ -99,7 +118,7 @@ export function splitReply(reply: Reply, measure: Measure, limit: number, option
 }
 
 /** The smallest piece a splitter may move: a list item, a section's item, any other block whole. */
-interface Piece {
+export interface Piece {
   /** Index of the block it came from: pieces of one block are put back into one block. */
   block: number;
   source: Block;
@@ -107,6 +126,11 @@ interface Piece {
   section?: number;
   /** Absent for a block that does not split and for a section with no items. */
   item?: ListItem;
+}
+
+/** The reply's pieces, in order: what a splitter moves between parts. A list with no items has none. */
+export function replyPieces(reply: Reply): Piece[] {
+  return reply.blocks.flatMap(explode);
 }
 
 function explode(block: Block, index: number): Piece[] {
@@ -119,12 +143,16 @@ function explode(block: Block, index: number): Piece[] {
   return [{ block: index, source: block }];
 }
 
-function sameContainer(a: Piece, b: Piece): boolean {
+/** Same list, or same section of the same block. */
+export function sameContainer(a: Piece, b: Piece): boolean {
   return a.block === b.block && a.section === b.section;
 }
 
-/** The blocks for pieces[start, end): pieces of one list or section back together, in order. */
-function assemble(pieces: readonly Piece[], start: number, end: number, continued: boolean): Block[] {
+/**
+ * The blocks for pieces[start, end): pieces of one list or section back together, in order; with
+ * `continued`, the first section's heading says it is carried on from the part before.
+ */
+export function assemble(pieces: readonly Piece[], start: number, end: number, continued: boolean): Block[] {
   const blocks: Block[] = [];
   let i = start;
   while (i < end) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textBytes } from "../../../adapters/irc/lines.js";
-import { textReply } from "../../../src/reply/reply.js";
+import { textReply, type Reply } from "../../../src/reply/reply.js";
 import { utf8Bytes } from "../../../src/util/utf8.js";
 import { setup } from "../../support/discord-harness.js";
 import { CHANNEL, startStocktakeOnIrc, TEST_FLOOD, XEN_ROOM, type IrcHarness } from "../../support/irc-harness.js";
@@ -125,6 +125,22 @@ describe.skipIf(server === null)("the IRC adapter on a real IRC server (ngIRCd)"
     expect(line.text).toBe("Feature freeze is tomorrow");
     await expect(harness.adapter.send("irc:other/#xen", textReply("nowhere"))).rejects.toThrow(/not a conversation/);
   }, 20_000);
+
+  it("sends replies in the order they were delivered, though a long one is rendered over several turns (issue 13, item 4)", async () => {
+    // A summary of 300 features is rendered in slices, after a turn of the event loop; the short
+    // reply delivered right after it is rendered at once, and still goes out after it.
+    const items = Array.from({ length: 300 }, (_, i) => ({ text: `Feature number ${i}` }));
+    const long: Reply = { tone: "info", blocks: [{ type: "heading", text: "Long summary" }, { type: "sections", sections: [{ bucket: "at-risk", heading: "Features at risk", items }] }] };
+    const mark = bob.mark();
+    const first = harness.adapter.send(XEN_ROOM, long);
+    const second = harness.adapter.send(XEN_ROOM, textReply("the reply after it"));
+    await Promise.all([first, second]);
+    await bob.waitFor((line) => noticeFromBot(CHANNEL)(line) && line.text === "the reply after it", 15_000, mark);
+    const texts = bob.seen(noticeFromBot(CHANNEL), mark).map((line) => line.text);
+    expect(texts[0]).toBe("Long summary");
+    expect(texts.at(-1)).toBe("the reply after it");
+    expect(texts.at(-2)).toMatch(/^Full list \(\d+ lines\): !stock full$/);
+  }, 30_000);
 
   it("condenses a non-ASCII summary with the pointer, each line within the budget in bytes", async () => {
     // Titles in Greek, Japanese and with emoji: a line of them is far more bytes than characters.

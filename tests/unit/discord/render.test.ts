@@ -144,12 +144,31 @@ describe("the summary as an embed", () => {
     const size = (embed: APIEmbed) => (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
     const text = allText(messages);
     expect(many.every((item) => text.includes(`Feature number ${item.order}\n`) || text.endsWith(`Feature number ${item.order}`))).toBe(true);
-    // Every embed but the last was closed only when the next item (with its field's name) could not fit.
+    // Every embed but the last was closed only when the next item (with its field's name) could not
+    // fit in Discord's 6 000 characters: with all of it asked for, no footer comes and none needs room.
     embeds.slice(0, -1).forEach((embed, i) => {
       const next = embeds[i + 1]!.fields![0]!;
       const firstItem = next.value.split("\n•")[0]!;
-      expect(embed.fields!.length === LIMITS.fields || size(embed) + next.name.length + firstItem.length > LIMITS.embedTotal - 200).toBe(true);
+      expect(embed.fields!.length === LIMITS.fields || size(embed) + next.name.length + firstItem.length > LIMITS.embedTotal).toBe(true);
     });
+  });
+
+  it("keeps room for the “N more not shown” footer in the last message it may send only, and counts what it did not write", () => {
+    const many = Array.from({ length: 3_000 }, (_, i) => feature(i, { note: i % 5 === 0 ? `status note for ${i}` : null }));
+    const messages = renderReply(summary(many), SLASH);
+    expect(messages).toHaveLength(3);
+    expect(allProblems(messages)).toEqual([]);
+    const embeds = embedsOf(messages);
+    const size = (embed: APIEmbed) => (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+    // The first two fill to Discord's limit as `!stock full`'s do: their next item did not fit.
+    for (const i of [0, 1]) {
+      const next = embeds[i + 1]!.fields![0]!;
+      expect(size(embeds[i]!) + next.name.length + next.value.split("\n•")[0]!.length).toBeGreaterThan(LIMITS.embedTotal);
+    }
+    const full = embedsOf(renderReply(summary(many, true), SLASH));
+    expect(embeds.slice(0, 2)).toEqual(full.slice(0, 2));
+    const shown = allText(messages).match(/• Feature number \d+/g)?.length ?? 0;
+    expect(embeds[2]!.footer?.text).toBe(`${3_000 - shown} more items not shown: /stock full:True lists everything, /stock bucket:… one bucket.`);
   });
 
   it("never puts more than 25 fields in an embed, even with more sections than Discord allows", () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { contentBytes, renderForMatrix, splitReply } from "../../../adapters/matrix/render.js";
 import { bridgedTextBytes } from "../../../src/reply/irc-lines.js";
-import { renderPlain } from "../../../src/reply/render-plain.js";
-import type { Reply, Section } from "../../../src/reply/reply.js";
+import { htmlItem, htmlSectionHeading, renderHtml } from "../../../src/reply/render-html.js";
+import { plainItem, renderPlain } from "../../../src/reply/render-plain.js";
+import type { ListItem, Reply, Section } from "../../../src/reply/reply.js";
+import { assemble, replyPieces, sameContainer } from "../../../src/reply/split.js";
 
 const section = (bucket: Section["bucket"], heading: string, count: number, width = 100): Section => ({
   bucket,
@@ -86,5 +88,79 @@ describe("what the adapter adds to an event", () => {
     expect(parts.length).toBeGreaterThan(1);
     const envelope = { "m.mentions": {}, "m.relates_to": { rel_type: "m.thread", event_id: `$${"e".repeat(43)}`, is_falling_back: true, "m.in_reply_to": { event_id: `$${"e".repeat(43)}` } } };
     for (const part of parts) expect(contentBytes({ ...part, ...envelope } as never)).toBeLessThanOrEqual(60_000);
+  });
+});
+
+describe("events filled to the byte budget (issue 13, item 4)", () => {
+  const BUDGET = 8_000;
+  // Sections of items of different sizes, some non-ASCII (bytes, not characters), some with
+  // characters JSON escapes, some with sub-items; a text block between; a link long enough that
+  // keeping room for it in every event would leave an item out of each.
+  const item = (i: number): ListItem => ({
+    text: i % 7 === 0 ? `Größe ${i} "quoted" \\ 日本語` : `Feature ${i}${"x".repeat(i % 40)}`,
+    ...(i % 3 === 0 ? { details: [`owner: person ${i}`, `status: <b>${i}</b> & more`] } : {}),
+    ...(i % 11 === 0 ? { children: [{ text: `sub-item ${i}.1`, details: ["stale: no update for 20 days"] }, { text: `sub-item ${i}.2` }] } : {}),
+  });
+  const sections: Section[] = (["done", "on-track", "fair", "at-risk"] as const).map((bucket, s) => ({ bucket, heading: `Bucket ${bucket}`, items: Array.from({ length: 60 + s * 30 }, (_, i) => item(s * 1000 + i)) }));
+  const reply: Reply = {
+    tone: "info",
+    blocks: [{ type: "heading", text: "Xen 4.3: taking stock" }, { type: "text", text: "Month 4 of 9. 300 features: …" }, { type: "sections", sections }],
+    link: { text: "Web page", url: `https://stocktake.example/p/xen?${"q".repeat(400)}` },
+  };
+  const events = renderForMatrix(reply, { msgtype: "notice", maxBytes: BUDGET });
+  const parts = splitReply(reply, BUDGET);
+
+  it("keeps every event within the budget, and the parts are the events", () => {
+    expect(events.length).toBeGreaterThan(5);
+    for (const event of events) expect(contentBytes(event)).toBeLessThanOrEqual(BUDGET);
+    expect(parts.map((part) => renderPlain(part))).toEqual(events.map((event) => event.body));
+    expect(parts.map((part) => renderHtml(part))).toEqual(events.map((event) => event.formatted_body));
+  });
+
+  it("never cuts inside an item: each is whole in exactly one event, in plain text and in HTML", () => {
+    for (const section of sections) {
+      for (const entry of section.items) {
+        expect(events.filter((event) => event.body.includes(plainItem(entry, false)))).toHaveLength(1);
+        expect(events.filter((event) => event.formatted_body!.includes(htmlItem(entry)))).toHaveLength(1);
+      }
+    }
+  });
+
+  it("reads as the unsplit reply once the headings that say “continued” are taken out", () => {
+    let body = events[0]!.body;
+    let html = events[0]!.formatted_body!;
+    for (const event of events.slice(1)) {
+      const carried = /^== (.*) \(continued\) ==\n\n/.exec(event.body);
+      if (carried) {
+        body += `\n${event.body.slice(carried[0].length)}`;
+        const section = sections.find((candidate) => candidate.heading === carried[1])!;
+        const opening = `${htmlSectionHeading({ bucket: section.bucket, heading: `${section.heading} (continued)` })}<ul>`;
+        expect(event.formatted_body!.startsWith(opening)).toBe(true);
+        expect(html.endsWith("</ul>")).toBe(true);
+        html = html.slice(0, -"</ul>".length) + event.formatted_body!.slice(opening.length);
+      } else {
+        body += `\n\n${event.body}`;
+        html += event.formatted_body!;
+      }
+    }
+    expect(body).toBe(renderPlain(reply));
+    expect(html).toBe(renderHtml(reply));
+  });
+
+  it("fills each event: the next event's first item would not have fitted in the one before", () => {
+    const pieces = replyPieces(reply);
+    let start = 0;
+    for (const [i, part] of parts.entries()) {
+      const end = start + replyPieces(part).length;
+      if (i < parts.length - 1) {
+        const continued = start > 0 && sameContainer(pieces[start - 1]!, pieces[start]!);
+        const blocks = assemble(pieces, start, end + 1, continued);
+        const grown: Reply = end + 1 === pieces.length ? { ...part, blocks, link: reply.link! } : { ...part, blocks };
+        const content = { msgtype: "m.notice" as const, body: renderPlain(grown), format: "org.matrix.custom.html" as const, formatted_body: renderHtml(grown) };
+        expect(contentBytes(content)).toBeGreaterThan(BUDGET);
+      }
+      start = end;
+    }
+    expect(start).toBe(pieces.length);
   });
 });
