@@ -178,7 +178,7 @@ function reminderLine(nag: UpcomingNag, zone: string, muted: Date | undefined, q
 /** What a post says, in a line: the countdown as posted; the summary by name, with the exceptions it lists. */
 function postLine(slot: Slot, project: Project, release: Release, staleDays: number): string {
   if (slot.kind === "summary") {
-    const granted = grantedList(release);
+    const granted = grantedList(release, slot.at);
     return `the weekly summary (taking stock)${granted ? `, with the freeze exceptions granted: ${granted}` : ""}`;
   }
   const post = postFor(slot, project, release, staleDays);

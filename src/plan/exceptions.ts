@@ -1,4 +1,5 @@
 import type { Feature, FreezeException, Milestone, Release } from "../model/schema.js";
+import { isUnfinished } from "../model/buckets.js";
 import { addDays, dateInZone, endOfDate, formatLongDate } from "../util/dates.js";
 import { featureLabel, featureList } from "./summary.js";
 
@@ -32,16 +33,22 @@ export function exceptionsOf(release: Pick<Release, "features">, features: reado
   );
 }
 
-/** "blktap3 until 1 April 2013; vTPM until 5 April 2013": the granted exceptions, soonest deadline first. */
-export function grantedList(release: Pick<Release, "features">, features?: readonly Feature[]): string | undefined {
-  const granted = exceptionsOf(release, features).filter((entry) => entry.exception.state === "granted");
+/**
+ * "blktap3 until 1 April 2013; vTPM (ended 28 March 2013)": the granted exceptions of features still
+ * to do, soonest deadline first, as they stand at `at` on the feature freeze's calendar. A feature
+ * that finished (or was dropped) no longer needs its exception, so it is left out.
+ */
+export function grantedList(release: Pick<Release, "features" | "milestones">, at: Date, features?: readonly Feature[]): string | undefined {
+  const granted = exceptionsOf(release, features).filter((entry) => entry.exception.state === "granted" && isUnfinished(entry.feature.bucket));
   if (granted.length === 0) return undefined;
-  return granted.map(({ feature, exception }) => `${featureLabel(feature)}${exception.until ? ` until ${formatLongDate(exception.until)}` : ""}`).join("; ");
+  const today = dateInZone(at, featureFreeze(release)?.timeZone ?? "UTC");
+  const deadline = ({ until }: FreezeException) => (until === null ? "" : until < today ? ` (ended ${formatLongDate(until)})` : ` until ${formatLongDate(until)}`);
+  return granted.map(({ feature, exception }) => `${featureLabel(feature)}${deadline(exception)}`).join("; ");
 }
 
 /** "Freeze exceptions granted: blktap3 until 1 April 2013; vTPM until 5 April 2013." — for the summary. */
-export function grantedLine(release: Pick<Release, "features">, features?: readonly Feature[]): string | undefined {
-  const list = grantedList(release, features);
+export function grantedLine(release: Pick<Release, "features" | "milestones">, at: Date, features?: readonly Feature[]): string | undefined {
+  const list = grantedList(release, at, features);
   return list === undefined ? undefined : `Freeze exceptions granted: ${list}.`;
 }
 

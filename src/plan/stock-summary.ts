@@ -122,7 +122,7 @@ export function* stockReplySteps(project: Project, release: Release, now: Date, 
       blocks.push({ type: "list", items: shown.map((text) => ({ text })) });
     }
   }
-  const granted = grantedLine(release, features);
+  const granted = grantedLine(release, now, features);
   if (granted && !options.only) blocks.push({ type: "text", text: granted });
   yield;
   const staleDays = options.staleDays;

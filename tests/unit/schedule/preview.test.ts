@@ -58,7 +58,7 @@ describe("!countdown preview", () => {
         `* Fri 6 Oct 2023 09:00 Europe/London: ${countdown(41, true)}`,
         `* Sat 7 Oct 2023 09:00 Europe/London: ${countdown(40, true)}`,
         `* Sun 8 Oct 2023 09:00 Europe/London: ${countdown(39, false)}`,
-        "* Mon 9 Oct 2023 09:00 Europe/London: the weekly summary (taking stock), with the freeze exceptions granted: blktap3 until 6 October 2023",
+        "* Mon 9 Oct 2023 09:00 Europe/London: the weekly summary (taking stock), with the freeze exceptions granted: blktap3 (ended 6 October 2023)",
         "",
         "Reminders here:",
         "",
