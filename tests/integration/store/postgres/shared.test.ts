@@ -118,7 +118,7 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
     const refused = await say(botB, "!status blktap3 done");
     expect(refused?.tone).toBe("error");
     expect(JSON.stringify(refused)).toContain("was just changed by");
-    expect(JSON.stringify(refused)).toContain('"person":"test:alice"');
+    expect(JSON.stringify(refused)).toContain('{"person":{"ids":["test:alice"]}}');
     expect(JSON.stringify(refused)).toContain("!status blktap3 at-risk");
     // Refused, not lost: b now has alice's change, and the same command again is applied on it.
     expect(features(b.read())["blktap3"]!.bucket).toBe("at-risk");
