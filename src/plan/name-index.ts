@@ -142,7 +142,7 @@ export function featureNamesChanged(features: object, key: string): void {
 
 /** The features with these keys, in the order the plan lists them (`Object.values`), as a scan would find them. */
 export function inPlanOrder(features: Readonly<Record<string, Feature>>, keys: ReadonlySet<string>): Feature[] {
-  if (keys.size === 1) return [...keys].map((key) => own(features, key)!);
+  if (keys.size <= 1) return [...keys].map((key) => own(features, key)!);
   return Object.keys(features)
     .filter((key) => keys.has(key))
     .map((key) => features[key]!);
