@@ -22,7 +22,7 @@ export interface FeatureNames {
   readonly aliases: readonly string[];
 }
 
-export function namesOfFeature(feature: Feature): FeatureNames {
+function namesOfFeature(feature: Feature): FeatureNames {
   return { feature, label: normalizeName(featureLabel(feature)), title: normalizeName(feature.title), aliases: feature.aliases.map(normalizeName) };
 }
 
@@ -50,7 +50,10 @@ export class NameIndex {
     this.changed.add(key);
   }
 
-  /** Reads the features changed since the last lookup; the reducer may have left one half-made, so not earlier. */
+  /**
+   * Reads the features changed since the last lookup. Not in the reducer itself: a change is
+   * checked only after it is applied, and one refused (a feature without a title) is rolled back.
+   */
   freshen(): this {
     if (this.changed.size === 0) return this;
     for (const key of this.changed) {
