@@ -8,6 +8,7 @@
  * The plan and its history are written straight to disk first (a million events through the bot
  * would take minutes of fsyncs); then the real CLI path is measured: LowdbStore.open on those files,
  * Stocktake.handle for each command, every change appended and fsynced before it is acknowledged.
+ * The `!status` rows take turns (A B C D, B C D A, …), so their 1M/1k ratio compares like with like.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,9 +21,11 @@ import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
 import { keptNotes } from "./kept-notes.js";
 import { writePlan } from "./plan-fixture.js";
-import { measureStatus, percentile } from "./status-timing.js";
+import { measureStatusInterleaved, percentile } from "./status-timing.js";
 import { benchStockCommands, benchStockRenders, commandTable, renderTable } from "./stock-render.js";
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
+/** The `!status` rows take turns in batches of this many commands. */
+const BATCH = 50;
 const admin = { id: "bench:admin", displayName: "admin" };
 
 interface Row {
@@ -34,17 +37,26 @@ interface Row {
   max: number;
 }
 
-async function benchStatus(features: number, history: number): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+/** The `!status` rows, each on its own store in its own temp dir, measured interleaved (`measureStatusInterleaved`). */
+async function benchStatus(plans: readonly (readonly [features: number, history: number])[]): Promise<Row[]> {
+  const opened: { dir: string; store: LowdbStore; features: number; history: number }[] = [];
   try {
-    const store = await LowdbStore.open(await writePlan(dir, features, history));
-    try {
-      return { features, history, ...(await measureStatus(store, features, COMMANDS)) };
-    } finally {
-      await store.close();
+    for (const [features, history] of plans) {
+      const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+      try {
+        opened.push({ dir, store: await LowdbStore.open(await writePlan(dir, features, history)), features, history });
+      } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
     }
+    const timings = await measureStatusInterleaved(opened, COMMANDS, BATCH);
+    return opened.map(({ features, history }, i) => ({ features, history, ...timings[i]! }));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const { dir, store } of opened) {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -79,18 +91,15 @@ const ms = (value: number) => `${value.toFixed(3)} ms`;
 
 // A first, unrecorded run warms the JIT and the page cache, so the first row is not the slowest by luck.
 process.stderr.write("warming up…\n");
-await benchStatus(100, 1_000);
+await benchStatus([[100, 1_000]]);
 
-const rows: Row[] = [];
-for (const [features, history] of [
+process.stderr.write("!status: 100 and 10 000 features, 1 000 and 1 000 000 history events, interleaved…\n");
+const rows = await benchStatus([
   [100, 1_000],
   [100, 1_000_000],
   [10_000, 1_000],
   [10_000, 1_000_000],
-] as const) {
-  process.stderr.write(`!status: ${features} features, ${history} history events…\n`);
-  rows.push(await benchStatus(features, history));
-}
+]);
 process.stderr.write("!stock at 10 000 features…\n");
 const stock = await benchStock(10_000);
 process.stderr.write("!stock at 10 000 features rendered per platform…\n");
@@ -108,7 +117,7 @@ const flat = (features: number) => {
 const lines = [
   `# Stocktake core benchmark`,
   ``,
-  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply).`,
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply); the rows take turns, ${BATCH} commands at a time.`,
   ``,
   `| features | history events | commands/s | p50 | p99 | max |`,
   `|---:|---:|---:|---:|---:|---:|`,

@@ -26,20 +26,39 @@ export interface StatusTiming {
 
 /** `commands` `!status` commands after 200 to warm up, each a real change (the next bucket round), timed one by one. */
 export async function measureStatus(store: PlanStore, features: number, commands: number): Promise<StatusTiming> {
-  const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
-  const next = (id: string) => nextBucket(store, id);
-  for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
-  const times: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < commands; i++) {
-    const id = `f${(i * 7919) % features}`;
-    const text = `!status ${id} ${next(id)}`;
+  const [timing] = await measureStatusInterleaved([{ store, features }], commands, commands);
+  return timing!;
+}
+
+/**
+ * The same on several stores at once, in batches of `batch` commands taken in turn (A B C D, then
+ * B C D A, …), so a burst of load on the machine (a slow fdatasync, another process) falls on every
+ * row alike and their ratios compare like with like.
+ */
+export async function measureStatusInterleaved(runs: readonly { store: PlanStore; features: number }[], commands: number, batch: number): Promise<StatusTiming[]> {
+  const bots = runs.map(({ store, features }) => ({ store, features, bot: new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) }) }));
+  const say = async ({ store, features, bot }: (typeof bots)[number], i: number, id = `f${(i * 7919) % features}`): Promise<number> => {
+    const text = `!status ${id} ${nextBucket(store, id)}`;
     const t0 = performance.now();
     const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
-    times.push(performance.now() - t0);
+    const ms = performance.now() - t0;
     if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
+    return ms;
+  };
+  for (const run of bots) for (let i = 0; i < 200; i++) await say(run, i, `f${i % run.features}`);
+  const times = bots.map((): number[] => []);
+  const elapsed = bots.map(() => 0);
+  for (let start = 0, round = 0; start < commands; start += batch, round++) {
+    const end = Math.min(commands, start + batch);
+    for (let k = 0; k < bots.length; k++) {
+      const row = (k + round) % bots.length;
+      const started = performance.now();
+      for (let i = start; i < end; i++) times[row]!.push(await say(bots[row]!, i));
+      elapsed[row]! += performance.now() - started;
+    }
   }
-  const elapsed = performance.now() - started;
-  times.sort((a, b) => a - b);
-  return { perSecond: Math.round((commands / elapsed) * 1000), p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
+  return times.map((list, row) => {
+    list.sort((a, b) => a - b);
+    return { perSecond: Math.round((commands / elapsed[row]!) * 1000), p50: percentile(list, 50), p99: percentile(list, 99), max: list[list.length - 1]! };
+  });
 }

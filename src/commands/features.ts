@@ -3,6 +3,7 @@ import { BUCKET_INFO } from "../model/buckets.js";
 import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
+import { inPlanOrder, nameIndex } from "../plan/name-index.js";
 import { childrenOf, describeShown, featureLabel, ownerLine, shownBuckets } from "../plan/summary.js";
 import { ownerNames, ownersText, personFor } from "../plan/people.js";
 import { parseItemLabel } from "../plan/labels.js";
@@ -100,7 +101,7 @@ export const addCommand = defineCommand({
         if (parent.parent !== null) return fail("invalid", `${featureLabel(parent)} is itself a sub-item; sub-items cannot have their own.`);
       }
       const features = Object.values(release.features);
-      const duplicate = duplicateOf(features, label);
+      const duplicate = duplicateOf(release.features, label);
       if (duplicate) return duplicate;
       const now = ctx.clock.now().toISOString();
       const id = slugFor(label.qualifier ? `${label.title} ${label.qualifier}` : label.title, (candidate) => hasOwn(release.features, candidate));
@@ -134,10 +135,10 @@ export const addCommand = defineCommand({
  * The one rule for add and rename: no two features with the same title and qualifier, compared as
  * names are resolved, or a name would match both. `self` is the feature being renamed.
  */
-function duplicateOf(features: readonly Feature[], label: Pick<Feature, "title" | "qualifier">, self?: Feature) {
-  const same = (feature: Feature) =>
-    normalizeName(feature.title) === normalizeName(label.title) && normalizeName(feature.qualifier ?? "") === normalizeName(label.qualifier ?? "");
-  const duplicate = features.find((feature) => feature.id !== self?.id && same(feature));
+function duplicateOf(features: Readonly<Record<string, Feature>>, label: Pick<Feature, "title" | "qualifier">, self?: Feature) {
+  const qualifier = normalizeName(label.qualifier ?? "");
+  const sameTitle = inPlanOrder(features, nameIndex(features).withTitle(normalizeName(label.title)));
+  const duplicate = sameTitle.find((feature) => feature.id !== self?.id && normalizeName(feature.qualifier ?? "") === qualifier);
   return duplicate ? fail("conflict", `${featureLabel(duplicate)} is already on the list (id ${duplicate.id}).`) : undefined;
 }
 
@@ -187,7 +188,7 @@ export const renameCommand = defineCommand({
       if (fields.title === feature.title && fields.qualifier === feature.qualifier && fields.external === feature.external) {
         return unchanged(`${before} already has that title.`);
       }
-      const duplicate = duplicateOf(Object.values(scope.release.features), label, feature);
+      const duplicate = duplicateOf(scope.release.features, label, feature);
       if (duplicate) return duplicate;
       const after = featureLabel({ ...feature, ...fields });
       return ok({ changes: [updateFeature(scope, feature, { ...fields, ...stamp(ctx) })], value: badge(feature, `Renamed ${before} → ${after}.`) });

@@ -9,6 +9,7 @@ import {
 } from "../model/schema.js";
 import type { ChangeRequest, Target } from "../model/change.js";
 import { parentChanged } from "./children-index.js";
+import { featureNamesChanged } from "./name-index.js";
 
 /**
  * Changes are made in two steps. A command asks for one (`ChangeRequest`: create, update these
@@ -134,7 +135,10 @@ export function applyChange(state: PlanState, change: Change): void {
   const key = keyOf(target);
   // The state must never share objects with the event: a later change would rewrite history.
   const after = change.after === null ? null : structuredClone(change.after);
-  if (target.entity === "feature") trackParent(entities, key, own(entities, key), after);
+  if (target.entity === "feature") {
+    trackParent(entities, key, own(entities, key), after);
+    featureNamesChanged(entities, key);
+  }
   if (after === null) {
     delete entities[key];
   } else if (change.before === null) {

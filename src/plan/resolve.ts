@@ -3,18 +3,9 @@ import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
 import { cmd, t } from "../reply/reply.js";
 import { own } from "../util/own.js";
-import { neutralise } from "../util/typed-text.js";
+import { inPlanOrder, nameIndex, normalizeName, type NameIndex } from "./name-index.js";
 
-/** Lower case, one space, no surrounding punctuation: how names are compared. */
-export function normalizeName(text: string): string {
-  // Names stored before input was cleaned compare as they are shown.
-  return neutralise(text)
-    .toLowerCase()
-    .normalize("NFKC")
-    .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
+export { normalizeName };
 
 /** Letter pairs of a name, for typo-tolerant matching. */
 function bigrams(text: string): Map<string, number> {
@@ -71,28 +62,24 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
-  const features = Object.values(release.features);
+  // Exact names are looked up in the index; only a name no feature has scans the release.
+  const index = nameIndex(release.features);
   const byId = own(release.features, wanted);
   if (byId) {
     // One feature's id can be another's title ("blktap3" renamed, then a new "blktap3" added):
     // that name is not one feature's, so ask rather than pick.
-    const others = features.filter((feature) => feature !== byId && isNamed(feature, wanted));
-    return others.length === 0 ? named(byId) : ambiguous(name, [byId, ...others]);
+    const others = othersNamed(index, wanted, wanted);
+    return others.size === 0 ? named(byId) : ambiguous(name, [byId, ...inPlanOrder(release.features, others)]);
   }
 
-  const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
-  const stages: ((feature: Feature) => boolean)[] = [
-    (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
-    (feature) => normalizeName(featureLabel(feature)) === wanted,
-    (feature) => normalizeName(feature.title) === wanted,
-  ];
-  for (const stage of stages) {
-    const found = exact(stage);
-    if (found.length === 1) return named(found[0]!);
-    if (found.length > 1) return ambiguous(name, found);
+  for (const found of [index.withAlias(wanted), index.withLabel(wanted), index.withTitle(wanted)]) {
+    if (found.size === 1) return named(inPlanOrder(release.features, found)[0]!);
+    if (found.size > 1) return ambiguous(name, inPlanOrder(release.features, found));
   }
 
-  const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  const features = Object.values(release.features);
+  const names = (feature: Feature) => index.names(feature);
+  const containing = features.filter((feature) => names(feature).label.includes(wanted) || feature.id.includes(wanted));
   if (containing.length > 1) return ambiguous(name, containing);
   // "xl" or "pv" is part of too many words to be taken as the one title that has it.
   if (containing.length === 1) return wanted.length >= 3 ? named(containing[0]!) : didYouMean(name, release, containing);
@@ -100,11 +87,7 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const scored = features
     .map((feature) => ({
       feature,
-      score: Math.max(
-        similarity(wanted, normalizeName(featureLabel(feature))),
-        similarity(wanted, feature.id),
-        ...feature.aliases.map((alias) => similarity(wanted, normalizeName(alias))),
-      ),
+      score: Math.max(similarity(wanted, names(feature).label), similarity(wanted, feature.id), ...names(feature).aliases.map((alias) => similarity(wanted, alias))),
     }))
     .sort((a, b) => b.score - a.score);
   const best = scored[0];
@@ -112,7 +95,7 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   if (best && best.score >= ACCEPT && (!second || best.score - second.score >= MARGIN)) return guessed(best.feature);
   // Letter pairs miss swapped letters ("blktpa3"); one slip in a longer name is still that name.
   if (wanted.length >= 5) {
-    const near = features.filter((feature) => namesOf(feature).some((known) => editDistance(wanted, known) <= 1));
+    const near = features.filter((feature) => namesOf(index, feature).some((known) => editDistance(wanted, known) <= 1));
     if (near.length === 1) return guessed(near[0]!);
   }
   const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
@@ -120,8 +103,18 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   return fail("not-found", t`No feature called “${name}” in release ${release.id}. ${cmd("stock")} lists them all.`);
 }
 
-function namesOf(feature: Feature): string[] {
-  return [feature.id, normalizeName(featureLabel(feature)), normalizeName(feature.title), ...feature.aliases.map(normalizeName)];
+/** The features other than the one keyed `self` with this (normalised) name as their label, title or an alias. */
+function othersNamed(index: NameIndex, wanted: string, self: string): ReadonlySet<string> {
+  const found = index.named(wanted);
+  if (!found.has(self)) return found;
+  const others = new Set(found);
+  others.delete(self);
+  return others;
+}
+
+function namesOf(index: NameIndex, feature: Feature): string[] {
+  const names = index.names(feature);
+  return [feature.id, names.label, names.title, ...names.aliases];
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) between two names; 3 stands for "more than 2". */
@@ -153,20 +146,15 @@ function ambiguous(name: string, found: Feature[]): Result<never> {
 /** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
 export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
   const wanted = normalizeName(name);
-  const all = Object.values(release.features);
+  const index = nameIndex(release.features);
   const byId = own(release.features, wanted);
-  if (byId) return all.some((feature) => feature !== byId && isNamed(feature, wanted)) ? undefined : byId;
+  if (byId) return othersNamed(index, wanted, wanted).size > 0 ? undefined : byId;
   // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
   // even when another feature's title alone reads the same.
-  const labelled = all.filter((feature) => normalizeName(featureLabel(feature)) === wanted);
-  if (labelled.length === 1) return labelled[0];
-  const matches = all.filter((feature) => isNamed(feature, wanted));
-  return matches.length === 1 ? matches[0] : undefined;
-}
-
-/** The feature has this (normalised) name as its label, title or an alias. */
-function isNamed(feature: Feature, wanted: string): boolean {
-  return normalizeName(featureLabel(feature)) === wanted || normalizeName(feature.title) === wanted || feature.aliases.some((alias) => normalizeName(alias) === wanted);
+  const labelled = index.withLabel(wanted);
+  if (labelled.size === 1) return inPlanOrder(release.features, labelled)[0];
+  const matches = index.named(wanted);
+  return matches.size === 1 ? inPlanOrder(release.features, matches)[0] : undefined;
 }
 
 /** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */
@@ -196,9 +184,10 @@ export function suggestFeatures(release: Pick<Release, "features">, partial: str
   const wanted = normalizeName(partial);
   const features = Object.values(release.features).sort((a, b) => a.order - b.order);
   if (!wanted) return features.slice(0, limit);
+  const index = nameIndex(release.features);
   const scored: { feature: Feature; score: number }[] = [];
   for (const feature of features) {
-    const names = namesOf(feature);
+    const names = namesOf(index, feature);
     let score = 0;
     if (names.some((name) => name.startsWith(wanted))) score = 3;
     else if (names.some((name) => name.split(/[\s-]+/).some((word) => word.startsWith(wanted)))) score = 2.5;

@@ -390,6 +390,15 @@ describe("typing as people do (issue 10)", () => {
     expect(await chat.say("!rename blktap3 to BlkTap3")).toBe("* Renamed blktap3 → BlkTap3. [at risk]");
   });
 
+  it("knows a feature by its new title after a rename, and the old title as free", async () => {
+    await chat.setup("!status vtpm updates fair", "!rename vTPM updates to vTPM 2.0");
+    expect(await chat.say("!rename blktap3 to VTPM 2.0")).toBe("vTPM 2.0 is already on the list (id vtpm-updates).");
+    expect(await chat.say("!add vTPM updates --bucket at-risk")).toBe("* Added vTPM updates as at risk (id vtpm-updates-2). [at risk]");
+    await chat.setup("!status vtpm 2.0 on track", "!note vTPM updates: waiting on review");
+    expect(feature(chat, "vtpm-updates")).toMatchObject({ title: "vTPM 2.0", bucket: "on-track", note: null });
+    expect(feature(chat, "vtpm-updates-2")).toMatchObject({ title: "vTPM updates", bucket: "at-risk", note: "waiting on review" });
+  });
+
   it("keeps a multi-word alias whole", async () => {
     expect(await chat.say("!alias blktap3 my alias")).toBe("* blktap3 can now be called “my alias”. [at risk]");
     expect(feature(chat, "blktap3")?.aliases).toEqual(["my alias"]);
