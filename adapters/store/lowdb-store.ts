@@ -136,6 +136,11 @@ export class LowdbStore extends EventSourcedStore {
     return this.log.path;
   }
 
+  /** fdatasyncs of the history since open (for the benchmark and tests of group commit). */
+  get historySyncs(): number {
+    return this.log.syncs;
+  }
+
   /** Open, and the data directory and history still writable: a change could be recorded now. */
   override async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, detail: "the store is closed" };
