@@ -215,7 +215,15 @@ export class Stocktake implements ChatHost {
     const name = commandName(spec);
     let outcome = "ok";
     try {
-      const reply = await this.dispatch(spec, origin, shown, parse);
+      // Group commit (src/ports.ts): the plan may hold another command's change whose write is
+      // still reaching the disk. A command that reads reads it settled (durable, or taken back
+      // after a failed write); one that changes the plan is queued behind it in the store anyway.
+      if (spec.permission === "read") await this.settled();
+      const made = { change: false };
+      const reply = await this.dispatch(spec, origin, shown, parse, made);
+      // And what staged while it ran is on the disk before a reply that may show it goes out
+      // (its own change already is when `change` returns).
+      if (!made.change) await this.settled();
       outcome = outcomeOf(reply.failure);
       return reply;
     } catch (error) {
@@ -236,8 +244,13 @@ export class Stocktake implements ChatHost {
     }
   }
 
+  /** Until the changes applied so far are settled; no turn of the event loop when none waits. */
+  private settled(): Promise<void> | void {
+    return this.store.settled?.();
+  }
+
   /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
-  private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>): Promise<Reply> {
+  private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>, made: { change: boolean }): Promise<Reply> {
     // An open question is about the person's last command here: any other command drops it.
     if (spec !== yesCommand) this.questions.take(origin.conversation, origin.invoker.id);
     const state = this.store.read();
@@ -250,7 +263,7 @@ export class Stocktake implements ChatHost {
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);
     if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
-    const ctx = this.context(spec, origin, shown, { projectId, scope }, seenSeq);
+    const ctx = this.context(spec, origin, shown, { projectId, scope }, seenSeq, made);
     // What a person typed is what gets stored: a change to a feature found only by a close spelling asks first.
     const guess = spec.permission !== "read" && scope.ok ? guessedName(spec, args.data, scope.value.release) : undefined;
     if (guess) {
@@ -260,7 +273,7 @@ export class Stocktake implements ChatHost {
     return spec.run(ctx, args.data);
   }
 
-  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">, seenSeq: number): CommandContext {
+  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">, seenSeq: number, made: { change: boolean }): CommandContext {
     return {
       ...where,
       ask: (args) => this.questions.ask(origin.conversation, origin.invoker.id, { spec, args, shown }),
@@ -269,7 +282,7 @@ export class Stocktake implements ChatHost {
         if (!question) {
           return Promise.resolve(failureReply({ code: "not-found", message: t`Nothing is waiting for your ${cmd("yes")} here (a question waits ${CONFIRM_MINUTES} minutes).` }));
         }
-        return this.dispatch(question.spec, origin, question.shown, () => ({ ok: true, value: question.args }));
+        return this.dispatch(question.spec, origin, question.shown, () => ({ ok: true, value: question.args }), made);
       },
       invoker: origin.invoker,
       conversation: origin.conversation,
@@ -295,7 +308,10 @@ export class Stocktake implements ChatHost {
         };
         const result = await this.store.update({ by: origin.invoker.id, command: shown, seenSeq, ...(origin.id === undefined ? {} : { origin: origin.id }) }, guarded);
         if (!result.ok) return result;
-        if (result.value.events.length > 0) this.notify(result.value.events);
+        if (result.value.events.length > 0) {
+          made.change = true;
+          this.notify(result.value.events);
+        }
         return { ok: true, value: result.value.value };
       },
     };

@@ -162,7 +162,7 @@ export class LowdbStore extends EventSourcedStore {
     return { ok: true, detail: "the data directory is writable" };
   }
 
-  protected override async committed(events: readonly PlanEvent[]): Promise<void> {
+  protected override async afterCommit(events: readonly PlanEvent[]): Promise<void> {
     this.sinceSnapshot += events.length;
     if (this.sinceSnapshot >= this.options.snapshotEvery) {
       this.snapshotSoon();

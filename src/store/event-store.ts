@@ -21,10 +21,37 @@ export interface Journal {
    * the lines they need. One without (PostgreSQL, shared with other writers) is scanned.
    */
   readAt?(positions: readonly number[]): Promise<PlanEvent[]>;
+  /**
+   * Group commit, for a journal that can: writes the events now, in order after every earlier
+   * write, and returns their positions with a promise that settles once they are durable (or, when
+   * `durable` is false, once every earlier write has settled). The store moves on to the next
+   * update meanwhile, so one sync can cover several. Writes settle in the order they were made; a
+   * failed sync rejects every write not yet settled (the journal takes them all back), and a
+   * failed write throws here with nothing written.
+   */
+  write?(events: readonly PlanEvent[], durable: boolean): JournalWrite;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
   /** Every event appended before the iteration starts, oldest first. */
   oldestFirst(): AsyncIterable<PlanEvent>;
+}
+
+export interface JournalWrite {
+  positions: readonly number[];
+  settled: Promise<void>;
+}
+
+/** An update written to a group-committing journal and not yet settled. */
+interface Pending {
+  applied: Change[];
+  previousSeq: number;
+  /** Taken back: a write before it, or its own, failed. */
+  undone: boolean;
+}
+
+/** What an update's turn in the queue leaves: the outcome, or a promise of it once its write settles. */
+interface Staged<T> {
+  outcome: Promise<Result<{ value: T; events: PlanEvent[] }>> | Result<{ value: T; events: PlanEvent[] }>;
 }
 
 /**
@@ -40,6 +67,10 @@ const READ_BATCH = 16;
 
 export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Updates written to the journal whose writes have not settled, oldest first. */
+  private readonly pending: Pending[] = [];
+  /** Settles with the newest write (never rejects). */
+  private lastWrite: Promise<void> = Promise.resolve();
   private readonly origins = new Set<string>();
   protected readonly index: HistoryIndex | undefined;
 
@@ -61,19 +92,18 @@ export class EventSourcedStore implements PlanStore {
     meta: UpdateMeta,
     fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
   ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const run = this.queue.then(() => this.commit(meta, fn));
-    this.queue = run.catch(() => undefined);
-    return run;
+    // The queue holds an update only until its events are written: with a group-committing
+    // journal the next one is prepared while this one's sync runs, and one sync can cover both.
+    const staged = this.queue.then(() => this.commit(meta, fn));
+    this.queue = staged.catch(() => undefined);
+    return staged.then((stage) => stage.outcome);
   }
 
-  private async commit<T>(
-    meta: UpdateMeta,
-    fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
-  ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+  private async commit<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Staged<T>> {
     const drafted = fn(this.state);
-    if (!drafted.ok) return drafted;
+    if (!drafted.ok) return { outcome: drafted };
     const draft = drafted.value;
-    if (draft.changes.length === 0) return ok({ value: draft.value, events: [] });
+    if (draft.changes.length === 0) return { outcome: ok({ value: draft.value, events: [] }) };
 
     const applied: Change[] = [];
     try {
@@ -86,7 +116,7 @@ export class EventSourcedStore implements PlanStore {
       }
     } catch (error) {
       this.rollback(applied);
-      if (error instanceof ChangeError) return fail("invalid", `That change was refused: ${error.message}.`);
+      if (error instanceof ChangeError) return { outcome: fail("invalid", `That change was refused: ${error.message}.`) };
       throw error;
     }
 
@@ -106,18 +136,76 @@ export class EventSourcedStore implements PlanStore {
     }));
     const previousSeq = this.state.seq;
     this.state.seq = txn + events.length - 1;
+    const durable = draft.durable ?? true;
+    if (this.journal.write) {
+      let written: JournalWrite;
+      try {
+        written = this.journal.write(events, durable);
+      } catch (error) {
+        this.rollback(applied);
+        this.state.seq = previousSeq;
+        throw error;
+      }
+      const pending: Pending = { applied, previousSeq, undone: false };
+      this.pending.push(pending);
+      const outcome = written.settled.then(
+        () => {
+          // Writes settle in order, so this is the oldest; by identity all the same.
+          this.pending.splice(this.pending.indexOf(pending), 1);
+          return this.committed(meta, draft.value, events, written.positions);
+        },
+        (error: unknown) => {
+          this.undoFrom(pending);
+          throw error;
+        },
+      );
+      this.lastWrite = outcome.then(
+        () => undefined,
+        () => undefined,
+      );
+      return { outcome };
+    }
     let positions: readonly number[] | void;
     try {
-      positions = await this.journal.append(events, draft.durable ?? true);
+      positions = await this.journal.append(events, durable);
     } catch (error) {
       this.rollback(applied);
       this.state.seq = previousSeq;
       throw error;
     }
+    return { outcome: await this.committed(meta, draft.value, events, positions) };
+  }
+
+  /** An update's events are in the journal (durable, unless it asked otherwise): index them and say so. */
+  private async committed<T>(meta: UpdateMeta, value: T, events: PlanEvent[], positions: readonly number[] | void): Promise<Result<{ value: T; events: PlanEvent[] }>> {
     if (this.index && positions) events.forEach((event, i) => this.index!.add(event, positions[i]!));
     if (meta.origin !== undefined) this.remember(meta.origin);
-    await this.committed(events);
-    return ok({ value: draft.value, events });
+    await this.afterCommit(events);
+    return ok({ value, events });
+  }
+
+  /**
+   * A write failed: `failed` and every update written after it are taken back out of the state,
+   * newest first (each was applied on top of the ones before), and their callers told it failed.
+   */
+  private undoFrom(failed: Pending): void {
+    if (failed.undone) return;
+    const from = this.pending.indexOf(failed);
+    const undone = this.pending.splice(from);
+    for (const pending of undone.reverse()) {
+      this.rollback(pending.applied);
+      pending.undone = true;
+    }
+    this.state.seq = failed.previousSeq;
+  }
+
+  /**
+   * Resolves once every update written so far has settled (durable, or taken back after a failed
+   * write). A reply that only read the plan waits for it, so it never shows a change that is not
+   * on the disk yet. Undefined when nothing is waiting, so the common case costs no turn.
+   */
+  settled(): Promise<void> | undefined {
+    return this.pending.length > 0 ? this.lastWrite : undefined;
   }
 
   hasOrigin(origin: string): boolean {
@@ -150,7 +238,7 @@ export class EventSourcedStore implements PlanStore {
   }
 
   /** Hook for stores that do something after a commit, such as taking a snapshot. */
-  protected async committed(_events: readonly PlanEvent[]): Promise<void> {}
+  protected async afterCommit(_events: readonly PlanEvent[]): Promise<void> {}
 
   /**
    * Runs `task` between updates, never inside one: while an update's append is under way the state
@@ -158,7 +246,8 @@ export class EventSourcedStore implements PlanStore {
    * change that is then refused.
    */
   protected between<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
+    // Also after every write has settled: a snapshot must not count a change a failed sync takes back.
+    const run = this.queue.then(() => this.lastWrite).then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -218,9 +307,10 @@ export class EventSourcedStore implements PlanStore {
     return { ok: true, detail: "in memory" };
   }
 
-  /** Waits for updates already queued. */
+  /** Waits for updates already queued, and their writes. */
   async drain(): Promise<void> {
     await this.queue;
+    await this.lastWrite;
   }
 
   async close(): Promise<void> {
