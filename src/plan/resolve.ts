@@ -5,15 +5,31 @@ import { cmd, t } from "../reply/reply.js";
 import { own } from "../util/own.js";
 import { neutralise } from "../util/typed-text.js";
 
+/**
+ * Normalised names, by the text they come from. Finding one feature compares the name typed with
+ * every feature's title, label and aliases, so each command would normalise the whole release again
+ * (Unicode NFKC and four regular expressions per name: most of a `!status`'s own CPU time). The
+ * result depends on the text alone, so it is remembered; the map is emptied when it grows past a few
+ * releases' worth of names, which keeps names people typed once from piling up.
+ */
+const normalized = new Map<string, string>();
+const NORMALIZED_KEEP = 50_000;
+
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
-  // Names stored before input was cleaned compare as they are shown.
-  return neutralise(text)
-    .toLowerCase()
-    .normalize("NFKC")
-    .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  let found = normalized.get(text);
+  if (found === undefined) {
+    // Names stored before input was cleaned compare as they are shown.
+    found = neutralise(text)
+      .toLowerCase()
+      .normalize("NFKC")
+      .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    if (normalized.size >= NORMALIZED_KEEP) normalized.clear();
+    normalized.set(text, found);
+  }
+  return found;
 }
 
 /** Letter pairs of a name, for typo-tolerant matching. */
