@@ -254,7 +254,9 @@ export class Stocktake implements ChatHost {
       const ms = performance.now() - started;
       this.metrics.count("stocktake_commands_total", { command: name, outcome });
       this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
-      this.logger.info({ who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 }, "command");
+      const line = { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 };
+      // Written once the reply is on its way: the log line is for later, the person is waiting now.
+      setImmediate(() => this.logger.info(line, "command"));
     }
   }
 

@@ -32,6 +32,46 @@ export function normalizeName(text: string): string {
   return found;
 }
 
+interface Names {
+  title: string;
+  qualifier: string | null;
+  external: boolean;
+  aliases: readonly string[];
+  /** Normalised: label, title, aliases. */
+  label: string;
+  plainTitle: string;
+  aliasNames: readonly string[];
+}
+
+/**
+ * Each feature's normalised names, kept while its title, qualifier, flag and aliases stay the ones
+ * they were made from: finding a feature by id still asks whether any other feature is called that,
+ * which would otherwise rebuild every feature's label on every lookup.
+ */
+const featureNames = new WeakMap<Feature, Names>();
+
+function namesFor(feature: Feature): Names {
+  const known = featureNames.get(feature);
+  if (known && known.title === feature.title && known.qualifier === feature.qualifier && known.external === feature.external && sameList(known.aliases, feature.aliases)) return known;
+  const made: Names = {
+    title: feature.title,
+    qualifier: feature.qualifier,
+    external: feature.external,
+    aliases: [...feature.aliases],
+    label: normalizeName(featureLabel(feature)),
+    plainTitle: normalizeName(feature.title),
+    aliasNames: feature.aliases.map(normalizeName),
+  };
+  featureNames.set(feature, made);
+  return made;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Letter pairs of a name, for typo-tolerant matching. */
 function bigrams(text: string): Map<string, number> {
   const squashed = ` ${text.replace(/[^a-z0-9]+/g, " ").trim()} `;
@@ -98,9 +138,9 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
 
   const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
   const stages: ((feature: Feature) => boolean)[] = [
-    (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
-    (feature) => normalizeName(featureLabel(feature)) === wanted,
-    (feature) => normalizeName(feature.title) === wanted,
+    (feature) => namesFor(feature).aliasNames.includes(wanted),
+    (feature) => namesFor(feature).label === wanted,
+    (feature) => namesFor(feature).plainTitle === wanted,
   ];
   for (const stage of stages) {
     const found = exact(stage);
@@ -108,7 +148,7 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
     if (found.length > 1) return ambiguous(name, found);
   }
 
-  const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  const containing = exact((feature) => namesFor(feature).label.includes(wanted) || feature.id.includes(wanted));
   if (containing.length > 1) return ambiguous(name, containing);
   // "xl" or "pv" is part of too many words to be taken as the one title that has it.
   if (containing.length === 1) return wanted.length >= 3 ? named(containing[0]!) : didYouMean(name, release, containing);
@@ -117,9 +157,9 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
     .map((feature) => ({
       feature,
       score: Math.max(
-        similarity(wanted, normalizeName(featureLabel(feature))),
+        similarity(wanted, namesFor(feature).label),
         similarity(wanted, feature.id),
-        ...feature.aliases.map((alias) => similarity(wanted, normalizeName(alias))),
+        ...namesFor(feature).aliasNames.map((alias) => similarity(wanted, alias)),
       ),
     }))
     .sort((a, b) => b.score - a.score);
@@ -137,7 +177,8 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
 }
 
 function namesOf(feature: Feature): string[] {
-  return [feature.id, normalizeName(featureLabel(feature)), normalizeName(feature.title), ...feature.aliases.map(normalizeName)];
+  const names = namesFor(feature);
+  return [feature.id, names.label, names.plainTitle, ...names.aliasNames];
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) between two names; 3 stands for "more than 2". */
@@ -174,7 +215,7 @@ export function findExact(release: Pick<Release, "features">, name: string): Fea
   if (byId) return all.some((feature) => feature !== byId && isNamed(feature, wanted)) ? undefined : byId;
   // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
   // even when another feature's title alone reads the same.
-  const labelled = all.filter((feature) => normalizeName(featureLabel(feature)) === wanted);
+  const labelled = all.filter((feature) => namesFor(feature).label === wanted);
   if (labelled.length === 1) return labelled[0];
   const matches = all.filter((feature) => isNamed(feature, wanted));
   return matches.length === 1 ? matches[0] : undefined;
@@ -182,7 +223,8 @@ export function findExact(release: Pick<Release, "features">, name: string): Fea
 
 /** The feature has this (normalised) name as its label, title or an alias. */
 function isNamed(feature: Feature, wanted: string): boolean {
-  return normalizeName(featureLabel(feature)) === wanted || normalizeName(feature.title) === wanted || feature.aliases.some((alias) => normalizeName(alias) === wanted);
+  const names = namesFor(feature);
+  return names.label === wanted || names.plainTitle === wanted || names.aliasNames.includes(wanted);
 }
 
 /** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */

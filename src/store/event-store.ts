@@ -49,10 +49,7 @@ interface Pending {
   undone: boolean;
 }
 
-/** What an update's turn in the queue leaves: the outcome, or a promise of it once its write settles. */
-interface Staged<T> {
-  outcome: Promise<Result<{ value: T; events: PlanEvent[] }>> | Result<{ value: T; events: PlanEvent[] }>;
-}
+type Outcome<T> = Result<{ value: T; events: PlanEvent[] }>;
 
 /**
  * The part every store shares: updates run one at a time on the live state, changes are applied
@@ -69,8 +66,8 @@ export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Updates written to the journal whose writes have not settled, oldest first. */
   private readonly pending: Pending[] = [];
-  /** Settles with the newest write (never rejects). */
-  private lastWrite: Promise<void> = Promise.resolve();
+  /** Resolved once `pending` is empty, for whoever asked `settled()` meanwhile. */
+  private idle: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly origins = new Set<string>();
   protected readonly index: HistoryIndex | undefined;
 
@@ -92,18 +89,19 @@ export class EventSourcedStore implements PlanStore {
     meta: UpdateMeta,
     fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
   ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    // The queue holds an update only until its events are written: with a group-committing
-    // journal the next one is prepared while this one's sync runs, and one sync can cover both.
-    const staged = this.queue.then(() => this.commit(meta, fn));
-    this.queue = staged.catch(() => undefined);
-    return staged.then((stage) => stage.outcome);
+    return new Promise((resolve, reject) => {
+      // The queue holds an update only until its events are written: with a group-committing
+      // journal the next one is prepared while this one's sync runs, and one sync can cover both.
+      this.queue = this.queue.then(() => this.commit(meta, fn, resolve, reject)).catch(reject);
+    });
   }
 
-  private async commit<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Staged<T>> {
+  /** Runs one update's turn; `done` is called once it is refused, or its events are settled. */
+  private commit<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>, done: (outcome: Outcome<T>) => void, failed: (error: unknown) => void): Promise<void> | undefined {
     const drafted = fn(this.state);
-    if (!drafted.ok) return { outcome: drafted };
+    if (!drafted.ok) return void done(drafted);
     const draft = drafted.value;
-    if (draft.changes.length === 0) return { outcome: ok({ value: draft.value, events: [] }) };
+    if (draft.changes.length === 0) return void done(ok({ value: draft.value, events: [] }));
 
     const applied: Change[] = [];
     try {
@@ -116,7 +114,7 @@ export class EventSourcedStore implements PlanStore {
       }
     } catch (error) {
       this.rollback(applied);
-      if (error instanceof ChangeError) return { outcome: fail("invalid", `That change was refused: ${error.message}.`) };
+      if (error instanceof ChangeError) return void done(fail("invalid", `That change was refused: ${error.message}.`));
       throw error;
     }
 
@@ -137,34 +135,35 @@ export class EventSourcedStore implements PlanStore {
     const previousSeq = this.state.seq;
     this.state.seq = txn + events.length - 1;
     const durable = draft.durable ?? true;
-    if (this.journal.write) {
-      let written: JournalWrite;
-      try {
-        written = this.journal.write(events, durable);
-      } catch (error) {
-        this.rollback(applied);
-        this.state.seq = previousSeq;
-        throw error;
-      }
-      const pending: Pending = { applied, previousSeq, undone: false };
-      this.pending.push(pending);
-      const outcome = written.settled.then(
-        () => {
-          // Writes settle in order, so this is the oldest; by identity all the same.
-          this.pending.splice(this.pending.indexOf(pending), 1);
-          return this.committed(meta, draft.value, events, written.positions);
-        },
-        (error: unknown) => {
-          this.undoFrom(pending);
-          throw error;
-        },
-      );
-      this.lastWrite = outcome.then(
-        () => undefined,
-        () => undefined,
-      );
-      return { outcome };
+    if (!this.journal.write) return this.appendInTurn(meta, draft.value, events, applied, previousSeq, durable, done);
+    let written: JournalWrite;
+    try {
+      written = this.journal.write(events, durable);
+    } catch (error) {
+      this.rollback(applied);
+      this.state.seq = previousSeq;
+      throw error;
     }
+    const pending: Pending = { applied, previousSeq, undone: false };
+    this.pending.push(pending);
+    written.settled.then(
+      () => {
+        // Writes settle in order, so this is the oldest; by identity all the same.
+        this.pending.splice(this.pending.indexOf(pending), 1);
+        done(this.committed(meta, draft.value, events, written.positions));
+        this.whenIdle();
+      },
+      (error: unknown) => {
+        this.undoFrom(pending);
+        failed(error);
+        this.whenIdle();
+      },
+    );
+    return undefined;
+  }
+
+  /** A journal without group commit (PostgreSQL: the append is part of the update's transaction): the queue waits for it. */
+  private async appendInTurn<T>(meta: UpdateMeta, value: T, events: PlanEvent[], applied: Change[], previousSeq: number, durable: boolean, done: (outcome: Outcome<T>) => void): Promise<void> {
     let positions: readonly number[] | void;
     try {
       positions = await this.journal.append(events, durable);
@@ -173,14 +172,14 @@ export class EventSourcedStore implements PlanStore {
       this.state.seq = previousSeq;
       throw error;
     }
-    return { outcome: await this.committed(meta, draft.value, events, positions) };
+    done(this.committed(meta, value, events, positions));
   }
 
   /** An update's events are in the journal (durable, unless it asked otherwise): index them and say so. */
-  private async committed<T>(meta: UpdateMeta, value: T, events: PlanEvent[], positions: readonly number[] | void): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    if (this.index && positions) events.forEach((event, i) => this.index!.add(event, positions[i]!));
+  private committed<T>(meta: UpdateMeta, value: T, events: PlanEvent[], positions: readonly number[] | void): Result<{ value: T; events: PlanEvent[] }> {
+    if (this.index && positions) for (let i = 0; i < events.length; i++) this.index.add(events[i]!, positions[i]!);
     if (meta.origin !== undefined) this.remember(meta.origin);
-    await this.afterCommit(events);
+    this.afterCommit(events);
     return ok({ value, events });
   }
 
@@ -205,7 +204,19 @@ export class EventSourcedStore implements PlanStore {
    * on the disk yet. Undefined when nothing is waiting, so the common case costs no turn.
    */
   settled(): Promise<void> | undefined {
-    return this.pending.length > 0 ? this.lastWrite : undefined;
+    if (this.pending.length === 0) return undefined;
+    if (!this.idle) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
+  }
+
+  private whenIdle(): void {
+    if (this.pending.length > 0 || !this.idle) return;
+    this.idle.resolve();
+    this.idle = undefined;
   }
 
   hasOrigin(origin: string): boolean {
@@ -237,8 +248,8 @@ export class EventSourcedStore implements PlanStore {
     for (const change of applied.reverse()) applyChange(this.state, invertChange(change));
   }
 
-  /** Hook for stores that do something after a commit, such as taking a snapshot. */
-  protected async afterCommit(_events: readonly PlanEvent[]): Promise<void> {}
+  /** Hook for stores that do something after a commit, such as scheduling a snapshot (never on the way to the reply). */
+  protected afterCommit(_events: readonly PlanEvent[]): void {}
 
   /**
    * Runs `task` between updates, never inside one: while an update's append is under way the state
@@ -247,7 +258,7 @@ export class EventSourcedStore implements PlanStore {
    */
   protected between<T>(task: () => Promise<T>): Promise<T> {
     // Also after every write has settled: a snapshot must not count a change a failed sync takes back.
-    const run = this.queue.then(() => this.lastWrite).then(task);
+    const run = this.queue.then(() => this.settled()).then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -310,7 +321,7 @@ export class EventSourcedStore implements PlanStore {
   /** Waits for updates already queued, and their writes. */
   async drain(): Promise<void> {
     await this.queue;
-    await this.lastWrite;
+    await this.settled();
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,28 @@ const resolved = (name: string) => {
 };
 
 describe("resolveFeature", () => {
+  it("follows a feature renamed, requalified or given an alias in place, as the reducer changes it (its names are remembered per feature)", () => {
+    const item = feature("xl-json", "xl JSON output");
+    const plan = { id: "4.3", features: { "xl-json": item, other: feature("other", "Something else") } };
+    const found = (name: string) => {
+      const result = resolveFeature(plan, name);
+      return result.ok ? result.value.id : result.error.code;
+    };
+    expect(found("xl JSON output")).toBe("xl-json");
+    Object.assign(item, { title: "Machine-readable xl" });
+    expect(found("machine-readable xl")).toBe("xl-json");
+    expect(found("xl JSON output")).not.toBe("xl-json");
+    Object.assign(item, { qualifier: "tools" });
+    expect(found("Machine-readable xl (tools)")).toBe("xl-json");
+    Object.assign(item, { aliases: ["mrx"] });
+    expect(found("mrx")).toBe("xl-json");
+    Object.assign(item, { aliases: [] });
+    expect(found("mrx")).toBe("not-found");
+    // Another feature now called what this one's id is: the id no longer names one feature.
+    Object.assign(plan.features.other, { title: "xl-json" });
+    expect(found("xl-json")).toBe("ambiguous");
+  });
+
   it.each([
     ["blktap3", "blktap3"],
     ["BLKTAP3", "blktap3"],
