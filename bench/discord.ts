@@ -42,13 +42,21 @@ interface Contender {
 
 const BUCKETS = ["fair", "at-risk"] as const;
 
-function stocktake(key: string, name: string, interaction: Contender["interaction"]): Contender {
+/**
+ * BENCH_BASELINE=DIR: also runs `/status` from another checkout of Stocktake (an older commit, say
+ * `git archive COMMIT | tar -x -C DIR` with node_modules linked), interleaved with this one, for a
+ * before/after measured in one run.
+ */
+const BASELINE = process.env["BENCH_BASELINE"];
+type StartHarness = typeof startStocktakeOnDiscord;
+
+function stocktake(key: string, name: string, interaction: Contender["interaction"], start: () => Promise<StartHarness> = async () => startStocktakeOnDiscord): Contender {
   return {
     key,
     name,
     async start(server) {
       // Real core, real lowdb store on a temp dir with durable (fsynced) writes, real adapter.
-      const harness = await startStocktakeOnDiscord({ server });
+      const harness = await (await start())({ server });
       return () => harness.stop();
     },
     interaction,
@@ -101,6 +109,14 @@ const contenders: Contender[] = [
   stocktake("show", "Stocktake `/show` (read only)", (server) => ({ name: "show", userId: server.world.userId("carol"), options: [{ name: "feature", value: "blktap3" }] })),
   stocktake("status", "Stocktake `/status` (durable write)", statusInteraction),
   stocktake("stock", "Stocktake `/stock` (summary embed)", (server) => ({ name: "stock", userId: server.world.userId("carol") })),
+  ...(BASELINE === undefined
+    ? []
+    : [
+        stocktake("baseline", `Stocktake \`/status\`, baseline (${BASELINE})`, statusInteraction, async () => {
+          const harness = (await import(`${BASELINE}/tests/support/discord-harness.ts`)) as { startStocktakeOnDiscord: StartHarness };
+          return harness.startStocktakeOnDiscord;
+        }),
+      ]),
 ].filter((contender) => ONLY === undefined || ONLY.includes(contender.key));
 
 async function roundTrip(server: DiscordServer, input: InteractionInput): Promise<number> {

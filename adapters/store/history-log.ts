@@ -5,6 +5,7 @@ import { EventSchema, type PlanEvent } from "../../src/model/schema.js";
 import type { Journal, JournalWrite } from "../../src/store/event-store.js";
 
 const CHUNK = 64 * 1024;
+const SETTLED = Promise.resolve();
 
 /** A write whose caller waits: until it is synced (durable), or until every write before it is settled. */
 interface Waiting {
@@ -163,15 +164,17 @@ export class HistoryLog implements Journal {
   /**
    * Group commit. Writes the events' lines now, after every earlier write, and returns where they
    * start with a promise that settles once they are on the disk (`durable`), or once every earlier
-   * write has settled (bookkeeping). One fdatasync runs at a time, off the event loop, and covers
-   * every line written before it started: lines written while it runs wait for the next one, so a
-   * burst of commands shares a few syncs instead of paying one each.
+   * write has settled (bookkeeping). A write `alone` (nothing queued behind it, nothing waiting) is
+   * synced before this returns, as a plain append would be: a thread pool round trip costs more than
+   * it saves when there is nothing to share. Otherwise one fdatasync runs at a time, off the event
+   * loop, covering every line written before it started; lines written while it runs wait for the
+   * next one, so a burst of commands shares a few syncs instead of paying one each.
    *
    * A failed sync takes back every line not settled yet (the file is cut at the oldest) and rejects
    * their promises, oldest first: each was written after the ones before, so none may outlive them.
-   * A failed write throws here and leaves the file as it was.
+   * A failed write (or lone sync) throws here and leaves the file as it was.
    */
-  write(events: readonly PlanEvent[], durable: boolean): JournalWrite {
+  write(events: readonly PlanEvent[], durable: boolean, alone = false): JournalWrite {
     if (this.broken) throw this.broken;
     const positions: number[] = [];
     let text = "";
@@ -193,7 +196,21 @@ export class HistoryLog implements Journal {
       throw error;
     }
     this.size += bytes.length;
-    if (!durable && this.waiting.length === 0) return { positions, settled: Promise.resolve() };
+    if (this.waiting.length === 0 && !this.syncing) {
+      if (!durable) return { positions, settled: SETTLED };
+      if (alone) {
+        // Nothing to share a sync with: on the disk before returning, without the thread pool.
+        try {
+          fdatasyncSync(this.fd);
+        } catch (error) {
+          this.cutAt(start, error);
+          throw error;
+        }
+        this.syncCount++;
+        this.synced = this.size;
+        return { positions, settled: SETTLED };
+      }
+    }
     const settled = new Promise<void>((resolve, reject) => this.waiting.push({ start, end: this.size, durable, resolve, reject }));
     if (!this.syncing) this.startSync();
     return { positions, settled };

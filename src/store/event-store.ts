@@ -28,8 +28,13 @@ export interface Journal {
    * update meanwhile, so one sync can cover several. Writes settle in the order they were made; a
    * failed sync rejects every write not yet settled (the journal takes them all back), and a
    * failed write throws here with nothing written.
+   *
+   * `alone`: no other update is waiting behind this one, so nothing could share its sync now; the
+   * journal may then sync before returning, as a plain append does, rather than hand the sync to
+   * the thread pool and wait for it to come back (two thread wake-ups, slow on a busy machine).
+   * Updates that arrive meanwhile queue up and share the next sync.
    */
-  write?(events: readonly PlanEvent[], durable: boolean): JournalWrite;
+  write?(events: readonly PlanEvent[], durable: boolean, alone?: boolean): JournalWrite;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
   /** Every event appended before the iteration starts, oldest first. */
@@ -64,6 +69,8 @@ const READ_BATCH = 16;
 
 export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Updates waiting for their turn in the queue. */
+  private queued = 0;
   /** Updates written to the journal whose writes have not settled, oldest first. */
   private readonly pending: Pending[] = [];
   /** Resolved once `pending` is empty, for whoever asked `settled()` meanwhile. */
@@ -89,10 +96,16 @@ export class EventSourcedStore implements PlanStore {
     meta: UpdateMeta,
     fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
   ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+    this.queued++;
     return new Promise((resolve, reject) => {
       // The queue holds an update only until its events are written: with a group-committing
       // journal the next one is prepared while this one's sync runs, and one sync can cover both.
-      this.queue = this.queue.then(() => this.commit(meta, fn, resolve, reject)).catch(reject);
+      this.queue = this.queue
+        .then(() => {
+          this.queued--;
+          return this.commit(meta, fn, resolve, reject);
+        })
+        .catch(reject);
     });
   }
 
@@ -138,7 +151,7 @@ export class EventSourcedStore implements PlanStore {
     if (!this.journal.write) return this.appendInTurn(meta, draft.value, events, applied, previousSeq, durable, done);
     let written: JournalWrite;
     try {
-      written = this.journal.write(events, durable);
+      written = this.journal.write(events, durable, this.queued === 0);
     } catch (error) {
       this.rollback(applied);
       this.state.seq = previousSeq;

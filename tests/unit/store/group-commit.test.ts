@@ -131,6 +131,19 @@ describe("group commit (issue 13, item 5)", () => {
     await store.close();
   });
 
+  it("a change with nothing behind it is synced before it is acknowledged, by one fdatasync of its own", async () => {
+    temp = tempDir();
+    const store = await LowdbStore.open(join(temp.dir, "stocktake.json"), { snapshotIdleMs: 60_000 });
+    const chat = new FakeChat({ store });
+    await chat.setup("!project new xen Xen", "!release new 4.3", "!add blktap3");
+    const log = (store as unknown as { log: { syncedBytes: number; bytes: number } }).log;
+    const syncs = store.historySyncs;
+    expect(await chat.say("!status blktap3 at-risk")).toMatch(/fair → at risk/);
+    expect(log.syncedBytes).toBe(log.bytes);
+    expect(store.historySyncs).toBe(syncs + 1);
+    await store.close();
+  });
+
   it("a failed sync refuses the change and every one written after it, takes them back newest first, and keeps the one acknowledged before", async () => {
     const { chat, journal } = await heldChat();
     const seq = chat.store.read().seq;
