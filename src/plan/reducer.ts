@@ -10,6 +10,7 @@ import {
 } from "../model/schema.js";
 import type { ChangeRequest, Target } from "../model/change.js";
 import { parentChanged } from "./children-index.js";
+import { NAME_FIELDS, namesChanged } from "./names.js";
 
 /**
  * Changes are made in two steps. A command asks for one (`ChangeRequest`: create, update these
@@ -149,7 +150,10 @@ export function applyChange(state: PlanState, change: Change): void {
   const key = keyOf(target);
   // The state must never share objects with the event: a later change would rewrite history.
   const after = change.after === null ? null : copyFields(change.after as Fields);
-  if (target.entity === "feature") trackParent(entities, key, own(entities, key), after);
+  if (target.entity === "feature") {
+    trackParent(entities, key, own(entities, key), after);
+    if (after === null || change.before === null || Object.keys(after).some((field) => NAME_FIELDS.has(field))) namesChanged(entities);
+  }
   if (after === null) {
     delete entities[key];
   } else if (change.before === null) {

@@ -3,74 +3,9 @@ import { fail, ok, type Result } from "../util/result.js";
 import { featureLabel } from "./summary.js";
 import { cmd, t } from "../reply/reply.js";
 import { own } from "../util/own.js";
-import { neutralise } from "../util/typed-text.js";
+import { nameIndex, namedIn, namesFor, normalizeName } from "./names.js";
 
-/**
- * Normalised names, by the text they come from. Finding one feature compares the name typed with
- * every feature's title, label and aliases, so each command would normalise the whole release again
- * (Unicode NFKC and four regular expressions per name: most of a `!status`'s own CPU time). The
- * result depends on the text alone, so it is remembered; the map is emptied when it grows past a few
- * releases' worth of names, which keeps names people typed once from piling up.
- */
-const normalized = new Map<string, string>();
-const NORMALIZED_KEEP = 50_000;
-
-/** Lower case, one space, no surrounding punctuation: how names are compared. */
-export function normalizeName(text: string): string {
-  let found = normalized.get(text);
-  if (found === undefined) {
-    // Names stored before input was cleaned compare as they are shown.
-    found = neutralise(text)
-      .toLowerCase()
-      .normalize("NFKC")
-      .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
-      .replace(/\s+/g, " ")
-      .trim();
-    if (normalized.size >= NORMALIZED_KEEP) normalized.clear();
-    normalized.set(text, found);
-  }
-  return found;
-}
-
-interface Names {
-  title: string;
-  qualifier: string | null;
-  external: boolean;
-  aliases: readonly string[];
-  /** Normalised: label, title, aliases. */
-  label: string;
-  plainTitle: string;
-  aliasNames: readonly string[];
-}
-
-/**
- * Each feature's normalised names, kept while its title, qualifier, flag and aliases stay the ones
- * they were made from: finding a feature by id still asks whether any other feature is called that,
- * which would otherwise rebuild every feature's label on every lookup.
- */
-const featureNames = new WeakMap<Feature, Names>();
-
-function namesFor(feature: Feature): Names {
-  const known = featureNames.get(feature);
-  if (known && known.title === feature.title && known.qualifier === feature.qualifier && known.external === feature.external && sameList(known.aliases, feature.aliases)) return known;
-  const made: Names = {
-    title: feature.title,
-    qualifier: feature.qualifier,
-    external: feature.external,
-    aliases: [...feature.aliases],
-    label: normalizeName(featureLabel(feature)),
-    plainTitle: normalizeName(feature.title),
-    aliasNames: feature.aliases.map(normalizeName),
-  };
-  featureNames.set(feature, made);
-  return made;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { normalizeName };
 
 /** Letter pairs of a name, for typo-tolerant matching. */
 function bigrams(text: string): Map<string, number> {
@@ -127,26 +62,24 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
-  const features = Object.values(release.features);
   const byId = own(release.features, wanted);
   if (byId) {
     // One feature's id can be another's title ("blktap3" renamed, then a new "blktap3" added):
     // that name is not one feature's, so ask rather than pick.
-    const others = features.filter((feature) => feature !== byId && isNamed(feature, wanted));
+    const others = namedIn(release.features, wanted).filter((feature) => feature !== byId);
     return others.length === 0 ? named(byId) : ambiguous(name, [byId, ...others]);
   }
 
-  const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
-  const stages: ((feature: Feature) => boolean)[] = [
-    (feature) => namesFor(feature).aliasNames.includes(wanted),
-    (feature) => namesFor(feature).label === wanted,
-    (feature) => namesFor(feature).plainTitle === wanted,
-  ];
-  for (const stage of stages) {
-    const found = exact(stage);
+  // An alias, then the whole label, then the title alone.
+  const index = nameIndex(release.features);
+  for (const kind of ["alias", "label", "title"] as const) {
+    const found = index[kind].get(wanted) ?? [];
     if (found.length === 1) return named(found[0]!);
     if (found.length > 1) return ambiguous(name, found);
   }
+
+  const features = Object.values(release.features);
+  const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
 
   const containing = exact((feature) => namesFor(feature).label.includes(wanted) || feature.id.includes(wanted));
   if (containing.length > 1) return ambiguous(name, containing);
@@ -210,21 +143,14 @@ function ambiguous(name: string, found: Feature[]): Result<never> {
 /** Tries a name without producing a reply: for splitting "FEATURE rest" when quotes are missing. */
 export function findExact(release: Pick<Release, "features">, name: string): Feature | undefined {
   const wanted = normalizeName(name);
-  const all = Object.values(release.features);
   const byId = own(release.features, wanted);
-  if (byId) return all.some((feature) => feature !== byId && isNamed(feature, wanted)) ? undefined : byId;
+  if (byId) return namedIn(release.features, wanted).some((feature) => feature !== byId) ? undefined : byId;
   // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
   // even when another feature's title alone reads the same.
-  const labelled = all.filter((feature) => namesFor(feature).label === wanted);
+  const labelled = nameIndex(release.features).label.get(wanted) ?? [];
   if (labelled.length === 1) return labelled[0];
-  const matches = all.filter((feature) => isNamed(feature, wanted));
+  const matches = namedIn(release.features, wanted);
   return matches.length === 1 ? matches[0] : undefined;
-}
-
-/** The feature has this (normalised) name as its label, title or an alias. */
-function isNamed(feature: Feature, wanted: string): boolean {
-  const names = namesFor(feature);
-  return names.label === wanted || names.plainTitle === wanted || names.aliasNames.includes(wanted);
 }
 
 /** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */
