@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: `!status` with durable writes at 100 and 10 000 features and at 1 000 and
- * 1 000 000 history events, and `!stock` at 10 000 features (also rendered for Matrix and Discord,
- * bench/stock-render.ts). Prints a table and writes it to
+ * 1 000 000 history events (the four plans open at once, timed in alternating blocks), `!stock` at
+ * 10 000 features (also rendered for Matrix and Discord, bench/stock-render.ts), and a long history
+ * on the realistic plan: `!undo`, `!history FEATURE`, `!stock --since last`, start-up to ready and
+ * RSS at 20 000 and 1 000 000 events (bench/history.ts). Prints a table and writes it to
  * bench/results.md.
  *
  * The plan and its history are written straight to disk first (a million events through the bot
@@ -9,7 +11,7 @@
  * Stocktake.handle for each command, every change appended and fsynced before it is acknowledged.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
@@ -18,9 +20,12 @@ import { stockReply } from "../src/plan/stock-summary.js";
 import { renderPlain } from "../src/reply/render-plain.js";
 import { Stocktake } from "../src/stocktake.js";
 import { writePlan } from "./plan-fixture.js";
-import { measureStatus, percentile } from "./status-timing.js";
+import { historyOptionsFromEnv, benchHistory } from "./history.js";
+import { percentile, statusBlocks } from "./status-timing.js";
 import { benchStockRenders, renderTable } from "./stock-render.js";
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
+/** Commands per block; the plans take turns block by block. */
+const BLOCK = 100;
 const admin = { id: "bench:admin", displayName: "admin" };
 
 interface Row {
@@ -32,17 +37,35 @@ interface Row {
   max: number;
 }
 
-async function benchStatus(features: number, history: number): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+/** The four `!status` plans, open at once and timed in alternating blocks (A B C D D C B A …). */
+async function benchStatus(plans: readonly (readonly [number, number])[]): Promise<Row[]> {
+  const dirs: string[] = [];
+  const stores: LowdbStore[] = [];
   try {
-    const store = await LowdbStore.open(await writePlan(dir, features, history));
-    try {
-      return { features, history, ...(await measureStatus(store, features, COMMANDS)) };
-    } finally {
-      await store.close();
+    const runners: { features: number; history: number; run: Awaited<ReturnType<typeof statusBlocks>>; times: number[]; ms: number }[] = [];
+    for (const [features, history] of plans) {
+      const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+      dirs.push(dir);
+      const store = await LowdbStore.open(await writePlan(dir, features, history));
+      stores.push(store);
+      runners.push({ features, history, run: await statusBlocks(store, features), times: [], ms: 0 });
     }
+    const rounds = Math.ceil(COMMANDS / BLOCK);
+    for (let round = 0; round < rounds; round++) {
+      const count = Math.min(BLOCK, COMMANDS - round * BLOCK);
+      for (const runner of round % 2 === 0 ? runners : [...runners].reverse()) {
+        const t0 = performance.now();
+        await runner.run(count, runner.times);
+        runner.ms += performance.now() - t0;
+      }
+    }
+    return runners.map(({ features, history, times, ms }) => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return { features, history, perSecond: Math.round((times.length / ms) * 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1]! };
+    });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const store of stores) await store.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -74,25 +97,21 @@ async function benchStock(features: number): Promise<{ render: number; command: 
 }
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
+const loadBefore = loadavg().map((value) => value.toFixed(2)).join(" ");
 
-// A first, unrecorded run warms the JIT and the page cache, so the first row is not the slowest by luck.
-process.stderr.write("warming up…\n");
-await benchStatus(100, 1_000);
-
-const rows: Row[] = [];
-for (const [features, history] of [
+process.stderr.write("!status: 100 and 10 000 features, 1 000 and 1 000 000 history events, interleaved…\n");
+const rows = await benchStatus([
   [100, 1_000],
   [100, 1_000_000],
   [10_000, 1_000],
   [10_000, 1_000_000],
-] as const) {
-  process.stderr.write(`!status: ${features} features, ${history} history events…\n`);
-  rows.push(await benchStatus(features, history));
-}
+]);
 process.stderr.write("!stock at 10 000 features…\n");
 const stock = await benchStock(10_000);
 process.stderr.write("!stock at 10 000 features rendered per platform…\n");
 const renders = benchStockRenders(10_000);
+process.stderr.write("a long history: the realistic plan at 20 000 and 1 000 000 events (bench/history.ts)…\n");
+const history = await benchHistory(historyOptionsFromEnv());
 
 const flat = (features: number) => {
   const small = rows.find((row) => row.features === features && row.history === 1_000)!;
@@ -103,7 +122,7 @@ const flat = (features: number) => {
 const lines = [
   `# Stocktake core benchmark`,
   ``,
-  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply).`,
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, load average ${loadBefore} before, ${loadavg().map((value) => value.toFixed(2)).join(" ")} after. ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply), the four plans open at once and taking turns in blocks of ${BLOCK} (A B C D D C B A …).`,
   ``,
   `| features | history events | commands/s | p50 | p99 | max |`,
   `|---:|---:|---:|---:|---:|---:|`,
@@ -121,6 +140,10 @@ const lines = [
   ...renderTable(10_000, renders),
   ``,
   `Fill: the events or messages but the last, on average, as a share of the platform's limit (Matrix: 60 000 − 512 bytes of content; Discord: 6 000 characters of embeds, 2 000 of content).`,
+  ``,
+  `## A long history (bench/history.ts)`,
+  ``,
+  ...history,
   ``,
 ];
 const table = lines.join("\n");
