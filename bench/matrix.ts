@@ -146,34 +146,50 @@ async function crossRoom(homeserverUrl: string, register: (name: string) => Prom
     expectHistory(mine.reply);
     return { mine, other: await other };
   };
-  for (let i = 0; i < WARMUP + CROSS_ROUNDS; i++) {
-    const alone = await roundTrip(person, roomB, account.userId, history);
-    expectHistory(alone.reply);
+  let changes = 0;
+  /** A change of the sender's own in room A, before every measurement alike (and something to undo). */
+  const change = async () => {
+    const k = changes++;
+    const answer = await roundTrip(person, roomA, account.userId, `!status f${10 + (k % 400)} ${Math.floor(k / 400) % 2 === 0 ? "at-risk" : "fair"}`);
+    if (!/→|already/.test(String(answer.reply.content.body))) throw new Error(`unexpected answer: ${answer.reply.content.body}`);
+  };
+  const undone = (trip: { reply: MatrixEvent }) => {
+    if (!/Undone|no change|Cannot undo/.test(String(trip.reply.content.body))) throw new Error(`unexpected answer to !undo: ${trip.reply.content.body}`);
+  };
+  type Trip = { ms: number; reply: MatrixEvent; sent: string };
+  const steps: (() => Promise<[Kind, string, Trip][]>)[] = [
+    async () => {
+      const alone = await roundTrip(person, roomB, account.userId, history);
+      expectHistory(alone.reply);
+      return [["alone", roomB, alone]];
+    },
+    async () => {
+      const { mine, other } = await together("!undo", 300);
+      undone(other);
+      return [["later", roomB, mine]];
+    },
     // Two messages at once cost the homeserver something whatever they ask: the control sends a
     // cheap read-only command in room A instead of the `!undo`.
-    const control = await together("!show f1");
-    // Something of the sender's own to undo, then the undo and room B's command: 300 ms later (the
-    // issue's case), and at once.
-    const undo = async (afterMs: number) => {
-      const change = await roundTrip(person, roomA, account.userId, `!status f${10 + (i % 400)} ${i % 2 === 0 ? "at-risk" : "fair"}`);
-      if (!/→|already/.test(String(change.reply.content.body))) throw new Error(`unexpected answer: ${change.reply.content.body}`);
-      const both = await together("!undo", afterMs);
-      if (!/Undone|no change|Cannot undo/.test(String(both.other.reply.content.body))) throw new Error(`unexpected answer to !undo: ${both.other.reply.content.body}`);
-      return both;
-    };
-    const later = await undo(300);
-    const beside = await undo(0);
-    if (i < WARMUP) continue;
-    const samples: [Kind, string, { ms: number; reply: MatrixEvent; sent: string }][] = [
-      ["alone", roomB, alone],
-      ["later", roomB, later.mine],
-      ["control", roomB, control.mine],
-      ["beside", roomB, beside.mine],
-      ["undo", roomA, beside.other],
-    ];
-    for (const [kind, room, trip] of samples) {
-      times[kind].push(trip.ms);
-      server[kind].push(await serverMs(person, room, trip));
+    async () => [["control", roomB, (await together("!show f1")).mine]],
+    async () => {
+      const { mine, other } = await together("!undo");
+      undone(other);
+      return [
+        ["beside", roomB, mine],
+        ["undo", roomA, other],
+      ];
+    },
+  ];
+  for (let i = 0; i < WARMUP + CROSS_ROUNDS; i++) {
+    // Each round starts at another step, so none always follows the same one.
+    for (let j = 0; j < steps.length; j++) {
+      await change();
+      const samples = await steps[(i + j) % steps.length]!();
+      if (i < WARMUP) continue;
+      for (const [kind, room, trip] of samples) {
+        times[kind].push(trip.ms);
+        server[kind].push(await serverMs(person, room, trip));
+      }
     }
   }
   bot.kill("SIGTERM");
@@ -264,7 +280,7 @@ async function main(): Promise<void> {
       `RSS is VmRSS from /proc/PID/status, no forced GC: ${SETTLE_MS / 1000} s after the setup commands, and (idle RSS) ${IDLE_MS / 1000} s after the last command.`,
       "Both bots run their TypeScript through tsx (`bin/stocktake.js`, `node --import tsx`), whose loader thread accounts for about 34 MiB of each.",
       "",
-      `Cross-room: one Stocktake on the realistic plan (500 features, 50 owners) with ${CROSS_HISTORY.toLocaleString("en")} history events, rooms A and B bound to it; ${CROSS_ROUNDS} rounds, each of: \`!history f499\` in room B alone; the same 300 ms after an \`!undo\` in room A; sent together with \`!show f1\` in room A; sent together with an \`!undo\` in room A (each \`!undo\` of the sender's own change, made just before).`,
+      `Cross-room: one Stocktake on the realistic plan (500 features, 50 owners) with ${CROSS_HISTORY.toLocaleString("en")} history events, rooms A and B bound to it; ${CROSS_ROUNDS} rounds, each of (in a rotating order, each after a change of the sender's own in room A): \`!history f499\` in room B alone; the same 300 ms after an \`!undo\` in room A; sent together with \`!show f1\` in room A; sent together with an \`!undo\` in room A.`,
       "",
       "| room B's `!history f499` | p50 ms | p95 ms | mean ms | homeserver's clock, command → reply: p50 ms | p95 ms |",
       "|---|---:|---:|---:|---:|---:|",
