@@ -2,7 +2,9 @@
  * `npm run bench`: `!status` with durable writes at 100 and 10 000 features and at 1 000 and
  * 1 000 000 history events, `!stock` at 10 000 features, and `!stock` per platform (Matrix,
  * Discord, IRC) at 10 000 features and on the realistic plan: time, the longest event-loop block,
- * events or messages (bench/stock-render.ts). Prints the tables and writes them to
+ * events or messages (bench/stock-render.ts), and a long history on the realistic plan: `!undo`,
+ * `!history FEATURE`, `!stock --since last`, start-up to ready and RSS at 20 000 and 1 000 000
+ * events (bench/history.ts). Prints the tables and writes them to
  * bench/results.md, keeping its "Before and after" notes (written by hand) at the end.
  *
  * The plan and its history are written straight to disk first (a million events through the bot
@@ -11,7 +13,7 @@
  * The `!status` rows take turns (A B C D, B C D A, …), so their 1M/1k ratio compares like with like.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { LowdbStore } from "../adapters/store/lowdb-store.js";
@@ -26,6 +28,7 @@ import { benchStockCommands, benchStockRenders, commandTable, renderTable } from
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 /** The `!status` rows take turns in batches of this many commands. */
 const BATCH = 50;
+import { historyOptionsFromEnv, benchHistory } from "./history.js";
 const admin = { id: "bench:admin", displayName: "admin" };
 
 interface Row {
@@ -88,6 +91,7 @@ async function benchStock(features: number): Promise<{ render: number; command: 
 }
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
+const loadBefore = loadavg().map((value) => value.toFixed(2)).join(" ");
 
 // A first, unrecorded run warms the JIT and the page cache, so the first row is not the slowest by luck.
 process.stderr.write("warming up…\n");
@@ -107,6 +111,8 @@ const renders = benchStockRenders(10_000);
 const STOCK_ROUNDS = Number(process.env["BENCH_STOCK_ROUNDS"] ?? 15);
 process.stderr.write("!stock through the core and each platform's render, 10 000 features and the realistic plan…\n");
 const commands = await benchStockCommands(STOCK_ROUNDS);
+process.stderr.write("a long history: the realistic plan at 20 000 and 1 000 000 events (bench/history.ts)…\n");
+const history = await benchHistory(historyOptionsFromEnv());
 
 const flat = (features: number) => {
   const small = rows.find((row) => row.features === features && row.history === 1_000)!;
@@ -117,7 +123,7 @@ const flat = (features: number) => {
 const lines = [
   `# Stocktake core benchmark`,
   ``,
-  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply); the rows take turns, ${BATCH} commands at a time.`,
+  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, load average ${loadBefore} before, ${loadavg().map((value) => value.toFixed(2)).join(" ")} after. ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\` on a LowdbStore in a temp dir (each change appended and fdatasync'ed before the reply); the rows take turns, ${BATCH} commands at a time.`,
   ``,
   `| features | history events | commands/s | p50 | p99 | max |`,
   `|---:|---:|---:|---:|---:|---:|`,
@@ -137,6 +143,10 @@ const lines = [
   ...renderTable(10_000, renders),
   ``,
   `Fill: the events or messages but the last, on average, as a share of the platform's limit (Matrix: 60 000 − 512 bytes of content; Discord: 6 000 characters of embeds, 2 000 of content).`,
+  ``,
+  `## A long history (bench/history.ts)`,
+  ``,
+  ...history,
   ``,
 ];
 const table = lines.join("\n");

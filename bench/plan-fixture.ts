@@ -1,12 +1,14 @@
 /**
- * The benchmarks' plan: one project, one release of N features, and a history of M `!status` events
- * the snapshot already includes, written straight to storage (a million events through the bot
- * would take minutes of fsyncs).
+ * The benchmarks' plans. `writePlan`: one project, one release of N features, and a history of M
+ * `!status` events the snapshot already includes, written straight to storage (a million events
+ * through the bot would take minutes of fsyncs). `writeRealisticPlan`: the realistic plan of issue
+ * 13, its history made by the reducer.
  */
-import { createWriteStream, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import type { ChangeRequest } from "../src/model/change.js";
+import { LowdbStore } from "../adapters/store/lowdb-store.js";
 import type { Feature, PlanEvent, PlanState } from "../src/model/schema.js";
 import { BUCKETS } from "../src/model/buckets.js";
 import { applyChange, prepare } from "../src/plan/reducer.js";
@@ -105,32 +107,44 @@ export function statusEvent(seq: number, features: number): PlanEvent {
   };
 }
 
-/** The realistic plan (issue 13): 500 features, 50 owners, changed through the reducer over a 9-month cycle. */
+/** The realistic plan (issue 13): one release of 500 features, 50 owners, a 9-month cycle. */
 export const REALISTIC = {
   features: 500,
   owners: 50,
   cycleStart: Date.parse("2012-09-17T08:00:00Z"),
   cycleMs: 9 * 30 * 86_400_000,
+  /** Changed one feature once, early on; that feature was changed again since. */
+  early: { id: "matrix:@early:example.org", displayName: "early" },
   /** Changed near the start only (twice). */
   rare: "f499",
-  /** Changed once by this person early on, and again since by someone else. */
-  early: "matrix:@early:example.org",
+  /** Owner 7 in Matrix form: one of the 50 people making the changes, ~2% of them. */
+  busy: { id: "matrix:@owner7:example.org", displayName: "owner7" },
 } as const;
 
+/** The instant just after the realistic plan's last event: the benchmarks' "now". */
+export const REALISTIC_NOW = new Date(REALISTIC.cycleStart + REALISTIC.cycleMs + 3_600_000);
+
 /**
- * The realistic plan after `events` changes, each made as a store makes it (`prepare`, then
- * `applyChange`) and passed to `onEvent` in order: status moves (70%), notes (25%) and owner
- * changes (5%) by 50 people, spread evenly over the cycle, from a fixed random seed. Features
- * 0..498 take the changes; f499 is touched twice near the start; f7 once by `REALISTIC.early`.
+ * Writes the realistic plan with a history of `events` events into `dir` (stocktake.json and
+ * stocktake.history.jsonl), as a store leaves them. Each event is made by the project's own reducer
+ * (`prepare` + `applyChange`, as a store does, so before/after are exact), spread evenly over the
+ * 9-month cycle: 70% status changes, 25% notes, 5% owner changes, by the 50 owners at random (a
+ * fixed seed); `early` and `rare` are placed as their descriptions say. The lines are written
+ * straight to the history file rather than through a store: no fsync per event, so a million
+ * events take seconds (about 15 s), not the hours a million durable commands would. Then the
+ * store is opened and closed once, so the snapshot holds the history index as any later start's does.
  */
-export async function realisticPlan(events: number, onEvent: (event: PlanEvent) => void | Promise<void> = () => undefined): Promise<PlanState> {
-  const { features: FEATURES, owners: OWNERS, cycleStart: CYCLE_START, cycleMs: CYCLE_MS, rare: RARE } = REALISTIC;
+export async function writeRealisticPlan(dir: string, events: number): Promise<string> {
+  const { features: FEATURES, owners: OWNERS, cycleStart, cycleMs, early, rare } = REALISTIC;
   const state = planState(FEATURES, 0);
-  const features = state.projects["xen"]!.releases["4.3"]!.features;
-  for (const [id, feature] of Object.entries(features)) {
-    feature.owners = [`owner${Number(id.slice(1)) % OWNERS}`];
-    feature.bucket = "fair";
+  const all = state.projects["xen"]!.releases["4.3"]!.features;
+  for (const [id, item] of Object.entries(all)) {
+    item.owners = [`owner${Number(id.slice(1)) % OWNERS}`];
+    item.bucket = "fair";
   }
+  const history = join(dir, "stocktake.history.jsonl");
+  const out = createWriteStream(history);
+  let chunk = "";
   let random = 0x2545f491;
   const next = () => {
     random ^= random << 13;
@@ -139,12 +153,13 @@ export async function realisticPlan(events: number, onEvent: (event: PlanEvent) 
     return (random >>> 0) / 2 ** 32;
   };
   for (let seq = 1; seq <= events; seq++) {
-    const at = new Date(CYCLE_START + Math.floor((CYCLE_MS * seq) / (events + 1))).toISOString();
+    const at = new Date(cycleStart + Math.floor((cycleMs * seq) / (events + 1))).toISOString();
     let by = `matrix:@owner${Math.floor(next() * OWNERS)}:example.org`;
+    // Features 0..498 take the changes; the rare one is touched twice, near the start.
     let id = `f${Math.floor(next() * (FEATURES - 1))}`;
-    if (seq === 3 || seq === 9) id = RARE;
+    if (seq === 3 || seq === 9) id = rare;
     if (seq === 5) {
-      by = REALISTIC.early;
+      by = early.id;
       id = "f7";
     }
     if (seq === 6) id = "f7";
@@ -159,12 +174,36 @@ export async function realisticPlan(events: number, onEvent: (event: PlanEvent) 
         : kind < 0.95
           ? { note: `note ${seq}: waiting on review`, ...stamp }
           : { owners: [`owner${Math.floor(next() * OWNERS)}`], ...stamp };
-    const request: ChangeRequest = { entity: "feature", project: "xen", release: "4.3", feature: id, op: "update", fields };
-    const change = prepare(state, request);
+    const change = prepare(state, { entity: "feature", project: "xen", release: "4.3", feature: id, op: "update", fields });
     applyChange(state, change);
     state.seq = seq;
     const command = "bucket" in fields ? `!status ${id} ${String(fields["bucket"])}` : "note" in fields ? `!note ${id} waiting on review` : `!owner ${id} add owner`;
-    await onEvent({ ...change, seq, txn: seq, at, by, command, origin: `matrix:$event${seq}` } as PlanEvent);
+    const event = { ...change, seq, txn: seq, at, by, command, origin: `matrix:$event${seq}` } as PlanEvent;
+    chunk += `${JSON.stringify(event)}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, "drain");
+      chunk = "";
+    }
   }
-  return state;
+  out.end(chunk);
+  await once(out, "finish");
+  const file = join(dir, "stocktake.json");
+  writeFileSync(file, JSON.stringify({ ...state, historyBytes: statSync(history).size }));
+  await (await LowdbStore.open(file)).close();
+  return file;
+}
+
+/** The realistic plan after `events` changes, as a store opened on `writeRealisticPlan`'s files reads it. */
+export async function realisticPlan(events: number): Promise<PlanState> {
+  const dir = mkdtempSync(join(tmpdir(), "stocktake-realistic-"));
+  try {
+    const store = await LowdbStore.open(await writeRealisticPlan(dir, events));
+    try {
+      return structuredClone(store.read()) as PlanState;
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -62,3 +62,25 @@ export async function measureStatusInterleaved(runs: readonly { store: PlanStore
     return { perSecond: Math.round((commands / elapsed[row]!) * 1000), p50: percentile(list, 50), p99: percentile(list, 99), max: list[list.length - 1]! };
   });
 }
+
+/**
+ * The same commands as `measureStatus`, in blocks: warmed up once, then each call times the next
+ * `count` commands into `times`. For benchmarks that alternate blocks between plans (A B A B …),
+ * so drift (JIT, GC, disk cache, other load) falls on every plan alike.
+ */
+export async function statusBlocks(store: PlanStore, features: number): Promise<(count: number, times: number[]) => Promise<void>> {
+  const bot = new Stocktake({ store, config: defaultCoreConfig({ admins: [admin.id] }) });
+  const next = (id: string) => nextBucket(store, id);
+  for (let i = 0; i < 200; i++) await bot.handle({ text: `!status f${i % features} ${next(`f${i % features}`)}`, invoker: admin, conversation: "bench" });
+  let i = 0;
+  return async (count, times) => {
+    for (const end = i + count; i < end; i++) {
+      const id = `f${(i * 7919) % features}`;
+      const text = `!status ${id} ${next(id)}`;
+      const t0 = performance.now();
+      const reply = await bot.handle({ text, invoker: admin, conversation: "bench" });
+      times.push(performance.now() - t0);
+      if (reply?.tone !== "ok") throw new Error(`bench command made no change: ${text}`);
+    }
+  };
+}

@@ -100,6 +100,14 @@ export interface PlanStore {
    * many processes see it (an announcement to one target).
    */
   claimOnce?(keys: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Group commit: `update` may run the next update while an earlier one's write is still reaching
+   * the disk, so the state can hold a change for the length of a sync before it is durable. This
+   * resolves once every change applied so far has settled (durable, or taken back after a failed
+   * write), and is undefined when nothing is waiting. A reader that tells people what the plan
+   * says waits for it.
+   */
+  settled?(): Promise<void> | undefined;
   close(): Promise<void>;
 }
 

@@ -27,11 +27,21 @@ export const DISCORD_LIMITS = {
 /** Discord's rule for command and option names (chat-input names must also be lower case). */
 export const NAME_PATTERN = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
+/** By command, parameter and flag name: each interaction looks its command up among all of them. */
+const discordNames = new Map<string, string>();
+
 export function discordName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^-_'\p{L}\p{N}]+/gu, "-")
-    .slice(0, DISCORD_LIMITS.name);
+  let found = discordNames.get(name);
+  if (found === undefined) {
+    found = name
+      .toLowerCase()
+      .replace(/[^-_'\p{L}\p{N}]+/gu, "-")
+      .slice(0, DISCORD_LIMITS.name);
+    // Only the specs' own names come here, a few hundred at most; the bound is a guard.
+    if (discordNames.size >= 10_000) discordNames.clear();
+    discordNames.set(name, found);
+  }
+  return found;
 }
 
 export function shorten(text: string, max: number): string {

@@ -200,6 +200,9 @@ export class WebServer {
 
   /** A page as last rendered, unless the plan, the chart or the minute (countdowns, "2 hours ago") moved on. */
   private async cached(id: string, render: (now: Date) => Page | Promise<Page>): Promise<Page> {
+    // Never a change whose write is still reaching the disk (group commit, src/ports.ts).
+    const settling = this.options.store.settled?.();
+    if (settling) await settling;
     const now = this.clock.now();
     const key = `${this.options.store.read().seq}:${this.options.series.lastSeq}:${Math.floor(now.getTime() / 60_000)}`;
     const hit = this.cache.get(id);

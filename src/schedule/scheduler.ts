@@ -106,6 +106,8 @@ export class Scheduler {
   runDue(): Promise<void> {
     this.running = this.running.then(async () => {
       if (this.stopped) return;
+      // A post tells people what the plan says: not a change whose write is still reaching the disk.
+      await this.options.store.settled?.();
       try {
         await this.handleDue();
       } catch (error) {

@@ -21,11 +21,40 @@ export interface Journal {
    * the lines they need. One without (PostgreSQL, shared with other writers) is scanned.
    */
   readAt?(positions: readonly number[]): Promise<PlanEvent[]>;
+  /**
+   * Group commit, for a journal that can: writes the events now, in order after every earlier
+   * write, and returns their positions with a promise that settles once they are durable (or, when
+   * `durable` is false, once every earlier write has settled). The store moves on to the next
+   * update meanwhile, so one sync can cover several. Writes settle in the order they were made; a
+   * failed sync rejects every write not yet settled (the journal takes them all back), and a
+   * failed write throws here with nothing written.
+   *
+   * `alone`: no other update is waiting behind this one, so nothing could share its sync now; the
+   * journal may then sync before returning, as a plain append does, rather than hand the sync to
+   * the thread pool and wait for it to come back (two thread wake-ups, slow on a busy machine).
+   * Updates that arrive meanwhile queue up and share the next sync.
+   */
+  write?(events: readonly PlanEvent[], durable: boolean, alone?: boolean): JournalWrite;
   /** Every event, newest first. */
   newestFirst(): AsyncIterable<PlanEvent>;
   /** Every event appended before the iteration starts, oldest first. */
   oldestFirst(): AsyncIterable<PlanEvent>;
 }
+
+export interface JournalWrite {
+  positions: readonly number[];
+  settled: Promise<void>;
+}
+
+/** An update written to a group-committing journal and not yet settled. */
+interface Pending {
+  applied: Change[];
+  previousSeq: number;
+  /** Taken back: a write before it, or its own, failed. */
+  undone: boolean;
+}
+
+type Outcome<T> = Result<{ value: T; events: PlanEvent[] }>;
 
 /**
  * The part every store shares: updates run one at a time on the live state, changes are applied
@@ -40,6 +69,12 @@ const READ_BATCH = 16;
 
 export class EventSourcedStore implements PlanStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Updates waiting for their turn in the queue. */
+  private queued = 0;
+  /** Updates written to the journal whose writes have not settled, oldest first. */
+  private readonly pending: Pending[] = [];
+  /** Resolved once `pending` is empty, for whoever asked `settled()` meanwhile. */
+  private idle: { promise: Promise<void>; resolve: () => void } | undefined;
   private readonly origins = new Set<string>();
   protected readonly index: HistoryIndex | undefined;
 
@@ -61,19 +96,25 @@ export class EventSourcedStore implements PlanStore {
     meta: UpdateMeta,
     fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
   ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const run = this.queue.then(() => this.commit(meta, fn));
-    this.queue = run.catch(() => undefined);
-    return run;
+    this.queued++;
+    return new Promise((resolve, reject) => {
+      // The queue holds an update only until its events are written: with a group-committing
+      // journal the next one is prepared while this one's sync runs, and one sync can cover both.
+      this.queue = this.queue
+        .then(() => {
+          this.queued--;
+          return this.commit(meta, fn, resolve, reject);
+        })
+        .catch(reject);
+    });
   }
 
-  private async commit<T>(
-    meta: UpdateMeta,
-    fn: (state: Readonly<PlanState>) => Result<Draft<T>>,
-  ): Promise<Result<{ value: T; events: PlanEvent[] }>> {
+  /** Runs one update's turn; `done` is called once it is refused, or its events are settled. */
+  private commit<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>, done: (outcome: Outcome<T>) => void, failed: (error: unknown) => void): Promise<void> | undefined {
     const drafted = fn(this.state);
-    if (!drafted.ok) return drafted;
+    if (!drafted.ok) return void done(drafted);
     const draft = drafted.value;
-    if (draft.changes.length === 0) return ok({ value: draft.value, events: [] });
+    if (draft.changes.length === 0) return void done(ok({ value: draft.value, events: [] }));
 
     const applied: Change[] = [];
     try {
@@ -86,7 +127,7 @@ export class EventSourcedStore implements PlanStore {
       }
     } catch (error) {
       this.rollback(applied);
-      if (error instanceof ChangeError) return fail("invalid", `That change was refused: ${error.message}.`);
+      if (error instanceof ChangeError) return void done(fail("invalid", `That change was refused: ${error.message}.`));
       throw error;
     }
 
@@ -106,18 +147,89 @@ export class EventSourcedStore implements PlanStore {
     }));
     const previousSeq = this.state.seq;
     this.state.seq = txn + events.length - 1;
-    let positions: readonly number[] | void;
+    const durable = draft.durable ?? true;
+    if (!this.journal.write) return this.appendInTurn(meta, draft.value, events, applied, previousSeq, durable, done);
+    let written: JournalWrite;
     try {
-      positions = await this.journal.append(events, draft.durable ?? true);
+      written = this.journal.write(events, durable, this.queued === 0);
     } catch (error) {
       this.rollback(applied);
       this.state.seq = previousSeq;
       throw error;
     }
-    if (this.index && positions) events.forEach((event, i) => this.index!.add(event, positions[i]!));
+    const pending: Pending = { applied, previousSeq, undone: false };
+    this.pending.push(pending);
+    written.settled.then(
+      () => {
+        // Writes settle in order, so this is the oldest; by identity all the same.
+        this.pending.splice(this.pending.indexOf(pending), 1);
+        done(this.committed(meta, draft.value, events, written.positions));
+        this.whenIdle();
+      },
+      (error: unknown) => {
+        this.undoFrom(pending);
+        failed(error);
+        this.whenIdle();
+      },
+    );
+    return undefined;
+  }
+
+  /** A journal without group commit (PostgreSQL: the append is part of the update's transaction): the queue waits for it. */
+  private async appendInTurn<T>(meta: UpdateMeta, value: T, events: PlanEvent[], applied: Change[], previousSeq: number, durable: boolean, done: (outcome: Outcome<T>) => void): Promise<void> {
+    let positions: readonly number[] | void;
+    try {
+      positions = await this.journal.append(events, durable);
+    } catch (error) {
+      this.rollback(applied);
+      this.state.seq = previousSeq;
+      throw error;
+    }
+    done(this.committed(meta, value, events, positions));
+  }
+
+  /** An update's events are in the journal (durable, unless it asked otherwise): index them and say so. */
+  private committed<T>(meta: UpdateMeta, value: T, events: PlanEvent[], positions: readonly number[] | void): Result<{ value: T; events: PlanEvent[] }> {
+    if (this.index && positions) for (let i = 0; i < events.length; i++) this.index.add(events[i]!, positions[i]!);
     if (meta.origin !== undefined) this.remember(meta.origin);
-    await this.committed(events);
-    return ok({ value: draft.value, events });
+    this.afterCommit(events);
+    return ok({ value, events });
+  }
+
+  /**
+   * A write failed: `failed` and every update written after it are taken back out of the state,
+   * newest first (each was applied on top of the ones before), and their callers told it failed.
+   */
+  private undoFrom(failed: Pending): void {
+    if (failed.undone) return;
+    const from = this.pending.indexOf(failed);
+    const undone = this.pending.splice(from);
+    for (const pending of undone.reverse()) {
+      this.rollback(pending.applied);
+      pending.undone = true;
+    }
+    this.state.seq = failed.previousSeq;
+  }
+
+  /**
+   * Resolves once every update written so far has settled (durable, or taken back after a failed
+   * write). A reply that only read the plan waits for it, so it never shows a change that is not
+   * on the disk yet. Undefined when nothing is waiting, so the common case costs no turn.
+   */
+  settled(): Promise<void> | undefined {
+    if (this.pending.length === 0) return undefined;
+    if (!this.idle) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
+  }
+
+  private whenIdle(): void {
+    if (this.pending.length > 0 || !this.idle) return;
+    this.idle.resolve();
+    this.idle = undefined;
   }
 
   hasOrigin(origin: string): boolean {
@@ -149,8 +261,8 @@ export class EventSourcedStore implements PlanStore {
     for (const change of applied.reverse()) applyChange(this.state, invertChange(change));
   }
 
-  /** Hook for stores that do something after a commit, such as taking a snapshot. */
-  protected async committed(_events: readonly PlanEvent[]): Promise<void> {}
+  /** Hook for stores that do something after a commit, such as scheduling a snapshot (never on the way to the reply). */
+  protected afterCommit(_events: readonly PlanEvent[]): void {}
 
   /**
    * Runs `task` between updates, never inside one: while an update's append is under way the state
@@ -158,7 +270,8 @@ export class EventSourcedStore implements PlanStore {
    * change that is then refused.
    */
   protected between<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task);
+    // Also after every write has settled: a snapshot must not count a change a failed sync takes back.
+    const run = this.queue.then(() => this.settled()).then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -218,9 +331,10 @@ export class EventSourcedStore implements PlanStore {
     return { ok: true, detail: "in memory" };
   }
 
-  /** Waits for updates already queued. */
+  /** Waits for updates already queued, and their writes. */
   async drain(): Promise<void> {
     await this.queue;
+    await this.settled();
   }
 
   async close(): Promise<void> {

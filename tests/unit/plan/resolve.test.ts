@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { makeFeature } from "../../support/plan.js";
-import type { Feature } from "../../../src/model/schema.js";
+import { emptyState, type Feature } from "../../../src/model/schema.js";
+import { applyChange, prepare, type ChangeRequest } from "../../../src/plan/reducer.js";
 import { editDistance, resolveFeature, similarity, slugFor } from "../../../src/plan/resolve.js";
 
+const AT = "2013-01-23T12:00:00.000Z";
 const feature = (id: string, title: string, extra: Partial<Feature> = {}): Feature => makeFeature(id, { title, ...extra });
 const release = {
   id: "4.3",
@@ -23,6 +25,39 @@ const resolved = (name: string) => {
 };
 
 describe("resolveFeature", () => {
+  it("follows features renamed, requalified, given an alias, added and removed by the reducer (names are indexed per release)", () => {
+    const state = emptyState();
+    state.projects["xen"] = { id: "xen", name: "Xen", currentRelease: "4.3", lastStockAt: null, createdAt: AT, createdBy: "t", releases: {} };
+    state.projects["xen"].releases["4.3"] = { id: "4.3", cycleMonths: null, cycleStart: null, milestones: [], createdAt: AT, createdBy: "t", features: {} };
+    const plan = state.projects["xen"].releases["4.3"];
+    const change = (request: ChangeRequest) => applyChange(state, prepare(state, request));
+    const where = { entity: "feature", project: "xen", release: "4.3" } as const;
+    const rename = (feature: string, fields: Partial<Feature>) => change({ ...where, feature, op: "update", fields });
+    const found = (name: string) => {
+      const result = resolveFeature(plan, name);
+      return result.ok ? result.value.id : result.error.code;
+    };
+    change({ ...where, feature: "xl-json", op: "create", value: feature("xl-json", "xl JSON output") });
+    change({ ...where, feature: "other", op: "create", value: feature("other", "Something else") });
+    expect(found("xl JSON output")).toBe("xl-json");
+    rename("xl-json", { title: "Machine-readable xl" });
+    expect(found("machine-readable xl")).toBe("xl-json");
+    expect(found("xl JSON output")).toBe("not-found");
+    rename("xl-json", { qualifier: "tools" });
+    expect(found("Machine-readable xl (tools)")).toBe("xl-json");
+    rename("xl-json", { aliases: ["mrx"] });
+    expect(found("mrx")).toBe("xl-json");
+    rename("xl-json", { aliases: [] });
+    expect(found("mrx")).toBe("not-found");
+    // Another feature now called what this one's id is: the id no longer names one feature.
+    rename("other", { title: "xl-json" });
+    expect(found("xl-json")).toBe("ambiguous");
+    change({ ...where, feature: "other", op: "delete" });
+    expect(found("xl-json")).toBe("xl-json");
+    change({ ...where, feature: "third", op: "create", value: feature("third", "Something else") });
+    expect(found("something else")).toBe("third");
+  });
+
   it.each([
     ["blktap3", "blktap3"],
     ["BLKTAP3", "blktap3"],

@@ -55,10 +55,11 @@ describe("the lowdb store on disk", () => {
 
   it("never snapshots a change whose append is still under way: an idle snapshot waits for it, and a failed append is not recorded", async () => {
     const store = await LowdbStore.open(file, { snapshotEvery: 1_000, snapshotIdleMs: 60_000 });
-    const log = (store as unknown as { log: { append: (...args: unknown[]) => Promise<unknown> } }).log;
-    const append = log.append.bind(log);
+    const log = (store as unknown as { log: { write: (...args: unknown[]) => { positions: number[]; settled: Promise<void> } } }).log;
+    const write = log.write.bind(log);
     let fail!: (error: Error) => void;
-    log.append = () => new Promise((_, reject) => (fail = reject));
+    // Written, its sync under way (group commit: the store's queue has already moved on).
+    log.write = () => ({ positions: [0], settled: new Promise((_, reject) => (fail = reject)) });
     const refused = store.update({ by: "t", command: "one" }, newProject("xen")).catch((error: unknown) => error);
     await new Promise((resolve) => setImmediate(resolve));
     // The idle snapshot falls due while the change is applied in memory but not yet written.
@@ -66,7 +67,7 @@ describe("the lowdb store on disk", () => {
     fail(Object.assign(new Error("no space left on device"), { code: "ENOSPC" }));
     expect(await refused).toBeInstanceOf(Error);
     await snapshot;
-    log.append = append;
+    log.write = write;
     expect(store.read().projects).toEqual({});
     expect(JSON.parse(readFileSync(file, "utf8")).projects).toEqual({});
     await store.close();
