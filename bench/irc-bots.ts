@@ -1,0 +1,79 @@
+// The measured side of `npm run bench:irc`, in a process of its own (bench/irc.ts forks it): the
+// irc-framework echo client and Stocktake (real core, lowdb store with durable writes, real IRC
+// adapter), each in its own channel on the same server, with the same flood bucket.
+//
+// Why a process of its own: the person who measures must read the first line of an answer when the
+// server delivers it. In one process the person's socket is read only once the bot's event loop is
+// free, so whatever the bot still does after writing that line (the rest of a long answer, the
+// command's bookkeeping) was counted as latency, and more of it for Stocktake than for the echo.
+
+import { pathToFileURL } from "node:url";
+import irc from "irc-framework";
+import { TokenBucket } from "../adapters/irc/flood.ts";
+import { NETWORK, startStocktakeOnIrc, XEN_ROOM, CHANNEL } from "../tests/support/irc-harness.ts";
+
+export interface BotsOptions {
+  server: { host: string; port: number };
+  flood: { linesPerSecond: number; burst: number };
+  /** Start the echo client too, in this channel. */
+  echoChannel?: string;
+  /** The services account that is maintainer of the project (the person's), so `!status` is a change. */
+  maintainer?: string;
+}
+
+export const ECHO_NICK = "echobot";
+export const ECHO_COMMAND = "!echo";
+
+/**
+ * The yardstick: the smallest useful bot on the same library, connected as the adapter connects
+ * (same options), answering with a NOTICE as Stocktake does by default, and through the same token
+ * bucket with the same settings, as any bot on a real network must.
+ */
+async function startEcho(server: BotsOptions["server"], channel: string, flood: BotsOptions["flood"]): Promise<() => Promise<void>> {
+  const client = new irc.Client();
+  const bucket = new TokenBucket(flood.linesPerSecond, flood.burst);
+  const registered = new Promise<void>((resolve) => client.once("registered", () => resolve()));
+  client.connect({ host: server.host, port: server.port, tls: false, nick: ECHO_NICK, username: ECHO_NICK, gecos: "echo", auto_reconnect: false, message_max_length: 500, version: "echo" });
+  await registered;
+  const joined = new Promise<void>((resolve) => client.once("join", () => resolve()));
+  client.join(channel);
+  await joined;
+  client.on("privmsg", (event: { target: string; message: string }) => {
+    if (!event.message.startsWith(`${ECHO_COMMAND} `)) return;
+    void bucket.take().then(() => client.notice(event.target, event.message));
+  });
+  return async () => {
+    const closed = new Promise((resolve) => client.once("close", resolve));
+    client.quit("done");
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  };
+}
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.env["BENCH_IRC_BOTS"] ?? "null") as BotsOptions | null;
+  if (!options) throw new Error("bench/irc-bots.ts is started by bench/irc.ts (BENCH_IRC_BOTS is not set)");
+  const stops: (() => Promise<void>)[] = [];
+  if (options.echoChannel !== undefined) stops.push(await startEcho(options.server, options.echoChannel, options.flood));
+  const maintainers = options.maintainer === undefined ? {} : { config: { projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${options.maintainer}`] } } } };
+  const harness = await startStocktakeOnIrc({ server: options.server, irc: { flood: options.flood, channels: [{ name: CHANNEL }] }, ...maintainers });
+  stops.push(() => harness.stop());
+  const stop = async () => {
+    for (const one of stops.reverse()) await one();
+    process.exit(0);
+  };
+  process.on("message", () => void stop());
+  process.on("disconnect", () => void stop());
+  process.send!({ ready: true });
+}
+
+// Run, not imported (bench/irc.ts takes the names from here).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // A failure here must be seen: the app's crash handler would exit quietly with the test logger.
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.on(event, (error: unknown) => {
+      process.stderr.write(`bench/irc-bots.ts: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
+  }
+  await main();
+}
