@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (options.echoChannel !== undefined) stops.push(await startEcho(options.server, options.echoChannel, options.flood));
   const maintainers = options.maintainer === undefined ? {} : { config: { projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${options.maintainer}`] } } } };
-  const harness = await startStocktakeOnIrc({ server: options.server, irc: { flood: options.flood, channels: [{ name: CHANNEL }] }, ...maintainers });
+  // No announcements: the batch of changes the `!status` rows make would be posted to the channel
+  // every 10 s, and an announcement is not the answer to the command being timed.
+  const harness = await startStocktakeOnIrc({ server: options.server, irc: { flood: options.flood, channels: [{ name: CHANNEL }], announcements: {} }, ...maintainers });
   stops.push(() => harness.stop());
   const stop = async () => {
     for (const one of stops.reverse()) await one();
