@@ -7,9 +7,13 @@
 // free, so whatever the bot still does after writing that line (the rest of a long answer, the
 // command's bookkeeping) was counted as latency, and more of it for Stocktake than for the echo.
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import irc from "irc-framework";
 import { TokenBucket } from "../adapters/irc/flood.ts";
+import { createLogger } from "../src/logging.ts";
 import { NETWORK, startStocktakeOnIrc, XEN_ROOM, CHANNEL } from "../tests/support/irc-harness.ts";
 
 export interface BotsOptions {
@@ -55,9 +59,13 @@ async function main(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (options.echoChannel !== undefined) stops.push(await startEcho(options.server, options.echoChannel, options.flood));
   const maintainers = options.maintainer === undefined ? {} : { config: { projects: { xen: { rooms: [XEN_ROOM], maintainers: [`irc:${NETWORK}/${options.maintainer}`] } } } };
+  // Stocktake logs as it does by default (pino at info, a line per command), to a file here.
+  const logs = await mkdtemp(join(tmpdir(), "stocktake-bench-log-"));
+  stops.push(() => rm(logs, { recursive: true, force: true }));
+  const logger = createLogger("info", join(logs, "stocktake.log"));
   // No announcements: the batch of changes the `!status` rows make would be posted to the channel
   // every 10 s, and an announcement is not the answer to the command being timed.
-  const harness = await startStocktakeOnIrc({ server: options.server, irc: { flood: options.flood, channels: [{ name: CHANNEL }], announcements: {} }, ...maintainers });
+  const harness = await startStocktakeOnIrc({ server: options.server, irc: { flood: options.flood, channels: [{ name: CHANNEL }], announcements: {} }, logger, ...maintainers });
   stops.push(() => harness.stop());
   const stop = async () => {
     for (const one of stops.reverse()) await one();
