@@ -5,15 +5,28 @@ import { cmd, t } from "../reply/reply.js";
 import { own } from "../util/own.js";
 import { neutralise } from "../util/typed-text.js";
 
+/**
+ * Every lookup compares the typed name with each feature's label, title and aliases, so the same
+ * few hundred names are normalised on every command (most of a `!show`'s time in the core): each
+ * is worked out once. A bound keeps typed names from growing it forever; past it, it starts afresh.
+ */
+const normalized = new Map<string, string>();
+const NORMALIZED_MAX = 50_000;
+
 /** Lower case, one space, no surrounding punctuation: how names are compared. */
 export function normalizeName(text: string): string {
+  const known = normalized.get(text);
+  if (known !== undefined) return known;
   // Names stored before input was cleaned compare as they are shown.
-  return neutralise(text)
+  const name = neutralise(text)
     .toLowerCase()
     .normalize("NFKC")
     .replace(/[\u2018\u2019\u201c\u201d"`]/g, "")
     .replace(/\s+/g, " ")
     .trim();
+  if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+  normalized.set(text, name);
+  return name;
 }
 
 /** Letter pairs of a name, for typo-tolerant matching. */
