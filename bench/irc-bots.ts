@@ -44,7 +44,9 @@ async function startEcho(server: BotsOptions["server"], channel: string, flood: 
   await joined;
   client.on("privmsg", (event: { target: string; message: string }) => {
     if (!event.message.startsWith(`${ECHO_COMMAND} `)) return;
-    void bucket.take().then(() => client.notice(event.target, event.message));
+    // As the adapter does: a token at hand is taken at once, else the line waits its turn.
+    if (bucket.tryTake()) client.notice(event.target, event.message);
+    else void bucket.take().then(() => client.notice(event.target, event.message));
   });
   return async () => {
     const closed = new Promise((resolve) => client.once("close", resolve));
