@@ -169,6 +169,9 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   private listen(client: Client): void {
+    // An answer is several short lines written at once: without this, Nagle holds the second until
+    // the server acknowledges the first (up to its delayed-ACK time, 40 ms on Linux).
+    client.on("socket connected", () => client.connection.transport?.socket?.setNoDelay?.(true));
     client.on("registered", () => this.onRegistered(client));
     client.on("close", () => this.onClose(client));
     client.on("nick in use", () => this.onNickRefused(client));
@@ -311,12 +314,19 @@ export class IrcAdapter implements ChatAdapter {
       .map(stripFormatting)
       .flatMap((line) => fitLine(line, width))
       .filter((line) => line.trim() !== "");
-    await Promise.all(lines.map((line) => new Promise<void>((done, fail) => this.enqueue({ command, target, line, done, fail }))));
+    const items: Outgoing[] = [];
+    const sent = lines.map((line) => new Promise<void>((done, fail) => items.push({ command, target, line, done, fail })));
+    // All the answer's lines are queued before any is sent, so the ones the bucket lets go now leave together.
+    this.enqueue(items);
+    await Promise.all(sent);
   }
 
-  private enqueue(item: Outgoing): void {
-    if (this.stopped) return item.fail(new Error("the IRC adapter stopped"));
-    this.outgoing.push(item);
+  private enqueue(items: readonly Outgoing[]): void {
+    if (this.stopped) {
+      for (const item of items) item.fail(new Error("the IRC adapter stopped"));
+      return;
+    }
+    this.outgoing.push(...items);
     void this.pump();
   }
 
@@ -324,21 +334,40 @@ export class IrcAdapter implements ChatAdapter {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    // Lines sent without waiting in between go to the socket as one write (corked), not one each.
+    let corked: { uncork(): void } | undefined;
+    const flush = () => {
+      corked?.uncork();
+      corked = undefined;
+    };
     try {
       while (this.outgoing.length > 0 && !this.stopped) {
         if (!this.registered) {
+          flush();
           await new Promise<void>((wake) => this.readyWaiters.push(wake));
           continue;
         }
-        await this.bucket.take();
+        // A token at hand is taken at once: an answer after a quiet spell leaves in the turn that
+        // rendered it, not after a round of promise hops.
+        if (!this.bucket.tryTake()) {
+          flush();
+          await this.bucket.take();
+        }
         const client = this.client;
         if (!client || !this.registered) continue;
+        if (!corked) {
+          const socket = client.connection.transport?.socket;
+          socket?.cork?.();
+          corked = socket?.uncork ? (socket as { uncork(): void }) : undefined;
+        }
         const item = this.outgoing.shift()!;
-        if (item.command === "NOTICE") client.notice(item.target, item.line);
-        else client.say(item.target, item.line);
+        // Raw: the line is fitted to the byte budget already, and irc-framework's notice()/say() would
+        // split it again, re-encoding the line so far to UTF-8 at every word.
+        client.raw(item.command, item.target, item.line);
         item.done();
       }
     } finally {
+      flush();
       this.pumping = false;
     }
   }
