@@ -232,7 +232,10 @@ export class Stocktake implements ChatHost {
       const ms = performance.now() - started;
       this.metrics.count("stocktake_commands_total", { command: name, outcome });
       this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
-      this.logger.info({ who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 }, "command");
+      // Written once the reply has been handed on (the adapter sends it in this same turn): a log
+      // line costs as much as a small command, and the person is not waiting for it.
+      const line = { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 };
+      setImmediate(() => this.logger.info(line, "command"));
     }
   }
 
