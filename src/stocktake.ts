@@ -1,12 +1,13 @@
 import { performance } from "node:perf_hooks";
 import { bindWords } from "./commands/bind.js";
-import { CONFIRM_MINUTES, guessedName, Questions, yesCommand } from "./commands/confirm.js";
+import { guessedName, Questions, yesCommand } from "./commands/confirm.js";
+import { RunContext, type RunHost } from "./commands/run-context.js";
 import { CORE_COMMANDS } from "./commands/index.js";
 import { findCommand, topLevelNames } from "./commands/registry.js";
 import { isPermitted, refusal, roleOf } from "./access/permissions.js";
 import { boundProjectId, resolveRoom, scopeFor } from "./access/scope.js";
 import { BUCKET_INFO } from "./model/buckets.js";
-import { commandName, MAX_BODY_CHARS, usageParts, type CommandContext, type CommandSpec } from "./commands/spec.js";
+import { commandName, MAX_BODY_CHARS, usageParts, type CommandSpec } from "./commands/spec.js";
 import { readHurried } from "./commands/hurried.js";
 import { extractFlags, tokenize } from "./commands/tokenize.js";
 import type { CoreConfig } from "./config/core-config.js";
@@ -15,7 +16,6 @@ import { roomSettingsOf } from "./model/room-settings.js";
 import { noMetrics, type Metrics } from "./metrics/metrics.js";
 import { findExact, similarity, suggestFeatures } from "./plan/resolve.js";
 import { featureLabel } from "./plan/summary.js";
-import { closedRefusal } from "./plan/release.js";
 import { systemClock, type ChatHost, type Clock, type ConversationView, type IncomingMessage, type ListMailer, type Logger, type Origin, type PlanStore, type Suggestion } from "./ports.js";
 import { apology, errorRef } from "./reply/apology.js";
 import { cmd, failureReply, t, textReply, type Reply, type Text } from "./reply/reply.js";
@@ -81,6 +81,8 @@ export class Stocktake implements ChatHost {
   private readonly questions: Questions;
   /** Room and project → when that room last got the project's full summary. In memory: bookkeeping, not the plan. */
   private readonly lastSummaries = new Map<string, string>();
+  /** What each command's context borrows from the bot. */
+  private readonly runHost: RunHost;
 
   constructor(options: StocktakeOptions) {
     this.store = options.store;
@@ -92,6 +94,18 @@ export class Stocktake implements ChatHost {
     this.pageUrl = options.pageUrl ?? (() => undefined);
     this.mailer = options.mailer;
     this.questions = new Questions(this.clock);
+    this.runHost = {
+      store: this.store,
+      clock: this.clock,
+      config: this.config,
+      commands: this.commands,
+      mail: this.mailer,
+      questions: this.questions,
+      lastSummaries: this.lastSummaries,
+      pageUrl: this.pageUrl,
+      dispatch: (spec, origin, shown, args) => this.dispatch(spec, origin, shown, () => ({ ok: true, value: args })),
+      notify: (events) => this.notify(events),
+    };
   }
 
   /** Called with every committed change, for announcements and the web page. */
@@ -253,7 +267,7 @@ export class Stocktake implements ChatHost {
     if (!raw.ok) return this.usageError(spec, raw.error.message);
     const args = spec.args.safeParse(raw.value);
     if (!args.success) return this.usageError(spec, formatIssues(args.error, 3));
-    const ctx = this.context(spec, origin, shown, { projectId, scope }, seenSeq);
+    const ctx = new RunContext(this.runHost, spec, origin, shown, projectId, scope, seenSeq);
     // What a person typed is what gets stored: a change to a feature found only by a close spelling asks first.
     const guess = spec.permission !== "read" && scope.ok ? guessedName(spec, args.data, scope.value.release) : undefined;
     if (guess) {
@@ -261,47 +275,6 @@ export class Stocktake implements ChatHost {
       return textReply(t`There is no feature called “${guess.typed}”. Did you mean ${featureLabel(guess.feature)} (${guess.feature.id})? ${cmd("yes")} to apply.`, "info");
     }
     return spec.run(ctx, args.data);
-  }
-
-  private context(spec: CommandSpec, origin: Origin, shown: string, where: Pick<CommandContext, "projectId" | "scope">, seenSeq: number): CommandContext {
-    return {
-      ...where,
-      ask: (args) => this.questions.ask(origin.conversation, origin.invoker.id, { spec, args, shown }),
-      confirm: () => {
-        const question = this.questions.take(origin.conversation, origin.invoker.id);
-        if (!question) {
-          return Promise.resolve(failureReply({ code: "not-found", message: t`Nothing is waiting for your ${cmd("yes")} here (a question waits ${CONFIRM_MINUTES} minutes).` }));
-        }
-        return this.dispatch(question.spec, origin, question.shown, () => ({ ok: true, value: question.args }));
-      },
-      invoker: origin.invoker,
-      conversation: origin.conversation,
-      ...(origin.bridge === undefined ? {} : { bridge: origin.bridge }),
-      clock: this.clock,
-      config: this.config,
-      plan: this.store.read(),
-      commands: this.commands,
-      pageUrl: this.pageUrl,
-      mail: this.mailer,
-      lastSummary: {
-        at: (projectId) => this.lastSummaries.get(JSON.stringify([origin.conversation, projectId])),
-        mark: (projectId, at) => void this.lastSummaries.set(JSON.stringify([origin.conversation, projectId]), at.toISOString()),
-      },
-      history: (query) => this.store.history(query),
-      change: async (fn) => {
-        // A shipped release is read-only whatever command asks: checked on the state the change is made on.
-        const guarded: typeof fn = (state) => {
-          const drafted = fn(state);
-          if (!drafted.ok) return drafted;
-          const closed = closedRefusal(state, drafted.value.changes);
-          return closed === undefined ? drafted : { ok: false, error: { code: "refused", message: closed } };
-        };
-        const result = await this.store.update({ by: origin.invoker.id, command: shown, seenSeq, ...(origin.id === undefined ? {} : { origin: origin.id }) }, guarded);
-        if (!result.ok) return result;
-        if (result.value.events.length > 0) this.notify(result.value.events);
-        return { ok: true, value: result.value.value };
-      },
-    };
   }
 
   private notify(events: readonly PlanEvent[]): void {
