@@ -173,8 +173,7 @@ export class Stocktake implements ChatHost {
     }
     if (bodyFlag !== undefined && spec === withBody?.spec) flags.set(bodyFlag, text.slice(text.indexOf("\n") + 1));
     return this.run(spec, message, `${prefix}${body}`, (scope) => {
-      const isFeature = (name: string) => scope.ok && findExact(scope.value.release, name) !== undefined;
-      const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, isFeature);
+      const bound = spec.bind ? spec.bind(words) : bindWords(spec, words, (name) => scope.ok && findExact(scope.value.release, name) !== undefined);
       if (!bound.ok) return bound;
       return { ok: true, value: { ...Object.fromEntries(flags), ...bound.value } };
     });

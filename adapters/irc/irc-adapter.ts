@@ -297,6 +297,9 @@ export class IrcAdapter implements ChatAdapter {
     }
   }
 
+  /** `person` for the renderer, made once: a closure made per reply is renamed each time under tsx (keepNames). */
+  private readonly personName = (id: string): string => this.person(id);
+
   /** How IRC users know a person: by the nick last seen for the id, else the id's own name. */
   private person(id: string): string {
     const network = this.config.network;
@@ -310,7 +313,7 @@ export class IrcAdapter implements ChatAdapter {
     const nick = this.client?.user.nick ?? this.config.nick;
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
-    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (id) => this.person(id), ...(addressee === undefined ? {} : { addressee }) })
+    const lines = renderIrc(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: this.personName, ...(addressee === undefined ? {} : { addressee }) })
       .map(stripFormatting)
       .flatMap((line) => fitLine(line, width))
       .filter((line) => line.trim() !== "");
@@ -336,21 +339,17 @@ export class IrcAdapter implements ChatAdapter {
     this.pumping = true;
     // Lines sent without waiting in between go to the socket as one write (corked), not one each.
     let corked: { uncork(): void } | undefined;
-    const flush = () => {
-      corked?.uncork();
-      corked = undefined;
-    };
     try {
       while (this.outgoing.length > 0 && !this.stopped) {
         if (!this.registered) {
-          flush();
+          corked = uncork(corked);
           await new Promise<void>((wake) => this.readyWaiters.push(wake));
           continue;
         }
         // A token at hand is taken at once: an answer after a quiet spell leaves in the turn that
         // rendered it, not after a round of promise hops.
         if (!this.bucket.tryTake()) {
-          flush();
+          corked = uncork(corked);
           await this.bucket.take();
         }
         const client = this.client;
@@ -367,7 +366,7 @@ export class IrcAdapter implements ChatAdapter {
         item.done();
       }
     } finally {
-      flush();
+      uncork(corked);
       this.pumping = false;
     }
   }
@@ -375,4 +374,10 @@ export class IrcAdapter implements ChatAdapter {
   private async drained(): Promise<void> {
     while (this.outgoing.length > 0 && this.registered && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Sends what a corked socket holds; nothing is corked after. */
+function uncork(socket: { uncork(): void } | undefined): undefined {
+  socket?.uncork();
+  return undefined;
 }

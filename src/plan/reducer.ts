@@ -148,9 +148,12 @@ export function applyChange(state: PlanState, change: Change): void {
 }
 
 function trackParent(features: object, id: string, existing: Fields | undefined, after: Fields | null): void {
-  const parentOf = (fields: Fields | undefined | null) => (typeof fields?.["parent"] === "string" ? (fields["parent"] as string) : null);
   if (after !== null && existing !== undefined && !("parent" in after)) return;
   parentChanged(features, id, parentOf(existing), parentOf(after));
+}
+
+function parentOf(fields: Fields | undefined | null): string | null {
+  return typeof fields?.["parent"] === "string" ? (fields["parent"] as string) : null;
 }
 
 /** The same change the other way round: what rolling back applies. */

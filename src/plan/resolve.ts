@@ -80,8 +80,6 @@ export interface FeatureMatch {
 
 /** `resolveFeature`, saying whether the feature was named or guessed. */
 export function matchFeature(release: Pick<Release, "id" | "features">, name: string): Result<FeatureMatch> {
-  const named = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: false });
-  const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);
   if (!wanted) return fail("usage", "Which feature? Give its name or id.");
   const features = Object.values(release.features);
@@ -93,19 +91,18 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
     return others.length === 0 ? named(byId) : ambiguous(name, [byId, ...others]);
   }
 
-  const exact = (test: (feature: Feature) => boolean): Feature[] => features.filter(test);
   const stages: ((feature: Feature) => boolean)[] = [
     (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
     (feature) => normalizeName(featureLabel(feature)) === wanted,
     (feature) => normalizeName(feature.title) === wanted,
   ];
   for (const stage of stages) {
-    const found = exact(stage);
+    const found = features.filter(stage);
     if (found.length === 1) return named(found[0]!);
     if (found.length > 1) return ambiguous(name, found);
   }
 
-  const containing = exact((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  const containing = features.filter((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
   if (containing.length > 1) return ambiguous(name, containing);
   // "xl" or "pv" is part of too many words to be taken as the one title that has it.
   if (containing.length === 1) return wanted.length >= 3 ? named(containing[0]!) : didYouMean(name, release, containing);
@@ -131,6 +128,16 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   const suggestions = scored.filter((entry) => entry.score >= SUGGEST).slice(0, MAX_CANDIDATES);
   if (suggestions.length > 0) return didYouMean(name, release, suggestions.map((entry) => entry.feature));
   return fail("not-found", t`No feature called “${name}” in release ${release.id}. ${cmd("stock")} lists them all.`);
+}
+
+// Module functions, not closures made in matchFeature: under tsx (esbuild's keepNames) every named
+// closure is renamed with Object.defineProperty each time it is made, and lookups run on most commands.
+function named(feature: Feature): Result<FeatureMatch> {
+  return ok({ feature, guessed: false });
+}
+
+function guessed(feature: Feature): Result<FeatureMatch> {
+  return ok({ feature, guessed: true });
 }
 
 function namesOf(feature: Feature): string[] {

@@ -58,13 +58,21 @@ export function ircLines(reply: Reply, options: Pick<IrcRenderOptions, "prefix" 
 export function renderIrc(reply: Reply, options: IrcRenderOptions): string[] {
   const width = options.maxLineLength ?? IRC_TEXT_BYTES;
   const all = ircLines(reply, options);
-  const named = (lines: string[]) => (options.addressee !== undefined && reply.tone !== "info" ? addressed(lines, options.addressee) : lines);
-  const fitted = (lines: string[]) => named(lines).flatMap((line) => fitLine(line, width));
-  if (reply.full || all.length <= options.lineBudget) return fitted(all);
-  if (reply.brief) return fitted(brief(reply.brief, options, width));
+  if (reply.full || all.length <= options.lineBudget) return fitted(all, reply, options, width);
+  if (reply.brief) return fitted(brief(reply.brief, options, width), reply, options, width);
   const sections = reply.blocks.filter((block): block is Extract<Block, { type: "sections" }> => block.type === "sections").flatMap((block) => block.sections);
-  if (sections.length === 0) return fitted(all);
-  return fitted(condense(reply, sections, all.length, options));
+  if (sections.length === 0) return fitted(all, reply, options, width);
+  return fitted(condense(reply, sections, all.length, options), reply, options, width);
+}
+
+/**
+ * The lines as sent: the addressee named, each within `width`. A module function rather than a
+ * closure in renderIrc: under tsx (esbuild's keepNames) a named closure is renamed with
+ * Object.defineProperty each time it is made, on every reply.
+ */
+function fitted(lines: string[], reply: Reply, options: IrcRenderOptions, width: number): string[] {
+  const named = options.addressee !== undefined && reply.tone !== "info" ? addressed(lines, options.addressee) : lines;
+  return named.flatMap((line) => fitLine(line, width));
 }
 
 /** "ian: blktap3: at risk → fair [fair]": the first line names the person, without its bullet. */

@@ -38,21 +38,24 @@ export function code(text: string): Piece {
  */
 export function t(strings: TemplateStringsArray, ...values: readonly (Inline | number | readonly Inline[])[]): Inline[] {
   const out: Inline[] = [];
-  const push = (part: Inline) => {
-    if (part === "") return;
-    const last = out.at(-1);
-    if (typeof part === "string" && typeof last === "string") out[out.length - 1] = last + part;
-    else out.push(part);
-  };
-  strings.forEach((text, index) => {
-    push(text);
-    if (index >= values.length) return;
+  for (let index = 0; index < strings.length; index++) {
+    pushInline(out, strings[index]!);
+    if (index >= values.length) continue;
     const value = values[index]!;
-    if (typeof value === "number") push(String(value));
-    else if (Array.isArray(value)) (value as readonly Inline[]).forEach(push);
-    else push(value as Inline);
-  });
+    if (typeof value === "number") pushInline(out, String(value));
+    else if (Array.isArray(value)) for (const part of value as readonly Inline[]) pushInline(out, part);
+    else pushInline(out, value as Inline);
+  }
   return out;
+}
+
+// A function of the module, not a closure made in `t`: under tsx (esbuild's keepNames) every named
+// closure is renamed with Object.defineProperty each time it is made, and `t` runs for most replies.
+function pushInline(out: Inline[], part: Inline): void {
+  if (part === "") return;
+  const last = out.at(-1);
+  if (typeof part === "string" && typeof last === "string") out[out.length - 1] = last + part;
+  else out.push(part);
 }
 
 /** Joins texts with a separator, keeping pieces: for building a line from parts. */
