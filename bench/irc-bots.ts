@@ -26,7 +26,16 @@ export interface BotsOptions {
 }
 
 export const ECHO_NICK = "echobot";
+/** `!echo N`: the echo answers with that line. */
 export const ECHO_COMMAND = "!echo";
+/**
+ * `!echo5 N`: the echo answers with that line and four more, the byte lengths of the rest of
+ * Stocktake's answer to `!show blktap3`. The server relays a longer answer line by line before the
+ * first reaches the person (about a quarter more time to the first line, measured), so a five-line
+ * answer is held against a five-line echo as well as the one-line one.
+ */
+export const SHAPED_ECHO_COMMAND = "!echo5";
+const SHOW_SHAPE = [11, 15, 17, 66];
 
 /**
  * The yardstick: the smallest useful bot on the same library, connected as the adapter connects
@@ -42,11 +51,17 @@ async function startEcho(server: BotsOptions["server"], channel: string, flood: 
   const joined = new Promise<void>((resolve) => client.once("join", () => resolve()));
   client.join(channel);
   await joined;
-  client.on("privmsg", (event: { target: string; message: string }) => {
-    if (!event.message.startsWith(`${ECHO_COMMAND} `)) return;
+  const send = (target: string, line: string) => {
     // As the adapter does: a token at hand is taken at once, else the line waits its turn.
-    if (bucket.tryTake()) client.notice(event.target, event.message);
-    else void bucket.take().then(() => client.notice(event.target, event.message));
+    if (bucket.tryTake()) client.notice(target, line);
+    else void bucket.take().then(() => client.notice(target, line));
+  };
+  client.on("privmsg", (event: { target: string; message: string }) => {
+    if (event.message.startsWith(`${SHAPED_ECHO_COMMAND} `)) {
+      for (const line of [event.message, ...SHOW_SHAPE.map((bytes) => "x".repeat(bytes))]) send(event.target, line);
+    } else if (event.message.startsWith(`${ECHO_COMMAND} `)) {
+      send(event.target, event.message);
+    }
   });
   return async () => {
     const closed = new Promise((resolve) => client.once("close", resolve));

@@ -9,9 +9,10 @@
 // Like for like: the echo client and Stocktake run together in one process of their own
 // (bench/irc-bots.ts), on the same library with the same connect options, each alone with the
 // person in a channel of its own on the same server, both answering with a NOTICE through the same
-// token bucket at the same settings. The person (a raw socket, in this process) measures from its
+// token bucket at the same settings; a five-line answer is held against the echo answering in five
+// lines too (see SHAPED_ECHO_COMMAND). The person (a raw socket, in this process) measures from its
 // PRIVMSG written to the first line of the answer read: what a person waits for, minus the network.
-// Rows are interleaved (echo, `!show`, `!status`, then the next round in another order), so drift
+// Rows are interleaved (echoes, `!show`, `!status`, then the next round in another order), so drift
 // over the run (JIT, GC, disk cache, other load on the machine) hits every contender alike, and
 // each answer is checked to be the one asked for. Stocktake logs as by default (pino, info, a line
 // per command, to a file), and posts no announcements into the measured channel. One durable
@@ -28,7 +29,7 @@ import { readEnvFile } from "../tests/support/env-file.ts";
 import { nickServ } from "../tests/integration/irc/services.ts";
 import { CHANNEL } from "../tests/support/irc-harness.ts";
 import { IrcPerson, type IrcLine } from "../tests/support/irc-person.ts";
-import { ECHO_COMMAND, ECHO_NICK, type BotsOptions } from "./irc-bots.ts";
+import { ECHO_COMMAND, ECHO_NICK, SHAPED_ECHO_COMMAND, type BotsOptions } from "./irc-bots.ts";
 
 const ROUNDS = Number(process.env["BENCH_IRC_ROUNDS"] ?? 200);
 const WARM_UP = 10;
@@ -66,6 +67,8 @@ async function server(): Promise<Server> {
 
 interface Contender {
   name: string;
+  /** The echo row of the same shape (lines) to hold this one against; none for an echo. */
+  shape?: Contender;
   nick: string;
   channel: string;
   command: (i: number) => string;
@@ -197,11 +200,14 @@ async function main(): Promise<void> {
   await person.join(ECHO_CHANNEL);
   // blktap3 starts at risk (tests/support/fixture.ts): every round changes it, none is "already so".
   const statusOf = (i: number) => (i % 2 ? "at-risk" : "fair");
+  const echo: Contender = { name: "irc-framework echo client", nick: ECHO_NICK, channel: ECHO_CHANNEL, command: (i) => `${ECHO_COMMAND} ${i}`, expect: (i) => new RegExp(`^${ECHO_COMMAND} ${i}$`) };
+  const shapedEcho: Contender = { name: "echo client, in `!show`'s shape", nick: ECHO_NICK, channel: ECHO_CHANNEL, command: (i) => `${SHAPED_ECHO_COMMAND} ${i}`, expect: (i) => new RegExp(`^${SHAPED_ECHO_COMMAND} ${i}$`) };
   const contenders: Contender[] = [
-    { name: "irc-framework echo client", nick: ECHO_NICK, channel: ECHO_CHANNEL, command: (i) => `${ECHO_COMMAND} ${i}`, expect: (i) => new RegExp(`^${ECHO_COMMAND} ${i}$`) },
-    { name: "Stocktake `!show blktap3` (read only)", nick: "stocktake", channel: CHANNEL, command: () => "!show blktap3", expect: () => /blktap3/i },
+    echo,
+    shapedEcho,
+    { name: "Stocktake `!show blktap3` (read only)", shape: shapedEcho, nick: "stocktake", channel: CHANNEL, command: () => "!show blktap3", expect: () => /blktap3/i },
     ...(at.services
-      ? [{ name: "Stocktake `!status` (durable write)", nick: "stocktake", channel: CHANNEL, command: (i: number) => `!status blktap3 ${statusOf(i)}`, expect: (i: number) => new RegExp(`^${nick}: blktap3: .* → ${statusOf(i).replace("-", " ")}`) }]
+      ? [{ name: "Stocktake `!status` (durable write)", shape: echo, nick: "stocktake", channel: CHANNEL, command: (i: number) => `!status blktap3 ${statusOf(i)}`, expect: (i: number) => new RegExp(`^${nick}: blktap3: .* → ${statusOf(i).replace("-", " ")}`) }]
       : []),
   ];
 
@@ -235,10 +241,11 @@ async function main(): Promise<void> {
     await stop();
   }
   process.stderr.write(`latency rounds done (${ROUNDS})\n`);
-  const rows = contenders.map((contender) => row(contender.name, samples.get(contender)!, lines.get(contender)));
-  const base = rows[0]!;
+  const rows = new Map(contenders.map((contender) => [contender, row(contender.name, samples.get(contender)!, lines.get(contender))]));
+  const base = rows.get(echo)!;
   const fsync = row("one durable append (write + fdatasync, this disk)", fsyncs);
-  const status = rows[2];
+  const statusContender = contenders.find((contender) => contender.name.includes("!status"));
+  const status = statusContender && rows.get(statusContender);
 
   // BENCH_IRC_DELIVERY=0 leaves out the half-minute flood-limit part (while working on latency).
   const floods = process.env["BENCH_IRC_DELIVERY"] === "0" ? [] : [
@@ -252,13 +259,16 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const stamp = new Date().toISOString().slice(0, 16).replace("T", " ");
   let table = `### ${stamp} UTC — Node ${process.version}, ${cpu.length} × ${cpu[0]?.model.split(" ").slice(0, 2).join(" ") ?? "CPU"}, ${at.name}, load ${load.toFixed(2)}\n\n`;
-  table += `Command → first line of the answer in ms (the person's PRIVMSG written → the bot's NOTICE read), sequential, through the local IRC server. The bots in one process, the person in another; ${ROUNDS} interleaved rounds after ${WARM_UP} of warm-up; both bots answer with a NOTICE through the same token bucket (${OPEN_FLOOD.linesPerSecond}/s, burst ${OPEN_FLOOD.burst}). Target: Stocktake within 1.2× of the echo client.\n\n`;
-  table += "| bot | lines | n | p50 | p95 | max | p50 vs echo | p95 vs echo |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const r of rows) {
-    const vs = r === base ? "— | —" : `${(r.p50 / base.p50).toFixed(2)}× | ${(r.p95 / base.p95).toFixed(2)}×`;
-    table += `| ${r.name} | ${r.lines} | ${r.n} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} | ${vs} |\n`;
+  table += `Command → first line of the answer in ms (the person's PRIVMSG written → the bot's NOTICE read), sequential, through the local IRC server. The bots in one process, the person in another; ${ROUNDS} interleaved rounds after ${WARM_UP} of warm-up; both bots answer with a NOTICE through the same token bucket (${OPEN_FLOOD.linesPerSecond}/s, burst ${OPEN_FLOOD.burst}); Stocktake logs a line per command as by default. Target: Stocktake within 1.2× of the echo client. The server relays every line of an answer before the first reaches the person, so \`!show\` (five lines) is also held against the echo answering in the same five lines (\`${SHAPED_ECHO_COMMAND}\`).\n\n`;
+  table += "| bot | lines | n | p50 | p95 | max | p50 vs echo | p95 vs echo | p50 vs echo of its shape | p95 vs echo of its shape |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  for (const [contender, r] of rows) {
+    const same = contender.shape && rows.get(contender.shape)!;
+    const vs = r === base ? "— | —" : `${ratio(r.p50, base.p50)} | ${ratio(r.p95, base.p95)}`;
+    const vsShape = same ? `${ratio(r.p50, same.p50)} | ${ratio(r.p95, same.p95)}` : "— | —";
+    table += `| ${r.name} | ${r.lines} | ${r.n} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.max)} | ${vs} | ${vsShape} |\n`;
   }
-  table += `| ${fsync.name} | | ${fsync.n} | ${ms(fsync.p50)} | ${ms(fsync.p95)} | ${ms(fsync.max)} | | |\n`;
+  table += `| ${fsync.name} | | ${fsync.n} | ${ms(fsync.p50)} | ${ms(fsync.p95)} | ${ms(fsync.max)} | | | | |\n`;
   if (status) {
     const floor = base.p50 + fsync.p50;
     table += `\n\`!status\` against the echo plus one durable append (${ms(base.p50)} + ${ms(fsync.p50)} = ${ms(floor)} ms at p50): ${(status.p50 / floor).toFixed(2)}×, ${ms(status.p50 - floor)} ms above it.\n`;
