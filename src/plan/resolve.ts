@@ -6,9 +6,9 @@ import { own } from "../util/own.js";
 import { neutralise } from "../util/typed-text.js";
 
 /**
- * Every lookup compares the typed name with each feature's label, title and aliases, so the same
- * few hundred names are normalised on every command (most of a `!show`'s time in the core): each
- * is worked out once. A bound keeps typed names from growing it forever; past it, it starts afresh.
+ * Names are normalised once each (NFKC and three regexes, on every command's typed name and on the
+ * names of features met anew, after a change or a restart). A bound keeps typed names from growing
+ * it forever; past it, it starts afresh.
  */
 const normalized = new Map<string, string>();
 const NORMALIZED_MAX = 50_000;
@@ -27,6 +27,34 @@ export function normalizeName(text: string): string {
   if (normalized.size >= NORMALIZED_MAX) normalized.clear();
   normalized.set(text, name);
   return name;
+}
+
+/** A feature's names as they are compared: its label, its title and its aliases, normalised. */
+interface NormalNames {
+  label: string;
+  title: string;
+  aliases: readonly string[];
+}
+
+/**
+ * Each feature's normalised names, kept with what they were made from and made again when any of
+ * it changed (the reducer changes features in place). A lookup reads every feature's names, and
+ * building each label again for every feature on every command was most of what a lookup cost.
+ */
+const normalNames = new WeakMap<Feature, { title: string; qualifier: string | null; external: boolean; aliases: readonly string[]; names: NormalNames }>();
+
+function namesFor(feature: Feature): NormalNames {
+  const known = normalNames.get(feature);
+  if (known && known.title === feature.title && known.qualifier === feature.qualifier && known.external === feature.external && sameList(known.aliases, feature.aliases)) return known.names;
+  const names = { label: normalizeName(featureLabel(feature)), title: normalizeName(feature.title), aliases: feature.aliases.map(normalizeName) };
+  normalNames.set(feature, { title: feature.title, qualifier: feature.qualifier, external: feature.external, aliases: [...feature.aliases], names });
+  return names;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Letter pairs of a name, for typo-tolerant matching. */
@@ -92,9 +120,9 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
   }
 
   const stages: ((feature: Feature) => boolean)[] = [
-    (feature) => feature.aliases.some((alias) => normalizeName(alias) === wanted),
-    (feature) => normalizeName(featureLabel(feature)) === wanted,
-    (feature) => normalizeName(feature.title) === wanted,
+    (feature) => namesFor(feature).aliases.includes(wanted),
+    (feature) => namesFor(feature).label === wanted,
+    (feature) => namesFor(feature).title === wanted,
   ];
   for (const stage of stages) {
     const found = features.filter(stage);
@@ -102,7 +130,7 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
     if (found.length > 1) return ambiguous(name, found);
   }
 
-  const containing = features.filter((feature) => normalizeName(featureLabel(feature)).includes(wanted) || feature.id.includes(wanted));
+  const containing = features.filter((feature) => namesFor(feature).label.includes(wanted) || feature.id.includes(wanted));
   if (containing.length > 1) return ambiguous(name, containing);
   // "xl" or "pv" is part of too many words to be taken as the one title that has it.
   if (containing.length === 1) return wanted.length >= 3 ? named(containing[0]!) : didYouMean(name, release, containing);
@@ -111,9 +139,9 @@ export function matchFeature(release: Pick<Release, "id" | "features">, name: st
     .map((feature) => ({
       feature,
       score: Math.max(
-        similarity(wanted, normalizeName(featureLabel(feature))),
+        similarity(wanted, namesFor(feature).label),
         similarity(wanted, feature.id),
-        ...feature.aliases.map((alias) => similarity(wanted, normalizeName(alias))),
+        ...namesFor(feature).aliases.map((alias) => similarity(wanted, alias)),
       ),
     }))
     .sort((a, b) => b.score - a.score);
@@ -141,7 +169,8 @@ function guessed(feature: Feature): Result<FeatureMatch> {
 }
 
 function namesOf(feature: Feature): string[] {
-  return [feature.id, normalizeName(featureLabel(feature)), normalizeName(feature.title), ...feature.aliases.map(normalizeName)];
+  const names = namesFor(feature);
+  return [feature.id, names.label, names.title, ...names.aliases];
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) between two names; 3 stands for "more than 2". */
@@ -178,7 +207,7 @@ export function findExact(release: Pick<Release, "features">, name: string): Fea
   if (byId) return all.some((feature) => feature !== byId && isNamed(feature, wanted)) ? undefined : byId;
   // The whole label is the most exact name: "ARM: 64-bit guests (Linux)" is the feature labelled so,
   // even when another feature's title alone reads the same.
-  const labelled = all.filter((feature) => normalizeName(featureLabel(feature)) === wanted);
+  const labelled = all.filter((feature) => namesFor(feature).label === wanted);
   if (labelled.length === 1) return labelled[0];
   const matches = all.filter((feature) => isNamed(feature, wanted));
   return matches.length === 1 ? matches[0] : undefined;
@@ -186,7 +215,8 @@ export function findExact(release: Pick<Release, "features">, name: string): Fea
 
 /** The feature has this (normalised) name as its label, title or an alias. */
 function isNamed(feature: Feature, wanted: string): boolean {
-  return normalizeName(featureLabel(feature)) === wanted || normalizeName(feature.title) === wanted || feature.aliases.some((alias) => normalizeName(alias) === wanted);
+  const names = namesFor(feature);
+  return names.label === wanted || names.title === wanted || names.aliases.includes(wanted);
 }
 
 /** A stable id for a new feature: "Persistent grants for blk (Linux)" → persistent-grants-for-blk-linux. */

@@ -36,6 +36,22 @@ describe("resolveFeature", () => {
     expect(resolved(name)).toBe(id);
   });
 
+  it("follows a feature changed in place (the reducer's way): new names are found, old ones are not", () => {
+    const changing = { id: "4.3", features: { tap: feature("tap", "blktap2", { aliases: ["tapdisk"] }) } };
+    const found = (name: string) => {
+      const result = resolveFeature(changing, name);
+      return result.ok ? result.value.id : result.error.code;
+    };
+    expect([found("blktap2"), found("tapdisk")]).toEqual(["tap", "tap"]);
+    Object.assign(changing.features.tap, { title: "Disk backend", qualifier: "Linux", aliases: ["vbd3"] });
+    expect([found("disk backend (linux)"), found("vbd3"), found("blktap2"), found("tapdisk")]).toEqual(["tap", "tap", "not-found", "not-found"]);
+    // An alias list changed in place, not replaced, is seen too.
+    changing.features.tap.aliases.push("td");
+    expect(found("td")).toBe("tap");
+    Object.assign(changing.features.tap, { external: true });
+    expect(found("disk backend (linux) (external)")).toBe("tap");
+  });
+
   it("lists the candidates when a name fits several", () => {
     expect(resolved("persistent grants for blk")).toBe("ambiguous: Persistent grants for blk (Linux) (pg-blk-linux) | Persistent grants for blk (qemu) (pg-blk-qemu)");
     expect(resolved("numa")).toMatch(/^ambiguous: .*numa-sched.*numa-mem|^ambiguous: .*numa-mem.*numa-sched/);
