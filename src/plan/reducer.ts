@@ -97,6 +97,11 @@ function withoutChildren(entity: Fields, target: Target): Fields {
   return structuredClone(own);
 }
 
+/** A value the state and an event may not share: objects are copied; strings, numbers and null are values already (and structuredClone costs a serialisation even for them). */
+function copied(value: unknown): unknown {
+  return value !== null && typeof value === "object" ? structuredClone(value) : value;
+}
+
 /** Turns a request into a change with `before` taken from the state. Throws `ChangeError`. */
 export function prepare(state: PlanState, request: ChangeRequest): Change {
   const { op } = request;
@@ -123,7 +128,7 @@ export function prepare(state: PlanState, request: ChangeRequest): Change {
     throw new ChangeError(`${describe(target)} does not exist`);
   }
   const before: Fields = {};
-  for (const key of Object.keys(request.fields)) before[key] = structuredClone(existing[key] ?? null);
+  for (const key of Object.keys(request.fields)) before[key] = copied(existing[key] ?? null);
   return { ...target, before, after: structuredClone(request.fields) } as Change;
 }
 
