@@ -1,8 +1,8 @@
 import pino from "pino";
 import type { Logger } from "./ports.js";
 
-/** Structured logs to stderr, so stdout stays free for the console and for exports. */
-export function createLogger(level: string): Logger {
+/** Structured logs to stderr (or `destination`, a file descriptor or path), so stdout stays free for the console and for exports. */
+export function createLogger(level: string, destination: number | string = 2): Logger {
   return pino(
     {
       level,
@@ -10,6 +10,6 @@ export function createLogger(level: string): Logger {
       // Secrets never reach the log, wherever they hide in an object.
       redact: { paths: ["*.accessToken", "*.token", "*.password", "*.secret", "accessToken", "token", "password"], censor: "[redacted]" },
     },
-    pino.destination({ dest: 2, sync: true }),
+    pino.destination({ dest: destination, sync: true }),
   );
 }

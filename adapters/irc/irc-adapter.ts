@@ -172,6 +172,9 @@ export class IrcAdapter implements ChatAdapter {
   }
 
   private listen(client: Client): void {
+    // An answer is several short lines written at once: without this, Nagle holds the second until
+    // the server acknowledges the first (up to its delayed-ACK time, 40 ms on Linux).
+    client.on("socket connected", () => client.connection.transport?.socket?.setNoDelay?.(true));
     client.on("registered", () => this.onRegistered(client));
     client.on("close", () => this.onClose(client));
     client.on("nick in use", () => this.onNickRefused(client));
@@ -297,6 +300,9 @@ export class IrcAdapter implements ChatAdapter {
     }
   }
 
+  /** `person` for the renderer, made once: a closure made per reply is renamed each time under tsx (keepNames). */
+  private readonly personText = (person: PersonRef): string => this.person(person);
+
   /**
    * How IRC users know a person: by the nick last seen for their id on this network, else by their
    * name from the config, else by the id's own name (the account, or the id without its platform).
@@ -318,16 +324,20 @@ export class IrcAdapter implements ChatAdapter {
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
     // In slices: a full summary of a large release is thousands of lines, and the channel's other traffic must not wait on them.
-    const rendered = renderInSlices(reply, renderIrcSteps(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: (person) => this.person(person), ...(addressee === undefined ? {} : { addressee }) }));
+    const rendered = renderInSlices(reply, renderIrcSteps(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: this.personText, ...(addressee === undefined ? {} : { addressee }) }));
     // Replies are queued in the order they were delivered, as when rendering never waited: a short
     // reply rendered quickly does not overtake a long one delivered before it.
-    const queued = this.delivering.then(async () =>
-      (await rendered)
+    const queued = this.delivering.then(async () => {
+      const lines = (await rendered)
         .map(stripFormatting)
         .flatMap((line) => fitLine(line, width))
-        .filter((line) => line.trim() !== "")
-        .map((line) => new Promise<void>((done, fail) => this.enqueue({ command, target, line, done, fail }))),
-    );
+        .filter((line) => line.trim() !== "");
+      const items: Outgoing[] = [];
+      const sent = lines.map((line) => new Promise<void>((done, fail) => items.push({ command, target, line, done, fail })));
+      // All the answer's lines are queued before any is sent, so the ones the bucket lets go now leave together.
+      this.enqueue(items);
+      return sent;
+    });
     this.delivering = queued.then(
       () => undefined,
       () => undefined,
@@ -335,9 +345,12 @@ export class IrcAdapter implements ChatAdapter {
     await Promise.all(await queued);
   }
 
-  private enqueue(item: Outgoing): void {
-    if (this.stopped) return item.fail(new Error("the IRC adapter stopped"));
-    this.outgoing.push(item);
+  private enqueue(items: readonly Outgoing[]): void {
+    if (this.stopped) {
+      for (const item of items) item.fail(new Error("the IRC adapter stopped"));
+      return;
+    }
+    this.outgoing.push(...items);
     void this.pump();
   }
 
@@ -345,21 +358,36 @@ export class IrcAdapter implements ChatAdapter {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    // Lines sent without waiting in between go to the socket as one write (corked), not one each.
+    let corked: { uncork(): void } | undefined;
     try {
       while (this.outgoing.length > 0 && !this.stopped) {
         if (!this.registered) {
+          corked = uncork(corked);
           await new Promise<void>((wake) => this.readyWaiters.push(wake));
           continue;
         }
-        await this.bucket.take();
+        // A token at hand is taken at once: an answer after a quiet spell leaves in the turn that
+        // rendered it, not after a round of promise hops.
+        if (!this.bucket.tryTake()) {
+          corked = uncork(corked);
+          await this.bucket.take();
+        }
         const client = this.client;
         if (!client || !this.registered) continue;
+        if (!corked) {
+          const socket = client.connection.transport?.socket;
+          socket?.cork?.();
+          corked = socket?.uncork ? (socket as { uncork(): void }) : undefined;
+        }
         const item = this.outgoing.shift()!;
-        if (item.command === "NOTICE") client.notice(item.target, item.line);
-        else client.say(item.target, item.line);
+        // Raw: the line is fitted to the byte budget already, and irc-framework's notice()/say() would
+        // split it again, re-encoding the line so far to UTF-8 at every word.
+        client.raw(item.command, item.target, item.line);
         item.done();
       }
     } finally {
+      uncork(corked);
       this.pumping = false;
     }
   }
@@ -367,4 +395,10 @@ export class IrcAdapter implements ChatAdapter {
   private async drained(): Promise<void> {
     while (this.outgoing.length > 0 && this.registered && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Sends what a corked socket holds; nothing is corked after. */
+function uncork(socket: { uncork(): void } | undefined): undefined {
+  socket?.uncork();
+  return undefined;
 }

@@ -70,6 +70,8 @@ declare module "irc-framework" {
     join(channel: string, key?: string): void;
     say(target: string, message: string): void;
     notice(target: string, message: string): void;
+    /** One line as given (the last parameter gets its ":" when it needs one); no splitting. */
+    raw(...parts: string[]): void;
     whois(nick: string, callback: (event: WhoisEvent) => void): void;
     /** WHO, as WHOX where the server has it: each user's account ("0" for none) comes with it. */
     who(target: string, callback: (event: { target: string; users: { nick: string; account?: string }[] }) => void): void;
@@ -79,7 +81,12 @@ declare module "irc-framework" {
     readonly user: { nick: string; username: string; host: string };
     readonly network: NetworkInfo;
     readonly connected: boolean;
-    readonly connection: EventEmitter & { end(message?: string): void; connected: boolean };
+    readonly connection: EventEmitter & {
+      end(message?: string): void;
+      connected: boolean;
+      /** The transport of the current connection (net.js: a net or TLS socket once connecting). */
+      transport?: { socket?: { setNoDelay?(noDelay: boolean): unknown; cork?(): void; uncork?(): void } | null } | null;
+    };
   }
 
   const irc: { Client: typeof Client };

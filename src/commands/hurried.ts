@@ -61,10 +61,13 @@ function bucketLast(words: Token[]): Token[] {
   const flagAt = words.findIndex((token) => !token.quoted && token.text.startsWith("--"));
   const positional = flagAt === -1 ? words : words.slice(0, flagAt);
   const flags = flagAt === -1 ? [] : words.slice(flagAt);
-  const isBucket = (part: readonly Token[]) => part.length > 0 && part.every((token) => !token.quoted) && parseBucket(part.map((token) => token.text).join(" ")) !== undefined;
   if (positional.length < 2 || isBucket(positional.slice(-1)) || isBucket(positional.slice(-2))) return words;
   const lead = [2, 1].find((n) => positional.length > n && isBucket(positional.slice(0, n)));
   return lead === undefined ? words : [...positional.slice(lead), ...positional.slice(0, lead), ...flags];
+}
+
+function isBucket(part: readonly Token[]): boolean {
+  return part.length > 0 && part.every((token) => !token.quoted) && parseBucket(part.map((token) => token.text).join(" ")) !== undefined;
 }
 
 /**

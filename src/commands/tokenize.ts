@@ -91,7 +91,6 @@ export interface ParsedFlags {
 export function extractFlags(tokens: readonly Token[], valued: ReadonlySet<string>, text: ReadonlySet<string> = new Set()): ParsedFlags {
   const words: Token[] = [];
   const flags = new Map<string, string | true>();
-  const isFlag = (token: Token) => !token.quoted && token.text.startsWith("--");
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.quoted || !token.text.startsWith("--") || token.text.length === 2) {
@@ -118,4 +117,8 @@ export function extractFlags(tokens: readonly Token[], valued: ReadonlySet<strin
     i = end - 1;
   }
   return { words, flags };
+}
+
+function isFlag(token: Token): boolean {
+  return !token.quoted && token.text.startsWith("--");
 }

@@ -10,16 +10,19 @@ export function isNews(event: PlanEvent): boolean {
   if (event.quiet) return false;
   const created = event.before === null;
   const deleted = event.after === null;
-  const touched = (field: string) => event.after !== null && Object.hasOwn(event.after, field);
   switch (event.entity) {
     case "feature":
       // A freeze exception asked for or decided is news as much as a move between buckets.
-      return created || deleted || touched("bucket") || touched("probability") || touched("exception");
+      return created || deleted || touched(event, "bucket") || touched(event, "probability") || touched(event, "exception");
     case "release":
-      return created || deleted || touched("milestones");
+      return created || deleted || touched(event, "milestones");
     case "project":
-      return !created && touched("currentRelease");
+      return !created && touched(event, "currentRelease");
     case "conversation":
       return false;
   }
+}
+
+function touched(event: PlanEvent, field: string): boolean {
+  return event.after !== null && Object.hasOwn(event.after, field);
 }

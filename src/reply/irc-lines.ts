@@ -29,9 +29,12 @@ export const IRC_TEXT_BYTES = 400;
  * its length in bytes.
  */
 export function textBytes(nick: string | number, command: "NOTICE" | "PRIVMSG", target: string | number): number {
-  const size = (name: string | number) => (typeof name === "number" ? name : utf8Bytes(name));
-  const prefix = 1 + size(nick) + 1 + USER_BYTES + 1 + HOST_BYTES + 1 + command.length + 1 + size(target) + 2;
+  const prefix = 1 + nameBytes(nick) + 1 + USER_BYTES + 1 + HOST_BYTES + 1 + command.length + 1 + nameBytes(target) + 2;
   return Math.min(IRC_TEXT_BYTES, LINE_BYTES - prefix);
+}
+
+function nameBytes(name: string | number): number {
+  return typeof name === "number" ? name : utf8Bytes(name);
 }
 
 /**

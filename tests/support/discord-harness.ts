@@ -52,9 +52,12 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Logs nothing unless STOCKTAKE_TEST_LOG is set, but keeps error entries (and, given `all`, every entry) for assertions. */
-export function recordingLogger(errors: object[], all?: { level: string; msg: string; obj: object }[]): Logger {
-  const base = process.env["STOCKTAKE_TEST_LOG"] ? createLogger(process.env["STOCKTAKE_TEST_LOG"]) : silentLogger;
+/**
+ * Logs nothing unless STOCKTAKE_TEST_LOG is set (or through `through`, a benchmark's real logger),
+ * but keeps error entries (and, given `all`, every entry) for assertions.
+ */
+export function recordingLogger(errors: object[], all?: { level: string; msg: string; obj: object }[], through?: Logger): Logger {
+  const base = through ?? (process.env["STOCKTAKE_TEST_LOG"] ? createLogger(process.env["STOCKTAKE_TEST_LOG"]) : silentLogger);
   const wrap = (inner: Logger): Logger => ({
     debug: (obj, msg) => inner.debug(obj, msg),
     info: (obj, msg) => {

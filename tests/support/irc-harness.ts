@@ -6,7 +6,7 @@ import { LowdbStore } from "../../adapters/store/lowdb-store.js";
 import { startApp, type App } from "../../src/app.js";
 import { parseConfig, type Config } from "../../src/config/config.js";
 import { importIntoStore } from "../../src/mail/import-into.js";
-import { systemClock } from "../../src/ports.js";
+import { systemClock, type Logger } from "../../src/ports.js";
 import { plainText } from "../../src/reply/inline.js";
 import { Stocktake } from "../../src/stocktake.js";
 import { CONSOLE_ADMIN, FREEZE_DATE, recordingLogger, setup } from "./discord-harness.js";
@@ -29,6 +29,8 @@ export interface IrcHarnessOptions {
   before?: (bot: Stocktake) => Promise<void>;
   /** Collects every info, warn and error line the bot logs. */
   logs?: { level: string; msg: string; obj: object }[];
+  /** Where the bot's log lines go as well (a benchmark logs as Stocktake does by default); default nowhere. */
+  logger?: Logger;
 }
 
 export interface IrcHarness {
@@ -67,7 +69,7 @@ export async function startStocktakeOnIrc(options: IrcHarnessOptions): Promise<I
     {},
   );
   const errors: object[] = [];
-  const logger = recordingLogger(errors, options.logs);
+  const logger = recordingLogger(errors, options.logs, options.logger);
   const store = await LowdbStore.open(config.dataFile, { logger });
   const seeder = new Stocktake({ store, config });
   const imported = await importIntoStore(store, FIXTURE, { by: CONSOLE_ADMIN.id }, systemClock);

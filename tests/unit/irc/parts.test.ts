@@ -20,6 +20,26 @@ describe("the token bucket", () => {
     expect(await grants(2, 3, 6)).toEqual([0, 0, 0, 500, 1000, 1500]);
   });
 
+  it("hands a token over at once when one is there, and never ahead of a taker already waiting", async () => {
+    let now = 0;
+    const wakes: (() => void)[] = [];
+    // The test moves the clock; a sleep ends when the test says so.
+    const bucket = new TokenBucket(1, 2, () => now, () => new Promise<void>((wake) => wakes.push(wake)));
+    expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([true, true, false]);
+    const served: string[] = [];
+    const waiting = bucket.take().then(() => served.push("waiting taker"));
+    await Promise.resolve();
+    // A token has come back meanwhile, but it is the waiting taker's.
+    now += 1000;
+    expect(bucket.tryTake()).toBe(false);
+    while (wakes.length > 0) wakes.shift()!();
+    await waiting;
+    expect(served).toEqual(["waiting taker"]);
+    expect(bucket.tryTake()).toBe(false);
+    now += 1000;
+    expect(bucket.tryTake()).toBe(true);
+  });
+
   it("serves takers in order even when they ask at once", async () => {
     let now = 0;
     const bucket = new TokenBucket(1, 1, () => now, async (ms) => void (now += ms));
