@@ -6,7 +6,7 @@
 // start (issue 13). KEY hashes every source file's path, size and mtime, so an edited file is never
 // run stale. Anything that stops the cache (a read-only install, no esbuild) falls back to tsx.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,9 +32,10 @@ function sourceFiles() {
 
 function compiled() {
   const require = createRequire(join(ROOT, "package.json"));
-  const esbuild = require("esbuild");
+  // Its version from package.json: the compiler itself is loaded only when there is something to compile.
+  const { version } = JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8"));
   const files = sourceFiles();
-  const hash = createHash("sha256").update(`esbuild ${esbuild.version}\n`);
+  const hash = createHash("sha256").update(`esbuild ${version}\n`);
   for (const path of [join(ROOT, "tsconfig.json"), join(ROOT, "package.json"), ...files]) {
     const stat = statSync(path);
     hash.update(`${relative(ROOT, path)} ${stat.size} ${stat.mtimeMs}\n`);
@@ -46,7 +47,7 @@ function compiled() {
   // Built aside and renamed into place: a start running at the same moment sees all of it or none.
   const building = mkdtempSync(join(CACHE, `.build-${key}-`));
   try {
-    esbuild.buildSync({
+    require("esbuild").buildSync({
       entryPoints: files,
       outdir: building,
       outbase: ROOT,
