@@ -6,7 +6,7 @@
 // start (issue 13). KEY hashes every source file's path, size and mtime, so an edited file is never
 // run stale. Anything that stops the cache (a read-only install, no esbuild) falls back to tsx.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SOURCES = ["src", "adapters"];
 const CACHE = join(ROOT, "node_modules", ".cache", "stocktake");
-/** Compiled trees kept for other Stocktake processes still running an older version of the sources. */
+/** Compiled trees kept, the most recently used: other checkouts sharing node_modules, older versions still starting. */
 const KEEP = 3;
 
 function sourceFiles() {
@@ -42,7 +42,16 @@ function compiled() {
   }
   const key = hash.digest("hex").slice(0, 20);
   const dir = join(CACHE, key);
-  if (existsSync(join(dir, "src", "cli.js"))) return dir;
+  if (existsSync(join(dir, "src", "cli.js"))) {
+    // Marked as used: pruning (below, after a build) keeps the most recently used trees.
+    try {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // Read-only: it is still there to run.
+    }
+    return dir;
+  }
   mkdirSync(CACHE, { recursive: true });
   // Built aside and renamed into place: a start running at the same moment sees all of it or none.
   const building = mkdtempSync(join(CACHE, `.build-${key}-`));
