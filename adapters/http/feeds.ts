@@ -1,4 +1,3 @@
-import ical from "ical-generator";
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
 import { addDays } from "../../src/util/dates.js";
 import { calendarItems, feedItems } from "../../src/web/feed-items.js";
@@ -6,8 +5,10 @@ import { calendarItems, feedItems } from "../../src/web/feed-items.js";
 /**
  * The release's milestones as an iCalendar feed (/p/ID.ics), for people to subscribe to in their
  * calendar: one all-day event per milestone on its date (src/web/feed-items.ts says what each is).
+ * ical-generator is loaded on the first request for a calendar, not at start-up: most runs never serve one.
  */
-export function renderCalendar(project: Project, release: Release, now: Date): string {
+export async function renderCalendar(project: Project, release: Release, now: Date): Promise<string> {
+  const { default: ical } = await import("ical-generator");
   const calendar = ical({ name: `${project.name} ${release.id} milestones`, prodId: { company: "Stocktake", product: "stocktake", language: "EN" }, ttl: 3_600 });
   for (const item of calendarItems(project, release)) {
     calendar.createEvent({

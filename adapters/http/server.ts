@@ -220,7 +220,7 @@ export class WebServer {
     }
     if (format !== "html") {
       if (!release) return this.notFound;
-      if (format === "ics") return { status: 200, type: TYPES.ics, body: Buffer.from(renderCalendar(project, release, now)) };
+      if (format === "ics") return { status: 200, type: TYPES.ics, body: Buffer.from(await renderCalendar(project, release, now)) };
       const text = format === "txt" ? exportText(project, release, now, this.options.config.people) : exportJson(project, release);
       return { status: 200, type: TYPES[format], body: Buffer.from(text) };
     }

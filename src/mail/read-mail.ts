@@ -1,5 +1,5 @@
 import { openSync, readSync, closeSync, statSync } from "node:fs";
-import { simpleParser, type AddressObject } from "mailparser";
+import type { AddressObject } from "mailparser";
 import { MAX_IMPORT_BYTES, type MailEnvelope } from "./import.js";
 
 /** A status mail's body and envelope, ready for `importMail`; or why it could not be read. */
@@ -84,6 +84,9 @@ export async function readMailBytes(bytes: Buffer): Promise<MailText> {
     message = messages[0]!.replace(/^From [^\n]*\n/, "");
   }
   try {
+    // Loaded for the first real message only: mailparser and its decoders are ~10 MiB of heap that a
+    // bot which never reads a mail should not carry from start-up.
+    const { simpleParser } = await import("mailparser");
     const parsed = await simpleParser(message, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
     const from = parsed.from as AddressObject | undefined;
     const envelope: MailEnvelope = {
