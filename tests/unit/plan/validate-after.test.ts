@@ -1,29 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FeatureSchema, ReleaseMetaSchema, emptyState, type Feature, type PlanState } from "../../../src/model/schema.js";
+import { FeatureSchema, ReleaseMetaSchema, emptyState, type PlanState } from "../../../src/model/schema.js";
 import { applyChange, describe as describeTarget, prepare, validateAfter } from "../../../src/plan/reducer.js";
+import { makeFeature } from "../../support/plan.js";
 
 const AT = "2013-01-23T12:00:00.000Z";
 
 function plan(): PlanState {
-  const feature: Feature = {
-    id: "blktap3",
-    title: "blktap3",
-    qualifier: null,
-    external: false,
-    bucket: "fair",
-    owners: ["ian"],
-    note: null,
-    probability: null,
-    links: [],
-    aliases: [],
-    parent: null,
-    order: 1,
-    createdAt: AT,
-    createdBy: "t",
-    updatedAt: AT,
-    updatedBy: "t",
-  };
+  const feature = makeFeature("blktap3", { owners: ["ian"], createdBy: "t", updatedBy: "t" });
   const state = emptyState();
   state.projects["xen"] = {
     id: "xen",
