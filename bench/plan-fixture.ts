@@ -36,23 +36,36 @@ export function feature(n: number): Feature {
   };
 }
 
+/** A history file written a megabyte at a time; `end` resolves with its size once it is all written. */
+function historyWriter(path: string): { add(event: PlanEvent): Promise<void>; end(): Promise<number> } {
+  const out = createWriteStream(path);
+  let chunk = "";
+  return {
+    async add(event) {
+      chunk += `${JSON.stringify(event)}\n`;
+      if (chunk.length > 1 << 20) {
+        if (!out.write(chunk)) await once(out, "drain");
+        chunk = "";
+      }
+    },
+    async end() {
+      out.end(chunk);
+      await once(out, "finish");
+      return statSync(path).size;
+    },
+  };
+}
+
 /** Writes a snapshot with `features` features and a history of `events` events that it already includes. */
 export async function writePlan(dir: string, features: number, events: number): Promise<string> {
   const file = join(dir, "stocktake.json");
-  const history = join(dir, "stocktake.history.jsonl");
-  const out = createWriteStream(history);
-  let chunk = "";
+  const history = historyWriter(join(dir, "stocktake.history.jsonl"));
   for (let seq = 1; seq <= events; seq++) {
     const event = statusEvent(seq, features);
-    chunk += `${JSON.stringify(event)}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
+    await history.add(event);
   }
-  out.end(chunk);
-  await once(out, "finish");
-  const state = { ...planState(features, events), historyBytes: statSync(history).size };
+  const historyBytes = await history.end();
+  const state = { ...planState(features, events), historyBytes };
   writeFileSync(file, JSON.stringify(state));
   return file;
 }
@@ -142,9 +155,7 @@ export async function writeRealisticPlan(dir: string, events: number): Promise<s
     item.owners = [`owner${Number(id.slice(1)) % OWNERS}`];
     item.bucket = "fair";
   }
-  const history = join(dir, "stocktake.history.jsonl");
-  const out = createWriteStream(history);
-  let chunk = "";
+  const history = historyWriter(join(dir, "stocktake.history.jsonl"));
   let random = 0x2545f491;
   const next = () => {
     random ^= random << 13;
@@ -179,16 +190,11 @@ export async function writeRealisticPlan(dir: string, events: number): Promise<s
     state.seq = seq;
     const command = "bucket" in fields ? `!status ${id} ${String(fields["bucket"])}` : "note" in fields ? `!note ${id} waiting on review` : `!owner ${id} add owner`;
     const event = { ...change, seq, txn: seq, at, by, command, origin: `matrix:$event${seq}` } as PlanEvent;
-    chunk += `${JSON.stringify(event)}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, "drain");
-      chunk = "";
-    }
+    await history.add(event);
   }
-  out.end(chunk);
-  await once(out, "finish");
+  const historyBytes = await history.end();
   const file = join(dir, "stocktake.json");
-  writeFileSync(file, JSON.stringify({ ...state, historyBytes: statSync(history).size }));
+  writeFileSync(file, JSON.stringify({ ...state, historyBytes }));
   await (await LowdbStore.open(file)).close();
   return file;
 }
