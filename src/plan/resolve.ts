@@ -7,29 +7,36 @@ import { inPlanOrder, nameIndex, normalizeName, type NameIndex } from "./name-in
 
 export { normalizeName };
 
-/** Letter pairs of a name, for typo-tolerant matching. */
-function bigrams(text: string): Map<string, number> {
+/**
+ * Letter pairs of a name, for typo-tolerant matching: each pair as one number (its two UTF-16 code
+ * units), sorted, repeats kept. Worked out once for a name that is compared many times.
+ */
+export function letterPairs(text: string): Float64Array {
   const squashed = ` ${text.replace(/[^a-z0-9]+/g, " ").trim()} `;
-  const pairs = new Map<string, number>();
-  for (let i = 0; i < squashed.length - 1; i++) {
-    const pair = squashed.slice(i, i + 2);
-    pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+  const pairs = new Float64Array(squashed.length - 1);
+  for (let i = 0; i < pairs.length; i++) pairs[i] = squashed.charCodeAt(i) * 65_536 + squashed.charCodeAt(i + 1);
+  return pairs.sort();
+}
+
+/** Sørensen–Dice similarity of two names' letter pairs (`letterPairs`): 1 is identical, 0 shares nothing. */
+export function pairSimilarity(left: Float64Array, right: Float64Array): number {
+  const total = left.length + right.length;
+  if (total === 0) return 0;
+  let shared = 0;
+  for (let i = 0, j = 0; i < left.length && j < right.length; ) {
+    if (left[i] === right[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (left[i]! < right[j]!) i++;
+    else j++;
   }
-  return pairs;
+  return (2 * shared) / total;
 }
 
 /** Sørensen–Dice similarity of the two names' letter pairs: 1 is identical, 0 shares nothing. */
 export function similarity(a: string, b: string): number {
-  const left = bigrams(a);
-  const right = bigrams(b);
-  let shared = 0;
-  let total = 0;
-  for (const [pair, count] of left) {
-    shared += Math.min(count, right.get(pair) ?? 0);
-    total += count;
-  }
-  for (const count of right.values()) total += count;
-  return total === 0 ? 0 : (2 * shared) / total;
+  return pairSimilarity(letterPairs(a), letterPairs(b));
 }
 
 const MAX_CANDIDATES = 5;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { makeFeature } from "../../support/plan.js";
 import { emptyState, type Feature } from "../../../src/model/schema.js";
@@ -91,6 +92,32 @@ describe("name helpers", () => {
     expect(similarity("abc", "xyz")).toBe(0);
     expect(editDistance("blktpa3", "blktap3")).toBe(1);
     expect(editDistance("kitten", "sitting")).toBe(3);
+  });
+
+  it("scores names as the Sørensen–Dice coefficient of their letter-pair multisets", () => {
+    // The definition, written the obvious way: the pairs of " name " counted in a map.
+    const pairs = (text: string) => {
+      const squashed = ` ${text.replace(/[^a-z0-9]+/g, " ").trim()} `;
+      const counts = new Map<string, number>();
+      for (let i = 0; i < squashed.length - 1; i++) counts.set(squashed.slice(i, i + 2), (counts.get(squashed.slice(i, i + 2)) ?? 0) + 1);
+      return counts;
+    };
+    const dice = (a: string, b: string) => {
+      const left = pairs(a);
+      const right = pairs(b);
+      let shared = 0;
+      let total = 0;
+      for (const [pair, count] of left) {
+        shared += Math.min(count, right.get(pair) ?? 0);
+        total += count;
+      }
+      for (const count of right.values()) total += count;
+      return (2 * shared) / total;
+    };
+    const name = fc.stringMatching(/^[a-c0-1 :é-]{0,12}$/);
+    fc.assert(fc.property(name, name, (a, b) => similarity(a, b) === dice(a, b)));
+    expect(similarity("aaaa", "aa")).toBe(dice("aaaa", "aa"));
+    expect(similarity("credit2 scheduler hard affinity", "credit 2 scheduler: hard affinity")).toBeCloseTo(dice("credit2 scheduler hard affinity", "credit 2 scheduler: hard affinity"), 12);
   });
 
   it("makes unique, readable ids", () => {
