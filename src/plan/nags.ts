@@ -38,8 +38,27 @@ function ownerOf(owner: string, people: People, index: ReadonlyMap<string, strin
 }
 
 /**
+ * The features grouped by the owner they remind, in the order given, each once per owner (a person
+ * written under two of their names is one owner). Unowned features have nobody to remind.
+ */
+function byOwner(features: Iterable<Feature>, people: People, platform: string): Nag[] {
+  const index = peopleIndex(people);
+  const owners = new Map<string, Nag>();
+  for (const feature of features) {
+    for (const name of feature.owners) {
+      const owner = ownerOf(name, people, index, platform);
+      const nag = owners.get(owner.key);
+      if (!nag) owners.set(owner.key, { owner, features: [feature] });
+      // A feature's owners are read together, so a second name of the same person finds it last.
+      else if (nag.features[nag.features.length - 1] !== feature) nag.features.push(feature);
+    }
+  }
+  return [...owners.values()];
+}
+
+/**
  * The reminders due in a room: one per owner with stale items, all their items in it, unless they
- * were reminded less than `staleDays` days ago. Unowned items have nobody to remind.
+ * were reminded less than `staleDays` days ago.
  */
 export function planNags(
   release: Pick<Release, "features" | "closedAt">,
@@ -49,18 +68,7 @@ export function planNags(
   lastReminded: (ownerKey: string) => Date | undefined,
   platform: string,
 ): Nag[] {
-  const index = peopleIndex(people);
-  const byOwner = new Map<string, Nag>();
-  for (const feature of staleFeatures(release, now, staleDays)) {
-    for (const name of feature.owners) {
-      const owner = ownerOf(name, people, index, platform);
-      const nag = byOwner.get(owner.key);
-      if (nag) {
-        if (!nag.features.includes(feature)) nag.features.push(feature);
-      } else byOwner.set(owner.key, { owner, features: [feature] });
-    }
-  }
-  return [...byOwner.values()].filter((nag) => dueAgain(lastReminded(nag.owner.key), now, staleDays));
+  return byOwner(staleFeatures(release, now, staleDays), people, platform).filter((nag) => dueAgain(lastReminded(nag.owner.key), now, staleDays));
 }
 
 /** A reminder ahead: when it will be sent if nothing changes, and the items it will list then. */
@@ -85,21 +93,13 @@ export function upcomingNags(
   platform: string,
   defer: (due: Date) => Date = (due) => due,
 ): UpcomingNag[] {
-  const index = peopleIndex(people);
-  const byOwner = new Map<string, { owner: NagOwner; items: { feature: Feature; at: number }[] }>();
+  const staleFrom = new Map<Feature, number>();
   for (const feature of Object.values(release.features)) {
-    if (!canGoStale(release, feature)) continue;
-    const at = staleAt(feature, staleDays);
-    for (const name of feature.owners) {
-      const owner = ownerOf(name, people, index, platform);
-      const entry = byOwner.get(owner.key);
-      if (!entry) byOwner.set(owner.key, { owner, items: [{ feature, at }] });
-      else if (!entry.items.some((item) => item.feature === feature)) entry.items.push({ feature, at });
-    }
+    if (canGoStale(release, feature)) staleFrom.set(feature, staleAt(feature, staleDays));
   }
   const upcoming: UpcomingNag[] = [];
-  for (const { owner, items } of byOwner.values()) {
-    items.sort((a, b) => a.at - b.at || a.feature.order - b.feature.order);
+  for (const { owner, features } of byOwner(staleFrom.keys(), people, platform)) {
+    const items = features.map((feature) => ({ feature, at: staleFrom.get(feature)! })).sort((a, b) => a.at - b.at || a.feature.order - b.feature.order);
     const last = lastReminded(owner.key);
     const due = new Date(Math.max(items[0]!.at, last === undefined ? -Infinity : last.getTime() + staleDays * DAY_MS, now.getTime()));
     const at = defer(due);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { renderHtml } from "../../../src/reply/render-html.js";
 import { renderPlain } from "../../../src/reply/render-plain.js";
 import type { Feature } from "../../../src/model/schema.js";
-import { planNags } from "../../../src/plan/nags.js";
+import { planNags, upcomingNags } from "../../../src/plan/nags.js";
+import { makeFeature } from "../../support/plan.js";
 import { FakeChat, FakeClock, MAINTAINER, RM, STRANGER } from "../../support/fake-chat.js";
 import { FakeTimer, chatScheduler } from "../../support/fake-timer.js";
 
@@ -154,5 +155,29 @@ describe("polite nags", () => {
     const nags = planNags(release, {}, new Date("2023-03-01T00:00:00Z"), 14, (key) => (key === "name:owner 7" ? new Date("2023-02-28T00:00:00Z") : undefined), "matrix");
     expect(nags).toHaveLength(999);
     expect(nags[0]!.features.map((feature) => feature.id)).toEqual(["f0", "f1000", "f2000"]);
+  });
+
+  it("reminds a person written under two names once, listing each of their items once", () => {
+    const people = { george: { name: "George Dunlap", matrix: "@george:xen.org" } };
+    const old = { updatedAt: "2023-01-01T00:00:00Z" };
+    const release = {
+      closedAt: null,
+      features: {
+        a: makeFeature("a", { ...old, order: 1, owners: ["George Dunlap", "george", "Thanos"] }),
+        b: makeFeature("b", { ...old, order: 2, owners: ["george"] }),
+        c: makeFeature("c", { ...old, order: 3, owners: ["Thanos", "George Dunlap"] }),
+      },
+    };
+    const now = new Date("2023-03-01T00:00:00Z");
+    const listed = (nags: { owner: { key: string; chatId?: string }; features: Feature[] }[]) =>
+      nags.map((nag) => [nag.owner.key, nag.owner.chatId ?? null, nag.features.map((feature) => feature.id)]);
+    expect(listed(planNags(release, people, now, 14, () => undefined, "matrix"))).toEqual([
+      ["person:george", "matrix:@george:xen.org", ["a", "b", "c"]],
+      ["name:thanos", null, ["a", "c"]],
+    ]);
+    expect(listed(upcomingNags(release, people, now, 14, () => undefined, "matrix"))).toEqual([
+      ["person:george", "matrix:@george:xen.org", ["a", "b", "c"]],
+      ["name:thanos", null, ["a", "c"]],
+    ]);
   });
 });
