@@ -107,10 +107,12 @@ export function ownerNames(people: People): OwnerNames {
 
 /**
  * "George Dunlap, Thanos": the owners as `names` shows them, after `before` ("owner: "); plain text
- * while none is a person. Built by hand: a summary makes one for every owned feature.
+ * while none is a person. A person listed under two of their names ("george", "@george:xen.org")
+ * is shown once; the plan keeps both as typed. Built by hand: a summary makes one for every owned feature.
  */
 export function ownersText(owners: readonly string[], names: OwnerNames, before = ""): Text {
-  const parts = owners.map(names);
+  // `names` gives one piece per person, so a person's second name is the same object.
+  const parts = owners.map(names).filter((part, index, all) => typeof part === "string" || all.indexOf(part) === index);
   if (parts.every((part) => typeof part === "string")) return before + parts.join(", ");
   const text: Inline[] = [];
   let pending = before;

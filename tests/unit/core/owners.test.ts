@@ -55,6 +55,15 @@ describe("owners who are people, in !stock on each platform", () => {
     expect(chat.store.read().projects["xen"]!.releases["4.18"]!.features["blktap3"]!.owners).toEqual(["@george:xen.org"]);
   });
 
+  it("shows a person listed under two of their names once, and keeps both names as typed", async () => {
+    const chat = await xen();
+    expect(await chat.say("!owner blktap3 george, Thanos, @george:xen.org", RM)).toBe("* blktap3: owner George Dunlap, Thanos. [at risk]");
+    expect(await chat.say("!stock")).toContain("* blktap3\n  owner: George Dunlap, Thanos");
+    expect(chat.store.read().projects["xen"]!.releases["4.18"]!.features["blktap3"]!.owners).toEqual(["george", "Thanos", "@george:xen.org"]);
+    // Owners that name nobody of the config are text as typed, repeats and all.
+    expect(await chat.say("!owner blktap3 Thanos, Thanos", RM)).toBe("* blktap3: owner Thanos, Thanos. [at risk]");
+  });
+
   it("Matrix: a pill named as the config names him in the HTML, his name in the body; typed owners escaped", async () => {
     const [event, ...more] = renderForMatrix(await stock(await xen()), { msgtype: "notice" });
     expect(more).toEqual([]);
