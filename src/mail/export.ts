@@ -16,7 +16,7 @@ type People = Readonly<Record<string, Person>>;
 
 /**
  * A mail-ready summary in the form release managers send: subject, where we stand, the timeline,
- * then the buckets. `importMail` reads it back. An owner who is one of `people` is named by their
+ * then the buckets, each item with its owners, status and links. `importMail` reads it back. An owner who is one of `people` is named by their
  * name, never by a chat id.
  */
 export function exportText(project: Project, release: Release, now: Date, people: People = {}): string {
@@ -29,7 +29,8 @@ export function exportText(project: Project, release: Release, now: Date, people
     const cycle = release.cycleMonths ? [`We are planning on a ${release.cycleMonths}-month release cycle.`, ""] : [];
     parts.push(["= Timeline =", "", ...cycle, ...timeline].join("\n"));
   }
-  const sections = summarize(release, undefined, undefined, ownerNames(people));
+  // Each link on a line of its own under its item, as release managers write them and `importMail` reads them back.
+  const sections = summarize(release, undefined, (feature) => feature.links, ownerNames(people));
   if (sections.length > 0) parts.push(renderSections(sections));
   if (asksQuestions(release)) parts.push(questionText(release));
   return `${parts.join("\n\n")}\n`;

@@ -47,8 +47,8 @@ export function childrenOf(release: Pick<Release, "features">, id: string): Feat
     .sort((a, b) => a.order - b.order);
 }
 
-/** A line to add under a feature in the summary, such as "stale: no update for 20 days". */
-export type FeatureMark = (feature: Feature) => string | undefined;
+/** Lines to add under a feature in the summary, such as "stale: no update for 20 days". */
+export type FeatureMark = (feature: Feature) => string | readonly string[] | undefined;
 
 /** "owner: George Dunlap, Thanos", its people as pieces (see `ownerNames`). */
 export function ownerLine(owners: readonly string[], names: OwnerNames): Text {
@@ -62,7 +62,8 @@ function itemFor(feature: Feature, names: OwnerNames, text = featureLabel(featur
   if (feature.needed === true) details.push("needed for the release");
   if (feature.intervention) details.push(`intervene: ${feature.intervention.kind}: ${feature.intervention.text}`);
   const extra = mark?.(feature);
-  if (extra) details.push(extra);
+  if (typeof extra === "string") details.push(extra);
+  else if (extra) details.push(...extra);
   return details.length > 0 ? { text, details } : { text };
 }
 

@@ -66,6 +66,26 @@ describe("the Xen 4.3 status mail", () => {
     expect(exportText(reimported, reimported.releases["4.3"]!, clock.now())).toBe(exported);
   });
 
+  it("exports each feature's links under it, and a re-import keeps them", async () => {
+    const { store, clock } = await importedFixture();
+    const links = ["https://lists.xen.org/archives/html/xen-devel/2013-01/msg01234.html", "https://xenbits.xen.org/gitweb/?p=xen.git;a=commit;h=abc123"];
+    await store.update({ by: "test", command: "link" }, () => ({
+      ok: true,
+      value: { value: undefined, changes: [{ entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "update", fields: { links } }] },
+    }));
+    const project = store.read().projects["xen"]!;
+    const exported = exportText(project, project.releases["4.3"]!, clock.now());
+    expect(exported).toContain(["* blktap3", `  ${links[0]}`, `  ${links[1]}`, "* "].join("\n"));
+
+    const again = new MemoryStore(clock);
+    const result = await importIntoStore(again, exported, { by: "test" }, clock);
+    expect(result.ok && result.value.mail.problems).toEqual([]);
+    const reimported = again.read().projects["xen"]!.releases["4.3"]!;
+    expect(reimported.features["blktap3"]!.links).toEqual(links);
+    expect(reimported.features["blktap3"]!.note).toBeNull();
+    expect(exportText(again.read().projects["xen"]!, reimported, clock.now())).toBe(exported);
+  });
+
   it("says where the release stands in its schedule", async () => {
     const { store, clock } = await importedFixture();
     await store.update({ by: "test", command: "schedule" }, () => ({
