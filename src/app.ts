@@ -178,6 +178,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     read: () => store.read(),
     post: send,
     logger: logger.child({ part: "announcer" }),
+    people: config.people,
     // News still waiting in a batch when the process died is posted after the restart.
     outbox: { store, clock, graceMs: config.schedule.graceHours * 3_600_000 },
     ...(store.claimOnce ? { claim: (keys: readonly string[]) => store.claimOnce!(keys) } : {}),

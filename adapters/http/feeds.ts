@@ -1,6 +1,8 @@
 import type { PlanEvent, PlanState, Project, Release } from "../../src/model/schema.js";
 import { addDays } from "../../src/util/dates.js";
+import type { Person } from "../../src/config/core-config.js";
 import { calendarItems, feedItems } from "../../src/web/feed-items.js";
+import { ownersLine } from "../../src/web/views.js";
 
 /**
  * The release's milestones as an iCalendar feed (/p/ID.ics), for people to subscribe to in their
@@ -40,11 +42,11 @@ function xml(text: string): string {
  * feature, a milestone), newest first, for people who follow the release in a feed reader.
  * `events` are the project's history, newest first.
  */
-export function renderAtom(project: Project, events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): string {
+export function renderAtom(project: Project, events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date, people: Readonly<Record<string, Person>> = {}): string {
   const id = `tag:stocktake,2024:${encodeURIComponent(project.id)}`;
   const page = encodeURIComponent(project.id);
   const updated = events[0]?.at ?? now.toISOString();
-  const entries = feedItems(project, events.slice(0, FEED_ENTRIES), state).map(
+  const entries = feedItems(project, events.slice(0, FEED_ENTRIES), state, ownersLine(people)).map(
     (item) => `  <entry>
     <id>${id}/event/${item.seq}</id>
     <title type="text">${xml(item.title)}</title>

@@ -6,7 +6,7 @@ import type { SeriesPoint } from "../../src/web/views.js";
 import { describeEvent } from "../../src/web/views.js";
 import { describeCycleMonth, describeSchedule, sortMilestones } from "../../src/web/views.js";
 import { bucketCounts, describeCounts, releaseTotal, summarize } from "../../src/web/views.js";
-import { ownerNames, type OwnerNames } from "../../src/web/views.js";
+import { ownerNames, ownersLine, type OwnerNames, type OwnersLine } from "../../src/web/views.js";
 import type { Person } from "../../src/config/core-config.js";
 import { escapeHtml } from "../../src/reply/render-html.js";
 import type { ListItem } from "../../src/reply/reply.js";
@@ -82,7 +82,7 @@ export function renderProjectPage(input: ProjectPageInput): string {
 ${scheduleSection(release, now, input.prefix)}
 ${chartSection(title, endingAt(input.points, counts, now.toISOString().slice(0, 10)), release, now)}
 ${bucketsSection(release, counts, input.prefix, ownerNames(input.people ?? {}))}
-${changesSection(input.changes, input.state, now)}
+${changesSection(input.changes, input.state, now, ownersLine(input.people ?? {}))}
 </main>
 <footer>
 <p>Also as <a href="${fromProjectPage(id, "txt")}">plain text</a> (ready to mail) and as <a href="${fromProjectPage(id, "json")}">JSON</a>; the milestones as a <a href="${fromProjectPage(id, "ics")}">calendar</a> to subscribe to, and the changes as an <a href="${fromProjectPage(id, "atom")}">Atom feed</a>. This page only shows the plan: change it in chat, for example <code>${escapeHtml(input.prefix)}status FEATURE at-risk</code>.</p>
@@ -163,12 +163,12 @@ function items(list: readonly ListItem[]): string {
     .join("")}</ul>`;
 }
 
-function changesSection(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): string {
+function changesSection(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date, owners: OwnersLine): string {
   const heading = `<h2 id="changes">Recent changes</h2>`;
   if (events.length === 0) return `<section aria-labelledby="changes">${heading}<p>None yet.</p></section>`;
   const lines = events.map(
     (event) =>
-      `<li>${escapeHtml(describeEvent(event, state))} <span class="when">— ${escapeHtml(who(event.by))}, <time datetime="${event.at}" title="${escapeHtml(event.at)}">${escapeHtml(ago(new Date(event.at), now))}</time></span></li>`,
+      `<li>${escapeHtml(describeEvent(event, state, owners))} <span class="when">— ${escapeHtml(who(event.by))}, <time datetime="${event.at}" title="${escapeHtml(event.at)}">${escapeHtml(ago(new Date(event.at), now))}</time></span></li>`,
   );
   return `<section aria-labelledby="changes">${heading}<ul class="changes">${lines.join("")}</ul></section>`;
 }

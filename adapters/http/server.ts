@@ -216,7 +216,7 @@ export class WebServer {
     const release = project.currentRelease === null ? undefined : own(project.releases, project.currentRelease);
     if (format === "atom") {
       const events = await this.options.store.history({ project: project.id, limit: FEED_ENTRIES });
-      return { status: 200, type: TYPES.atom, body: Buffer.from(renderAtom(project, events, this.options.store.read(), now)) };
+      return { status: 200, type: TYPES.atom, body: Buffer.from(renderAtom(project, events, this.options.store.read(), now, this.options.config.people)) };
     }
     if (format !== "html") {
       if (!release) return this.notFound;

@@ -1,6 +1,8 @@
 import { BucketSchema } from "../model/buckets.js";
 import type { PlanEvent, PlanState } from "../model/schema.js";
-import { describeEvent, milestoneLines } from "../plan/describe-event.js";
+import type { Person } from "../config/core-config.js";
+import { describeEvent, milestoneLines, type OwnersLine } from "../plan/describe-event.js";
+import { ownersLine } from "../plan/people.js";
 import { isNews } from "../plan/news.js";
 import type { AnnouncementTarget, Clock, Logger, PlanStore } from "../ports.js";
 import { ok } from "../util/result.js";
@@ -21,6 +23,8 @@ export interface AnnouncerOptions {
   read: () => Readonly<PlanState>;
   post: (conversation: string, reply: Reply) => Promise<void>;
   logger: Logger;
+  /** The people of the config: an owner who is one of them is named by their name. */
+  people?: People;
   /**
    * The outbox: each target records in the store the last change it was told about, claimed
    * before the post goes out, so news still waiting in a batch when the process dies is posted
@@ -34,6 +38,8 @@ export interface AnnouncerOptions {
    */
   claim?: (keys: readonly string[]) => Promise<ReadonlySet<string>>;
 }
+
+type People = Readonly<Record<string, Person>>;
 
 /** Per target: the sequence number of the last change it was told about (posted or skipped). */
 export const ANNOUNCED_SETTING = "announce.lastSeq";
@@ -50,19 +56,20 @@ function projectOf(event: PlanEvent): string | undefined {
   return event.entity === "conversation" ? undefined : event.project;
 }
 
-function itemsFor(event: PlanEvent, state: Readonly<PlanState>): ListItem[] {
+function itemsFor(event: PlanEvent, state: Readonly<PlanState>, owners: OwnersLine): ListItem[] {
   const by = person(event.by);
   if (event.entity === "release" && event.before !== null && event.after !== null) {
     return milestoneLines(event.before["milestones"], event.after["milestones"]).map((text) => ({ text: t`${event.release}: ${text} — ${by}` }));
   }
   const bucket = BucketSchema.safeParse(event.after?.["bucket"]);
-  return [{ text: t`${describeEvent(event, state)} — ${by}`, ...(bucket.success ? { badge: bucket.data } : {}) }];
+  return [{ text: t`${describeEvent(event, state, owners)} — ${by}`, ...(bucket.success ? { badge: bucket.data } : {}) }];
 }
 
-/** One post for a batch of changes to one project. */
-export function changesReply(projectId: string, events: readonly PlanEvent[], state: Readonly<PlanState>): Reply {
+/** One post for a batch of changes to one project; owners who are `people` of the config by their names. */
+export function changesReply(projectId: string, events: readonly PlanEvent[], state: Readonly<PlanState>, people: People = {}): Reply {
   const project = own(state.projects, projectId);
-  const items = events.flatMap((event) => itemsFor(event, state));
+  const owners = ownersLine(people);
+  const items = events.flatMap((event) => itemsFor(event, state, owners));
   const releases = [...new Set(events.flatMap((event) => (event.entity === "feature" || event.entity === "release" ? [event.release] : [])))];
   const name = `${project?.name ?? projectId}${releases.length === 1 ? ` ${releases[0]}` : ""}`;
   return {
@@ -216,7 +223,7 @@ export class Announcer {
         if (news.length === 0) continue;
         try {
           const mine = await this.claimed(conversation, news);
-          if (mine.length > 0) await this.options.post(conversation, changesReply(project, mine, this.options.read()));
+          if (mine.length > 0) await this.options.post(conversation, changesReply(project, mine, this.options.read(), this.options.people));
         } catch (error) {
           this.options.logger.error({ err: error, project, conversation }, "announcement failed");
         }

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { PlanEvent, PlanState, Release } from "../model/schema.js";
 import { own } from "../util/own.js";
-import { describeEvent } from "../plan/describe-event.js";
+import { describeEvent, type OwnersLine } from "../plan/describe-event.js";
+import { ownersLine } from "../plan/people.js";
 import { lookup, targetOf, type ChangeRequest } from "../plan/reducer.js";
 import { resolveFeature } from "../plan/resolve.js";
 import { cmd, failureReply, type Inline, person, type Reply, t } from "../reply/reply.js";
@@ -19,8 +20,8 @@ const UNDO_RECENT = 200;
 const UNDO_WINDOW = 5_000;
 
 /** "2 hours ago, <person>: blktap3: status fair → at risk", the person named as each platform names people. */
-export function historyLines(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date): Inline[][] {
-  return events.map((event) => t`${ago(new Date(event.at), now)}, ${person(event.by)}: ${describeEvent(event, state)}`);
+export function historyLines(events: readonly PlanEvent[], state: Readonly<PlanState>, now: Date, owners?: OwnersLine): Inline[][] {
+  return events.map((event) => t`${ago(new Date(event.at), now)}, ${person(event.by)}: ${describeEvent(event, state, owners)}`);
 }
 
 export const historyCommand = defineCommand({
@@ -67,7 +68,7 @@ export const historyCommand = defineCommand({
       tone: "info",
       blocks: [
         { type: "heading", text: title },
-        { type: "list", items: historyLines(events, ctx.plan, ctx.clock.now()).map((text) => ({ text })) },
+        { type: "list", items: historyLines(events, ctx.plan, ctx.clock.now(), ownersLine(ctx.config.people)).map((text) => ({ text })) },
       ],
     };
   },
@@ -132,13 +133,14 @@ export const undoCommand = defineCommand({
     if (cut) picked = lastUndoable(await ctx.history({ ...query, limit: UNDO_WINDOW }));
     if (!picked) return { tone: "info", blocks: [{ type: "text", text: "You have no change here to undo." }], private: true };
     const txn = picked[0]!.txn;
+    const owners = ownersLine(ctx.config.people);
     return changeAndReply(ctx, (state): Result<{ changes: ChangeRequest[]; value: Reply; undoes: number }> => {
       const moved = picked.filter((event) => !stillAsLeft(state, event));
       if (moved.length > 0) {
         return fail(
           "conflict",
           t`Cannot undo “${picked[picked.length - 1]!.command}”: it was changed again since. See ${cmd("history")}; set it by hand instead.`,
-          moved.map((event) => describeEvent(event, state)),
+          moved.map((event) => describeEvent(event, state, owners)),
         );
       }
       // Oldest last: undo in the reverse order the command made its changes.
@@ -147,7 +149,7 @@ export const undoCommand = defineCommand({
       const what = picked
         .slice()
         .reverse()
-        .map((event) => describeEvent({ ...event, before: event.after, after: event.before }, state))
+        .map((event) => describeEvent({ ...event, before: event.after, after: event.before }, state, owners))
         .join("; ");
       return ok({ changes, undoes: txn, value: { tone: "ok", blocks: [{ type: "text", text: `Undone: ${what}` }] } });
     });

@@ -7,7 +7,11 @@ import { own } from "../util/own.js";
 
 const QUIET_FIELDS = new Set(["updatedAt", "updatedBy", "order", "closedBy"]);
 
-function show(field: string, value: unknown): string {
+/** How a description names a feature's owners: as typed, or as the config's people (`ownersLine`). */
+export type OwnersLine = (owners: readonly string[]) => string;
+const asTyped: OwnersLine = (owners) => owners.join(", ");
+
+function show(field: string, value: unknown, owners: OwnersLine): string {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return "—";
   if (field === "bucket" && typeof value === "string" && value in BUCKET_INFO) return BUCKET_INFO[value as Bucket].label;
   if (field === "parent") return String(value);
@@ -19,6 +23,7 @@ function show(field: string, value: unknown): string {
   }
   if (Array.isArray(value)) {
     if (field === "milestones") return `${value.length} milestone${value.length === 1 ? "" : "s"}`;
+    if (field === "owners") return owners(value.map(String));
     return value.join(", ");
   }
   if (typeof value === "boolean") return value ? "yes" : "no";
@@ -55,13 +60,13 @@ export function milestoneLines(before: unknown, after: unknown): string[] {
 }
 
 /** "bucket fair → at risk; owner — → Alice" for the fields a change touched; milestones by what moved. */
-export function describeFields(before: Record<string, unknown>, after: Record<string, unknown>): string {
+export function describeFields(before: Record<string, unknown>, after: Record<string, unknown>, owners: OwnersLine = asTyped): string {
   return Object.keys(after)
     .filter((field) => !QUIET_FIELDS.has(field))
     .flatMap((field) => {
       if (field === "milestones") return milestoneLines(before[field], after[field]);
-      const was = show(field, before[field]);
-      const now = show(field, after[field]);
+      const was = show(field, before[field], owners);
+      const now = show(field, after[field], owners);
       return was === now ? [] : [`${FIELD_NAMES[field] ?? field} ${was} → ${now}`];
     })
     .join("; ");
@@ -83,19 +88,19 @@ export function eventSubject(event: PlanEvent, state?: Readonly<PlanState>): str
 }
 
 /** One line for a change: "blktap3: status fair → at risk", "added PVH mode (on track)". */
-export function describeEvent(event: PlanEvent, state?: Readonly<PlanState>): string {
+export function describeEvent(event: PlanEvent, state?: Readonly<PlanState>, owners: OwnersLine = asTyped): string {
   const subject = eventSubject(event, state);
   const undo = event.undoes === undefined ? "" : "undo: ";
   if (event.before === null) {
     if (event.entity === "feature") {
       const bucket = event.after?.["bucket"];
       const from = event.after?.["carriedFrom"];
-      return `${undo}${typeof from === "string" ? "carried from " + from + ": " : "added "}${subject}${typeof bucket === "string" ? ` (${show("bucket", bucket)})` : ""}`;
+      return `${undo}${typeof from === "string" ? "carried from " + from + ": " : "added "}${subject}${typeof bucket === "string" ? ` (${show("bucket", bucket, owners)})` : ""}`;
     }
-    if (event.entity === "conversation") return `${undo}room bound to ${show("project", event.after?.["project"])}`;
+    if (event.entity === "conversation") return `${undo}room bound to ${show("project", event.after?.["project"], owners)}`;
     return `${undo}created ${subject}`;
   }
   if (event.after === null) return `${undo}removed ${subject}`;
-  const fields = describeFields(event.before, event.after);
+  const fields = describeFields(event.before, event.after, owners);
   return `${undo}${subject}: ${fields || "updated"}`;
 }

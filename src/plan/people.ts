@@ -2,6 +2,7 @@ import type { Person } from "../config/core-config.js";
 import type { Feature, Release } from "../model/schema.js";
 import { localId, withoutPlatform } from "../ids.js";
 import { namedPerson, person as chatPerson, type Inline, type Piece, type Text } from "../reply/text.js";
+import { plainText } from "../reply/inline.js";
 
 type People = Readonly<Record<string, Person>>;
 
@@ -127,6 +128,15 @@ export function ownersText(owners: readonly string[], names: OwnerNames, before 
   });
   if (pending !== "") text.push(pending);
   return text;
+}
+
+/**
+ * Owners as one line of plain text, named as `ownersText` names them ("George Dunlap, Thanos" for
+ * `@george:xen.org, Thanos`): what a change's description says an owner field went from and to.
+ */
+export function ownersLine(people: People): (owners: readonly string[]) => string {
+  const names = ownerNames(people);
+  return (owners) => plainText(ownersText(owners, names));
 }
 
 /** Whoever did something (`updatedBy`), by chat id: as the person of the config it belongs to, if any. */

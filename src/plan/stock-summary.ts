@@ -4,10 +4,10 @@ import type { Feature, PlanEvent, Project, Release } from "../model/schema.js";
 import { type Block, cmd, type Reply, t } from "../reply/reply.js";
 import { formatLongDate, plural } from "../util/dates.js";
 import { own } from "../util/own.js";
-import { describeEvent, describeFields } from "./describe-event.js";
+import { describeEvent, describeFields, type OwnersLine } from "./describe-event.js";
 import { grantedLine } from "./exceptions.js";
 import { isNews } from "./news.js";
-import { ownerNames } from "./people.js";
+import { ownerNames, ownersLine } from "./people.js";
 import { staleEntries, staleMarkFor } from "./stale.js";
 import { asksQuestions, questionLines } from "./questions.js";
 import { isClosed } from "./release.js";
@@ -41,7 +41,7 @@ export interface StockOptions {
  * last ("blktap3: status fair → at risk"), so three quick moves read as one and a move that came
  * back is no news; then the schedule's changes.
  */
-export function changesSince(events: readonly PlanEvent[], release: Release, all: boolean): string[] {
+export function changesSince(events: readonly PlanEvent[], release: Release, all: boolean, owners?: OwnersLine): string[] {
   const oldestFirst = events.filter((event) => (event.entity === "feature" || event.entity === "release") && (all ? !event.quiet : isNews(event))).reverse();
   // One entry per feature (all its events) or per schedule change, in the order of each entry's
   // latest event: the latest lines are the latest news.
@@ -59,10 +59,10 @@ export function changesSince(events: readonly PlanEvent[], release: Release, all
   }
   return entries
     .sort((a, b) => a.at(-1)!.seq - b.at(-1)!.seq)
-    .flatMap((entry) => (entry[0]!.entity === "feature" ? featureChange(entry, release) : [describeEvent(entry[0]!)]));
+    .flatMap((entry) => (entry[0]!.entity === "feature" ? featureChange(entry, release, owners) : [describeEvent(entry[0]!, undefined, owners)]));
 }
 
-function featureChange(group: readonly PlanEvent[], release: Release): string[] {
+function featureChange(group: readonly PlanEvent[], release: Release, owners?: OwnersLine): string[] {
   const first = group[0]!;
   const last = group.at(-1)!;
   const now = first.entity === "feature" ? own(release.features, first.feature) : undefined;
@@ -80,7 +80,7 @@ function featureChange(group: readonly PlanEvent[], release: Release): string[] 
       after[field] = value;
     }
   }
-  const fields = describeFields(before, after);
+  const fields = describeFields(before, after, owners);
   return fields === "" ? [] : [`${title}: ${fields}`];
 }
 
@@ -110,7 +110,7 @@ export function* stockReplySteps(project: Project, release: Release, now: Date, 
   if (isClosed(release)) blocks.push({ type: "text", text: tally });
   if (options.since) {
     const { at, events, last, all } = options.since;
-    const lines = changesSince(events, release, all === true);
+    const lines = changesSince(events, release, all === true, ownersLine(options.people ?? {}));
     const day = formatLongDate(at.toISOString().slice(0, 10));
     const heading = last ? `Changes since the last summary (${day}, ${at.toISOString().slice(11, 16)} UTC)` : `Changes since ${day}`;
     if (lines.length === 0) {

@@ -1,5 +1,5 @@
 import type { PlanEvent, PlanState, Project, Release } from "../model/schema.js";
-import { describeEvent } from "../plan/describe-event.js";
+import { describeEvent, type OwnersLine } from "../plan/describe-event.js";
 import { sortMilestones } from "../plan/schedule.js";
 import { withoutPlatform } from "../ids.js";
 import { displayZone, endOfDate, formatLongDate } from "../util/dates.js";
@@ -39,9 +39,9 @@ export interface FeedItem {
 }
 
 /** The project's changes for its feed, in the order given (newest first). */
-export function feedItems(project: Project, events: readonly PlanEvent[], state: Readonly<PlanState>): FeedItem[] {
+export function feedItems(project: Project, events: readonly PlanEvent[], state: Readonly<PlanState>, owners?: OwnersLine): FeedItem[] {
   return events.map((event) => {
-    const text = describeEvent(event, state);
+    const text = describeEvent(event, state, owners);
     const where = event.entity === "feature" || event.entity === "release" ? `${project.name} ${event.release}` : project.name;
     return { seq: event.seq, at: event.at, title: `${where}: ${text}`, author: withoutPlatform(event.by), content: `${text} (${event.command})` };
   });

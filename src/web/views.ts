@@ -7,4 +7,5 @@ export type { BucketSeries, SeriesPoint } from "../plan/bucket-series.js";
 export { describeEvent } from "../plan/describe-event.js";
 export { describeCycleMonth, describeSchedule, sortMilestones } from "../plan/schedule.js";
 export { bucketCounts, describeCounts, releaseTotal, summarize } from "../plan/summary.js";
-export { ownerNames, type OwnerNames } from "../plan/people.js";
+export { ownerNames, ownersLine, type OwnerNames } from "../plan/people.js";
+export type { OwnersLine } from "../plan/describe-event.js";

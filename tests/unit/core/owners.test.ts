@@ -4,6 +4,8 @@ import { renderForMatrix } from "../../../adapters/matrix/render.js";
 import { exportMarkdown, exportText } from "../../../src/mail/export.js";
 import { renderIrc } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
+import { renderPlain } from "../../../src/reply/render-plain.js";
+import { changesReply } from "../../../src/announce/announcer.js";
 import { utf8Bytes } from "../../../src/util/utf8.js";
 import { FakeChat, RM } from "../../support/fake-chat.js";
 import { xenSite, type WebSite } from "../../support/web.js";
@@ -156,6 +158,26 @@ describe("owners who are people, in !show, !owner, !stale, !nag and the exports"
   });
 });
 
+describe("owners who are people, in what a change says", () => {
+  it("!history, !stock --since and the announcement name him, not the id that was typed", async () => {
+    const chat = await xen();
+    await chat.say("!stock", RM);
+    chat.clock.advance(60_000);
+    await chat.say("!owner blktap3 george, Thanos", RM);
+    const history = await chat.say("!history blktap3");
+    expect(history).toContain("blktap3: owner George Dunlap → George Dunlap, Thanos");
+    expect(history).toContain("added blktap3 (at risk)");
+    expect(history).not.toMatch(/owner[^\n]*@george:xen\.org/);
+    const since = await chat.say("!stock --since last --all");
+    expect(since).toContain("blktap3: owner George Dunlap → George Dunlap, Thanos");
+    const events = (await chat.store.history({ limit: 1 })).slice(0, 1);
+    const posted = renderPlain(changesReply("xen", events, chat.store.read(), { george: GEORGE }));
+    expect(posted).toContain("blktap3: owner George Dunlap → George Dunlap, Thanos — ");
+    // Without people in the config, owners are as typed.
+    expect(renderPlain(changesReply("xen", events, chat.store.read()))).toContain("blktap3: owner @george:xen.org → george, Thanos — ");
+  });
+});
+
 describe("owners who are people, on the web page", () => {
   let site: WebSite | undefined;
   afterEach(async () => {
@@ -168,9 +190,14 @@ describe("owners who are people, on the web page", () => {
     await site.chat.setup("!owner blktap3 @george:xen.org, <b>Thanos</b>");
     const html = await (await site.get("/p/xen")).text();
     expect(html).toContain('<li>blktap3<span class="details">owner: George Dunlap, &lt;b&gt;Thanos&lt;/b&gt;</span>');
-    // The buckets name him; the recent changes say what was typed ("owner — → @george:xen.org").
-    expect(html.slice(html.indexOf('<section aria-labelledby="features">'), html.indexOf('<section aria-labelledby="changes">'))).not.toContain("@george:xen.org");
+    // The buckets and the recent changes name him; the plan keeps what was typed.
+    expect(html).toContain("<li>blktap3: owner — → George Dunlap, &lt;b&gt;Thanos&lt;/b&gt; <span");
+    expect(html).not.toContain("@george:xen.org");
     expect(await (await site.get("/p/xen.txt")).text()).toContain("* blktap3\n  owner: George Dunlap, <b>Thanos</b>\n");
+    const atom = await (await site.get("/p/xen.atom")).text();
+    // The entry's text names him; the command it quotes is what was typed.
+    expect(atom).toContain('<title type="text">Xen 4.3: blktap3: owner — → George Dunlap, &lt;b&gt;Thanos&lt;/b&gt;</title>');
+    expect(atom).toContain("<content type=\"text\">blktap3: owner — → George Dunlap, &lt;b&gt;Thanos&lt;/b&gt; (!owner blktap3 @george:xen.org, &lt;b&gt;Thanos&lt;/b&gt;)</content>");
   });
 });
 
