@@ -1,4 +1,5 @@
-import pg from "pg";
+import pg, { escapeLiteral } from "pg";
+import { z } from "zod";
 import { loadState } from "../../../src/model/migrations.js";
 import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../../src/model/schema.js";
 import { applyChange, EventSourcedStore, REMEMBERED_ORIGINS, type Journal } from "../../../src/store/event-store.js";
@@ -28,8 +29,13 @@ export interface PostgresStoreOptions {
   listen?: boolean;
 }
 
-/** The channel every commit notifies, with its last seq as payload; one per schema, as channels are per database. */
+/**
+ * The channel every commit notifies; one per schema, as channels are per database. The payload is
+ * `{"seq":last,"events":[…]}`, the events left out when they would not fit.
+ */
 const channelFor = (schema: string) => `stocktake_events_${schema}`;
+/** PostgreSQL refuses a notification payload of 8000 bytes or more. */
+const PAYLOAD_MAX_BYTES = 7999;
 const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
 /** How many of other processes' recent events a store keeps, to tell a command what changed since it arrived. */
@@ -76,6 +82,39 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** What a commit tells the others: its last seq, and its events (as JSON already written for the insert) when they fit. */
+export function notifyPayload(last: number, events: readonly string[]): string {
+  const full = `{"seq":${last},"events":[${events.join(",")}]}`;
+  return Buffer.byteLength(full) <= PAYLOAD_MAX_BYTES ? full : `{"seq":${last}}`;
+}
+
+const PayloadSchema = z.object({ seq: z.number().int().nonnegative(), events: z.array(z.unknown()).optional() });
+
+/** A notification's payload: the new format, or a bare seq (as Stocktake before it wrote). Undefined when it is neither. */
+export function parsePayload(payload: string | undefined): { seq: number; events?: unknown[] } | undefined {
+  if (payload === undefined) return undefined;
+  if (/^\d+$/.test(payload)) return { seq: Number(payload) };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  const parsed = PayloadSchema.safeParse(raw);
+  return parsed.success ? (parsed.data as { seq: number; events?: unknown[] }) : undefined;
+}
+
+/** A number written into SQL text: only a whole number can be. */
+function wholeNumber(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+  return String(value);
+}
+
+interface EventRow {
+  seq: string;
+  event: unknown;
+}
+
 function parseEvent(raw: unknown, seq: string | number): PlanEvent {
   const parsed = EventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -109,31 +148,46 @@ class PostgresJournal implements Journal {
     const tx = this.tx;
     if (!tx) throw new Error("PostgresJournal.append outside an update's transaction");
     const last = events[events.length - 1]!.seq;
-    // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
-    if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
     const snapshot = last - this.snapshotSeq >= this.snapshotEvery ? JSON.stringify(this.state()) : null;
-    // One round trip while the plan row is locked: every other writer is waiting for it.
-    await tx.query(
-      `WITH appended AS (
-         INSERT INTO events (seq, txn, at, origin, event)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
-       ), head AS (
-         UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
-       )
-       SELECT pg_notify($8, $6::text)`,
-      [
-        events.map((event) => event.seq),
-        events.map((event) => event.txn),
-        events.map((event) => event.at),
-        events.map((event) => event.origin ?? null),
-        events.map((event) => JSON.stringify(event)),
-        last,
-        snapshot,
-        this.channel,
-      ],
-    );
-    this.committing = true;
-    await tx.query("COMMIT");
+    const json = events.map((event) => JSON.stringify(event));
+    const payload = notifyPayload(last, json);
+    // A snapshot (megabytes) or a NUL (which would end a simple query's text) goes as parameters,
+    // with COMMIT a round trip of its own; every other append and its COMMIT are one round trip
+    // while the plan row is locked, as every other writer is waiting for it.
+    if (snapshot === null && !events.some((event) => (event.origin ?? "").includes("\0") || event.at.includes("\0"))) {
+      const values = events.map(
+        (event, i) => `(${wholeNumber(event.seq)}, ${wholeNumber(event.txn)}, ${escapeLiteral(event.at)}::timestamptz, ${event.origin === undefined ? "NULL" : escapeLiteral(event.origin)}, ${escapeLiteral(json[i]!)}::jsonb)`,
+      );
+      // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
+      const text = `${durable ? "" : "SET LOCAL synchronous_commit TO off; "}WITH appended AS (INSERT INTO events (seq, txn, at, origin, event) VALUES ${values.join(", ")}), head AS (UPDATE plan SET seq = ${wholeNumber(last)}) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)}); COMMIT`;
+      // The COMMIT is in the same string: from here a dropped connection leaves it unknown.
+      this.committing = true;
+      await tx.query(text);
+    } else {
+      if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
+      await tx.query(
+        `WITH appended AS (
+           INSERT INTO events (seq, txn, at, origin, event)
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
+         ), head AS (
+           UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
+         )
+         SELECT pg_notify($8, $9)`,
+        [
+          events.map((event) => event.seq),
+          events.map((event) => event.txn),
+          events.map((event) => event.at),
+          events.map((event) => event.origin ?? null),
+          json,
+          last,
+          snapshot,
+          this.channel,
+          payload,
+        ],
+      );
+      this.committing = true;
+      await tx.query("COMMIT");
+    }
     this.committing = false;
     if (snapshot !== null) this.snapshotSeq = last;
     this.tx = undefined;
@@ -179,6 +233,8 @@ export class PostgresStore extends EventSourcedStore {
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
   private syncQueued = false;
+  /** Events notifications carried, oldest first, not yet folded in. */
+  private carried: PlanEvent[] = [];
   /** Other processes' latest events, oldest first, as folded in. */
   private foreign: PlanEvent[] = [];
   private readonly foreignListeners = new Set<(events: readonly PlanEvent[]) => void>();
@@ -265,11 +321,16 @@ export class PostgresStore extends EventSourcedStore {
     let broken = false;
     this.pgJournal.committing = false;
     try {
-      await tx.query("BEGIN");
-      // The row lock: another process's update waits here until this one commits or rolls back.
-      const head = await tx.query<{ snapshot_seq: string }>("SELECT snapshot_seq FROM plan FOR UPDATE");
+      // One round trip: the row lock (another process's update waits here until this one commits
+      // or rolls back), then what others committed since this process last looked.
+      const results = (await tx.query(
+        `BEGIN; SELECT snapshot_seq FROM plan FOR UPDATE; SELECT seq, event FROM events WHERE seq > ${wholeNumber(this.state.seq)} ORDER BY seq LIMIT ${PAGE}`,
+      )) as unknown as pg.QueryResult[];
+      const head = results[1] as pg.QueryResult<{ snapshot_seq: string }> | undefined;
+      const page = results[2] as pg.QueryResult<EventRow> | undefined;
+      if (!head || !page) throw new Error("the plan's lock and fold-in answered with fewer results than statements");
       this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
-      await this.foldIn(tx);
+      await this.foldIn(tx, page.rows);
       this.pgJournal.tx = tx;
       return await super.update(meta, this.unlessChangedSince(meta, fn));
     } catch (error) {
@@ -344,14 +405,36 @@ export class PostgresStore extends EventSourcedStore {
     for (const row of found.rows) this.remember(row.origin);
   }
 
-  /** Applies the events committed after this process's state, in order. */
-  private async foldIn(db: pg.Pool | pg.PoolClient): Promise<void> {
+  /** Applies the events committed after this process's state, in order; `first` is the first page, when already read. */
+  private async foldIn(db: pg.Pool | pg.PoolClient, first?: readonly EventRow[]): Promise<void> {
     const folded: PlanEvent[] = [];
     try {
-      await this.foldPages(db, folded);
+      let rows = first ?? (await this.page(db));
+      for (;;) {
+        for (const row of rows) this.applyForeign(parseEvent(row.event, row.seq), folded);
+        if (rows.length < PAGE) return;
+        rows = await this.page(db);
+      }
     } finally {
       if (folded.length > 0) this.heard(folded);
     }
+  }
+
+  private async page(db: pg.Pool | pg.PoolClient): Promise<EventRow[]> {
+    return (await db.query<EventRow>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE])).rows;
+  }
+
+  /** One event another process committed, next after this process's state. */
+  private applyForeign(event: PlanEvent, folded: PlanEvent[]): void {
+    if (event.seq !== this.state.seq + 1) throw new StoreLoadError(`events: ${event.seq} follows ${this.state.seq}; the history has a gap`);
+    try {
+      applyChange(this.state, event);
+    } catch (error) {
+      throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
+    }
+    this.state.seq = event.seq;
+    folded.push(event);
+    if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
   }
 
   private heard(events: PlanEvent[]): void {
@@ -366,34 +449,48 @@ export class PostgresStore extends EventSourcedStore {
     }
   }
 
-  private async foldPages(db: pg.Pool | pg.PoolClient, folded: PlanEvent[]): Promise<void> {
-    for (;;) {
-      const page = await db.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE]);
-      for (const row of page.rows) {
-        const event = parseEvent(row.event, row.seq);
-        if (event.seq !== this.state.seq + 1) throw new StoreLoadError(`events: ${event.seq} follows ${this.state.seq}; the history has a gap`);
-        try {
-          applyChange(this.state, event);
-        } catch (error) {
-          throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
-        }
-        this.state.seq = event.seq;
-        folded.push(event);
-        if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
+  /**
+   * Folds in what notifications announced: the events they carried, while they follow on from this
+   * process's state, then a query for whatever is still missing (events too large to carry, a
+   * notification missed, one that carried events past a gap).
+   */
+  private async catchUp(): Promise<void> {
+    const carried = this.carried;
+    this.carried = [];
+    const folded: PlanEvent[] = [];
+    try {
+      for (const event of carried) {
+        if (event.seq <= this.state.seq) continue;
+        if (event.seq !== this.state.seq + 1) break;
+        this.applyForeign(event, folded);
       }
-      if (page.rows.length < PAGE) return;
+    } finally {
+      if (folded.length > 0) this.heard(folded);
     }
+    if (this.announced > this.state.seq) await this.foldIn(this.pool);
   }
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.url });
     client.on("notification", (message) => {
-      this.announced = Math.max(this.announced, Number(message.payload));
-      if (this.announced <= this.state.seq || this.syncQueued) return;
+      const payload = parsePayload(message.payload);
+      if (!payload) {
+        this.options.logger?.warn({ payload: message.payload?.slice(0, 100) }, "a notification on Stocktake's channel that is not Stocktake's; ignored");
+        return;
+      }
+      if (payload.seq <= this.state.seq) return;
+      this.announced = Math.max(this.announced, payload.seq);
+      // Events that do not parse are fetched instead, as when they did not fit.
+      try {
+        for (const raw of payload.events ?? []) this.carried.push(parseEvent(raw, payload.seq));
+      } catch (error) {
+        this.options.logger?.warn({ err: error }, "a notification carried an event that is not valid; reading it from the table instead");
+      }
+      if (this.syncQueued) return;
       this.syncQueued = true;
       this.inTurn(async () => {
         this.syncQueued = false;
-        if (this.announced > this.state.seq) await this.foldIn(this.pool);
+        await this.catchUp();
       }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
     client.on("error", (error) => {
