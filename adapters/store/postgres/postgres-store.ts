@@ -110,6 +110,8 @@ function wholeNumber(value: number): string {
   return String(value);
 }
 
+type CheckedOut = pg.PoolClient & { done: (broken: boolean) => void };
+
 interface EventRow {
   seq: string;
   event: unknown;
@@ -124,14 +126,28 @@ function parseEvent(raw: unknown, seq: string | number): PlanEvent {
   return parsed.data;
 }
 
+/** The append without the lock wrote nothing: another writer holds the plan row or moved it on (contended), or the append needs the lock. */
+class Stale extends Error {
+  constructor(readonly contended: boolean) {
+    super(contended ? "another writer holds the plan or moved it on; nothing was written" : "this append is made under the lock");
+  }
+}
+
 /**
- * The events table as the shared store's journal. Appends happen inside the transaction the store
- * opened for the update (it holds the plan row's lock), and commit it: the change is acknowledged
- * only once PostgreSQL has it.
+ * The events table as the shared store's journal. An append either is one statement that checks
+ * and takes the plan row itself, or happens inside the transaction the store opened for the update
+ * (holding the plan row's lock); either way it commits, and the change is acknowledged only once
+ * PostgreSQL has it.
  */
 class PostgresJournal implements Journal {
-  /** The transaction of the update in progress; appends outside one are a bug. */
-  tx: pg.PoolClient | undefined;
+  /** The connection of the update in progress; appends outside one are a bug. */
+  tx: pg.ClientBase | undefined;
+  /**
+   * Whether `tx` holds the plan row's lock in an open transaction. If not, the append is one
+   * statement that writes only if the plan is still at the seq this process's state has, and
+   * commits itself; otherwise it writes nothing and throws `Stale`.
+   */
+  locked = false;
   /** The seq of the snapshot in the plan row, as read under the lock. */
   snapshotSeq = 0;
   /** COMMIT was sent and has not answered: if the connection dies now, the change may be in. */
@@ -148,18 +164,40 @@ class PostgresJournal implements Journal {
     const tx = this.tx;
     if (!tx) throw new Error("PostgresJournal.append outside an update's transaction");
     const last = events[events.length - 1]!.seq;
-    const snapshot = last - this.snapshotSeq >= this.snapshotEvery ? JSON.stringify(this.state()) : null;
+    const snapshotDue = last - this.snapshotSeq >= this.snapshotEvery;
+    // A NUL would end a simple query's text: such an append goes as parameters.
+    const plain = !events.some((event) => (event.origin ?? "").includes("\0") || event.at.includes("\0"));
+    // The locked path writes snapshots, having read under the lock whether another process just did.
+    if (!this.locked && (snapshotDue || !plain)) throw new Stale(false);
+    const snapshot = snapshotDue ? JSON.stringify(this.state()) : null;
     const json = events.map((event) => JSON.stringify(event));
     const payload = notifyPayload(last, json);
-    // A snapshot (megabytes) or a NUL (which would end a simple query's text) goes as parameters,
-    // with COMMIT a round trip of its own; every other append and its COMMIT are one round trip
-    // while the plan row is locked, as every other writer is waiting for it.
-    if (snapshot === null && !events.some((event) => (event.origin ?? "").includes("\0") || event.at.includes("\0"))) {
-      const values = events.map(
-        (event, i) => `(${wholeNumber(event.seq)}, ${wholeNumber(event.txn)}, ${escapeLiteral(event.at)}::timestamptz, ${event.origin === undefined ? "NULL" : escapeLiteral(event.origin)}, ${escapeLiteral(json[i]!)}::jsonb)`,
-      );
+    const values = () =>
+      events
+        .map(
+          (event, i) =>
+            `(${wholeNumber(event.seq)}::bigint, ${wholeNumber(event.txn)}::bigint, ${escapeLiteral(event.at)}::timestamptz, ${event.origin === undefined ? "NULL" : escapeLiteral(event.origin)}::text, ${escapeLiteral(json[i]!)}::jsonb)`,
+        )
+        .join(", ");
+    if (!this.locked) {
+      // One statement, its own transaction: it takes the plan row if no other writer holds it
+      // and it is still at the seq before these events, and then writes; else it writes nothing
+      // (without waiting: a writer holding the row will have moved the seq on by the time it lets go).
+      // Its COMMIT is part of it: from here a dropped connection leaves it unknown.
+      const text = `WITH free AS (SELECT FROM plan WHERE seq = ${wholeNumber(events[0]!.seq - 1)} FOR UPDATE SKIP LOCKED), head AS (UPDATE plan SET seq = ${wholeNumber(last)} WHERE EXISTS (SELECT FROM free) RETURNING seq), appended AS (INSERT INTO events (seq, txn, at, origin, event) SELECT * FROM (VALUES ${values()}) AS v WHERE EXISTS (SELECT FROM head)) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)})${durable ? "" : ", set_config('synchronous_commit', 'off', true)"} FROM head`;
+      this.committing = true;
+      const written = await tx.query(text);
+      this.committing = false;
+      if (written.rows.length === 0) throw new Stale(true);
+      this.tx = undefined;
+      return;
+    }
+    // A snapshot (megabytes) goes as parameters, with COMMIT a round trip of its own; every other
+    // append and its COMMIT are one round trip while the plan row is locked, as every other writer
+    // is waiting for it.
+    if (snapshot === null && plain) {
       // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
-      const text = `${durable ? "" : "SET LOCAL synchronous_commit TO off; "}WITH appended AS (INSERT INTO events (seq, txn, at, origin, event) VALUES ${values.join(", ")}), head AS (UPDATE plan SET seq = ${wholeNumber(last)}) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)}); COMMIT`;
+      const text = `${durable ? "" : "SET LOCAL synchronous_commit TO off; "}WITH appended AS (INSERT INTO events (seq, txn, at, origin, event) VALUES ${values()}), head AS (UPDATE plan SET seq = ${wholeNumber(last)}) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)}); COMMIT`;
       // The COMMIT is in the same string: from here a dropped connection leaves it unknown.
       this.committing = true;
       await tx.query(text);
@@ -220,9 +258,12 @@ class PostgresJournal implements Journal {
 /**
  * The plan on PostgreSQL, for several Stocktake processes sharing one plan. Each process keeps the
  * state in memory (so `read()` and `!status` never wait on the network) and folds in the events
- * other processes commit. An update locks the one `plan` row, folds in what others committed
- * meanwhile, runs on that latest state, appends its events and commits, all in one transaction:
- * writers in different processes take turns as updates in one process do.
+ * other processes commit (carried by their notifications). An update runs on that state and
+ * writes its events with one statement that commits only if the `plan` row is free and still at the
+ * seq the state has; else (or while others keep writing) it locks the `plan` row, folds in what
+ * others committed meanwhile, runs on that latest state, appends its events and commits, in one
+ * transaction. Either way the events table's seq is one total order and writers in different
+ * processes take turns as updates in one process do.
  */
 export class PostgresStore extends EventSourcedStore {
   private turn: Promise<unknown> = Promise.resolve();
@@ -233,6 +274,8 @@ export class PostgresStore extends EventSourcedStore {
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
   private syncQueued = false;
+  /** The last change under the lock found others' commits it had not heard of: the next one takes the lock at once. */
+  private contended = false;
   /** Events notifications carried, oldest first, not yet folded in. */
   private carried: PlanEvent[] = [];
   /** Other processes' latest events, oldest first, as folded in. */
@@ -315,12 +358,35 @@ export class PostgresStore extends EventSourcedStore {
   }
 
   private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const tx = await this.pool.connect().catch((error: unknown) => {
-      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
-    });
+    // The notification connection is also the one changes are written on, while it is up: no
+    // checkout per change, and the notification of a commit that made this process's state stale
+    // arrives on it, ahead of the answer to the next statement.
+    const own = this.listener;
+    const tx: pg.ClientBase = own ?? (await this.checkout());
     let broken = false;
     this.pgJournal.committing = false;
     try {
+      // Events notifications brought while the previous change ran: this change is made on them.
+      this.applyCarried();
+      // Hearing other processes' commits as they happen, this process's state is most often the
+      // latest. Unless the last change found others writing, the change is made on it and written
+      // with one statement that holds the plan row only while it writes and commits. When another
+      // writer holds the row or the plan moved on, that statement writes nothing, and the change
+      // is made again under the plan row's lock, as it is when fn refused or changed nothing (so
+      // that is decided on the latest plan too).
+      if (own && !this.contended) {
+        this.pgJournal.tx = tx;
+        this.pgJournal.locked = false;
+        try {
+          const result = await super.update(meta, this.unlessChangedSince(meta, fn));
+          if (result.ok && result.value.events.length > 0) return result;
+        } catch (error) {
+          if (!(error instanceof Stale)) throw error;
+          if (error.contended) this.contended = true;
+        }
+      }
+      this.pgJournal.tx = tx;
+      this.pgJournal.locked = true;
       // One round trip: the row lock (another process's update waits here until this one commits
       // or rolls back), then what others committed since this process last looked.
       const results = (await tx.query(
@@ -330,8 +396,9 @@ export class PostgresStore extends EventSourcedStore {
       const page = results[2] as pg.QueryResult<EventRow> | undefined;
       if (!head || !page) throw new Error("the plan's lock and fold-in answered with fewer results than statements");
       this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
+      // Others wrote since this process last looked: the next change, too, waits for the lock.
+      this.contended = page.rows.length > 0;
       await this.foldIn(tx, page.rows);
-      this.pgJournal.tx = tx;
       return await super.update(meta, this.unlessChangedSince(meta, fn));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
@@ -343,15 +410,38 @@ export class PostgresStore extends EventSourcedStore {
       }
       throw error;
     } finally {
-      // Still open: fn refused or changed nothing, or the append failed. Nothing of it is kept.
+      // The append clears tx once committed. Still set in a transaction (fn refused or changed
+      // nothing, the lock or the fold-in or the append failed): nothing of it is kept.
       if (this.pgJournal.tx === tx) {
         this.pgJournal.tx = undefined;
-        await tx.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
+        if (this.pgJournal.locked) {
+          await tx.query("ROLLBACK").catch(() => {
+            broken = true;
+          });
+        }
       }
-      tx.release(broken);
+      if (!own) (tx as CheckedOut).done(broken);
+      else if (broken) this.lostListener(own, new Error("the connection failed during a change"));
     }
+  }
+
+  /**
+   * A pooled connection for one change (while the notification connection is down, or when not
+   * listening). The pool stops listening for its errors while it is checked out, and a connection
+   * that fails then would emit one nobody hears, which ends the process: this listens meanwhile.
+   */
+  private async checkout(): Promise<CheckedOut> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
+    });
+    const ignore = (error: Error) => this.options.logger?.warn({ err: error }, "a PostgreSQL connection failed during a change");
+    client.on("error", ignore);
+    return Object.assign(client, {
+      done: (broken: boolean) => {
+        client.removeListener("error", ignore);
+        client.release(broken);
+      },
+    });
   }
 
   async claimOnce(keys: readonly string[]): Promise<ReadonlySet<string>> {
@@ -406,7 +496,7 @@ export class PostgresStore extends EventSourcedStore {
   }
 
   /** Applies the events committed after this process's state, in order; `first` is the first page, when already read. */
-  private async foldIn(db: pg.Pool | pg.PoolClient, first?: readonly EventRow[]): Promise<void> {
+  private async foldIn(db: pg.Pool | pg.ClientBase, first?: readonly EventRow[]): Promise<void> {
     const folded: PlanEvent[] = [];
     try {
       let rows = first ?? (await this.page(db));
@@ -420,7 +510,7 @@ export class PostgresStore extends EventSourcedStore {
     }
   }
 
-  private async page(db: pg.Pool | pg.PoolClient): Promise<EventRow[]> {
+  private async page(db: pg.Pool | pg.ClientBase): Promise<EventRow[]> {
     return (await db.query<EventRow>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE])).rows;
   }
 
@@ -455,6 +545,12 @@ export class PostgresStore extends EventSourcedStore {
    * notification missed, one that carried events past a gap).
    */
   private async catchUp(): Promise<void> {
+    this.applyCarried();
+    if (this.announced > this.state.seq) await this.foldIn(this.pool);
+  }
+
+  /** Applies the carried events that follow on from this process's state; true if there were any. */
+  private applyCarried(): boolean {
     const carried = this.carried;
     this.carried = [];
     const folded: PlanEvent[] = [];
@@ -467,11 +563,11 @@ export class PostgresStore extends EventSourcedStore {
     } finally {
       if (folded.length > 0) this.heard(folded);
     }
-    if (this.announced > this.state.seq) await this.foldIn(this.pool);
+    return folded.length > 0;
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
+    const client = new pg.Client({ connectionString: this.options.url, options: `-c search_path=${this.options.schema ?? "public"}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on("notification", (message) => {
       const payload = parsePayload(message.payload);
       if (!payload) {
@@ -493,13 +589,7 @@ export class PostgresStore extends EventSourcedStore {
         await this.catchUp();
       }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
-    client.on("error", (error) => {
-      if (this.listener !== client) return;
-      this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
-      this.listener = undefined;
-      void client.end().catch(() => undefined);
-      this.scheduleRelisten();
-    });
+    client.on("error", (error) => this.lostListener(client, error));
     try {
       await client.connect();
       await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
@@ -512,6 +602,14 @@ export class PostgresStore extends EventSourcedStore {
     // Commits made while this connection was away sent notifications nobody heard. Failing here
     // costs nothing lasting: the next update folds them in first.
     await this.sync().catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in other processes' changes yet; the next update will"));
+  }
+
+  private lostListener(client: pg.Client, error: Error): void {
+    if (this.listener !== client) return;
+    this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
+    this.listener = undefined;
+    void client.end().catch(() => undefined);
+    this.scheduleRelisten();
   }
 
   /** Tries again after a delay that doubles with each failure (to RELISTEN_MAX_MS), so a server that is down is not hammered. */
