@@ -158,6 +158,25 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
     expect(features(store.read())["blktap3"]).toMatchObject({ note: "held", order: 2 });
   });
 
+  it("writes bookkeeping that skips the disk's sync, with the lock or without it", async () => {
+    const quiet = (state: Readonly<PlanState>): Result<Draft<undefined>> => {
+      const drafted = increment(state);
+      return drafted.ok ? ok({ ...drafted.value, durable: false }) : drafted;
+    };
+    const store = await open();
+    // Without the lock (nothing else writes), then under it (the plan moved on unheard).
+    expect((await store.update({ by: "s", command: "quiet 1" }, quiet)).ok).toBe(true);
+    await writeUnheard(noteEvent(5, "unheard"));
+    expect((await store.update({ by: "s", command: "quiet 2" }, quiet)).ok).toBe(true);
+    const rows = await client.query<{ seq: string; command: string }>("SELECT seq, event->>'command' AS command FROM events WHERE seq >= 4 ORDER BY seq");
+    expect(rows.rows).toEqual([
+      { seq: "4", command: "quiet 1" },
+      { seq: "5", command: "!note blktap3: unheard" },
+      { seq: "6", command: "quiet 2" },
+    ]);
+    expect(features(store.read())["blktap3"]!.order).toBe(3);
+  });
+
   it.each([
     ["its notification connection", true],
     ["a pooled connection", false],
