@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import pg, { escapeLiteral } from "pg";
 import { z } from "zod";
 import { loadState } from "../../../src/model/migrations.js";
@@ -82,26 +83,46 @@ export function describeUrl(url: string): string {
   }
 }
 
-/** What a commit tells the others: its last seq, and its events (as JSON already written for the insert) when they fit. */
-export function notifyPayload(last: number, events: readonly string[]): string {
-  const full = `{"seq":${last},"events":[${events.join(",")}]}`;
-  return Buffer.byteLength(full) <= PAYLOAD_MAX_BYTES ? full : `{"seq":${last}}`;
+/**
+ * What a commit tells the others: its last seq, and its events (as JSON already written for the
+ * insert) when they fit, signed with the plan row's key (any role that can connect may send a
+ * notification on the channel; only those who can read the plan know the key):
+ * `<HMAC-SHA256 in hex>{"seq":…,"events":[…]}`, or `{"seq":…}` alone.
+ */
+export function notifyPayload(last: number, events: readonly string[], key: string): string {
+  const body = `{"seq":${last},"events":[${events.join(",")}]}`;
+  return MAC_LENGTH + Buffer.byteLength(body) <= PAYLOAD_MAX_BYTES ? sign(key, body) + body : `{"seq":${last}}`;
 }
 
+const MAC_LENGTH = 64;
+const sign = (key: string, body: string) => createHmac("sha256", key).update(body).digest("hex");
 const PayloadSchema = z.object({ seq: z.number().int().nonnegative(), events: z.array(z.unknown()).optional() });
 
-/** A notification's payload: the new format, or a bare seq (as Stocktake before it wrote). Undefined when it is neither. */
-export function parsePayload(payload: string | undefined): { seq: number; events?: unknown[] } | undefined {
+/**
+ * A notification's payload: the seq, and the events when they are signed with `key`; a bare seq
+ * (as Stocktake before it wrote) is read too. `forged`: it carried events not signed with the key
+ * (they are left out). Undefined when it is none of these.
+ */
+export function parsePayload(payload: string | undefined, key: string): { seq: number; events?: unknown[]; forged?: true } | undefined {
   if (payload === undefined) return undefined;
   if (/^\d+$/.test(payload)) return { seq: Number(payload) };
+  let body = payload;
+  let signed = false;
+  if (/^[0-9a-f]{64}\{/.test(payload)) {
+    body = payload.slice(MAC_LENGTH);
+    const given = Buffer.from(payload.slice(0, MAC_LENGTH), "hex");
+    signed = timingSafeEqual(given, Buffer.from(sign(key, body), "hex"));
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(payload);
+    raw = JSON.parse(body);
   } catch {
     return undefined;
   }
   const parsed = PayloadSchema.safeParse(raw);
-  return parsed.success ? (parsed.data as { seq: number; events?: unknown[] }) : undefined;
+  if (!parsed.success) return undefined;
+  if (parsed.data.events === undefined) return { seq: parsed.data.seq };
+  return signed ? { seq: parsed.data.seq, events: parsed.data.events } : { seq: parsed.data.seq, forged: true };
 }
 
 /** A number written into SQL text: only a whole number can be. */
@@ -158,6 +179,8 @@ class PostgresJournal implements Journal {
     private readonly channel: string,
     private readonly state: () => PlanState,
     private readonly snapshotEvery: number,
+    /** Signs the events a notification carries (see notifyPayload). */
+    readonly notifyKey: string,
   ) {}
 
   async append(events: readonly PlanEvent[], durable = true): Promise<void> {
@@ -171,7 +194,7 @@ class PostgresJournal implements Journal {
     if (!this.locked && (snapshotDue || !plain)) throw new Stale(false);
     const snapshot = snapshotDue ? JSON.stringify(this.state()) : null;
     const json = events.map((event) => JSON.stringify(event));
-    const payload = notifyPayload(last, json);
+    const payload = notifyPayload(last, json, this.notifyKey);
     const values = () =>
       events
         .map(
@@ -310,7 +333,7 @@ export class PostgresStore extends EventSourcedStore {
       } finally {
         client.release();
       }
-      const head = await pool.query<{ snapshot: unknown; snapshot_seq: string }>("SELECT snapshot, snapshot_seq FROM plan");
+      const head = await pool.query<{ snapshot: unknown; snapshot_seq: string; notify_key: string }>("SELECT snapshot, snapshot_seq, notify_key FROM plan");
       const row = head.rows[0];
       let state = emptyState();
       if (row?.snapshot != null) {
@@ -319,7 +342,7 @@ export class PostgresStore extends EventSourcedStore {
         state = loaded.value;
       }
       // The store changes this object in place, so the journal's snapshots see every commit.
-      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000);
+      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000, row?.notify_key ?? "");
       journal.snapshotSeq = Number(row?.snapshot_seq ?? 0);
       const store = new PostgresStore(state, pool, journal, options.clock ?? systemClock, options);
       await store.foldIn(pool);
@@ -569,10 +592,11 @@ export class PostgresStore extends EventSourcedStore {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.url, options: `-c search_path=${this.options.schema ?? "public"}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on("notification", (message) => {
-      const payload = parsePayload(message.payload);
-      if (!payload) {
-        this.options.logger?.warn({ payload: message.payload?.slice(0, 100) }, "a notification on Stocktake's channel that is not Stocktake's; ignored");
-        return;
+      const payload = parsePayload(message.payload, this.pgJournal.notifyKey);
+      if (!payload || payload.forged) {
+        // Not from a Stocktake: at most a reason to look at the table (what it announces is read from there).
+        this.options.logger?.warn({ payload: message.payload?.slice(0, 100), sender: message.processId }, "a notification on Stocktake's channel that is not Stocktake's; its events are ignored");
+        if (!payload) return;
       }
       if (payload.seq <= this.state.seq) return;
       this.announced = Math.max(this.announced, payload.seq);

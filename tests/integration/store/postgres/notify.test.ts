@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PostgresStore } from "../../../../adapters/store/postgres/postgres-store.js";
@@ -52,6 +53,12 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
     return store;
   };
   const channel = () => `stocktake_events_${schema}`;
+  /** A payload carrying events as a Stocktake signs it, with the plan row's key. */
+  const signed = async (seq: number, events: PlanEvent[]) => {
+    const key = (await client.query<{ notify_key: string }>("SELECT notify_key FROM plan")).rows[0]!.notify_key;
+    const body = JSON.stringify({ seq, events });
+    return createHmac("sha256", key).update(body).digest("hex") + body;
+  };
   /** Writes events as another process would, but tells nobody (no notification). */
   const writeUnheard = async (...events: PlanEvent[]) => {
     await client.query("BEGIN");
@@ -77,9 +84,20 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
     expect(store.read().seq).toBe(3);
     // An event that is in no table: the store can only have it from the payload.
     const event = noteEvent(4, "from the payload");
-    await client.query("SELECT pg_notify($1, $2)", [channel(), JSON.stringify({ seq: 4, events: [event] })]);
+    await client.query("SELECT pg_notify($1, $2)", [channel(), await signed(4, [event])]);
     await vi.waitFor(() => expect(features(store.read())["blktap3"]!.note).toBe("from the payload"), { timeout: 2000, interval: 10 });
     expect(store.read().seq).toBe(4);
+  });
+
+  it("ignores events in a notification not signed with the plan's key, and reads the table instead", async () => {
+    const store = await open();
+    await writeUnheard(noteEvent(4, "in the table"));
+    // Anyone who can connect can notify: unsigned (or signed with another key), its events are not believed.
+    const body = JSON.stringify({ seq: 4, events: [noteEvent(4, "forged")] });
+    await client.query("SELECT pg_notify($1, $2)", [channel(), body]);
+    await client.query("SELECT pg_notify($1, $2)", [channel(), createHmac("sha256", "guessed").update(body).digest("hex") + body]);
+    await vi.waitFor(() => expect(store.read().seq).toBe(4), { timeout: 2000, interval: 10 });
+    expect(features(store.read())["blktap3"]!.note).toBe("in the table");
   });
 
   it("carries a commit's events in its notification, and only its seq when they would not fit", async () => {
@@ -91,7 +109,7 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
 
     await writer.update({ by: "w", command: "bump" }, increment);
     await vi.waitFor(() => expect(payloads).toHaveLength(1), { timeout: 2000, interval: 10 });
-    const small = JSON.parse(payloads[0]!) as { seq: number; events?: PlanEvent[] };
+    const small = JSON.parse(payloads[0]!.slice(64)) as { seq: number; events?: PlanEvent[] };
     expect(small.seq).toBe(4);
     expect(small.events?.map((event) => event.seq)).toEqual([4]);
 
@@ -117,7 +135,7 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
     const store = await open();
     await writeUnheard(noteEvent(4, "first"), noteEvent(5, "second"));
     // Carries 5 only: 4 was never announced to this store.
-    await client.query("SELECT pg_notify($1, $2)", [channel(), JSON.stringify({ seq: 5, events: [noteEvent(5, "second")] })]);
+    await client.query("SELECT pg_notify($1, $2)", [channel(), await signed(5, [noteEvent(5, "second")])]);
     await vi.waitFor(() => expect(store.read().seq).toBe(5), { timeout: 2000, interval: 10 });
     expect(features(store.read())["blktap3"]!.note).toBe("second");
     const history = await store.history({ feature: "blktap3", limit: 10 });

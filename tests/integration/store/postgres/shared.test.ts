@@ -65,8 +65,8 @@ describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", ()
       expect(store.read().projects["xen"]?.name).toBe("Xen");
       expect(store.hasOrigin("test:m1")).toBe(true);
       const versions = await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3]);
-      expect(LATEST_SCHEMA).toBe(3);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2, 3, 4]);
+      expect(LATEST_SCHEMA).toBe(4);
       expect(await migrateSchema(client)).toEqual([]);
 
       await client.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')");
