@@ -592,6 +592,9 @@ export class PostgresStore extends EventSourcedStore {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.url, options: `-c search_path=${this.options.schema ?? "public"}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on("notification", (message) => {
+      // Most are this process's own commits, or ones an update already folded in: no need to check or parse those.
+      const seq = /^(?:[0-9a-f]{64})?\{"seq":(\d+)[,}]/.exec(message.payload ?? "")?.[1];
+      if (seq !== undefined && Number(seq) <= this.state.seq) return;
       const payload = parsePayload(message.payload, this.pgJournal.notifyKey);
       if (!payload || payload.forged) {
         // Not from a Stocktake: at most a reason to look at the table (what it announces is read from there).
