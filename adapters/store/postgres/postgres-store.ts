@@ -382,8 +382,7 @@ export class PostgresStore extends EventSourcedStore {
 
   private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
     // The notification connection is also the one changes are written on, while it is up: no
-    // checkout per change, and the notification of a commit that made this process's state stale
-    // arrives on it, ahead of the answer to the next statement.
+    // checkout per change. While it is down (or not listening), a pooled one.
     const own = this.listener;
     const tx: pg.ClientBase = own ?? (await this.checkout());
     let broken = false;
@@ -392,7 +391,8 @@ export class PostgresStore extends EventSourcedStore {
       // Events notifications brought while the previous change ran: this change is made on them.
       this.applyCarried();
       // Hearing other processes' commits as they happen, this process's state is most often the
-      // latest. Unless the last change found others writing, the change is made on it and written
+      // latest (a store that does not listen would mostly guess wrong, so it always takes the
+      // lock). Unless the last change found others writing, the change is made on it and written
       // with one statement that holds the plan row only while it writes and commits. When another
       // writer holds the row or the plan moved on, that statement writes nothing, and the change
       // is made again under the plan row's lock, as it is when fn refused or changed nothing (so
