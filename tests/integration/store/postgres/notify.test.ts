@@ -196,6 +196,21 @@ describe.skipIf(!databaseUrl)("PostgreSQL store: what notifications carry, and w
   });
 
   it.each([
+    ["does not listen", false],
+    ["listens", true],
+  ])("lets go of the plan row when what it folds in under the lock cannot be applied (a store that %s)", async (_, listen) => {
+    const store = await open({ listen });
+    // Another writer's event this Stocktake cannot read, committed unheard.
+    await client.query("INSERT INTO events (seq, txn, at, origin, event) VALUES (4, 4, $1, NULL, '{\"entity\": \"nonsense\"}')", [AT]);
+    await client.query("UPDATE plan SET seq = 4");
+    await expect(store.update({ by: "s", command: "bump" }, increment)).rejects.toThrow(/events row 4 is not a valid Stocktake event/);
+    // Nothing holds the row: another writer takes it at once.
+    await client.query("BEGIN");
+    await expect(client.query("SELECT seq FROM plan FOR UPDATE NOWAIT")).resolves.toMatchObject({ rows: [{ seq: "4" }] });
+    await client.query("ROLLBACK");
+  });
+
+  it.each([
     ["its notification connection", true],
     ["a pooled connection", false],
   ])("answers 'not saved' when %s ends while the change waits for the lock, and carries on", async (_, listen) => {
