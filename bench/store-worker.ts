@@ -23,12 +23,14 @@ const worker = Number(workerText);
 const workers = Number(workersText);
 const share = Math.floor(Number(featuresText) / workers);
 const started = performance.now();
+const cpu = process.cpuUsage();
 for (let i = 0; i < Number(countText); i++) {
   const id = `f${((i * 7919) % share) * workers + worker}`;
   const text = `!status ${id} ${nextBucket(store, id)}`;
   const reply = await bot.handle({ text, invoker: admin, conversation: "bench", id: `bench:w${worker}:${i}` });
   if (reply?.tone !== "ok") throw new Error(`worker ${worker}: ${text} was not applied`);
 }
-process.stdout.write(`DONE ${performance.now() - started}\n`);
+const used = process.cpuUsage(cpu);
+process.stdout.write(`DONE ${performance.now() - started}\nCPU ${(used.user + used.system) / 1000}\n`);
 lines.close();
 await store.close();

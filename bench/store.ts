@@ -1,7 +1,9 @@
 /**
  * `npm run bench:store`: the stores side by side, in one run. `!status` p50/p99 with durable writes
  * on lowdb and on PostgreSQL (synchronous_commit on) at 100 and 10 000 features and 1 000 and
- * 1 000 000 history events; commands per second with 1, 2 and 4 processes writing to one database;
+ * 1 000 000 history events, the four rows of a size interleaved; commands per second with 1, 2 and
+ * 4 processes writing to one database, in BENCH_ROUNDS (3) rounds of alternating order, with the
+ * CPU time per command of the writers and (for a scripts/postgres.sh cluster) of the server;
  * how long a change committed by one store takes to show in another's `read()`. Prints a table and
  * writes it to bench/store-results.md.
  *
@@ -9,9 +11,9 @@
  * start` wrote to .tmp/postgres.env. Each part works in a schema of its own, dropped afterwards.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
+import { cpus, loadavg as osLoadavg, tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -23,10 +25,14 @@ import { PostgresStore } from "../adapters/store/postgres/postgres-store.js";
 import { defaultCoreConfig } from "../src/config/core-config.js";
 import { Stocktake } from "../src/stocktake.js";
 import { AT, planState, writePlan } from "./plan-fixture.js";
-import { measureStatus, nextBucket, percentile, type StatusTiming } from "./status-timing.js";
+import { measureStatusInterleaved, nextBucket, percentile, type StatusTiming } from "./status-timing.js";
+import type { PlanStore } from "../src/ports.js";
 
 const COMMANDS = Number(process.env["BENCH_COMMANDS"] ?? 2_000);
 const PER_WORKER = Number(process.env["BENCH_WORKER_COMMANDS"] ?? 1_000);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+/** Commands per turn of one row when the rows are interleaved. */
+const BATCH = 250;
 const WORKER = fileURLToPath(new URL("./store-worker.ts", import.meta.url));
 const admin = { id: "bench:admin", displayName: "admin" };
 
@@ -40,6 +46,7 @@ function databaseUrl(): string {
 }
 
 const url = databaseUrl();
+const loadavg = () => osLoadavg().map((value) => value.toFixed(2)).join(", ");
 
 async function withClient<T>(schema: string | undefined, job: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
@@ -83,33 +90,37 @@ interface Row extends StatusTiming {
   history: number;
 }
 
-async function lowdbRow(features: number, history: number): Promise<Row> {
-  const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+/**
+ * The four `!status` rows of one plan size (lowdb and PostgreSQL, 1 000 and 1 000 000 history
+ * events), each on a store of its own, all open at once and measured interleaved in batches, so a
+ * burst of load on the shared machine falls on every row alike and the p99 ratios compare like
+ * with like.
+ */
+async function rowsOf(features: number, histories: readonly number[]): Promise<(Row & { openMs?: number })[]> {
+  const dirs: string[] = [];
+  const schemas: string[] = [];
+  const opened: { row: Omit<Row, keyof StatusTiming> & { openMs?: number }; store: PlanStore }[] = [];
   try {
-    const store = await LowdbStore.open(await writePlan(dir, features, history));
-    try {
-      return { store: "lowdb", features, history, ...(await measureStatus(store, features, COMMANDS)) };
-    } finally {
-      await store.close();
+    for (const history of histories) {
+      const dir = mkdtempSync(join(tmpdir(), "stocktake-bench-"));
+      dirs.push(dir);
+      opened.push({ row: { store: "lowdb", features, history }, store: await LowdbStore.open(await writePlan(dir, features, history)) });
+      const schema = await seedPostgres(features, history);
+      schemas.push(schema);
+      const t0 = performance.now();
+      const store = await PostgresStore.open({ url, schema });
+      opened.push({ row: { store: "PostgreSQL", features, history, openMs: performance.now() - t0 }, store });
     }
+    const timings = await measureStatusInterleaved(
+      opened.map(({ store }) => ({ store, features })),
+      COMMANDS,
+      BATCH,
+    );
+    return opened.map(({ row }, i) => ({ ...row, ...timings[i]! }));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function postgresRow(features: number, history: number): Promise<Row & { openMs: number }> {
-  const schema = await seedPostgres(features, history);
-  try {
-    const t0 = performance.now();
-    const store = await PostgresStore.open({ url, schema });
-    const openMs = performance.now() - t0;
-    try {
-      return { store: "PostgreSQL", features, history, openMs, ...(await measureStatus(store, features, COMMANDS)) };
-    } finally {
-      await store.close();
-    }
-  } finally {
-    await dropSchema(schema);
+    for (const { store } of opened) await store.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const schema of schemas) await dropSchema(schema);
   }
 }
 
@@ -119,7 +130,46 @@ interface Throughput {
   perSecond: number;
   lost: number;
   duplicated: number;
+  /** CPU time per command, in microseconds: the writing processes', and the database server's when it runs here (scripts/postgres.sh). */
+  nodeCpuUs: number;
+  serverCpuUs: number | undefined;
 }
+
+/** The local cluster's postmaster (scripts/postgres.sh records its data directory), to read the server's CPU time from /proc. */
+function localPostmaster(): number | undefined {
+  if (process.env["STOCKTAKE_BENCH_DATABASE_URL"]) return undefined;
+  try {
+    const state = readFileSync(fileURLToPath(new URL("../.tmp/postgres.state", import.meta.url)), "utf8");
+    const data = /^DATA=(.*)$/m.exec(state)?.[1];
+    return data ? Number(readFileSync(join(data, "cluster", "postmaster.pid"), "utf8").split("\n")[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU milliseconds the cluster used so far: the postmaster with its ended children, and the running ones. */
+function serverCpuMs(postmaster: number): number | undefined {
+  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  try {
+    const own = fields(postmaster);
+    let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const child = fields(pid);
+        if (Number(child[1]) === postmaster) total += Number(child[11]) + Number(child[12]);
+      } catch {
+        // Ended meanwhile: its time is in the postmaster's children's now.
+      }
+    }
+    return (total / CLOCK_TICKS) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** /proc reports CPU time in clock ticks (USER_HZ), 100 a second on Linux. */
+const CLOCK_TICKS = 100;
 
 /** `processes` child processes each send PER_WORKER `!status` commands at once; then the events are counted. */
 async function throughput(processes: number, features: number): Promise<Throughput> {
@@ -133,12 +183,17 @@ async function throughput(processes: number, features: number): Promise<Throughp
       return { child, ready, exited, output: () => out };
     });
     await Promise.all(children.map((item) => item.ready));
+    const postmaster = localPostmaster();
+    const serverBefore = postmaster === undefined ? undefined : serverCpuMs(postmaster);
     const started = performance.now();
     for (const item of children) item.child.stdin.end("go\n");
     const codes = await Promise.all(children.map((item) => item.exited));
     const elapsed = performance.now() - started;
+    const serverAfter = postmaster === undefined ? undefined : serverCpuMs(postmaster);
     if (codes.some((code) => code !== 0)) throw new Error(`a worker failed: exit codes ${codes.join(", ")}`);
     const commands = processes * PER_WORKER;
+    const nodeCpuMs = children.reduce((sum, item) => sum + Number(/^CPU (\S+)$/m.exec(item.output())?.[1] ?? NaN), 0);
+    const serverCpuUs = serverBefore === undefined || serverAfter === undefined ? undefined : Math.round(((serverAfter - serverBefore) / commands) * 1000);
     const counted = await withClient(schema, async (client) => {
       const found = await client.query<{ events: string; origins: string; top: string }>(
         "SELECT count(*) AS events, count(DISTINCT origin) FILTER (WHERE origin LIKE 'bench:w%') AS origins, max(seq) AS top FROM events",
@@ -147,7 +202,15 @@ async function throughput(processes: number, features: number): Promise<Throughp
     });
     const origins = Number(counted.origins);
     if (Number(counted.top) !== Number(counted.events)) throw new Error(`the history has a gap: ${counted.events} events up to seq ${counted.top}`);
-    return { processes, commands, perSecond: Math.round((commands / elapsed) * 1000), lost: commands - origins, duplicated: Number(counted.events) - 1_000 - origins };
+    return {
+      processes,
+      commands,
+      perSecond: Math.round((commands / elapsed) * 1000),
+      lost: commands - origins,
+      duplicated: Number(counted.events) - 1_000 - origins,
+      nodeCpuUs: Math.round((nodeCpuMs / commands) * 1000),
+      serverCpuUs,
+    };
   } finally {
     await dropSchema(schema);
   }
@@ -240,28 +303,36 @@ function freePort(): Promise<number> {
 }
 
 const ms = (value: number) => `${value.toFixed(3)} ms`;
-const sizes = [
-  [100, 1_000],
-  [100, 1_000_000],
-  [10_000, 1_000],
-  [10_000, 1_000_000],
-] as const;
-
 process.stderr.write("warming up…\n");
-await lowdbRow(100, 1_000);
-await postgresRow(100, 1_000);
+await rowsOf(100, [1_000]);
 
+const loadBefore = loadavg();
 const rows: (Row & { openMs?: number })[] = [];
-for (const [features, history] of sizes) {
-  process.stderr.write(`!status: ${features} features, ${history} history events (lowdb, PostgreSQL)…\n`);
-  rows.push(await lowdbRow(features, history));
-  rows.push(await postgresRow(features, history));
+for (const features of [100, 10_000]) {
+  process.stderr.write(`!status: ${features} features, 1 000 and 1 000 000 history events (lowdb, PostgreSQL), interleaved…\n`);
+  rows.push(...(await rowsOf(features, [1_000, 1_000_000])));
 }
-const throughputs: Throughput[] = [];
-for (const processes of [1, 2, 4]) {
-  process.stderr.write(`${processes} writing process(es)…\n`);
-  throughputs.push(await throughput(processes, 10_000));
+// Rounds in alternating order (1 2 4, 4 2 1, …): the median of each row, so a burst of load falls on every row alike.
+const PROCESSES = [1, 2, 4];
+const rounds: Throughput[][] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const processes of round % 2 === 0 ? PROCESSES : [...PROCESSES].reverse()) {
+    process.stderr.write(`round ${round + 1}: ${processes} writing process(es)…\n`);
+    (rounds[PROCESSES.indexOf(processes)] ??= []).push(await throughput(processes, 10_000));
+  }
 }
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const throughputs = rounds.map((runs) => ({
+  processes: runs[0]!.processes,
+  commands: runs[0]!.commands,
+  perSecond: median(runs.map((run) => run.perSecond)),
+  all: runs.map((run) => run.perSecond),
+  lost: runs.reduce((sum, run) => sum + run.lost, 0),
+  duplicated: runs.reduce((sum, run) => sum + run.duplicated, 0),
+  nodeCpuUs: median(runs.map((run) => run.nodeCpuUs)),
+  serverCpuUs: runs.every((run) => run.serverCpuUs !== undefined) ? median(runs.map((run) => run.serverCpuUs!)) : undefined,
+}));
+const loadAfter = loadavg();
 process.stderr.write("propagation between stores…\n");
 const spread = await propagation(10_000);
 process.stderr.write("propagation to another process's web page…\n");
@@ -294,11 +365,14 @@ const lines = [
   ``,
   `Processes writing to one database at once (10 000 features; each process ${PER_WORKER} \`!status\` commands on its own share of the features, each with its own message id):`,
   ``,
-  `| processes | commands | commands/s | × one process | lost | duplicated |`,
-  `|---:|---:|---:|---:|---:|---:|`,
-  ...throughputs.map((row) => `| ${row.processes} | ${row.commands.toLocaleString("en")} | ${row.perSecond.toLocaleString("en")} | ${(row.perSecond / one).toFixed(2)} | ${row.lost} | ${row.duplicated} |`),
+  `| processes | commands | commands/s (median of ${ROUNDS}) | × one process | each round | CPU per command: writers | database server | lost | duplicated |`,
+  `|---:|---:|---:|---:|---|---:|---:|---:|---:|`,
+  ...throughputs.map(
+    (row) =>
+      `| ${row.processes} | ${row.commands.toLocaleString("en")} | ${row.perSecond.toLocaleString("en")} | ${(row.perSecond / one).toFixed(2)} | ${row.all.map((value) => value.toLocaleString("en")).join(", ")} | ${row.nodeCpuUs} µs | ${row.serverCpuUs === undefined ? "" : `${row.serverCpuUs} µs`} | ${row.lost} | ${row.duplicated} |`,
+  ),
   ``,
-  `Target: 2 processes not below 1; nothing lost or duplicated.`,
+  `Target: 2 processes not below 1; nothing lost or duplicated (over all rounds). Load average (1, 5, 15 min) when the measured rows began: ${loadBefore}; when the rounds ended: ${loadAfter}; ${cpus().length} CPUs.`,
   ``,
   `A change acknowledged by one store, until another store (its own pool and notification connection, same process) shows it in \`read()\`: p50 ${ms(spread.p50)}, p99 ${ms(spread.p99)}, max ${ms(spread.max)} over 250 changes.`,
   ``,

@@ -49,6 +49,13 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
     // One row per thing done once (an announcement of one change to one target), whichever process does it.
     sql: `CREATE TABLE claims (key text PRIMARY KEY, claimed_at timestamptz NOT NULL DEFAULT now());`,
   },
+  {
+    version: 4,
+    name: "notifications carry events, signed",
+    // A random key only those who can read the plan row know: a commit's notification carries its
+    // events signed with it, since any role that can connect may send a notification on the channel.
+    sql: `ALTER TABLE plan ADD COLUMN notify_key text NOT NULL DEFAULT encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex');`,
+  },
 ];
 
 export const LATEST_SCHEMA = SCHEMA_STEPS[SCHEMA_STEPS.length - 1]!.version;

@@ -1,4 +1,6 @@
-import pg from "pg";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import pg, { escapeLiteral } from "pg";
+import { z } from "zod";
 import { loadState } from "../../../src/model/migrations.js";
 import { emptyState, EventSchema, type PlanEvent, type PlanState } from "../../../src/model/schema.js";
 import { applyChange, EventSourcedStore, REMEMBERED_ORIGINS, type Journal } from "../../../src/store/event-store.js";
@@ -28,8 +30,13 @@ export interface PostgresStoreOptions {
   listen?: boolean;
 }
 
-/** The channel every commit notifies, with its last seq as payload; one per schema, as channels are per database. */
+/**
+ * The channel every commit notifies; one per schema, as channels are per database. The payload is
+ * `{"seq":last,"events":[…]}`, the events left out when they would not fit.
+ */
 const channelFor = (schema: string) => `stocktake_events_${schema}`;
+/** PostgreSQL refuses a notification payload of 8000 bytes or more. */
+const PAYLOAD_MAX_BYTES = 7999;
 const PAGE = 500;
 const UNIQUE_VIOLATION = "23505";
 /** How many of other processes' recent events a store keeps, to tell a command what changed since it arrived. */
@@ -76,6 +83,61 @@ export function describeUrl(url: string): string {
   }
 }
 
+/**
+ * What a commit tells the others: its last seq, and its events (as JSON already written for the
+ * insert) when they fit, signed with the plan row's key (any role that can connect may send a
+ * notification on the channel; only those who can read the plan know the key):
+ * `<HMAC-SHA256 in hex>{"seq":…,"events":[…]}`, or `{"seq":…}` alone.
+ */
+export function notifyPayload(last: number, events: readonly string[], key: string): string {
+  const body = `{"seq":${last},"events":[${events.join(",")}]}`;
+  return MAC_LENGTH + Buffer.byteLength(body) <= PAYLOAD_MAX_BYTES ? sign(key, body) + body : `{"seq":${last}}`;
+}
+
+const MAC_LENGTH = 64;
+const sign = (key: string, body: string) => createHmac("sha256", key).update(body).digest("hex");
+const PayloadSchema = z.object({ seq: z.number().int().nonnegative(), events: z.array(z.unknown()).optional() });
+
+/**
+ * A notification's payload: the seq, and the events when they are signed with `key`; a bare seq
+ * (as Stocktake before it wrote) is read too. `forged`: it carried events not signed with the key
+ * (they are left out). Undefined when it is none of these.
+ */
+export function parsePayload(payload: string | undefined, key: string): { seq: number; events?: unknown[]; forged?: true } | undefined {
+  if (payload === undefined) return undefined;
+  if (/^\d+$/.test(payload)) return { seq: Number(payload) };
+  let body = payload;
+  let signed = false;
+  if (/^[0-9a-f]{64}\{/.test(payload)) {
+    body = payload.slice(MAC_LENGTH);
+    const given = Buffer.from(payload.slice(0, MAC_LENGTH), "hex");
+    signed = timingSafeEqual(given, Buffer.from(sign(key, body), "hex"));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = PayloadSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  if (parsed.data.events === undefined) return { seq: parsed.data.seq };
+  return signed ? { seq: parsed.data.seq, events: parsed.data.events } : { seq: parsed.data.seq, forged: true };
+}
+
+/** A number written into SQL text: only a whole number can be. */
+function wholeNumber(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+  return String(value);
+}
+
+type CheckedOut = pg.PoolClient & { done: (broken: boolean) => void };
+
+interface EventRow {
+  seq: string;
+  event: unknown;
+}
+
 function parseEvent(raw: unknown, seq: string | number): PlanEvent {
   const parsed = EventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -85,14 +147,28 @@ function parseEvent(raw: unknown, seq: string | number): PlanEvent {
   return parsed.data;
 }
 
+/** The append without the lock wrote nothing: another writer holds the plan row or moved it on (contended), or the append needs the lock. */
+class Stale extends Error {
+  constructor(readonly contended: boolean) {
+    super(contended ? "another writer holds the plan or moved it on; nothing was written" : "this append is made under the lock");
+  }
+}
+
 /**
- * The events table as the shared store's journal. Appends happen inside the transaction the store
- * opened for the update (it holds the plan row's lock), and commit it: the change is acknowledged
- * only once PostgreSQL has it.
+ * The events table as the shared store's journal. An append either is one statement that checks
+ * and takes the plan row itself, or happens inside the transaction the store opened for the update
+ * (holding the plan row's lock); either way it commits, and the change is acknowledged only once
+ * PostgreSQL has it.
  */
 class PostgresJournal implements Journal {
-  /** The transaction of the update in progress; appends outside one are a bug. */
-  tx: pg.PoolClient | undefined;
+  /** The connection of the update in progress; appends outside one are a bug. */
+  tx: pg.ClientBase | undefined;
+  /**
+   * Whether `tx` holds the plan row's lock in an open transaction. If not, the append is one
+   * statement that writes only if the plan is still at the seq this process's state has, and
+   * commits itself; otherwise it writes nothing and throws `Stale`.
+   */
+  locked = false;
   /** The seq of the snapshot in the plan row, as read under the lock. */
   snapshotSeq = 0;
   /** COMMIT was sent and has not answered: if the connection dies now, the change may be in. */
@@ -103,37 +179,76 @@ class PostgresJournal implements Journal {
     private readonly channel: string,
     private readonly state: () => PlanState,
     private readonly snapshotEvery: number,
+    /** Signs the events a notification carries (see notifyPayload). */
+    readonly notifyKey: string,
   ) {}
 
   async append(events: readonly PlanEvent[], durable = true): Promise<void> {
     const tx = this.tx;
     if (!tx) throw new Error("PostgresJournal.append outside an update's transaction");
     const last = events[events.length - 1]!.seq;
-    // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
-    if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
-    const snapshot = last - this.snapshotSeq >= this.snapshotEvery ? JSON.stringify(this.state()) : null;
-    // One round trip while the plan row is locked: every other writer is waiting for it.
-    await tx.query(
-      `WITH appended AS (
-         INSERT INTO events (seq, txn, at, origin, event)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
-       ), head AS (
-         UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
-       )
-       SELECT pg_notify($8, $6::text)`,
-      [
-        events.map((event) => event.seq),
-        events.map((event) => event.txn),
-        events.map((event) => event.at),
-        events.map((event) => event.origin ?? null),
-        events.map((event) => JSON.stringify(event)),
-        last,
-        snapshot,
-        this.channel,
-      ],
-    );
-    this.committing = true;
-    await tx.query("COMMIT");
+    const snapshotDue = last - this.snapshotSeq >= this.snapshotEvery;
+    // A NUL would end a simple query's text: such an append goes as parameters.
+    const plain = !events.some((event) => (event.origin ?? "").includes("\0") || event.at.includes("\0"));
+    // The locked path writes snapshots, having read under the lock whether another process just did.
+    if (!this.locked && (snapshotDue || !plain)) throw new Stale(false);
+    const snapshot = snapshotDue ? JSON.stringify(this.state()) : null;
+    const json = events.map((event) => JSON.stringify(event));
+    const payload = notifyPayload(last, json, this.notifyKey);
+    const values = () =>
+      events
+        .map(
+          (event, i) =>
+            `(${wholeNumber(event.seq)}::bigint, ${wholeNumber(event.txn)}::bigint, ${escapeLiteral(event.at)}::timestamptz, ${event.origin === undefined ? "NULL" : escapeLiteral(event.origin)}::text, ${escapeLiteral(json[i]!)}::jsonb)`,
+        )
+        .join(", ");
+    if (!this.locked) {
+      // One statement, its own transaction: it takes the plan row if no other writer holds it
+      // and it is still at the seq before these events, and then writes; else it writes nothing
+      // (without waiting: a writer holding the row will have moved the seq on by the time it lets go).
+      // Its COMMIT is part of it: from here a dropped connection leaves it unknown.
+      const text = `WITH free AS (SELECT FROM plan WHERE seq = ${wholeNumber(events[0]!.seq - 1)} FOR UPDATE SKIP LOCKED), head AS (UPDATE plan SET seq = ${wholeNumber(last)} WHERE EXISTS (SELECT FROM free) RETURNING seq), appended AS (INSERT INTO events (seq, txn, at, origin, event) SELECT * FROM (VALUES ${values()}) AS v WHERE EXISTS (SELECT FROM head)) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)})${durable ? "" : ", set_config('synchronous_commit', 'off', true)"} FROM head`;
+      this.committing = true;
+      const written = await tx.query(text);
+      this.committing = false;
+      if (written.rows.length === 0) throw new Stale(true);
+      this.tx = undefined;
+      return;
+    }
+    // A snapshot (megabytes) goes as parameters, with COMMIT a round trip of its own; every other
+    // append and its COMMIT are one round trip while the plan row is locked, as every other writer
+    // is waiting for it.
+    if (snapshot === null && plain) {
+      // Bookkeeping nobody is told about need not wait for the disk, as with the file's skipped fsync.
+      const text = `${durable ? "" : "SET LOCAL synchronous_commit TO off; "}WITH appended AS (INSERT INTO events (seq, txn, at, origin, event) VALUES ${values()}), head AS (UPDATE plan SET seq = ${wholeNumber(last)}) SELECT pg_notify(${escapeLiteral(this.channel)}, ${escapeLiteral(payload)}); COMMIT`;
+      // The COMMIT is in the same string: from here a dropped connection leaves it unknown.
+      this.committing = true;
+      await tx.query(text);
+    } else {
+      if (!durable) await tx.query("SET LOCAL synchronous_commit TO off");
+      await tx.query(
+        `WITH appended AS (
+           INSERT INTO events (seq, txn, at, origin, event)
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::jsonb[])
+         ), head AS (
+           UPDATE plan SET seq = $6, snapshot = coalesce($7::jsonb, snapshot), snapshot_seq = CASE WHEN $7::jsonb IS NULL THEN snapshot_seq ELSE $6 END
+         )
+         SELECT pg_notify($8, $9)`,
+        [
+          events.map((event) => event.seq),
+          events.map((event) => event.txn),
+          events.map((event) => event.at),
+          events.map((event) => event.origin ?? null),
+          json,
+          last,
+          snapshot,
+          this.channel,
+          payload,
+        ],
+      );
+      this.committing = true;
+      await tx.query("COMMIT");
+    }
     this.committing = false;
     if (snapshot !== null) this.snapshotSeq = last;
     this.tx = undefined;
@@ -166,9 +281,12 @@ class PostgresJournal implements Journal {
 /**
  * The plan on PostgreSQL, for several Stocktake processes sharing one plan. Each process keeps the
  * state in memory (so `read()` and `!status` never wait on the network) and folds in the events
- * other processes commit. An update locks the one `plan` row, folds in what others committed
- * meanwhile, runs on that latest state, appends its events and commits, all in one transaction:
- * writers in different processes take turns as updates in one process do.
+ * other processes commit (carried by their notifications). An update runs on that state and
+ * writes its events with one statement that commits only if the `plan` row is free and still at the
+ * seq the state has; else (or while others keep writing) it locks the `plan` row, folds in what
+ * others committed meanwhile, runs on that latest state, appends its events and commits, in one
+ * transaction. Either way the events table's seq is one total order and writers in different
+ * processes take turns as updates in one process do.
  */
 export class PostgresStore extends EventSourcedStore {
   private turn: Promise<unknown> = Promise.resolve();
@@ -179,6 +297,10 @@ export class PostgresStore extends EventSourcedStore {
   /** The highest seq another process announced; a sync behind an update that already folded it in has nothing to do. */
   private announced = 0;
   private syncQueued = false;
+  /** The last change under the lock found others' commits it had not heard of: the next one takes the lock at once. */
+  private contended = false;
+  /** Events notifications carried, oldest first, not yet folded in. */
+  private carried: PlanEvent[] = [];
   /** Other processes' latest events, oldest first, as folded in. */
   private foreign: PlanEvent[] = [];
   private readonly foreignListeners = new Set<(events: readonly PlanEvent[]) => void>();
@@ -211,7 +333,7 @@ export class PostgresStore extends EventSourcedStore {
       } finally {
         client.release();
       }
-      const head = await pool.query<{ snapshot: unknown; snapshot_seq: string }>("SELECT snapshot, snapshot_seq FROM plan");
+      const head = await pool.query<{ snapshot: unknown; snapshot_seq: string; notify_key: string }>("SELECT snapshot, snapshot_seq, notify_key FROM plan");
       const row = head.rows[0];
       let state = emptyState();
       if (row?.snapshot != null) {
@@ -220,7 +342,7 @@ export class PostgresStore extends EventSourcedStore {
         state = loaded.value;
       }
       // The store changes this object in place, so the journal's snapshots see every commit.
-      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000);
+      const journal = new PostgresJournal(pool, channelFor(schema), () => state, options.snapshotEvery ?? 1000, row?.notify_key ?? "");
       journal.snapshotSeq = Number(row?.snapshot_seq ?? 0);
       const store = new PostgresStore(state, pool, journal, options.clock ?? systemClock, options);
       await store.foldIn(pool);
@@ -259,18 +381,47 @@ export class PostgresStore extends EventSourcedStore {
   }
 
   private async transact<T>(meta: UpdateMeta, fn: (state: Readonly<PlanState>) => Result<Draft<T>>): Promise<Result<{ value: T; events: PlanEvent[] }>> {
-    const tx = await this.pool.connect().catch((error: unknown) => {
-      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
-    });
+    // The notification connection is also the one changes are written on, while it is up: no
+    // checkout per change. While it is down (or not listening), a pooled one.
+    const own = this.listener;
+    const tx: pg.ClientBase = own ?? (await this.checkout());
     let broken = false;
     this.pgJournal.committing = false;
     try {
-      await tx.query("BEGIN");
-      // The row lock: another process's update waits here until this one commits or rolls back.
-      const head = await tx.query<{ snapshot_seq: string }>("SELECT snapshot_seq FROM plan FOR UPDATE");
-      this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
-      await this.foldIn(tx);
+      // Events notifications brought while the previous change ran: this change is made on them.
+      this.applyCarried();
+      // Hearing other processes' commits as they happen, this process's state is most often the
+      // latest (a store that does not listen would mostly guess wrong, so it always takes the
+      // lock). Unless the last change found others writing, the change is made on it and written
+      // with one statement that holds the plan row only while it writes and commits. When another
+      // writer holds the row or the plan moved on, that statement writes nothing, and the change
+      // is made again under the plan row's lock, as it is when fn refused or changed nothing (so
+      // that is decided on the latest plan too).
+      if (own && !this.contended) {
+        this.pgJournal.tx = tx;
+        this.pgJournal.locked = false;
+        try {
+          const result = await super.update(meta, this.unlessChangedSince(meta, fn));
+          if (result.ok && result.value.events.length > 0) return result;
+        } catch (error) {
+          if (!(error instanceof Stale)) throw error;
+          if (error.contended) this.contended = true;
+        }
+      }
       this.pgJournal.tx = tx;
+      this.pgJournal.locked = true;
+      // One round trip: the row lock (another process's update waits here until this one commits
+      // or rolls back), then what others committed since this process last looked.
+      const results = (await tx.query(
+        `BEGIN; SELECT snapshot_seq FROM plan FOR UPDATE; SELECT seq, event FROM events WHERE seq > ${wholeNumber(this.state.seq)} ORDER BY seq LIMIT ${PAGE}`,
+      )) as unknown as pg.QueryResult[];
+      const head = results[1] as pg.QueryResult<{ snapshot_seq: string }> | undefined;
+      const page = results[2] as pg.QueryResult<EventRow> | undefined;
+      if (!head || !page) throw new Error("the plan's lock and fold-in answered with fewer results than statements");
+      this.pgJournal.snapshotSeq = Number(head.rows[0]?.snapshot_seq ?? 0);
+      // Others wrote since this process last looked: the next change, too, waits for the lock.
+      this.contended = page.rows.length > 0;
+      await this.foldIn(tx, page.rows);
       return await super.update(meta, this.unlessChangedSince(meta, fn));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === "events_origin_once") {
@@ -282,15 +433,38 @@ export class PostgresStore extends EventSourcedStore {
       }
       throw error;
     } finally {
-      // Still open: fn refused or changed nothing, or the append failed. Nothing of it is kept.
+      // The append clears tx once committed. Still set in a transaction (fn refused or changed
+      // nothing, the lock or the fold-in or the append failed): nothing of it is kept.
       if (this.pgJournal.tx === tx) {
         this.pgJournal.tx = undefined;
-        await tx.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
+        if (this.pgJournal.locked) {
+          await tx.query("ROLLBACK").catch(() => {
+            broken = true;
+          });
+        }
       }
-      tx.release(broken);
+      if (!own) (tx as CheckedOut).done(broken);
+      else if (broken) this.lostListener(own, new Error("the connection failed during a change"));
     }
+  }
+
+  /**
+   * A pooled connection for one change (while the notification connection is down, or when not
+   * listening). The pool stops listening for its errors while it is checked out, and a connection
+   * that fails then would emit one nobody hears, which ends the process: this listens meanwhile.
+   */
+  private async checkout(): Promise<CheckedOut> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw isConnectionFailure(error) ? this.unavailable(error, "no") : error;
+    });
+    const ignore = (error: Error) => this.options.logger?.warn({ err: error }, "a PostgreSQL connection failed during a change");
+    client.on("error", ignore);
+    return Object.assign(client, {
+      done: (broken: boolean) => {
+        client.removeListener("error", ignore);
+        client.release(broken);
+      },
+    });
   }
 
   async claimOnce(keys: readonly string[]): Promise<ReadonlySet<string>> {
@@ -344,14 +518,36 @@ export class PostgresStore extends EventSourcedStore {
     for (const row of found.rows) this.remember(row.origin);
   }
 
-  /** Applies the events committed after this process's state, in order. */
-  private async foldIn(db: pg.Pool | pg.PoolClient): Promise<void> {
+  /** Applies the events committed after this process's state, in order; `first` is the first page, when already read. */
+  private async foldIn(db: pg.Pool | pg.ClientBase, first?: readonly EventRow[]): Promise<void> {
     const folded: PlanEvent[] = [];
     try {
-      await this.foldPages(db, folded);
+      let rows = first ?? (await this.page(db));
+      for (;;) {
+        for (const row of rows) this.applyForeign(parseEvent(row.event, row.seq), folded);
+        if (rows.length < PAGE) return;
+        rows = await this.page(db);
+      }
     } finally {
       if (folded.length > 0) this.heard(folded);
     }
+  }
+
+  private async page(db: pg.Pool | pg.ClientBase): Promise<EventRow[]> {
+    return (await db.query<EventRow>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE])).rows;
+  }
+
+  /** One event another process committed, next after this process's state. */
+  private applyForeign(event: PlanEvent, folded: PlanEvent[]): void {
+    if (event.seq !== this.state.seq + 1) throw new StoreLoadError(`events: ${event.seq} follows ${this.state.seq}; the history has a gap`);
+    try {
+      applyChange(this.state, event);
+    } catch (error) {
+      throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
+    }
+    this.state.seq = event.seq;
+    folded.push(event);
+    if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
   }
 
   private heard(events: PlanEvent[]): void {
@@ -366,43 +562,61 @@ export class PostgresStore extends EventSourcedStore {
     }
   }
 
-  private async foldPages(db: pg.Pool | pg.PoolClient, folded: PlanEvent[]): Promise<void> {
-    for (;;) {
-      const page = await db.query<{ seq: string; event: unknown }>("SELECT seq, event FROM events WHERE seq > $1 ORDER BY seq LIMIT $2", [this.state.seq, PAGE]);
-      for (const row of page.rows) {
-        const event = parseEvent(row.event, row.seq);
-        if (event.seq !== this.state.seq + 1) throw new StoreLoadError(`events: ${event.seq} follows ${this.state.seq}; the history has a gap`);
-        try {
-          applyChange(this.state, event);
-        } catch (error) {
-          throw new StoreLoadError(`events: ${event.seq} cannot be applied: ${(error as Error).message}`);
-        }
-        this.state.seq = event.seq;
-        folded.push(event);
-        if (event.origin !== undefined && event.seq === event.txn) this.remember(event.origin);
+  /**
+   * Folds in what notifications announced: the events they carried, while they follow on from this
+   * process's state, then a query for whatever is still missing (events too large to carry, a
+   * notification missed, one that carried events past a gap).
+   */
+  private async catchUp(): Promise<void> {
+    this.applyCarried();
+    if (this.announced > this.state.seq) await this.foldIn(this.pool);
+  }
+
+  /** Applies the carried events that follow on from this process's state; true if there were any. */
+  private applyCarried(): boolean {
+    const carried = this.carried;
+    this.carried = [];
+    const folded: PlanEvent[] = [];
+    try {
+      for (const event of carried) {
+        if (event.seq <= this.state.seq) continue;
+        if (event.seq !== this.state.seq + 1) break;
+        this.applyForeign(event, folded);
       }
-      if (page.rows.length < PAGE) return;
+    } finally {
+      if (folded.length > 0) this.heard(folded);
     }
+    return folded.length > 0;
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
+    const client = new pg.Client({ connectionString: this.options.url, options: `-c search_path=${this.options.schema ?? "public"}`, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on("notification", (message) => {
-      this.announced = Math.max(this.announced, Number(message.payload));
-      if (this.announced <= this.state.seq || this.syncQueued) return;
+      // Most are this process's own commits, or ones an update already folded in: no need to check or parse those.
+      const seq = /^(?:[0-9a-f]{64})?\{"seq":(\d+)[,}]/.exec(message.payload ?? "")?.[1];
+      if (seq !== undefined && Number(seq) <= this.state.seq) return;
+      const payload = parsePayload(message.payload, this.pgJournal.notifyKey);
+      if (!payload || payload.forged) {
+        // Not from a Stocktake: at most a reason to look at the table (what it announces is read from there).
+        this.options.logger?.warn({ payload: message.payload?.slice(0, 100), sender: message.processId }, "a notification on Stocktake's channel that is not Stocktake's; its events are ignored");
+        if (!payload) return;
+      }
+      if (payload.seq <= this.state.seq) return;
+      this.announced = Math.max(this.announced, payload.seq);
+      // Events that do not parse are fetched instead, as when they did not fit.
+      try {
+        for (const raw of payload.events ?? []) this.carried.push(parseEvent(raw, payload.seq));
+      } catch (error) {
+        this.options.logger?.warn({ err: error }, "a notification carried an event that is not valid; reading it from the table instead");
+      }
+      if (this.syncQueued) return;
       this.syncQueued = true;
       this.inTurn(async () => {
         this.syncQueued = false;
-        if (this.announced > this.state.seq) await this.foldIn(this.pool);
+        await this.catchUp();
       }).catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in another process's changes; the next update will"));
     });
-    client.on("error", (error) => {
-      if (this.listener !== client) return;
-      this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
-      this.listener = undefined;
-      void client.end().catch(() => undefined);
-      this.scheduleRelisten();
-    });
+    client.on("error", (error) => this.lostListener(client, error));
     try {
       await client.connect();
       await client.query(`LISTEN ${channelFor(this.options.schema ?? "public")}`);
@@ -415,6 +629,14 @@ export class PostgresStore extends EventSourcedStore {
     // Commits made while this connection was away sent notifications nobody heard. Failing here
     // costs nothing lasting: the next update folds them in first.
     await this.sync().catch((error: unknown) => this.options.logger?.warn({ err: error }, "could not fold in other processes' changes yet; the next update will"));
+  }
+
+  private lostListener(client: pg.Client, error: Error): void {
+    if (this.listener !== client) return;
+    this.options.logger?.warn({ err: error, db: describeUrl(this.options.url) }, "lost the PostgreSQL notification connection; reconnecting");
+    this.listener = undefined;
+    void client.end().catch(() => undefined);
+    this.scheduleRelisten();
   }
 
   /** Tries again after a delay that doubles with each failure (to RELISTEN_MAX_MS), so a server that is down is not hammered. */
