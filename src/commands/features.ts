@@ -155,7 +155,8 @@ export const removeCommand = defineCommand({
       const children = childrenOf(scope.release, feature.id);
       const also = children.length > 0 ? ` and its ${children.length} sub-item${children.length === 1 ? "" : "s"}` : "";
       if (!args.yes) {
-        // `!yes` runs this again with --yes; the draft runs once, and changing nothing writes nothing.
+        // `!yes` runs this again with --yes; changing nothing writes nothing. A shared store may run
+        // the draft again on a newer plan: the question asked last is the one `!yes` answers.
         ctx.ask({ feature: feature.id, yes: true });
         return noChange({
           tone: "info",
