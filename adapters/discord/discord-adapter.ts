@@ -426,7 +426,11 @@ export class DiscordAdapter implements ChatAdapter {
   private invokerOf(user: User, member: GuildMember | null, permissions: Readonly<PermissionsBitField> | null, interaction: Interaction | undefined): Invoker {
     const facts: MemberFacts = { roles: [], administrator: permissions?.has(PermissionFlagsBits.Administrator) ?? false };
     if (member) {
-      facts.roles = member.roles.cache.filter((role) => role.id !== member.guild.id).map((role) => ({ id: role.id, name: role.name }));
+      // One pass over the member's roles (discord.js builds the collection on every read), @everyone left out.
+      const everyone = member.guild.id;
+      const roles: { id: string; name: string }[] = [];
+      for (const role of member.roles.cache.values()) if (role.id !== everyone) roles.push({ id: role.id, name: role.name });
+      facts.roles = roles;
     } else if (interaction && interaction.member && Array.isArray(interaction.member.roles)) {
       // An uncached member arrives as raw ids; names come from the guild's role cache.
       facts.roles = interaction.member.roles.map((id) => ({ id, name: interaction.guild?.roles.cache.get(id)?.name ?? "" }));
