@@ -25,6 +25,7 @@ import type { Reply } from "../../src/reply/reply.js";
 import { renderReplyInSlices, type DiscordMessage } from "./render.js";
 import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
+import { LateWatch } from "./late-watch.js";
 
 /** A file sent with a command is read up to this size: a long status mail, as a pasted one may be. */
 const MAX_ATTACHMENT_BYTES = 200_000;
@@ -52,7 +53,6 @@ export interface DiscordAdapterOptions {
 
 const DEFAULT_DEFER_AFTER_MS = 1_500;
 const AUTOCOMPLETE_CHOICES = 25;
-const DEFERRED = Symbol("deferred");
 
 const PLATFORM = "discord";
 
@@ -97,6 +97,8 @@ export class DiscordAdapter implements ChatAdapter {
   private host: ChatHost | undefined;
   private readonly logger: Logger;
   private readonly deferAfterMs: number;
+  /** Which slash commands' answers are late (past `deferAfterMs`), to defer them. */
+  private readonly late: LateWatch;
   private readonly seen = new Set<string>();
   private catchingUp: Promise<void> | undefined;
   /** The gateway connection, as the shard events tell it; /healthz and the logs show it. */
@@ -109,6 +111,7 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(private readonly options: DiscordAdapterOptions) {
     this.logger = options.logger;
     this.deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+    this.late = new LateWatch(this.deferAfterMs);
   }
 
   /** The logged-in client, for tests and the benchmark. */
@@ -282,6 +285,7 @@ export class DiscordAdapter implements ChatAdapter {
     // Set first: the close this causes is ours, not an outage.
     this.client = undefined;
     this.connected = false;
+    this.late.stop();
     client?.removeAllListeners(Events.ShardDisconnect).removeAllListeners(Events.ShardReconnecting);
     await client?.destroy();
   }
@@ -330,17 +334,21 @@ export class DiscordAdapter implements ChatAdapter {
       deferred = true;
       reply = await work;
     } else {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<typeof DEFERRED>((resolve) => (timer = setTimeout(() => resolve(DEFERRED), this.deferAfterMs)));
-      const first = await Promise.race([work, late]);
-      clearTimeout(timer);
-      if (first === DEFERRED) {
-        await interaction.deferReply();
-        deferred = true;
+      // Late: "thinking…" goes out then, while the answer is still awaited.
+      let deferring: Promise<void> | undefined;
+      const watched = this.late.watch(() => {
+        deferring = interaction.deferReply().then(() => {
+          deferred = true;
+        });
+        // Awaited below once the answer is there; a failure meanwhile is not an unhandled one.
+        deferring.catch(() => undefined);
+      });
+      try {
         reply = await work;
-      } else {
-        reply = first;
+      } finally {
+        watched.done();
       }
+      if (deferring) await deferring;
     }
 
     // Errors and refusals are for the person who asked.
