@@ -201,7 +201,9 @@ export class Stocktake implements ChatHost {
       clean[key] = typed.text;
     }
     const shown = [`/${path.join(" ")}`, ...Object.entries(clean).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
-    return this.run(found.spec, origin, shown, () => ({ ok: true, value: clean })).then((reply) => withRemovedNote(reply, [...removed]));
+    const reply = this.run(found.spec, origin, shown, () => ({ ok: true, value: clean }));
+    // Nothing left out (the usual case): the reply as it is, without another promise on its way.
+    return removed.size === 0 ? reply : reply.then((done) => withRemovedNote(done, [...removed]));
   }
 
   /**
