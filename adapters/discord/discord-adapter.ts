@@ -22,7 +22,7 @@ import type { Metrics } from "../../src/metrics/metrics.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, ConnectionReport, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
-import { renderReplyInSlices, type DiscordMessage } from "./render.js";
+import { renderReplySoon, type DiscordMessage } from "./render.js";
 import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
 import { LateWatch } from "./late-watch.js";
@@ -354,7 +354,8 @@ export class DiscordAdapter implements ChatAdapter {
     // Errors and refusals are for the person who asked.
     const ephemeral = reply.private === true || reply.tone === "error";
     const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
-    const [head, ...rest] = await this.render(reply, true, true);
+    const rendered = this.render(reply, true, true);
+    const [head, ...rest] = Array.isArray(rendered) ? rendered : await rendered;
     if (!deferred) {
       await interaction.reply({ ...toOptions(head!), ...flags });
     } else if (ephemeral) {
@@ -455,9 +456,10 @@ export class DiscordAdapter implements ChatAdapter {
    * A reply as Discord messages. Answers to slash commands show commands in slash form; elsewhere
    * commands are shown the way people can type them there (slash form unless prefix commands are on).
    */
-  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): Promise<DiscordMessage[]> {
+  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): DiscordMessage[] | Promise<DiscordMessage[]> {
     // In slices: a summary of a large release must not hold up every other channel while it renders.
-    return renderReplyInSlices(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
+    // A short reply is done within the first and comes back as it is, without a promise to wait for.
+    return renderReplySoon(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
   }
 
   /** Embeds need the Embed Links permission; without it the summary falls back to markdown. */

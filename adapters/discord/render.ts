@@ -5,7 +5,7 @@ import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import { personIdOn, personName, renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
 import type { Block, ListItem, PersonRef, Reply, Section, Text } from "../../src/reply/reply.js";
-import { renderInSlices } from "../../src/reply/in-slices.js";
+import { renderInSlices, renderSoon } from "../../src/reply/in-slices.js";
 import { continuedHeading, splitSteps } from "../../src/reply/split.js";
 import { runAtOnce, type Steps } from "../../src/util/steps.js";
 import { formatLongDate } from "../../src/util/dates.js";
@@ -469,6 +469,11 @@ export function renderReply(reply: Reply, options: RenderOptions): DiscordMessag
  */
 export function renderReplyInSlices(reply: Reply, options: RenderOptions): Promise<DiscordMessage[]> {
   return renderInSlices(reply, replySteps(reply, options));
+}
+
+/** `renderReplyInSlices`, giving the messages themselves when they took no more than one slice (most replies). */
+export function renderReplySoon(reply: Reply, options: RenderOptions): DiscordMessage[] | Promise<DiscordMessage[]> {
+  return renderSoon(reply, replySteps(reply, options));
 }
 
 function* replySteps(reply: Reply, options: RenderOptions): Steps<DiscordMessage[]> {
