@@ -107,6 +107,7 @@ export class DiscordAdapter implements ChatAdapter {
   private downSince: number | undefined;
   /** Attempts to get the connection back in the current outage. */
   private attempts = 0;
+  private targets: readonly AnnouncementTarget[] | undefined;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.logger = options.logger;
@@ -275,9 +276,13 @@ export class DiscordAdapter implements ChatAdapter {
     }
   }
 
-  /** Each project's announcements channel: its news, and the scheduled posts without anyone asking there. */
+  /**
+   * Each project's announcements channel: its news, and the scheduled posts without anyone asking
+   * there. From the config, so made once: the announcer asks for them on every change.
+   */
   announcementTargets(): AnnouncementTarget[] {
-    return Object.entries(this.options.config.announcements).map(([project, channel]) => ({ project, conversation: qualify(PLATFORM, channel) }));
+    this.targets ??= Object.entries(this.options.config.announcements).map(([project, channel]) => ({ project, conversation: qualify(PLATFORM, channel) }));
+    return [...this.targets];
   }
 
   async stop(): Promise<void> {
