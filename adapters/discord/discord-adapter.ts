@@ -350,6 +350,10 @@ export class DiscordAdapter implements ChatAdapter {
       });
       try {
         reply = await work;
+      } catch (error) {
+        // The apology follows "thinking…" if that is on its way: known to be sent or not first.
+        await (deferring as Promise<void> | undefined)?.catch(() => undefined);
+        throw error;
       } finally {
         watched.done();
       }
