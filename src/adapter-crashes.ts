@@ -16,6 +16,11 @@ export class AdapterCrashes {
     return this.context.run(adapter, work);
   }
 
+  /** The adapter whose work is running now (started through `within`), if any. */
+  current(): string | undefined {
+    return this.context.getStore();
+  }
+
   /**
    * Listens for uncaught failures. `crashed` gets those from inside an adapter. One from nowhere
    * known is a bug in the core: it stays fatal (logged by `fatal`, then the process exits) unless
@@ -24,7 +29,7 @@ export class AdapterCrashes {
   install(crashed: (adapter: string, error: unknown) => void, fatal: (error: unknown) => void): void {
     if (this.installed) return;
     const handler = (error: unknown) => {
-      const adapter = this.context.getStore();
+      const adapter = this.current();
       if (adapter !== undefined) return crashed(adapter, error);
       if (process.listenerCount("uncaughtException") > 1 || process.listenerCount("unhandledRejection") > 1) return;
       fatal(error);
@@ -41,5 +46,9 @@ export class AdapterCrashes {
   uninstall(): void {
     this.installed?.();
     this.installed = undefined;
+    // An enabled AsyncLocalStorage makes every promise made anywhere in the process pay for
+    // carrying its context, and one per stopped app would add up (tests, benchmarks and anything
+    // else starting apps one after another in a process): a stopped app's is turned off.
+    this.context.disable();
   }
 }

@@ -201,7 +201,9 @@ export class Stocktake implements ChatHost {
       clean[key] = typed.text;
     }
     const shown = [`/${path.join(" ")}`, ...Object.entries(clean).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
-    return this.run(found.spec, origin, shown, () => ({ ok: true, value: clean })).then((reply) => withRemovedNote(reply, [...removed]));
+    const reply = this.run(found.spec, origin, shown, () => ({ ok: true, value: clean }));
+    // Nothing left out (the usual case): the reply as it is, without another promise on its way.
+    return removed.size === 0 ? reply : reply.then((done) => withRemovedNote(done, [...removed]));
   }
 
   /**
@@ -256,7 +258,9 @@ export class Stocktake implements ChatHost {
       this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
       const line = { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 };
       // Written once the reply is on its way: the log line is for later, the person is waiting now.
-      setImmediate(() => this.logger.info(line, "command"));
+      // Two turns: an HTTP client may send the reply from an immediate of its own, queued after
+      // this one (undici writes a request on a kept-alive socket so, Discord's replies included).
+      setImmediate(() => setImmediate(() => this.logger.info(line, "command")));
     }
   }
 

@@ -22,9 +22,10 @@ import type { Metrics } from "../../src/metrics/metrics.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, CommandInfo, ConnectionReport, Invoker, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import type { Reply } from "../../src/reply/reply.js";
-import { renderReplyInSlices, type DiscordMessage } from "./render.js";
+import { renderReplySoon, type DiscordMessage } from "./render.js";
 import { discordRoleGrants, type MemberFacts } from "./roles.js";
 import { readInvocation, shorten } from "./slash-commands.js";
+import { LateWatch } from "./late-watch.js";
 
 /** A file sent with a command is read up to this size: a long status mail, as a pasted one may be. */
 const MAX_ATTACHMENT_BYTES = 200_000;
@@ -52,7 +53,6 @@ export interface DiscordAdapterOptions {
 
 const DEFAULT_DEFER_AFTER_MS = 1_500;
 const AUTOCOMPLETE_CHOICES = 25;
-const DEFERRED = Symbol("deferred");
 
 const PLATFORM = "discord";
 
@@ -97,6 +97,8 @@ export class DiscordAdapter implements ChatAdapter {
   private host: ChatHost | undefined;
   private readonly logger: Logger;
   private readonly deferAfterMs: number;
+  /** Which slash commands' answers are late (past `deferAfterMs`), to defer them. */
+  private readonly late: LateWatch;
   private readonly seen = new Set<string>();
   private catchingUp: Promise<void> | undefined;
   /** The gateway connection, as the shard events tell it; /healthz and the logs show it. */
@@ -105,10 +107,12 @@ export class DiscordAdapter implements ChatAdapter {
   private downSince: number | undefined;
   /** Attempts to get the connection back in the current outage. */
   private attempts = 0;
+  private targets: readonly AnnouncementTarget[] | undefined;
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.logger = options.logger;
     this.deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+    this.late = new LateWatch(this.deferAfterMs);
   }
 
   /** The logged-in client, for tests and the benchmark. */
@@ -272,9 +276,13 @@ export class DiscordAdapter implements ChatAdapter {
     }
   }
 
-  /** Each project's announcements channel: its news, and the scheduled posts without anyone asking there. */
+  /**
+   * Each project's announcements channel: its news, and the scheduled posts without anyone asking
+   * there. From the config, so made once: the announcer asks for them on every change.
+   */
   announcementTargets(): AnnouncementTarget[] {
-    return Object.entries(this.options.config.announcements).map(([project, channel]) => ({ project, conversation: qualify(PLATFORM, channel) }));
+    this.targets ??= Object.entries(this.options.config.announcements).map(([project, channel]) => ({ project, conversation: qualify(PLATFORM, channel) }));
+    return [...this.targets];
   }
 
   async stop(): Promise<void> {
@@ -282,6 +290,7 @@ export class DiscordAdapter implements ChatAdapter {
     // Set first: the close this causes is ours, not an outage.
     this.client = undefined;
     this.connected = false;
+    this.late.stop();
     client?.removeAllListeners(Events.ShardDisconnect).removeAllListeners(Events.ShardReconnecting);
     await client?.destroy();
   }
@@ -330,23 +339,32 @@ export class DiscordAdapter implements ChatAdapter {
       deferred = true;
       reply = await work;
     } else {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<typeof DEFERRED>((resolve) => (timer = setTimeout(() => resolve(DEFERRED), this.deferAfterMs)));
-      const first = await Promise.race([work, late]);
-      clearTimeout(timer);
-      if (first === DEFERRED) {
-        await interaction.deferReply();
-        deferred = true;
+      // Late: "thinking…" goes out then, while the answer is still awaited.
+      let deferring: Promise<void> | undefined;
+      const watched = this.late.watch(() => {
+        deferring = interaction.deferReply().then(() => {
+          deferred = true;
+        });
+        // Awaited below once the answer is there; a failure meanwhile is not an unhandled one.
+        deferring.catch(() => undefined);
+      });
+      try {
         reply = await work;
-      } else {
-        reply = first;
+      } catch (error) {
+        // The apology follows "thinking…" if that is on its way: known to be sent or not first.
+        await (deferring as Promise<void> | undefined)?.catch(() => undefined);
+        throw error;
+      } finally {
+        watched.done();
       }
+      if (deferring) await deferring;
     }
 
     // Errors and refusals are for the person who asked.
     const ephemeral = reply.private === true || reply.tone === "error";
     const flags = ephemeral ? { flags: MessageFlags.Ephemeral as const } : {};
-    const [head, ...rest] = await this.render(reply, true, true);
+    const rendered = this.render(reply, true, true);
+    const [head, ...rest] = Array.isArray(rendered) ? rendered : await rendered;
     if (!deferred) {
       await interaction.reply({ ...toOptions(head!), ...flags });
     } else if (ephemeral) {
@@ -426,7 +444,11 @@ export class DiscordAdapter implements ChatAdapter {
   private invokerOf(user: User, member: GuildMember | null, permissions: Readonly<PermissionsBitField> | null, interaction: Interaction | undefined): Invoker {
     const facts: MemberFacts = { roles: [], administrator: permissions?.has(PermissionFlagsBits.Administrator) ?? false };
     if (member) {
-      facts.roles = member.roles.cache.filter((role) => role.id !== member.guild.id).map((role) => ({ id: role.id, name: role.name }));
+      // One pass over the member's roles (discord.js builds the collection on every read), @everyone left out.
+      const everyone = member.guild.id;
+      const roles: { id: string; name: string }[] = [];
+      for (const role of member.roles.cache.values()) if (role.id !== everyone) roles.push({ id: role.id, name: role.name });
+      facts.roles = roles;
     } else if (interaction && interaction.member && Array.isArray(interaction.member.roles)) {
       // An uncached member arrives as raw ids; names come from the guild's role cache.
       facts.roles = interaction.member.roles.map((id) => ({ id, name: interaction.guild?.roles.cache.get(id)?.name ?? "" }));
@@ -443,9 +465,10 @@ export class DiscordAdapter implements ChatAdapter {
    * A reply as Discord messages. Answers to slash commands show commands in slash form; elsewhere
    * commands are shown the way people can type them there (slash form unless prefix commands are on).
    */
-  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): Promise<DiscordMessage[]> {
+  private render(reply: Reply, embeds: boolean, slash = !this.options.config.prefixCommands): DiscordMessage[] | Promise<DiscordMessage[]> {
     // In slices: a summary of a large release must not hold up every other channel while it renders.
-    return renderReplyInSlices(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
+    // A short reply is done within the first and comes back as it is, without a promise to wait for.
+    return renderReplySoon(reply, { embeds, slashHints: slash, prefix: this.options.prefix });
   }
 
   /** Embeds need the Embed Links permission; without it the summary falls back to markdown. */

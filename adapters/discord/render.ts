@@ -5,7 +5,7 @@ import { BUCKET_INFO, type Bucket } from "../../src/model/buckets.js";
 import { personIdOn, personName, renderText, type InlineStyle } from "../../src/reply/inline.js";
 import { BUCKET_COLOURS } from "../../src/reply/render-html.js";
 import type { Block, ListItem, PersonRef, Reply, Section, Text } from "../../src/reply/reply.js";
-import { renderInSlices } from "../../src/reply/in-slices.js";
+import { itemCount, renderInSlices, renderSoon } from "../../src/reply/in-slices.js";
 import { continuedHeading, splitSteps } from "../../src/reply/split.js";
 import { runAtOnce, type Steps } from "../../src/util/steps.js";
 import { formatLongDate } from "../../src/util/dates.js";
@@ -36,6 +36,12 @@ const L = DISCORD_MESSAGE_LIMITS;
 const FOOTER_RESERVE = 200;
 /** Longer preformatted text (an export) travels as a file rather than a dozen code blocks. */
 const PRE_AS_FILE = 4_000;
+/**
+ * A reply with at most this many items is written in one go when it fits in a message: the
+ * splitter would measure it whole first anyway, and stop there. As many as the splitter writes
+ * between two turns of the loop, so this takes no longer at a time than the slices do.
+ */
+const ONE_GO_ITEMS = 16;
 /** How many messages a reply may become unless the person asked for all of it. */
 export const DEFAULT_MAX_MESSAGES = 3;
 
@@ -471,6 +477,11 @@ export function renderReplyInSlices(reply: Reply, options: RenderOptions): Promi
   return renderInSlices(reply, replySteps(reply, options));
 }
 
+/** `renderReplyInSlices`, giving the messages themselves when they took no more than one slice (most replies). */
+export function renderReplySoon(reply: Reply, options: RenderOptions): DiscordMessage[] | Promise<DiscordMessage[]> {
+  return renderSoon(reply, replySteps(reply, options));
+}
+
 function* replySteps(reply: Reply, options: RenderOptions): Steps<DiscordMessage[]> {
   const max = reply.full ? Number.POSITIVE_INFINITY : Math.max(1, options.maxMessages ?? DEFAULT_MAX_MESSAGES);
   const hasSections = reply.blocks.some((block) => block.type === "sections");
@@ -490,7 +501,9 @@ function* replySteps(reply: Reply, options: RenderOptions): Steps<DiscordMessage
     const lines = block.text.split("\n").length;
     return { type: "text", text: `The full text is attached as ${name} (${lines.toLocaleString("en")} lines).` };
   });
-  let contents = yield* markdownMessages(blocks, options);
+  // Most replies are a line or a few: one message, without the splitter's pass over their parts.
+  const whole = itemCount(reply) <= ONE_GO_ITEMS ? markdown(blocks, options) : undefined;
+  let contents = whole !== undefined && whole.length <= L.content ? (whole === "" ? [] : [whole]) : yield* markdownMessages(blocks, options);
   if (contents.length === 0) contents = ["(nothing to show)"];
   if (reply.link) {
     // Angle brackets keep Discord from unfurling a preview, and the URL from markdown escaping.

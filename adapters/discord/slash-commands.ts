@@ -148,15 +148,32 @@ export interface Invocation {
   focused?: { param: ParamInfo | undefined; value: string };
 }
 
+/**
+ * The specs by the Discord name an interaction carries ("status", "release new"), the first one
+ * for a name as a scan would find it: built once per catalogue, not searched on every interaction.
+ */
+const bySlashName = new WeakMap<readonly CommandInfo[], Map<string, CommandInfo>>();
+
+function specsBySlashName(specs: readonly CommandInfo[]): Map<string, CommandInfo> {
+  let found = bySlashName.get(specs);
+  if (!found) {
+    found = new Map();
+    for (const spec of specs) {
+      if (spec.path.length !== 1 && spec.path.length !== 2) continue;
+      // Discord names have no spaces, so "release new" is no command's own name.
+      const key = spec.path.map((word) => discordName(word)).join(" ");
+      if (!found.has(key)) found.set(key, spec);
+    }
+    bySlashName.set(specs, found);
+  }
+  return found;
+}
+
 /** Which spec an interaction runs, and its arguments in the core's terms. */
 export function readInvocation(specs: readonly CommandInfo[], name: string, data: readonly OptionData[]): Invocation | undefined {
   const sub = data.find((option) => option.type === ApplicationCommandOptionType.Subcommand);
   const options = sub ? (sub.options ?? []) : data;
-  const spec = specs.find((candidate) =>
-    sub
-      ? candidate.path.length === 2 && discordName(candidate.path[0]!) === name && discordName(candidate.path[1]!) === sub.name
-      : candidate.path.length === 1 && discordName(candidate.path[0]!) === name,
-  );
+  const spec = specsBySlashName(specs).get(sub ? `${name} ${sub.name}` : name);
   if (!spec) return undefined;
   const values = new Map(options.map((option) => [option.name, option]));
   const args: Record<string, unknown> = {};

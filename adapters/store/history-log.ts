@@ -197,7 +197,7 @@ export class HistoryLog implements Journal {
     }
     this.size += bytes.length;
     if (this.waiting.length === 0 && !this.syncing) {
-      if (!durable) return { positions, settled: SETTLED };
+      if (!durable) return { positions, settled: SETTLED, settledAlready: true };
       if (alone) {
         // Nothing to share a sync with: on the disk before returning, without the thread pool.
         try {
@@ -208,7 +208,7 @@ export class HistoryLog implements Journal {
         }
         this.syncCount++;
         this.synced = this.size;
-        return { positions, settled: SETTLED };
+        return { positions, settled: SETTLED, settledAlready: true };
       }
     }
     const settled = new Promise<void>((resolve, reject) => this.waiting.push({ start, end: this.size, durable, resolve, reject }));

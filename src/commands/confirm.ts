@@ -53,13 +53,26 @@ export const yesCommand = defineCommand({
   run: (ctx) => ctx.confirm(),
 });
 
+type FeatureArgument = { name: string; keyword: ((typed: string) => boolean) | undefined };
+
+/** Each spec's arguments that name a feature, listed once rather than on every change command. */
+const featureArguments = new WeakMap<CommandSpec, readonly FeatureArgument[]>();
+
+function featureArgumentsOf(spec: CommandSpec): readonly FeatureArgument[] {
+  let found = featureArguments.get(spec);
+  if (!found) {
+    found = [
+      ...spec.params.filter((param) => param.kind === "feature").map((param) => ({ name: param.name, keyword: param.keyword })),
+      ...spec.flags.filter((flag) => flag.feature).map((flag) => ({ name: flag.name, keyword: undefined })),
+    ];
+    featureArguments.set(spec, found);
+  }
+  return found;
+}
+
 /** A feature name in a change's arguments that was only guessed: the first, with what it was taken for. */
 export function guessedName(spec: CommandSpec, args: Record<string, unknown>, release: Pick<Release, "id" | "features">): { name: string; typed: string; feature: Feature } | undefined {
-  const names = [
-    ...spec.params.filter((param) => param.kind === "feature").map((param) => ({ name: param.name, keyword: param.keyword })),
-    ...spec.flags.filter((flag) => flag.feature).map((flag) => ({ name: flag.name, keyword: undefined })),
-  ];
-  for (const { name, keyword } of names) {
+  for (const { name, keyword } of featureArgumentsOf(spec)) {
     const typed = args[name];
     if (typeof typed !== "string" || keyword?.(typed)) continue;
     const match = matchFeature(release, typed);

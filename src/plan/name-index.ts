@@ -40,6 +40,9 @@ export class NameIndex {
   private readonly byAlias = new Map<string, Set<string>>();
   /** Features changed since the index last looked: read again before the next lookup. */
   private readonly changed = new Set<string>();
+  /** Counts the features' names changing: what was found by name before is found again until it moves. */
+  private version = 0;
+  private last: { name: string; release: string; version: number; found: unknown } | undefined;
 
   constructor(private readonly features: Readonly<Record<string, Feature>>) {
     for (const key of Object.keys(features)) this.add(key, features[key]!);
@@ -48,6 +51,20 @@ export class NameIndex {
   /** Called by the reducer whenever a feature appears, changes or goes. */
   featureChanged(key: string): void {
     this.changed.add(key);
+    this.version++;
+  }
+
+  /**
+   * What `find` gives for `name`, remembered for the last name looked up while no feature's names
+   * changed: a change command resolves its feature twice (asking whether it was only guessed, then
+   * on the state it changes), and the same name again on the next command.
+   */
+  remembered<T>(name: string, release: string, find: () => T): T {
+    const last = this.last;
+    if (last !== undefined && last.name === name && last.release === release && last.version === this.version) return last.found as T;
+    const found = find();
+    this.last = { name, release, version: this.version, found };
+    return found;
   }
 
   /**

@@ -12,6 +12,8 @@ import { bucketsShown, featureLabel, shownBuckets } from "./summary.js";
  * reply can say it ("PVH mode is now shown under at risk (was on track)"). One line per parent moved.
  */
 export function parentMoves(state: Readonly<PlanState>, changes: readonly ChangeRequest[]): string[] {
+  // Changes to features that are no sub-items, and stay none, move no parent: most changes.
+  if (changes.every((change) => change.entity !== "feature" || (change.op === "update" && !("parent" in change.fields) && !own(own(own(state.projects, change.project)?.releases, change.release)?.features, change.feature)?.parent))) return [];
   // The features each change touches, as they will be after it: null when deleted.
   const touched = new Map<string, { release: Release; after: Map<string, Feature | null> }>();
   for (const change of changes) {

@@ -143,6 +143,12 @@ export function prepare(state: PlanState, request: ChangeRequest): Change {
   return { ...target, before, after: copyFields(request.fields) } as Change;
 }
 
+/**
+ * The fields a feature's names are made of (src/plan/name-index.ts): a change that sets none of
+ * them (a bucket, an owner, a stamp) leaves the names the index holds as they are.
+ */
+const NAME_FIELDS = ["id", "title", "qualifier", "external", "aliases"] as const;
+
 /** Folds a prepared change into the state, in place. */
 export function applyChange(state: PlanState, change: Change): void {
   const target = targetOf(change);
@@ -152,7 +158,7 @@ export function applyChange(state: PlanState, change: Change): void {
   const after = change.after === null ? null : copyFields(change.after as Fields);
   if (target.entity === "feature") {
     trackParent(entities, key, own(entities, key), after);
-    featureNamesChanged(entities, key);
+    if (after === null || change.before === null || NAME_FIELDS.some((field) => field in after)) featureNamesChanged(entities, key);
   }
   if (after === null) {
     delete entities[key];

@@ -65,6 +65,10 @@ export interface FeatureMatch {
 
 /** `resolveFeature`, saying whether the feature was named or guessed. */
 export function matchFeature(release: Pick<Release, "id" | "features">, name: string): Result<FeatureMatch> {
+  return nameIndex(release.features).remembered(name, release.id, () => findFeature(release, name));
+}
+
+function findFeature(release: Pick<Release, "id" | "features">, name: string): Result<FeatureMatch> {
   const named = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: false });
   const guessed = (feature: Feature): Result<FeatureMatch> => ok({ feature, guessed: true });
   const wanted = normalizeName(name);

@@ -44,6 +44,11 @@ export interface Journal {
 export interface JournalWrite {
   positions: readonly number[];
   settled: Promise<void>;
+  /**
+   * Settled before `write` returned (synced there, with nothing written before it still waiting):
+   * the store may acknowledge the update at once instead of a turn later.
+   */
+  settledAlready?: boolean;
 }
 
 /** An update written to a group-committing journal and not yet settled. */
@@ -100,6 +105,8 @@ export class EventSourcedStore implements PlanStore {
     return new Promise((resolve, reject) => {
       // The queue holds an update only until its events are written: with a group-committing
       // journal the next one is prepared while this one's sync runs, and one sync can cover both.
+      // Its turn is a microtask away even when nothing is ahead: updates asked for in the same
+      // turn of the event loop (a burst) are all queued by then, so the first knows it is not alone.
       this.queue = this.queue
         .then(() => {
           this.queued--;
@@ -156,6 +163,11 @@ export class EventSourcedStore implements PlanStore {
       this.rollback(applied);
       this.state.seq = previousSeq;
       throw error;
+    }
+    if (written.settledAlready && this.pending.length === 0) {
+      // Durable already, and nothing written before it is still waiting: told now, in order.
+      done(this.committed(meta, draft.value, events, written.positions));
+      return undefined;
     }
     const pending: Pending = { applied, previousSeq, undone: false };
     this.pending.push(pending);

@@ -234,6 +234,48 @@ describe("deferred replies", () => {
   });
 });
 
+describe("an answer later than the defer delay", () => {
+  let server: DiscordServer;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    server = await startDiscordServer();
+    harness = await startStocktakeOnDiscord({ server, deferAfterMs: 50 });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await server?.close();
+  });
+
+  it("is deferred once the delay is up, then edited into the answer when it comes", async () => {
+    // The change waits until the test lets it go: the answer is late for certain.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const update = harness.store.update.bind(harness.store);
+    harness.store.update = (async (...args: Parameters<typeof update>) => {
+      await gate;
+      return update(...args);
+    }) as typeof harness.store.update;
+    try {
+      const handle = server.sendInteraction({ name: "status", userId: server.world.userId("bob"), options: [{ name: "feature", value: "blktap3" }, { name: "bucket", value: "fair" }] });
+      expect(body(await handle.callback()).type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+      expect(feature(harness, "blktap3")?.bucket).toBe("at-risk");
+      const edit = handle.originalEdit();
+      release();
+      expect(message(await edit).content).toBe("🟡 blktap3: at risk → fair *(fair)*");
+      expect(feature(harness, "blktap3")?.bucket).toBe("fair");
+      expect(handle.requests().map((request) => `${request.method} ${request.route}`)).toEqual([
+        "POST /interactions/:interaction_id/:interaction_token/callback",
+        "PATCH /webhooks/:application_id/:token/messages/:message_id",
+      ]);
+    } finally {
+      release();
+      harness.store.update = update;
+    }
+    expect(harness.errors).toEqual([]);
+  });
+});
+
 describe("a release of 2 000 features", () => {
   let server: DiscordServer;
   let harness: Harness;

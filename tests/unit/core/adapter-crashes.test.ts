@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../adapters/store/memory-store.js";
+import { AdapterCrashes } from "../../../src/adapter-crashes.js";
 import { startApp, type App } from "../../../src/app.js";
 import { parseConfig } from "../../../src/config/config.js";
 import type { ChatAdapter, ChatHost } from "../../../src/ports.js";
@@ -83,5 +84,29 @@ describe("an adapter that crashes", () => {
     // The process, the store and the other adapter never stopped.
     expect(await steady.say("!project new xen Xen")).toMatch(/xen/i);
     expect(Object.keys(app.store.read().projects)).toEqual(["xen"]);
+  });
+});
+
+describe("a stopped app's crash tracking", () => {
+  it("is off: work an adapter left running is no longer followed as that adapter's", async () => {
+    const crashes = new AdapterCrashes();
+    crashes.install(
+      () => undefined,
+      () => undefined,
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const seen: (string | undefined)[] = [];
+    // An SDK's callback that outlives the adapter's start, as a socket's does.
+    const outliving = crashes.within("discord", async () => {
+      seen.push(crashes.current());
+      await gate;
+      seen.push(crashes.current());
+    });
+    crashes.uninstall();
+    release();
+    await outliving;
+    // Followed while the app ran; nothing carried along for it after it stopped.
+    expect(seen).toEqual(["discord", undefined]);
   });
 });

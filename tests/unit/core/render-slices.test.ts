@@ -1,6 +1,6 @@
 import { setImmediate } from "node:timers";
 import { describe, expect, it } from "vitest";
-import { renderReply, renderReplyInSlices } from "../../../adapters/discord/render.js";
+import { renderReply, renderReplyInSlices, renderReplySoon } from "../../../adapters/discord/render.js";
 import { renderForMatrix, renderForMatrixInSlices } from "../../../adapters/matrix/render.js";
 import { BUCKETS } from "../../../src/model/buckets.js";
 import type { Project, Release } from "../../../src/model/schema.js";
@@ -8,7 +8,7 @@ import { stockReply } from "../../../src/plan/stock-summary.js";
 import { renderInSlices } from "../../../src/reply/in-slices.js";
 import { renderIrc, renderIrcSteps } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
-import { runAtOnce, runInSlices, type Steps } from "../../../src/util/steps.js";
+import { runAtOnce, runInSlices, runSoon, type Steps } from "../../../src/util/steps.js";
 import { makeFeature } from "../../support/plan.js";
 
 /** A summary of a large release, as `!stock` gives it. */
@@ -57,6 +57,17 @@ describe("work in slices", () => {
     expect(value).toBe(3);
     expect(turns).toBe(0);
   });
+
+  it("runSoon: work done within its first slice comes back as the value itself; longer work in slices, as runInSlices gives it", async () => {
+    expect(runSoon(counting(3), { sliceMs: 60_000 })).toBe(3);
+    const later = runSoon(counting(50), { sliceMs: 0 });
+    expect(later).toBeInstanceOf(Promise);
+    const { value, turns } = await turnsDuring(() => Promise.resolve(later));
+    expect(value).toBe(50);
+    expect(turns).toBeGreaterThanOrEqual(49);
+    // A large reply still gives the loop a turn before it starts.
+    expect(runSoon(counting(3), { sliceMs: 60_000, yieldFirst: true })).toBeInstanceOf(Promise);
+  });
 });
 
 describe("platform renders of a large summary (issue 13, item 4)", () => {
@@ -66,6 +77,7 @@ describe("platform renders of a large summary (issue 13, item 4)", () => {
     ["Matrix", () => renderForMatrixInSlices(reply, { msgtype: "notice" }), () => renderForMatrix(reply, { msgtype: "notice" })],
     ["Matrix bridged to IRC", () => renderForMatrixInSlices(reply, { msgtype: "notice", irc: { ...irc, linesPerMessage: 5 } }), () => renderForMatrix(reply, { msgtype: "notice", irc: { ...irc, linesPerMessage: 5 } })],
     ["Discord embeds", () => renderReplyInSlices(reply, { embeds: true, slashHints: true, prefix: "!" }), () => renderReply(reply, { embeds: true, slashHints: true, prefix: "!" })],
+    ["Discord embeds, as the adapter renders", () => Promise.resolve(renderReplySoon(reply, { embeds: true, slashHints: true, prefix: "!" })), () => renderReply(reply, { embeds: true, slashHints: true, prefix: "!" })],
     ["Discord markdown", () => renderReplyInSlices(reply, { embeds: false, slashHints: true, prefix: "!" }), () => renderReply(reply, { embeds: false, slashHints: true, prefix: "!" })],
     ["IRC", () => renderInSlices(reply, renderIrcSteps(reply, irc)), () => renderIrc(reply, irc)],
   ];
@@ -84,5 +96,10 @@ describe("platform renders of a large summary (issue 13, item 4)", () => {
     const [event] = await renderForMatrixInSlices({ tone: "ok", blocks: [{ type: "text", text: "blktap3: fair → at risk" }] }, { msgtype: "notice" });
     expect(event?.body).toBe("blktap3: fair → at risk");
     expect(ran).toBe(false);
+  });
+
+  it("a short Discord reply comes back rendered, not as a promise", () => {
+    const rendered = renderReplySoon({ tone: "ok", blocks: [{ type: "text", text: "blktap3: fair → at risk" }] }, { embeds: true, slashHints: true, prefix: "!" });
+    expect(rendered).toEqual([{ content: "blktap3: fair → at risk", allowedMentions: { parse: [] } }]);
   });
 });

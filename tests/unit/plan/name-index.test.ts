@@ -63,6 +63,23 @@ describe("the name index", () => {
     expect(findExact(release, "blktap3")).toBeUndefined();
   });
 
+  it("answers the same name asked again as the plan is now: a change to a name is seen, one to anything else keeps the answer", () => {
+    const { state, release } = seeded();
+    const change = (request: ChangeRequest) => applyChange(state, prepare(state, request));
+    change({ ...target("a"), op: "create", value: makeFeature("a", { title: "Alpha" }) });
+    const first = matchFeature(release, "alpha");
+    expect(first.ok && first.value.feature.id).toBe("a");
+    change({ ...target("a"), op: "update", fields: { bucket: "at-risk" } });
+    const again = matchFeature(release, "alpha");
+    expect(again.ok && again.value.feature.bucket).toBe("at-risk");
+    change({ ...target("b"), op: "create", value: makeFeature("b", { title: "Alpha" }) });
+    expect(resolved(release, "alpha")).toBe("ambiguous: Alpha (a) | Alpha (b)");
+    change({ ...target("b"), op: "update", fields: { title: "Beta" } });
+    expect(resolved(release, "alpha")).toBe("a");
+    change({ ...target("a"), op: "delete" });
+    expect(resolved(release, "alpha")).toMatch(/^not-found/);
+  });
+
   it("is rolled back with a change that is", () => {
     const { state, release } = seeded();
     const create = prepare(state, { ...target("a"), op: "create", value: makeFeature("a", { title: "Alpha" }) });
