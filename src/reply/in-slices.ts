@@ -1,4 +1,4 @@
-import { runInSlices, type Steps } from "../util/steps.js";
+import { runInSlices, runSoon, type Steps } from "../util/steps.js";
 import type { Reply } from "./reply.js";
 
 /**
@@ -21,4 +21,9 @@ export function itemCount(reply: Reply): number {
 /** Runs a renderer's steps for `reply` in slices (see `runInSlices`), a turn first when the reply is large. */
 export function renderInSlices<T>(reply: Reply, steps: Steps<T>): Promise<T> {
   return runInSlices(steps, { yieldFirst: itemCount(reply) >= LARGE_REPLY_ITEMS });
+}
+
+/** `renderInSlices`, its first slice run now: a reply rendered within it is returned as it is (see `runSoon`). */
+export function renderSoon<T>(reply: Reply, steps: Steps<T>): T | Promise<T> {
+  return runSoon(steps, { yieldFirst: itemCount(reply) >= LARGE_REPLY_ITEMS });
 }

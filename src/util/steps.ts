@@ -46,6 +46,22 @@ export async function runInSlices<T>(steps: Steps<T>, options: SliceOptions = {}
   }
 }
 
+/**
+ * `runInSlices` with its first slice run now: work that is done within it (nearly every reply) is
+ * returned as it is, not through a promise and the turns of the microtask queue awaiting one
+ * takes; longer work goes on in slices as `runInSlices` runs it. Same steps, same slices, same result.
+ */
+export function runSoon<T>(steps: Steps<T>, options: SliceOptions = {}): T | Promise<T> {
+  if (options.yieldFirst) return runInSlices(steps, options);
+  const sliceMs = options.sliceMs ?? SLICE_MS;
+  const start = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - start >= sliceMs) return runInSlices(steps, { ...options, yieldFirst: true });
+  }
+}
+
 /** Resolves after the event loop has run what was waiting: I/O callbacks, timers, other immediates. */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

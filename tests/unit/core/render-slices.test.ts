@@ -5,10 +5,10 @@ import { renderForMatrix, renderForMatrixInSlices } from "../../../adapters/matr
 import { BUCKETS } from "../../../src/model/buckets.js";
 import type { Project, Release } from "../../../src/model/schema.js";
 import { stockReply } from "../../../src/plan/stock-summary.js";
-import { renderInSlices } from "../../../src/reply/in-slices.js";
+import { renderInSlices, renderSoon } from "../../../src/reply/in-slices.js";
 import { renderIrc, renderIrcSteps } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
-import { runAtOnce, runInSlices, type Steps } from "../../../src/util/steps.js";
+import { runAtOnce, runInSlices, runSoon, type Steps } from "../../../src/util/steps.js";
 import { makeFeature } from "../../support/plan.js";
 
 /** A summary of a large release, as `!stock` gives it. */
@@ -57,6 +57,34 @@ describe("work in slices", () => {
     expect(value).toBe(3);
     expect(turns).toBe(0);
   });
+
+  it("runSoon: work that fits in the first slice is returned as a value, at once", () => {
+    expect(runSoon(counting(3), { sliceMs: 60_000 })).toBe(3);
+  });
+
+  it("runSoon: longer work goes on in slices, a turn of the loop between them, with the same result", async () => {
+    const { value, turns } = await turnsDuring(async () => {
+      const soon = runSoon(counting(50), { sliceMs: 0 });
+      expect(soon).toBeInstanceOf(Promise);
+      return soon;
+    });
+    expect(value).toBe(50);
+    expect(turns).toBeGreaterThanOrEqual(50);
+  });
+
+  it("runSoon with yieldFirst gives the loop a turn before the first step", async () => {
+    let ran = false;
+    setImmediate(() => (ran = true));
+    let stepped = false;
+    function* watched(): Steps<boolean> {
+      stepped = true;
+      yield;
+      return ran;
+    }
+    const soon = runSoon(watched(), { yieldFirst: true, sliceMs: 60_000 });
+    expect(stepped).toBe(false);
+    expect(await soon).toBe(true);
+  });
 });
 
 describe("platform renders of a large summary (issue 13, item 4)", () => {
@@ -68,6 +96,7 @@ describe("platform renders of a large summary (issue 13, item 4)", () => {
     ["Discord embeds", () => renderReplyInSlices(reply, { embeds: true, slashHints: true, prefix: "!" }), () => renderReply(reply, { embeds: true, slashHints: true, prefix: "!" })],
     ["Discord markdown", () => renderReplyInSlices(reply, { embeds: false, slashHints: true, prefix: "!" }), () => renderReply(reply, { embeds: false, slashHints: true, prefix: "!" })],
     ["IRC", () => renderInSlices(reply, renderIrcSteps(reply, irc)), () => renderIrc(reply, irc)],
+    ["IRC, rendered soon", () => Promise.resolve(renderSoon(reply, renderIrcSteps(reply, irc))), () => renderIrc(reply, irc)],
   ];
 
   it.each(cases)("%s: a callback scheduled before the render runs before the render is done, and the render is the same", async (_, inSlices, atOnce) => {
