@@ -232,12 +232,16 @@ export class Stocktake implements ChatHost {
       // Group commit (src/ports.ts): the plan may hold another command's change whose write is
       // still reaching the disk. A command that reads reads it settled (durable, or taken back
       // after a failed write); one that changes the plan is queued behind it in the store anyway.
-      if (spec.permission === "read") await this.settled();
+      // (Awaited only when there is something to wait for: each await is a turn of the microtask
+      // queue before the reply, and the settled case is nearly every command.)
+      const before = spec.permission === "read" ? this.settled() : undefined;
+      if (before) await before;
       const made = { change: false };
       const reply = await this.dispatch(spec, origin, shown, parse, made);
       // And what staged while it ran is on the disk before a reply that may show it goes out
       // (its own change already is when `change` returns).
-      if (!made.change) await this.settled();
+      const after = made.change ? undefined : this.settled();
+      if (after) await after;
       outcome = outcomeOf(reply.failure);
       return reply;
     } catch (error) {
