@@ -309,13 +309,17 @@ export class IrcAdapter implements ChatAdapter {
       const id = personId(this.config.network, account, event.nick);
       this.nicks.set(id, event.nick);
       const msgid = event.tags["msgid"];
-      const reply = await host.handle({
+      const message = {
         text: addressed ?? text,
         invoker: { id, displayName: event.nick },
         conversation: this.conversationOf(replyTo),
         ...(isForUs ? { addressed: true } : {}),
         ...(msgid ? { id: `${conversationId(this.config.network, "msgid")}:${msgid}` } : {}),
-      });
+      };
+      // A reply ready at once goes out in this turn, from inside the library's event, as a bot
+      // answering in its handler does; one that waits (a write, a lookup) is awaited.
+      const answered = host.answer ? host.answer(message) : host.handle(message);
+      const reply = answered instanceof Promise ? await answered : answered;
       if (!reply) return;
       // What only the person needs to see (an error about their own command) goes to them alone.
       // In a channel, a confirmation or a refusal names whom it answers; a private query needs no name.
