@@ -159,6 +159,12 @@ export async function startApp(options: AppOptions): Promise<App> {
   // What adapters get of the bot: commands in (tracked, refused while stopping), nothing else.
   const host: ChatHost = {
     handle: (message) => (accepting ? track(bot.handle(message)) : Promise.resolve(undefined)),
+    // A reply ready at once is not in flight: only one still being made is tracked.
+    answer: (message) => {
+      if (!accepting) return undefined;
+      const reply = bot.answer(message);
+      return reply instanceof Promise ? track(reply) : reply;
+    },
     execute: (path, args, origin) =>
       accepting ? track(bot.execute(path, args, origin)) : Promise.resolve(textReply("Stocktake is restarting; try again in a moment.", "error")),
     suggest: (conversation, command, param, partial) => bot.suggest(conversation, command, param, partial),

@@ -177,6 +177,12 @@ export interface Suggestion {
 export interface ChatHost {
   /** Answers a typed message; undefined when it was not a command, so the adapter stays quiet. */
   handle(message: IncomingMessage): Promise<Reply | undefined>;
+  /**
+   * `handle`, with the reply as a value when it is ready at once (nothing to wait for), so an
+   * adapter can send it in the turn the message came in; a promise otherwise. Throws where
+   * `handle` would reject. Optional: `handle` is the whole contract.
+   */
+  answer?(message: IncomingMessage): Reply | undefined | Promise<Reply | undefined>;
   /** Runs a command whose arguments arrive already split (a slash command's options). */
   execute(path: readonly string[], args: Record<string, unknown>, origin: Origin): Promise<Reply>;
   /** Choices for parameter `param` of `command` as typed so far, in that conversation's release. */

@@ -46,6 +46,13 @@ export type { Origin };
 
 type Scope = ReturnType<typeof scopeFor>;
 
+/** A command being run: what its outcome is counted and logged with. */
+interface Running {
+  spec: CommandSpec;
+  origin: Origin;
+  started: number;
+}
+
 /** How many choices autocomplete offers (Discord shows at most 25). */
 const SUGGESTIONS = 25;
 
@@ -104,7 +111,7 @@ export class Stocktake implements ChatHost {
       lastSummaries: this.lastSummaries,
       pageUrl: this.pageUrl,
       notify: (events) => this.notify(events),
-      dispatch: (spec, origin, shown, args, made) => this.dispatch(spec, origin, shown, () => ({ ok: true, value: args }), made),
+      dispatch: async (spec, origin, shown, args, made) => this.dispatch(spec, origin, shown, () => ({ ok: true, value: args }), made),
     };
   }
 
@@ -125,12 +132,23 @@ export class Stocktake implements ChatHost {
    * quiet in conversation.
    */
   async handle(message: IncomingMessage): Promise<Reply | undefined> {
+    return this.answer(message);
+  }
+
+  /**
+   * `handle`, answering at once when nothing has to be waited for (a read with no write on its
+   * way, a refusal): the reply is a value, not a promise. An adapter that sends it in the same turn
+   * of the event loop skips the turns of the microtask queue, and the I/O bookkeeping the loop does
+   * before it runs them, that awaiting costs every reply. May throw where `handle` would reject.
+   */
+  answer(message: IncomingMessage): Reply | undefined | Promise<Reply | undefined> {
     const cleaned = cleanTyped(message.text);
-    const reply = await this.handleText(message, cleaned.text.trim());
+    const reply = this.handleText(message, cleaned.text.trim());
+    if (reply instanceof Promise) return reply.then((settled) => settled && withRemovedNote(settled, cleaned.removed));
     return reply && withRemovedNote(reply, cleaned.removed);
   }
 
-  private async handleText(message: IncomingMessage, text: string): Promise<Reply | undefined> {
+  private handleText(message: IncomingMessage, text: string): Reply | undefined | Promise<Reply> {
     const { prefix } = this.config;
     let body: string;
     if (text.startsWith(prefix)) body = text.slice(prefix.length);
@@ -203,7 +221,7 @@ export class Stocktake implements ChatHost {
     const shown = [`/${path.join(" ")}`, ...Object.entries(clean).map(([key, value]) => `${key}:${String(value)}`)].join(" ");
     const reply = this.run(found.spec, origin, shown, () => ({ ok: true, value: clean }));
     // Nothing left out (the usual case): the reply as it is, without another promise on its way.
-    return removed.size === 0 ? reply : reply.then((done) => withRemovedNote(done, [...removed]));
+    return removed.size === 0 ? Promise.resolve(reply) : Promise.resolve(reply).then((done) => withRemovedNote(done, [...removed]));
   }
 
   /**
@@ -221,47 +239,71 @@ export class Stocktake implements ChatHost {
     }));
   }
 
-  private async run(
+  /**
+   * Runs a command: settled state for a read, permission, arguments, the command, then settled state
+   * again before the reply. Synchronous as far as it can be (see `answer`): a promise only where
+   * something is awaited. Every outcome, failures and bugs included, is counted and logged once.
+   */
+  private run(
     spec: CommandSpec,
     origin: Origin,
     shown: string,
     parse: (scope: Scope) => { ok: true; value: Record<string, unknown> } | { ok: false; error: { code: string; message: Text } },
-  ): Promise<Reply> {
-    const started = performance.now();
-    const name = commandName(spec);
-    let outcome = "ok";
+  ): Reply | Promise<Reply> {
+    const run: Running = { spec, origin, started: performance.now() };
+    // Group commit (src/ports.ts): the plan may hold another command's change whose write is
+    // still reaching the disk. A command that reads reads it settled (durable, or taken back
+    // after a failed write); one that changes the plan is queued behind it in the store anyway.
+    const before = spec.permission === "read" ? this.settled() : undefined;
+    if (before) return before.then(() => this.runSettled(run, shown, parse), (error: unknown) => this.failed(run, error));
+    return this.runSettled(run, shown, parse);
+  }
+
+  private runSettled(run: Running, shown: string, parse: Parameters<Stocktake["run"]>[3]): Reply | Promise<Reply> {
+    const made = { change: false };
+    let reply: Reply | Promise<Reply>;
     try {
-      // Group commit (src/ports.ts): the plan may hold another command's change whose write is
-      // still reaching the disk. A command that reads reads it settled (durable, or taken back
-      // after a failed write); one that changes the plan is queued behind it in the store anyway.
-      if (spec.permission === "read") await this.settled();
-      const made = { change: false };
-      const reply = await this.dispatch(spec, origin, shown, parse, made);
-      // And what staged while it ran is on the disk before a reply that may show it goes out
-      // (its own change already is when `change` returns).
-      if (!made.change) await this.settled();
-      outcome = outcomeOf(reply.failure);
-      return reply;
+      reply = this.dispatch(run.spec, run.origin, shown, parse, made);
     } catch (error) {
-      outcome = "error";
-      const unsaved = notSaved(error);
-      if (unsaved) {
-        this.logger.error({ err: error, command: name, who: origin.invoker.id, where: origin.conversation }, "change not saved");
-        return unsaved;
-      }
-      const ref = errorRef();
-      this.logger.error({ err: error, ref, command: name, who: origin.invoker.id, where: origin.conversation }, "command failed");
-      return apology(ref, name);
-    } finally {
-      const ms = performance.now() - started;
-      this.metrics.count("stocktake_commands_total", { command: name, outcome });
-      this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
-      const line = { who: origin.invoker.id, where: origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 };
-      // Written once the reply is on its way: the log line is for later, the person is waiting now.
-      // Two turns: an HTTP client may send the reply from an immediate of its own, queued after
-      // this one (undici writes a request on a kept-alive socket so, Discord's replies included).
-      setImmediate(() => setImmediate(() => this.logger.info(line, "command")));
+      return this.failed(run, error);
     }
+    if (reply instanceof Promise) return reply.then((done) => this.afterRun(run, done, made), (error: unknown) => this.failed(run, error));
+    return this.afterRun(run, reply, made);
+  }
+
+  /** What staged while the command ran is on the disk before a reply that may show it goes out (its own change already is when `change` returns). */
+  private afterRun(run: Running, reply: Reply, made: Made): Reply | Promise<Reply> {
+    const after = made.change ? undefined : this.settled();
+    if (after) return after.then(() => this.finished(run, reply, outcomeOf(reply.failure)), (error: unknown) => this.failed(run, error));
+    return this.finished(run, reply, outcomeOf(reply.failure));
+  }
+
+  private failed(run: Running, error: unknown): Reply {
+    const name = commandName(run.spec);
+    const who = run.origin.invoker.id;
+    const where = run.origin.conversation;
+    const unsaved = notSaved(error);
+    if (unsaved) {
+      this.logger.error({ err: error, command: name, who, where }, "change not saved");
+      return this.finished(run, unsaved, "error");
+    }
+    const ref = errorRef();
+    this.logger.error({ err: error, ref, command: name, who, where }, "command failed");
+    return this.finished(run, apology(ref, name), "error");
+  }
+
+  /** Counts and logs the command's outcome; returns its reply. */
+  private finished(run: Running, reply: Reply, outcome: string): Reply {
+    const ms = performance.now() - run.started;
+    const name = commandName(run.spec);
+    this.metrics.count("stocktake_commands_total", { command: name, outcome });
+    this.metrics.observe("stocktake_command_duration_seconds", ms / 1000);
+    const line = { who: run.origin.invoker.id, where: run.origin.conversation, command: name, outcome, ms: Math.round(ms * 100) / 100 };
+    // Written once the reply is on its way: the log line is for later, the person is waiting now.
+    // Two turns: an HTTP client may send the reply from an immediate of its own, queued after
+    // this one (undici writes a request on a kept-alive socket so, Discord's replies included).
+    setImmediate(() => setImmediate(() => this.logger.info(line, "command")));
+    return reply;
   }
 
   /** Until the changes applied so far are settled; no turn of the event loop when none waits. */
@@ -270,7 +312,7 @@ export class Stocktake implements ChatHost {
   }
 
   /** Permission, arguments, then the command: the room's project and release resolved once for all three. */
-  private async dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>, made: Made): Promise<Reply> {
+  private dispatch(spec: CommandSpec, origin: Origin, shown: string, parse: (scope: Scope) => ReturnType<Parameters<Stocktake["run"]>[3]>, made: Made): Reply | Promise<Reply> {
     // An open question is about the person's last command here: any other command drops it.
     if (spec !== yesCommand) this.questions.take(origin.conversation, origin.invoker.id);
     const state = this.store.read();

@@ -52,12 +52,21 @@ export class Accounts {
     this.known.clear();
   }
 
-  /** The account the network vouches for, for a message from `event.nick`; undefined for none. */
-  async of(client: AccountClient, event: { nick: string; account?: string }): Promise<string | undefined> {
+  /**
+   * The account the network vouches for, for a message from `event.nick`; undefined for none. A
+   * value, not a promise, when the message or what the network said before tells: a command is
+   * answered in the turn it arrived in, without a round of promise hops, unless the server must be asked.
+   */
+  of(client: AccountClient, event: { nick: string; account?: string }): string | undefined | Promise<string | undefined> {
     const caps = client.network.cap;
     if (caps.isEnabled("account-tag")) return event.account || undefined;
     const nick = event.nick.toLowerCase();
     if (caps.isEnabled("account-notify") && caps.isEnabled("extended-join") && this.known.has(nick)) return this.known.get(nick) ?? undefined;
+    return this.query(client, event.nick, nick);
+  }
+
+  /** WHOX or WHOIS, after a token from the flood bucket. */
+  private async query(client: AccountClient, asked: string, nick: string): Promise<string | undefined> {
     await this.options.beforeQuery();
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), this.options.timeoutMs);
@@ -66,9 +75,9 @@ export class Accounts {
         resolve(account === undefined || account === "" || account === "0" || account === "*" ? undefined : account);
       };
       if (client.network.supports("whox")) {
-        client.who(event.nick, (who) => done(who.users.find((user) => user.nick.toLowerCase() === nick)?.account));
+        client.who(asked, (who) => done(who.users.find((user) => user.nick.toLowerCase() === nick)?.account));
       } else {
-        client.whois(event.nick, (whois) => done(whois.error === undefined ? whois.account : undefined));
+        client.whois(asked, (whois) => done(whois.error === undefined ? whois.account : undefined));
       }
     });
   }

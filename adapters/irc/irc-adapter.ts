@@ -4,7 +4,7 @@ import { addressedText } from "../../src/addressing.js";
 import type { AdapterStatus, AnnouncementTarget, ChatAdapter, ChatHost, Logger } from "../../src/ports.js";
 import { apology, errorRef } from "../../src/reply/apology.js";
 import { personName } from "../../src/reply/inline.js";
-import { renderInSlices } from "../../src/reply/in-slices.js";
+import { renderSoon } from "../../src/reply/in-slices.js";
 import { renderIrcSteps } from "../../src/reply/render-irc.js";
 import type { PersonRef, Reply } from "../../src/reply/reply.js";
 import type { IrcConfig } from "./config.js";
@@ -35,8 +35,33 @@ interface Outgoing {
   command: "NOTICE" | "PRIVMSG";
   target: string;
   line: string;
-  done: () => void;
-  fail: (error: Error) => void;
+  /** The reply the line is part of. */
+  delivery: Delivery;
+}
+
+/** A reply's lines on their way: sent once every line is, failed once one is. One promise per reply, not one per line. */
+class Delivery {
+  readonly sent: Promise<void>;
+  private left: number;
+  private resolve!: () => void;
+  private reject!: (error: Error) => void;
+
+  constructor(lines: number) {
+    this.left = lines;
+    this.sent = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (lines === 0) this.resolve();
+  }
+
+  lineSent(): void {
+    if (--this.left === 0) this.resolve();
+  }
+
+  failed(error: Error): void {
+    this.reject(error);
+  }
 }
 
 /**
@@ -62,6 +87,8 @@ export class IrcAdapter implements ChatAdapter {
   private pumping = false;
   /** The last delivery's turn at the queue: each waits for the one before to have queued its lines. */
   private delivering: Promise<void> = Promise.resolve();
+  /** Deliveries still rendering or waiting their turn: while there are any, a reply rendered at once queues behind them. */
+  private waiting = 0;
   private readyWaiters: (() => void)[] = [];
   /** Accounts the network told us about (extended-join, account-notify), and the queries for the rest. */
   private readonly accounts: Accounts;
@@ -128,7 +155,7 @@ export class IrcAdapter implements ChatAdapter {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.regainTimer);
-    for (const item of this.outgoing.splice(0)) item.fail(new Error("the IRC adapter stopped"));
+    for (const item of this.outgoing.splice(0)) item.delivery.failed(new Error("the IRC adapter stopped"));
     for (const wake of this.readyWaiters.splice(0)) wake();
     const client = this.client;
     this.client = undefined;
@@ -277,17 +304,22 @@ export class IrcAdapter implements ChatAdapter {
     if (!isForUs && !text.trimStart().startsWith(this.options.prefix)) return;
     const replyTo = inChannel ? event.target : event.nick;
     try {
-      const account = await this.accounts.of(client, event);
+      const known = this.accounts.of(client, event);
+      const account = known instanceof Promise ? await known : known;
       const id = personId(this.config.network, account, event.nick);
       this.nicks.set(id, event.nick);
       const msgid = event.tags["msgid"];
-      const reply = await host.handle({
+      const message = {
         text: addressed ?? text,
         invoker: { id, displayName: event.nick },
         conversation: this.conversationOf(replyTo),
         ...(isForUs ? { addressed: true } : {}),
         ...(msgid ? { id: `${conversationId(this.config.network, "msgid")}:${msgid}` } : {}),
-      });
+      };
+      // A reply ready at once goes out in this turn, from inside the library's event, as a bot
+      // answering in its handler does; one that waits (a write, a lookup) is awaited.
+      const answered = host.answer ? host.answer(message) : host.handle(message);
+      const reply = answered instanceof Promise ? await answered : answered;
       if (!reply) return;
       // What only the person needs to see (an error about their own command) goes to them alone.
       // In a channel, a confirmation or a refusal names whom it answers; a private query needs no name.
@@ -324,34 +356,38 @@ export class IrcAdapter implements ChatAdapter {
     // Room for a nick the bot may be given back later, not only the one it has now.
     const width = textBytes(nick.length > this.config.nick.length ? nick : this.config.nick, command, target);
     // In slices: a full summary of a large release is thousands of lines, and the channel's other traffic must not wait on them.
-    const rendered = renderInSlices(reply, renderIrcSteps(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: this.personText, ...(addressee === undefined ? {} : { addressee }) }));
+    const rendered = renderSoon(reply, renderIrcSteps(reply, { lineBudget: this.config.lineBudget, prefix: this.options.prefix, maxLineLength: width, person: this.personText, ...(addressee === undefined ? {} : { addressee }) }));
     // Replies are queued in the order they were delivered, as when rendering never waited: a short
-    // reply rendered quickly does not overtake a long one delivered before it.
+    // reply rendered quickly does not overtake a long one delivered before it. One rendered at once
+    // with none before it is queued now, in the turn that made it.
+    if (!(rendered instanceof Promise) && this.waiting === 0) return this.enqueue(command, target, rendered, width).sent;
+    this.waiting++;
     const queued = this.delivering.then(async () => {
-      const lines = (await rendered)
-        .map(stripFormatting)
-        .flatMap((line) => fitLine(line, width))
-        .filter((line) => line.trim() !== "");
-      const items: Outgoing[] = [];
-      const sent = lines.map((line) => new Promise<void>((done, fail) => items.push({ command, target, line, done, fail })));
-      // All the answer's lines are queued before any is sent, so the ones the bucket lets go now leave together.
-      this.enqueue(items);
-      return sent;
+      try {
+        return { delivery: this.enqueue(command, target, await rendered, width) };
+      } finally {
+        this.waiting--;
+      }
     });
     this.delivering = queued.then(
       () => undefined,
       () => undefined,
     );
-    await Promise.all(await queued);
+    await (await queued).delivery.sent;
   }
 
-  private enqueue(items: readonly Outgoing[]): void {
+  /** Queues a reply's lines, all before any is sent, so the ones the bucket lets go now leave together. */
+  private enqueue(command: Outgoing["command"], target: string, rendered: readonly string[], width: number): Delivery {
+    const lines: string[] = [];
+    for (const line of rendered) for (const piece of fitLine(stripFormatting(line), width)) if (piece.trim() !== "") lines.push(piece);
+    const delivery = new Delivery(lines.length);
     if (this.stopped) {
-      for (const item of items) item.fail(new Error("the IRC adapter stopped"));
-      return;
+      delivery.failed(new Error("the IRC adapter stopped"));
+      return delivery;
     }
-    this.outgoing.push(...items);
+    for (const line of lines) this.outgoing.push({ command, target, line, delivery });
     void this.pump();
+    return delivery;
   }
 
   /** Sends queued lines in order, one token each, waiting out disconnections. */
@@ -384,7 +420,7 @@ export class IrcAdapter implements ChatAdapter {
         // Raw: the line is fitted to the byte budget already, and irc-framework's notice()/say() would
         // split it again, re-encoding the line so far to UTF-8 at every word.
         client.raw(item.command, item.target, item.line);
-        item.done();
+        item.delivery.lineSent();
       }
     } finally {
       uncork(corked);

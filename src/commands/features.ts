@@ -4,7 +4,7 @@ import { LIMITS, type Feature } from "../model/schema.js";
 import type { ChangeRequest } from "../plan/reducer.js";
 import { matchFeature, normalizeName, resolveFeature, slugFor } from "../plan/resolve.js";
 import { inPlanOrder, nameIndex } from "../plan/name-index.js";
-import { childrenOf, describeShown, featureLabel, ownerLine, shownBuckets } from "../plan/summary.js";
+import { bucketsShown, childrenOf, describeShown, featureLabel, ownerLine } from "../plan/summary.js";
 import { ownerNames, ownersText, personFor } from "../plan/people.js";
 import { parseItemLabel } from "../plan/labels.js";
 import { cmd, code, failureReply, joinText, type Reply, t, type Text } from "../reply/reply.js";
@@ -349,20 +349,20 @@ export const showCommand = defineCommand({
     const parent = feature.parent === null ? undefined : own(release.features, feature.parent);
     const now = ctx.clock.now();
     // A feature with sub-items is shown where they are (`shownBuckets`), as in the summary.
-    const shown = shownBuckets(release, feature);
+    const shown = bucketsShown(feature.bucket, children);
     const status =
       children.length > 0
         ? `shown under ${describeShown(release, feature)}, where its sub-items are`
         : `${BUCKET_INFO[feature.bucket].label}${feature.probability === null ? "" : ` (${feature.probability}%)`}`;
-    const names = ownerNames(ctx.config.people);
-    const lines: Text[] = [`id: ${feature.id}`, `status: ${status}`, feature.owners.length > 0 ? ownerLine(feature.owners, names) : "owner: nobody yet"];
+    const lines: Text[] = [`id: ${feature.id}`, `status: ${status}`, feature.owners.length > 0 ? ownerLine(feature.owners, ownerNames(ctx.config.people)) : "owner: nobody yet"];
     if (feature.note) lines.push(`note: ${feature.note}`);
     if (parent) lines.push(`part of: ${featureLabel(parent)}`);
     if (children.length > 0) lines.push(`sub-items: ${children.map((child) => `${featureLabel(child)} (${BUCKET_INFO[child.bucket].label})`).join("; ")}`);
     if (feature.aliases.length > 0) lines.push(`aliases: ${feature.aliases.join(", ")}`);
     for (const link of feature.links) lines.push(`link: ${link}`);
-    const by = (id: string) => personFor(ctx.config.people, id);
-    const stamps = t`updated ${ago(new Date(feature.updatedAt), now)} by ${by(feature.updatedBy)}; added ${ago(new Date(feature.createdAt), now)} by ${by(feature.createdBy)}`;
+    const updatedBy = personFor(ctx.config.people, feature.updatedBy);
+    const createdBy = feature.createdBy === feature.updatedBy ? updatedBy : personFor(ctx.config.people, feature.createdBy);
+    const stamps = t`updated ${ago(new Date(feature.updatedAt), now)} by ${updatedBy}; added ${ago(new Date(feature.createdAt), now)} by ${createdBy}`;
     return {
       tone: "info",
       blocks: [

@@ -10,12 +10,15 @@ import type { Token } from "./tokenize.js";
  * with its usage. Quoted words are never touched.
  */
 export function readHurried(tokens: readonly Token[], commands: readonly CommandSpec[]): Token[] {
-  let out = [...tokens];
-  out = singularCommand(out, commands);
+  const copy = [...tokens];
+  // Looked up once for the words as typed; again only if the reading below changed them.
+  const asTyped = findCommand(commands, pathWords(copy));
+  let out = asTyped ? copy : singularCommand(copy, commands);
   out = withoutFullStop(out, commands);
-  const found = findCommand(commands, pathWords(out));
-  if (found?.spec.path.join(" ") === "status") out = [...out.slice(0, found.length), ...bucketLast(out.slice(found.length))];
-  if (found?.spec.path.join(" ") === "move") out = [...out.slice(0, found.length), ...moveTo(out.slice(found.length))];
+  const found = out === copy ? asTyped : findCommand(commands, pathWords(out));
+  const name = found?.spec.path.length === 1 ? found.spec.path[0] : undefined;
+  if (name === "status") out = [...out.slice(0, found!.length), ...bucketLast(out.slice(found!.length))];
+  if (name === "move") out = [...out.slice(0, found!.length), ...moveTo(out.slice(found!.length))];
   return out;
 }
 

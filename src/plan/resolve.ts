@@ -116,11 +116,19 @@ function findFeature(release: Pick<Release, "id" | "features">, name: string): R
 
 /** The features other than the one keyed `self` with this (normalised) name as their label, title or an alias. */
 function othersNamed(index: NameIndex, wanted: string, self: string): ReadonlySet<string> {
+  // The usual answer, "none", without building the union of the three sets.
+  if (onlySelf(index.withLabel(wanted), self) && onlySelf(index.withTitle(wanted), self) && onlySelf(index.withAlias(wanted), self)) return NO_KEYS;
   const found = index.named(wanted);
   if (!found.has(self)) return found;
   const others = new Set(found);
   others.delete(self);
   return others;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+function onlySelf(keys: ReadonlySet<string>, self: string): boolean {
+  return keys.size === 0 || (keys.size === 1 && keys.has(self));
 }
 
 function namesOf(index: NameIndex, feature: Feature): string[] {

@@ -23,7 +23,7 @@ export function renderInSlices<T>(reply: Reply, steps: Steps<T>): Promise<T> {
   return runInSlices(steps, { yieldFirst: itemCount(reply) >= LARGE_REPLY_ITEMS });
 }
 
-/** `renderInSlices`, returning the rendered reply itself when it took no more than one slice. */
+/** `renderInSlices`, its first slice run now: a reply rendered within it is returned as it is (see `runSoon`). */
 export function renderSoon<T>(reply: Reply, steps: Steps<T>): T | Promise<T> {
   return runSoon(steps, { yieldFirst: itemCount(reply) >= LARGE_REPLY_ITEMS });
 }

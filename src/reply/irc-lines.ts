@@ -66,6 +66,9 @@ const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
  * for any line.
  */
 export function fitLine(line: string, maxBytes: number): string[] {
+  // No UTF-16 unit takes more than 3 bytes in UTF-8 (a pair of surrogates is 4 for two): a line
+  // this short fits without being measured, which is nearly every line.
+  if (line.length * 3 <= maxBytes) return [line];
   const out: string[] = [];
   let rest = line;
   while (utf8Bytes(rest) > maxBytes) {

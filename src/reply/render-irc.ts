@@ -61,31 +61,35 @@ function* ircLineSteps(reply: Reply, options: Pick<IrcRenderOptions, "prefix" | 
   const plain = { style: ircStyle(options), voice: { commandPrefix: options.prefix } };
   const lines: string[] = [];
   let written = 0;
-  const add = (text: string) => {
-    if (text.includes("\n")) for (const line of text.split("\n")) add(line);
-    else {
-      const cleaned = clean(text);
-      if (cleaned.trim() !== "") lines.push(cleaned);
-    }
-  };
   for (const block of reply.blocks) {
     if (block.type === "list") {
       for (const item of block.items) {
-        for (const line of plainItemLines(item, true, plain)) add(line);
+        for (const line of plainItemLines(item, true, plain)) addLines(lines, line);
         if (++written % STEP_ITEMS === 0) yield;
       }
     } else if (block.type === "sections") {
       for (const section of block.sections) {
-        add(plainSectionHeading(section.heading));
+        addLines(lines, plainSectionHeading(section.heading));
         for (const item of section.items) {
-          for (const line of plainItemLines(item, false, plain)) add(line);
+          for (const line of plainItemLines(item, false, plain)) addLines(lines, line);
           if (++written % STEP_ITEMS === 0) yield;
         }
       }
-    } else add(plainBlock(block, plain));
+    } else addLines(lines, plainBlock(block, plain));
   }
-  if (reply.link) add(plainLink(reply.link));
+  if (reply.link) addLines(lines, plainLink(reply.link));
   return lines;
+}
+
+/**
+ * The lines of `text` that show something, cleaned, onto `lines`. A function of the module, not a
+ * closure made per reply: under tsx every function made is also renamed as it is made.
+ */
+function addLines(lines: string[], text: string): void {
+  for (const line of text.includes("\n") ? text.split("\n") : [text]) {
+    const cleaned = clean(line);
+    if (cleaned.trim() !== "") lines.push(cleaned);
+  }
 }
 
 /**
@@ -101,20 +105,22 @@ export function renderIrc(reply: Reply, options: IrcRenderOptions): string[] {
 export function* renderIrcSteps(reply: Reply, options: IrcRenderOptions): Steps<string[]> {
   const width = options.maxLineLength ?? IRC_TEXT_BYTES;
   const all = yield* ircLineSteps(reply, options);
-  const named = (lines: string[]) => (options.addressee !== undefined && reply.tone !== "info" ? addressed(lines, options.addressee) : lines);
-  function* fitted(lines: string[]): Steps<string[]> {
-    const out: string[] = [];
-    for (const line of named(lines)) {
-      for (const piece of fitLine(line, width)) out.push(piece);
-      if (out.length % STEP_LINES === 0) yield;
-    }
-    return out;
-  }
-  if (reply.full || all.length <= options.lineBudget) return yield* fitted(all);
-  if (reply.brief) return yield* fitted(brief(reply.brief, options, width));
+  const addressee = options.addressee !== undefined && reply.tone !== "info" ? options.addressee : undefined;
+  if (reply.full || all.length <= options.lineBudget) return yield* fitted(all, width, addressee);
+  if (reply.brief) return yield* fitted(brief(reply.brief, options, width), width, addressee);
   const sections = reply.blocks.filter((block): block is Extract<Block, { type: "sections" }> => block.type === "sections").flatMap((block) => block.sections);
-  if (sections.length === 0) return yield* fitted(all);
-  return yield* fitted(condense(reply, sections, all.length, options));
+  if (sections.length === 0) return yield* fitted(all, width, addressee);
+  return yield* fitted(condense(reply, sections, all.length, options), width, addressee);
+}
+
+/** The lines within `width` bytes each, the first naming `addressee` when there is one. */
+function* fitted(lines: string[], width: number, addressee: string | undefined): Steps<string[]> {
+  const out: string[] = [];
+  for (const line of addressee === undefined ? lines : addressed(lines, addressee)) {
+    for (const piece of fitLine(line, width)) out.push(piece);
+    if (out.length % STEP_LINES === 0) yield;
+  }
+  return out;
 }
 
 /** "ian: blktap3: at risk → fair [fair]": the first line names the person, without its bullet. */

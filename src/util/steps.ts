@@ -47,8 +47,9 @@ export async function runInSlices<T>(steps: Steps<T>, options: SliceOptions = {}
 }
 
 /**
- * `runInSlices`, but work that is done within its first slice (most replies) is returned as it is
- * rather than as a promise: the caller gets it without a turn of the microtask queue per await.
+ * `runInSlices` with its first slice run now: work that is done within it (nearly every reply) is
+ * returned as it is, not through a promise and the turns of the microtask queue awaiting one
+ * takes; longer work goes on in slices as `runInSlices` runs it. Same steps, same slices, same result.
  */
 export function runSoon<T>(steps: Steps<T>, options: SliceOptions = {}): T | Promise<T> {
   if (options.yieldFirst) return runInSlices(steps, options);
@@ -57,7 +58,7 @@ export function runSoon<T>(steps: Steps<T>, options: SliceOptions = {}): T | Pro
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    if (performance.now() - start >= sliceMs) return nextTurn().then(() => runInSlices(steps, options));
+    if (performance.now() - start >= sliceMs) return runInSlices(steps, { ...options, yieldFirst: true });
   }
 }
 

@@ -14,6 +14,8 @@ const BIDI = "\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069";
 /** Invisible characters with no place in a title: zero-width space, word joiner, BOM, interlinear annotation, deprecated format controls. */
 const INVISIBLE = "\\u200B\\u2060-\\u2064\\u206A-\\u206F\\uFEFF\\uFFF9-\\uFFFB";
 
+/** Printable ASCII only (no tab, no newline): already NFC, and none of the characters above. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const UNSAFE = new RegExp(`[${CONTROLS}${BIDI}${INVISIBLE}]`, "g");
 const UNSAFE_TEST = new RegExp(`[${CONTROLS}${BIDI}${INVISIBLE}]`);
 
@@ -25,6 +27,8 @@ export interface CleanedText {
 
 /** NFC, without control, bidirectional or invisible format characters; tabs become spaces, newlines stay. */
 export function cleanTyped(text: string): CleanedText {
+  // Nearly every command: nothing for NFC to change and nothing to remove.
+  if (PRINTABLE_ASCII.test(text)) return { text, removed: [] };
   const normal = text.normalize("NFC");
   if (!UNSAFE_TEST.test(normal) && !normal.includes("\t")) return { text: normal, removed: [] };
   const removed = new Set<string>();

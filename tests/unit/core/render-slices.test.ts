@@ -5,7 +5,7 @@ import { renderForMatrix, renderForMatrixInSlices } from "../../../adapters/matr
 import { BUCKETS } from "../../../src/model/buckets.js";
 import type { Project, Release } from "../../../src/model/schema.js";
 import { stockReply } from "../../../src/plan/stock-summary.js";
-import { renderInSlices } from "../../../src/reply/in-slices.js";
+import { renderInSlices, renderSoon } from "../../../src/reply/in-slices.js";
 import { renderIrc, renderIrcSteps } from "../../../src/reply/render-irc.js";
 import type { Reply } from "../../../src/reply/reply.js";
 import { runAtOnce, runInSlices, runSoon, type Steps } from "../../../src/util/steps.js";
@@ -68,6 +68,20 @@ describe("work in slices", () => {
     // A large reply still gives the loop a turn before it starts.
     expect(runSoon(counting(3), { sliceMs: 60_000, yieldFirst: true })).toBeInstanceOf(Promise);
   });
+
+  it("runSoon with yieldFirst gives the loop a turn before the first step", async () => {
+    let ran = false;
+    setImmediate(() => (ran = true));
+    let stepped = false;
+    function* watched(): Steps<boolean> {
+      stepped = true;
+      yield;
+      return ran;
+    }
+    const soon = runSoon(watched(), { yieldFirst: true, sliceMs: 60_000 });
+    expect(stepped).toBe(false);
+    expect(await soon).toBe(true);
+  });
 });
 
 describe("platform renders of a large summary (issue 13, item 4)", () => {
@@ -80,6 +94,7 @@ describe("platform renders of a large summary (issue 13, item 4)", () => {
     ["Discord embeds, as the adapter renders", () => Promise.resolve(renderReplySoon(reply, { embeds: true, slashHints: true, prefix: "!" })), () => renderReply(reply, { embeds: true, slashHints: true, prefix: "!" })],
     ["Discord markdown", () => renderReplyInSlices(reply, { embeds: false, slashHints: true, prefix: "!" }), () => renderReply(reply, { embeds: false, slashHints: true, prefix: "!" })],
     ["IRC", () => renderInSlices(reply, renderIrcSteps(reply, irc)), () => renderIrc(reply, irc)],
+    ["IRC, rendered soon", () => Promise.resolve(renderSoon(reply, renderIrcSteps(reply, irc))), () => renderIrc(reply, irc)],
   ];
 
   it.each(cases)("%s: a callback scheduled before the render runs before the render is done, and the render is the same", async (_, inSlices, atOnce) => {
