@@ -5,13 +5,13 @@
  * 4 processes writing to one database, in BENCH_ROUNDS (3) rounds of alternating order, with the
  * CPU time per command of the writers and (for a scripts/postgres.sh cluster) of the server;
  * how long a change committed by one store takes to show in another's `read()`. Prints a table and
- * writes it to bench/store-results.md.
+ * appends it to bench/store-results.md.
  *
  * Needs a PostgreSQL database: STOCKTAKE_BENCH_DATABASE_URL, else the one `scripts/postgres.sh
  * start` wrote to .tmp/postgres.env. Each part works in a schema of its own, dropped afterwards.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg as osLoadavg, tmpdir } from "node:os";
 import { createServer } from "node:net";
@@ -350,9 +350,9 @@ const flat = (store: string, features: number) => {
 const one = throughputs[0]!.perSecond;
 
 const lines = [
-  `# Stocktake store benchmark`,
+  `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
   ``,
-  `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, PostgreSQL ${version.server_version} on loopback (synchronous_commit ${version.synchronous_commit}). ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\`, each acknowledged once durable (lowdb: appended and fdatasync'ed; PostgreSQL: committed).`,
+  `Node ${process.version}, PostgreSQL ${version.server_version} on loopback (synchronous_commit ${version.synchronous_commit}). ${COMMANDS} \`!status\` commands per row through \`Stocktake.handle\`, each acknowledged once durable (lowdb: appended and fdatasync'ed; PostgreSQL: committed).`,
   ``,
   `| store | features | history events | open | commands/s | p50 | p99 | max |`,
   `|---|---:|---:|---:|---:|---:|---:|---:|`,
@@ -381,4 +381,7 @@ const lines = [
 ];
 const table = lines.join("\n");
 process.stdout.write(`${table}\n`);
-writeFileSync(new URL("./store-results.md", import.meta.url), table);
+// Newest last, as the other benchmarks' results: a run never takes away the ones before it.
+const results = new URL("./store-results.md", import.meta.url);
+if (!existsSync(results)) writeFileSync(results, "# Stocktake store benchmark\n\nWritten by `npm run bench:store` (bench/store.ts); newest last.\n");
+appendFileSync(results, `\n${table}`);
