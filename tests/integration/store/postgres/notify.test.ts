@@ -8,21 +8,9 @@ import type { Draft } from "../../../../src/ports.js";
 import { StoreUnavailableError } from "../../../../src/store/unavailable.js";
 import { ok, type Result } from "../../../../src/util/result.js";
 import { makeFeature } from "../../../support/plan.js";
-import { connect, databaseUrl, freshSchema, openStore } from "./support.js";
+import { connect, databaseUrl, draft, features, freshSchema, increment, openStore, setup } from "./support.js";
 
 const AT = "2013-01-23T12:00:00.000Z";
-const xen = { id: "xen", name: "Xen", currentRelease: "4.3", lastStockAt: null, createdAt: AT, createdBy: "t" };
-const setup: ChangeRequest[] = [
-  { entity: "project", project: "xen", op: "create", value: xen },
-  { entity: "release", project: "xen", release: "4.3", op: "create", value: { id: "4.3", cycleMonths: 9, cycleStart: null, milestones: [], createdAt: AT, createdBy: "t" } },
-  { entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "create", value: makeFeature("blktap3", { order: 1 }) },
-];
-const draft = (...changes: ChangeRequest[]) => (): Result<Draft<undefined>> => ok({ changes, value: undefined });
-const features = (state: Readonly<PlanState>) => state.projects["xen"]?.releases["4.3"]?.features ?? {};
-const increment = (state: Readonly<PlanState>): Result<Draft<undefined>> => {
-  const order = features(state)["blktap3"]!.order;
-  return ok({ changes: [{ entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "update", fields: { order: order + 1 } }], value: undefined });
-};
 
 /** Another writer's `!note` on blktap3, as the event a store would write at `seq`. */
 function noteEvent(seq: number, note: string): PlanEvent {

@@ -4,33 +4,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LATEST_SCHEMA, migrateSchema, SchemaVersionError } from "../../../../adapters/store/postgres/migrations.js";
 import type { PostgresStore } from "../../../../adapters/store/postgres/postgres-store.js";
 import { defaultCoreConfig } from "../../../../src/config/core-config.js";
-import type { PlanState } from "../../../../src/model/schema.js";
-import type { ChangeRequest } from "../../../../src/plan/reducer.js";
-import type { Draft } from "../../../../src/ports.js";
 import { Announcer } from "../../../../src/announce/announcer.js";
 import { Scheduler } from "../../../../src/schedule/scheduler.js";
 import { Stocktake } from "../../../../src/stocktake.js";
 import { silentLogger } from "../../../../src/util/silent-logger.js";
-import { ok, type Result } from "../../../../src/util/result.js";
+import { ok } from "../../../../src/util/result.js";
 import { makeFeature } from "../../../support/plan.js";
-import { connect, databaseUrl, freshSchema, openStore } from "./support.js";
+import { connect, databaseUrl, draft, features, freshSchema, increment, openStore, setup, xen } from "./support.js";
 
 const CHILD = fileURLToPath(new URL("./writer-child.ts", import.meta.url));
 const AT = "2013-01-23T12:00:00.000Z";
 
-const xen = { id: "xen", name: "Xen", currentRelease: "4.3", lastStockAt: null, createdAt: AT, createdBy: "t" };
-const setup: ChangeRequest[] = [
-  { entity: "project", project: "xen", op: "create", value: xen },
-  { entity: "release", project: "xen", release: "4.3", op: "create", value: { id: "4.3", cycleMonths: 9, cycleStart: null, milestones: [], createdAt: AT, createdBy: "t" } },
-  { entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "create", value: makeFeature("blktap3", { order: 1 }) },
-];
-const draft = (...changes: ChangeRequest[]) => (): Result<Draft<undefined>> => ok({ changes, value: undefined });
-const features = (state: Readonly<PlanState>) => state.projects["xen"]?.releases["4.3"]?.features ?? {};
-/** Reads blktap3's order and writes it back one higher: a lost update would show as a smaller total. */
-const increment = (state: Readonly<PlanState>): Result<Draft<undefined>> => {
-  const order = features(state)["blktap3"]!.order;
-  return ok({ changes: [{ entity: "feature", project: "xen", release: "4.3", feature: "blktap3", op: "update", fields: { order: order + 1 } }], value: undefined });
-};
 
 describe.skipIf(!databaseUrl)("PostgreSQL store shared by several processes", () => {
   const url = databaseUrl!;
