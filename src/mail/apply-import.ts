@@ -75,7 +75,9 @@ class FeatureLookup {
       pairs = [names.label, ...names.aliases].map(letterPairs);
       this.pairs.set(feature, pairs);
     }
-    return Math.max(...pairs.map((known) => pairSimilarity(wanted, known)));
+    let best = 0;
+    for (const known of pairs) best = Math.max(best, pairSimilarity(wanted, known));
+    return best;
   }
 }
 
