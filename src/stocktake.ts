@@ -173,16 +173,16 @@ export class Stocktake implements ChatHost {
     }
     const typed = tokenize(body);
     if (!typed.ok) return failureReply(typed.error);
-    const tokens = { ok: true, value: readHurried(typed.value, this.commands) } as const;
+    const tokens = readHurried(typed.value, this.commands);
     const found = findCommand(
       this.commands,
-      tokens.value.map((token) => (token.quoted ? "\u0000" : token.text)),
+      tokens.map((token) => (token.quoted ? "\u0000" : token.text)),
     );
-    if (!found) return this.unknown(tokens.value[0]?.text ?? body, message.addressed === true);
+    if (!found) return this.unknown(tokens[0]?.text ?? body, message.addressed === true);
     const { spec } = found;
     const valued = new Set((spec.flags ?? []).filter((flag) => flag.value).map((flag) => flag.name));
     const freeText = new Set((spec.flags ?? []).filter((flag) => flag.value && flag.text).map((flag) => flag.name));
-    const { words, flags } = extractFlags(tokens.value.slice(found.length), valued, freeText);
+    const { words, flags } = extractFlags(tokens.slice(found.length), valued, freeText);
     const known = new Set((spec.flags ?? []).map((flag) => flag.name));
     const unknownFlag = [...flags.keys()].find((flag) => !known.has(flag));
     if (unknownFlag !== undefined) {
